@@ -1,0 +1,1 @@
+"""The trial loop composing the layers; Monte Carlo runners come later."""

@@ -1,0 +1,1 @@
+"""Results store (JSON + Parquet), and later CZML and reports."""

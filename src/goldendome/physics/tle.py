@@ -1,0 +1,117 @@
+"""Two-line element sets (TLE) and CCSDS Orbit Mean-Elements Messages (OMM), through the ``sgp4`` library.
+
+Real constellations (Starlink shells, SDA's tranches, GPS) come as TLEs or OMMs from public catalogues. The
+``sgp4`` package (Rhodes; Vallado et al. 2006, AIAA 2006-6753 "Revisiting Spacetrack Report #3") parses them and
+propagates with SGP4/SDP4 in the TEME frame, which is goldendome's ECI frame. :func:`sgp4_positions` is the
+faithful path; :func:`tle_to_elements` hands SGP4's own mean elements and secular rates to goldendome's fast
+J2 propagator, which then differs from SGP4 only by SGP4's periodic terms and drag.
+"""
+
+import datetime as dt
+import io
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+from sgp4 import omm
+from sgp4.api import Satrec, SatrecArray
+
+from goldendome.physics.constants import SECONDS_PER_DAY
+from goldendome.physics.kepler import OrbitalElements
+from goldendome.physics.timescale import julian_date
+
+_PER_MIN = 1.0 / 60.0
+
+
+class ElementSetError(ValueError):
+    """A TLE or OMM text that cannot be read; the message names the line or record."""
+
+
+def parse_tle(text: str) -> tuple[list[Satrec], list[str]]:
+    """Satellites and names from TLE text: 2-line sets, optionally each preceded by a name line (3LE)."""
+    lines = [ln.rstrip() for ln in text.splitlines() if ln.strip()]
+    sats, names = [], []
+    k = 0
+    while k < len(lines):
+        name = None
+        if not lines[k].startswith("1 "):
+            name = lines[k].lstrip("0 ").strip()
+            k += 1
+        if k + 1 >= len(lines) or not lines[k].startswith("1 ") or not lines[k + 1].startswith("2 "):
+            raise ElementSetError(f"TLE line {k + 1}: expected a line starting '1 ' followed by one starting '2 '")
+        try:
+            sat = Satrec.twoline2rv(lines[k], lines[k + 1])
+        except Exception as exc:  # sgp4 raises ValueError with terse text
+            raise ElementSetError(f"TLE line {k + 1}: {exc}") from exc
+        if sat.error:
+            raise ElementSetError(f"TLE line {k + 1}: sgp4 rejected the elements (error code {sat.error})")
+        sats.append(sat)
+        names.append(name or f"SAT-{sat.satnum_str}" if hasattr(sat, "satnum_str") else f"SAT-{sat.satnum}")
+        k += 2
+    return sats, names
+
+
+def parse_omm(text: str) -> tuple[list[Satrec], list[str]]:
+    """Satellites and names from an OMM in CSV or XML (CCSDS 502.0-B-2), as CelesTrak serves them."""
+    reader = omm.parse_xml if text.lstrip().startswith("<") else omm.parse_csv
+    sats, names = [], []
+    try:
+        records = list(reader(io.StringIO(text)))
+    except Exception as exc:
+        raise ElementSetError(f"OMM could not be parsed: {exc}") from exc
+    for n, fields in enumerate(records, start=1):
+        sat = Satrec()
+        try:
+            omm.initialize(sat, fields)
+        except (KeyError, ValueError) as exc:
+            raise ElementSetError(f"OMM record {n}: missing or bad field {exc}") from exc
+        sats.append(sat)
+        names.append(fields.get("OBJECT_NAME", f"SAT-{n}"))
+    return sats, names
+
+
+def read_element_file(path: str | Path) -> tuple[list[Satrec], list[str]]:
+    """Read a TLE (.tle/.txt) or OMM (.csv/.xml) file."""
+    path = Path(path)
+    text = path.read_text()
+    if path.suffix.lower() in (".csv", ".xml") or text.lstrip().startswith(("<", "CCSDS", "OBJECT_NAME")):
+        return parse_omm(text)
+    return parse_tle(text)
+
+
+def _epoch_offset_s(sats: Iterable[Satrec], epoch: dt.datetime) -> np.ndarray:
+    jd0, fr0 = julian_date(epoch)
+    return np.array([((s.jdsatepoch - jd0) + (s.jdsatepochF - fr0)) * SECONDS_PER_DAY for s in sats])
+
+
+def sgp4_positions(sats: list[Satrec], epoch: dt.datetime, t_s) -> tuple[np.ndarray, np.ndarray]:
+    """SGP4 TEME (= goldendome ECI) positions (T, N, 3), m, and sgp4 error codes (T, N) at t_s after epoch.
+
+    Failed propagations (decayed orbits, error code != 0) are NaN in the positions; the caller reports them.
+    """
+    t_s = np.atleast_1d(np.asarray(t_s, float))
+    jd0, fr0 = julian_date(epoch)
+    fr = fr0 + t_s / SECONDS_PER_DAY
+    whole = np.floor(fr)
+    err, r, _v = SatrecArray(sats).sgp4(np.full_like(t_s, jd0) + whole, fr - whole)
+    r = np.transpose(r, (1, 0, 2)) * 1e3
+    err = err.T
+    r[err != 0] = np.nan
+    return r, err
+
+
+def tle_to_elements(sats: list[Satrec], epoch: dt.datetime) -> OrbitalElements:
+    """SGP4 mean elements and secular rates of each satellite, for goldendome's J2 propagator.
+
+    a from SGP4's un-Kozai'd (Brouwer) mean motion in its own WGS-72 constants, rates mdot/nodedot/argpdot as SGP4
+    computes them (rad/min -> rad/s); the element epoch becomes t0_s relative to the scenario epoch.
+    """
+    def col(name, scale=1.0):
+        return np.array([getattr(s, name) for s in sats], dtype=float) * scale
+
+    a_m = np.array([s.a * s.radiusearthkm * 1e3 for s in sats])
+    return OrbitalElements(
+        a_m=a_m, e=col("ecco"), i_rad=col("inclo"), raan_rad=col("nodeo"), argp_rad=col("argpo"),
+        m0_rad=col("mo"), t0_s=_epoch_offset_s(sats, epoch), raan_dot=col("nodedot", _PER_MIN),
+        argp_dot=col("argpdot", _PER_MIN), m_dot=col("mdot", _PER_MIN),
+    )  # fmt: skip

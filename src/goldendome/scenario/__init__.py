@@ -1,0 +1,1 @@
+"""Scenario models (pydantic), YAML/TOML loading, built-in scenarios, JSON Schema export."""

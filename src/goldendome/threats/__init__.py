@@ -1,0 +1,1 @@
+"""Threat trajectory generators: ballistic missiles (this issue), later glide, FOBS, cruise, rockets."""

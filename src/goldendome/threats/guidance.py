@@ -1,0 +1,183 @@
+"""Targeting: the launch azimuth, final pitch and thrust cut-off that put a missile's warhead on its aim point.
+
+Shapes of flight
+----------------
+``minimum_energy`` (default): the burnout velocity points along the minimum-energy direction for the free flight
+that follows, and thrust ends when the predicted impact reaches the aim point. The minimum-energy conic through
+the burnout point P1 and the impact point P2 has its empty focus on the chord P1P2, so by the ellipse's reflection
+property its velocity at P1 bisects the angle between the local vertical and the chord (Battin, *An Introduction
+to the Mathematics and Methods of Astrodynamics*, 1999, sec. 6.2). For equal radii this is the familiar
+gamma* = (pi - psi) / 4 of the minimum-energy trajectory (Wheelon 1959; Regan, *Re-entry Vehicle Dynamics*, 1984).
+
+``lofted`` / ``depressed``: the full burn is flown and the final pitch chosen on the steep or the shallow branch
+of range vs pitch, so the missile lands on the aim point with all its energy.
+
+The azimuth is corrected from the predicted crossrange miss (the Earth turns under the missile); a final loop flies
+the full trajectory (J2, drag, rotating atmosphere) and moves the internal aim point against the measured miss.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from goldendome.physics.frames import geodetic_to_ecef
+from goldendome.physics.greatcircle import initial_azimuth
+from goldendome.threats.flight import FlightPlan, downrange_crossrange, fly, plan_arrays, predict_impact
+from goldendome.threats.missile import MissileDesign
+
+SHAPES = ("minimum_energy", "lofted", "depressed")
+PITCH_MIN_RAD = np.radians(-10.0)
+PITCH_MAX_RAD = np.radians(85.0)
+
+
+@dataclass(frozen=True)
+class TargetingResult:
+    """Solved flight plan and what the targeting found, per missile.
+
+    feasible: the aim point is within reach on the asked shape; max_range_m: predicted free-flight range of the
+    full burn on that shape (what the missile could do at most); miss_m: distance from the aim point of the final
+    integrated impact.
+    """
+
+    plan: FlightPlan
+    feasible: np.ndarray
+    max_range_m: np.ndarray
+    iterations: int
+
+
+def aim_frame(r_launch_ecef, r_aim_ecef):
+    """Unit vectors (l, m, n) of the launch-aim plane and the aim's downrange angle (rad)."""
+    l_hat = r_launch_ecef / np.linalg.norm(r_launch_ecef, axis=-1, keepdims=True)
+    t_hat = r_aim_ecef / np.linalg.norm(r_aim_ecef, axis=-1, keepdims=True)
+    n_vec = np.cross(l_hat, t_hat)
+    n_hat = n_vec / np.linalg.norm(n_vec, axis=-1, keepdims=True)
+    m_hat = np.cross(n_hat, l_hat)
+    down = np.arctan2(np.sum(t_hat * m_hat, -1), np.sum(t_hat * l_hat, -1))
+    return l_hat, m_hat, n_hat, down
+
+
+def minimum_energy_error(r, v, r_impact_eci):
+    """Flight-path angle above the minimum-energy one (rad): >0 too steep, <0 too shallow."""
+    r_hat = r / np.linalg.norm(r, axis=-1, keepdims=True)
+    chord = r_impact_eci - r
+    chord /= np.linalg.norm(chord, axis=-1, keepdims=True)
+    bis = r_hat + chord
+    bis /= np.linalg.norm(bis, axis=-1, keepdims=True)
+    gamma_star = np.arcsin(np.clip(np.sum(bis * r_hat, -1), -1, 1))
+    gamma = np.arcsin(np.clip(np.sum(v * r_hat, -1) / np.linalg.norm(v, axis=-1), -1, 1))
+    return gamma - gamma_star
+
+
+def build_plan(designs: list[MissileDesign], launch_lat, launch_lon, launch_h, aim_lat, aim_lon, aim_h,
+               t_launch) -> FlightPlan:  # fmt: skip
+    """A flight plan aimed along the great circle, final pitch not yet chosen."""
+    arrays = plan_arrays(designs)
+    n = len(designs)
+    launch_lat, launch_lon, launch_h, aim_lat, aim_lon, aim_h = (
+        np.asarray(x, float) + np.zeros(n) for x in (launch_lat, launch_lon, launch_h, aim_lat, aim_lon, aim_h)
+    )
+    r_l = geodetic_to_ecef(launch_lat, launch_lon, launch_h)
+    r_a = geodetic_to_ecef(aim_lat, aim_lon, aim_h)
+    l_hat, m_hat, n_hat, down = aim_frame(r_l, r_a)
+    return FlightPlan(
+        **arrays, t_launch=np.asarray(t_launch, float) + np.zeros(n), r_launch_ecef=r_l,
+        azimuth=initial_azimuth(launch_lat, launch_lon, aim_lat, aim_lon) + np.zeros(n),
+        pitch_final=np.full(n, np.radians(20.0)), l_hat=l_hat, m_hat=m_hat, n_hat=n_hat, aim_downrange=down.copy(),
+        impact_radius=np.linalg.norm(r_a, axis=-1), impact_height=np.asarray(aim_h, float) + np.zeros(n),
+    )  # fmt: skip
+
+
+def _evaluate(plan: FlightPlan, theta_of_t: Callable, aim_down, shape: str):
+    """Fly the boost of every missile; return (shape error, downrange at cut-off, crossrange, cut off?).
+
+    The error increases with the final pitch for every shape: minimum_energy, flight-path angle above the
+    minimum-energy one; full-burn shapes, the downrange past the aim (sign handled by the caller's branch).
+    """
+    rec = fly(plan, theta_of_t, until="boost", record=False)
+    r, v = rec.cutoff_state[:, :3], rec.cutoff_state[:, 3:]
+    t_cut = plan.t_launch + np.nan_to_num(rec.cutoff_tau)
+    imp, _, r_i, ok = predict_impact(r, v, t_cut, plan.impact_radius, theta_of_t)
+    ok &= ~rec.crashed
+    down, cross = downrange_crossrange(plan, np.arange(plan.n), imp)
+    down = np.where(ok, down, -np.inf)
+    if shape == "minimum_energy":
+        # no impact solution: crashed under power (far too shallow) or never comes down (too steep is impossible
+        # for a suborbital missile, so treat it as too shallow: an orbit)
+        err = np.where(ok, minimum_energy_error(r, v, r_i), -1.0)
+    else:
+        err = np.where(ok, down - aim_down, -10.0)
+    return err, down, np.where(ok, cross, 0.0), rec.terminated
+
+
+def solve(plan: FlightPlan, theta_of_t: Callable, aim_down, aim_cross, shape: str = "minimum_energy",
+          tol_rad: float = 1e-7, max_iter: int = 40):  # fmt: skip
+    """Choose the final pitch (and azimuth) of every missile of the plan, in place, to land at (aim_down,
+    aim_cross) rad in the launch-aim frame.
+
+    minimum_energy: Illinois regula falsi on the shape error, thrust cut off at the aim.
+    lofted/depressed: full burn; a golden-section search finds the pitch of greatest range, then regula falsi on
+    the downrange error above (lofted) or below (depressed) it.
+    Returns (feasible, greatest downrange seen on the shape (rad), iterations). Leaves plan.aim_downrange at the
+    cut-off aim (minimum_energy) or at +inf (full burn).
+    """
+    n = plan.n
+    aim = np.asarray(aim_down, float).copy()
+    plan.aim_downrange = aim.copy() if shape == "minimum_energy" else np.full(n, np.inf)
+    gain = 1.0 / np.maximum(np.sin(np.abs(aim)), 0.05)  # crossrange per azimuth change ~ sin(downrange)
+    lo = np.full(n, PITCH_MIN_RAD)
+    hi = np.full(n, PITCH_MAX_RAD)
+
+    def at(pitch):
+        plan.pitch_final = pitch.copy()
+        err, down, cross, term = _evaluate(plan, theta_of_t, aim, shape)
+        plan.azimuth = plan.azimuth + (cross - aim_cross) * gain
+        return err, down, cross, term
+
+    max_down = np.full(n, -np.inf)
+    if shape in ("lofted", "depressed"):
+        a, b = lo.copy(), hi.copy()
+        g = (np.sqrt(5.0) - 1.0) / 2.0
+        for _ in range(24):
+            c1, c2 = b - g * (b - a), a + g * (b - a)
+            _, d1, _, _ = at(c1)
+            _, d2, _, _ = at(c2)
+            max_down = np.maximum(max_down, np.maximum(d1, d2))
+            left = d1 > d2
+            b, a = np.where(left, c2, b), np.where(left, a, c1)
+        best = 0.5 * (a + b)
+        lo, hi = (best, hi) if shape == "lofted" else (lo, best)
+
+    f_lo, d_lo, _, _ = at(lo)
+    f_hi, d_hi, _, _ = at(hi)
+    max_down = np.maximum(max_down, np.maximum(d_lo, d_hi))
+    bracketed = np.sign(f_lo) != np.sign(f_hi)
+    pitch = np.where(np.abs(f_lo) < np.abs(f_hi), lo, hi)
+    last = np.zeros(n)  # which end was replaced last: -1 lo, +1 hi (Illinois bookkeeping)
+    iterations = 0
+    cross = np.zeros(n)
+    for iterations in range(1, max_iter + 1):  # noqa: B007 - the count is returned
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cand = hi - f_hi * (hi - lo) / (f_hi - f_lo)
+        cand = np.where(np.isfinite(cand), cand, 0.5 * (lo + hi))
+        pitch = np.where(bracketed, np.clip(cand, np.minimum(lo, hi), np.maximum(lo, hi)), pitch)
+        f, d, cross, _ = at(pitch)
+        max_down = np.maximum(max_down, d)
+        same_as_lo = np.sign(f) == np.sign(f_lo)
+        f_hi = np.where(same_as_lo & (last == -1), f_hi / 2.0, f_hi)
+        f_lo = np.where(~same_as_lo & (last == 1), f_lo / 2.0, f_lo)
+        lo, f_lo = np.where(same_as_lo, pitch, lo), np.where(same_as_lo, f, f_lo)
+        hi, f_hi = np.where(same_as_lo, hi, pitch), np.where(same_as_lo, f_hi, f)
+        last = np.where(same_as_lo, -1, 1)
+        settled = (np.abs(f) < tol_rad) | (np.abs(hi - lo) < 1e-10) | ~bracketed
+        if np.all(settled) and np.all(np.abs(cross - aim_cross) < tol_rad):
+            break
+    plan.pitch_final = pitch
+    _, down, _, term = _evaluate(plan, theta_of_t, aim, shape)
+    if shape == "minimum_energy":
+        # cut off before burnout = the aim is within reach; otherwise the full burn's range is the limit
+        feasible = term & bracketed
+        max_down = np.where(term, np.maximum(max_down, aim), down)
+    else:
+        feasible = bracketed & (np.abs(down - aim) < 1e-5)
+    return feasible, max_down, iterations

@@ -1,0 +1,85 @@
+"""The sampled flight of threat objects: one type for every threat class.
+
+A :class:`Trajectory` is long and tidy: one row per object and sample time, sorted by object then time, with the
+ECI state (m, m/s), the flight phase and the object id. It is what every generator returns (ballistic missiles now;
+glide vehicles, fractional orbits, cruise missiles and rockets later), what sensors look at, and what the results
+store writes to Parquet.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from goldendome.physics.integrate import hermite_position
+
+BOOST, MIDCOURSE, TERMINAL = 0, 1, 2
+PHASE_NAMES = ("boost", "midcourse", "terminal")
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """Sampled states of N objects.
+
+    object_id : (M,) int, index into ``names``; t_s : (M,) scenario time, s; r_eci_m, v_eci_mps : (M, 3);
+    phase : (M,) int8 (0 boost, 1 midcourse, 2 terminal); names : (N,) object names.
+    """
+
+    object_id: np.ndarray
+    t_s: np.ndarray
+    r_eci_m: np.ndarray
+    v_eci_mps: np.ndarray
+    phase: np.ndarray
+    names: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return int(self.t_s.shape[0])
+
+    @property
+    def n_objects(self) -> int:
+        return len(self.names)
+
+    def rows(self, k: int) -> slice:
+        """Row slice of object k (rows are sorted by object)."""
+        lo, hi = np.searchsorted(self.object_id, [k, k + 1])
+        return slice(int(lo), int(hi))
+
+    def states_at(self, t_s: float) -> tuple[np.ndarray, np.ndarray]:
+        """(N, 3) positions and velocities of every object at time t (cubic Hermite between samples).
+
+        NaN for objects not in flight at t (before launch or after impact).
+        """
+        n = self.n_objects
+        r = np.full((n, 3), np.nan)
+        v = np.full((n, 3), np.nan)
+        if len(self) == 0:
+            return r, v
+        # rows are sorted by (object, time): one searchsorted on a monotone composite key finds every bracket
+        t0, span = self.t_s.min(), np.ptp(self.t_s) + 1.0
+        key = self.object_id + (self.t_s - t0) / span
+        k = np.arange(n)
+        q = k + (t_s - t0) / span
+        starts = np.searchsorted(self.object_id, k)
+        ends = np.searchsorted(self.object_id, k, side="right")
+        j = np.clip(np.searchsorted(key, q), starts + 1, np.maximum(ends - 1, starts + 1))
+        ok = (ends - starts >= 2) & (self.t_s[np.minimum(starts, len(self) - 1)] <= t_s)
+        ok &= self.t_s[np.clip(ends - 1, 0, len(self) - 1)] >= t_s
+        j = np.where(ok, j, 1)
+        ri, vi = hermite_position(
+            self.t_s[j - 1], self.r_eci_m[j - 1], self.v_eci_mps[j - 1],
+            self.t_s[j], self.r_eci_m[j], self.v_eci_mps[j], np.full(n, float(t_s)),
+        )  # fmt: skip
+        r[ok], v[ok] = ri[ok], vi[ok]
+        return r, v
+
+    @staticmethod
+    def concatenate(parts: "list[Trajectory]") -> "Trajectory":
+        """Join trajectories of disjoint object sets, renumbering object ids."""
+        offset, ids = 0, []
+        for p in parts:
+            ids.append(p.object_id + offset)
+            offset += p.n_objects
+        return Trajectory(
+            object_id=np.concatenate(ids), t_s=np.concatenate([p.t_s for p in parts]),
+            r_eci_m=np.concatenate([p.r_eci_m for p in parts]), v_eci_mps=np.concatenate([p.v_eci_mps for p in parts]),
+            phase=np.concatenate([p.phase for p in parts]), names=tuple(n for p in parts for n in p.names),
+        )  # fmt: skip
