@@ -91,8 +91,10 @@ def ecef_to_geodetic(r_ecef):
         k = s + 1.0 + 1.0 / s
         pp = f / (3.0 * k * k * g * g)
         q = np.sqrt(1.0 + 2.0 * e2 * e2 * pp)
+        # on the spin axis the radicand is a difference of two ~a^2 terms that is exactly zero; rounding can make
+        # it slightly negative (NaN at the poles), so clamp it: the error in r0 is < 1 m and enters h as e2 r0
         r0 = -(pp * e2 * p) / (1.0 + q) + np.sqrt(
-            0.5 * a * a * (1.0 + 1.0 / q) - pp * (1.0 - e2) * z * z / (q * (1.0 + q)) - 0.5 * pp * p2
+            np.maximum(0.5 * a * a * (1.0 + 1.0 / q) - pp * (1.0 - e2) * z * z / (q * (1.0 + q)) - 0.5 * pp * p2, 0.0)
         )
         u = np.sqrt((p - e2 * r0) ** 2 + z * z)
         v = np.sqrt((p - e2 * r0) ** 2 + (1.0 - e2) * z * z)
@@ -140,8 +142,8 @@ def _geodetic_height_scalar(x, y, z):  # pragma: no cover - compiled
     pp = f / (3.0 * k * k * g * g)
     q = np.sqrt(1.0 + 2.0 * e2 * e2 * pp)
     r0 = -(pp * e2 * p) / (1.0 + q) + np.sqrt(
-        0.5 * a * a * (1.0 + 1.0 / q) - pp * (1.0 - e2) * z * z / (q * (1.0 + q)) - 0.5 * pp * p2
-    )
+        max(0.5 * a * a * (1.0 + 1.0 / q) - pp * (1.0 - e2) * z * z / (q * (1.0 + q)) - 0.5 * pp * p2, 0.0)
+    )  # clamped as in ecef_to_geodetic: rounding makes the radicand negative on the spin axis
     v = np.sqrt((p - e2 * r0) ** 2 + (1.0 - e2) * z * z)
     u = np.sqrt((p - e2 * r0) ** 2 + z * z)
     return u * (1.0 - b * b / (a * v))

@@ -1,0 +1,275 @@
+"""The ``goldendome`` command: one verb per question (see ../shared/design.md, "The command line").
+
+It only presents: every figure it prints comes from the results dictionaries of :mod:`goldendome.io.results`.
+Bad input ends with exit status 2 and one line per problem, never a traceback.
+"""
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from goldendome import __version__
+
+app = typer.Typer(
+    name="goldendome",
+    help=(
+        "Open physics-level simulator of a layered homeland missile defence.\n\n"
+        "Start with 'goldendome run' (the built-in default scenario), then 'goldendome scenario show default' "
+        "to see the file it ran, and write your own."
+    ),
+    no_args_is_help=False,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+scenario_app = typer.Typer(help="Built-in scenarios, validation and the scenario file's JSON Schema.")
+threat_app = typer.Typer(help="The threat catalogue: missile designs and their sources.")
+app.add_typer(scenario_app, name="scenario")
+app.add_typer(threat_app, name="threat")
+
+# a pipe or a CI log has no width: print tables whole rather than folded to 80 columns
+console = Console(width=None if sys.stdout.isatty() else 160)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+
+
+def _fail(title: str, messages: list[str], code: int = 2):
+    err_console.print(f"[bold red]error:[/] {title}")
+    for m in messages:
+        err_console.print(f"  - {m}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _version_callback(value: bool):
+    if value:
+        console.print(f"goldendome {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Print the version and exit.")
+    ] = False,
+):
+    """Open physics-level simulator of a layered homeland missile defence."""
+
+
+def _load(scenario: str | None):
+    """A scenario from a path or a built-in name; returns (scenario, folder for relative element files)."""
+    from goldendome.scenario.loader import ScenarioError, builtin_names, load_builtin, load_scenario
+
+    try:
+        if scenario is None:
+            return load_builtin("default"), None
+        path = Path(scenario)
+        if path.suffix.lower() in (".yaml", ".yml", ".toml") or path.exists():
+            return load_scenario(path), path.parent
+        if scenario in builtin_names():
+            return load_builtin(scenario), None
+        return load_scenario(path), path.parent
+    except ScenarioError as exc:
+        _fail(f"scenario {exc.source} is not valid", exc.messages)
+
+
+@app.command()
+def run(
+    scenario: Annotated[
+        str | None, typer.Argument(help="Scenario file (.yaml/.toml) or built-in name; default: the built-in 'default'.")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the results folder here.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+):
+    """Run one trial of a scenario and print what each threat does.
+
+    Example: [bold]goldendome run --out results/demo[/] flies the built-in salvo and writes summary.json,
+    trajectories.parquet and satellites.parquet to results/demo.
+    """
+    from goldendome.engine.trial import run_trial
+    from goldendome.io.results import constellation_rows, threat_rows, write_run
+    from goldendome.scenario.loader import ScenarioError
+
+    scn, base = _load(scenario)
+    console.print(f"[bold]{scn.name}[/]  epoch {scn.epoch:%Y-%m-%d %H:%M:%S} UTC, {len(scn.threats)} threat "
+                  f"entr{'y' if len(scn.threats) == 1 else 'ies'}, {len(scn.constellations)} constellation(s)")
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
+                  disable=quiet, transient=True) as bar:  # fmt: skip
+        task = bar.add_task("starting", total=1.0)
+
+        def progress(what: str, frac: float):
+            bar.update(task, description=what, completed=frac)
+
+        try:
+            result = run_trial(scn, base, progress)
+        except ScenarioError as exc:
+            _fail(f"scenario {exc.source} cannot be run", exc.messages)
+
+    rows = threat_rows(result)
+    if rows:
+        t = Table(title="Threats", title_justify="left", header_style="bold")
+        for col, just in (("threat", "left"), ("missile", "left"), ("from → aim", "left"), ("launch s", "right"),
+                          ("burnout s", "right"), ("v_bo km/s", "right"), ("apogee km", "right"),
+                          ("flight min", "right"), ("range km", "right"), ("impact", "left"), ("miss km", "right")):
+            t.add_column(col, justify=just, no_wrap=col in ("threat", "missile", "impact"))  # fmt: skip
+        for r in rows:
+            lat, lon = r["impact_lat_deg"], r["impact_lon_deg"]
+            impact = f"{abs(lat):.2f}{'N' if lat >= 0 else 'S'} {abs(lon):.2f}{'E' if lon >= 0 else 'W'}"
+            miss = f"{r['miss_km']:,.1f}" if r["reachable"] else f"[red]{r['miss_km']:,.0f} (out of reach)[/]"
+            t.add_row(r["name"], r["missile"], f"{r['launch']} → {r['aim']}", f"{r['launch_time_s']:.0f}",
+                      f"{r['burnout_time_s']:.0f}", f"{r['burnout_speed_km_s']:.2f}", f"{r['apogee_km']:,.0f}",
+                      f"{r['flight_time_min']:.1f}", f"{r['ground_range_km']:,.0f}", impact, miss)  # fmt: skip
+        console.print(t)
+    crow = constellation_rows(result)
+    if crow:
+        t = Table(title="Constellations", title_justify="left", header_style="bold")
+        for col in ("name", "satellites", "altitude km", "inclination deg", "period min"):
+            t.add_column(col, justify="left" if col == "name" else "right")
+        for c in crow:
+            alt = f"{c['perigee_altitude_km_min']:,.0f}"
+            if c["perigee_altitude_km_max"] - c["perigee_altitude_km_min"] > 1:
+                alt += f"–{c['perigee_altitude_km_max']:,.0f}"
+            inc = f"{c['inclination_deg_min']:.1f}"
+            if c["inclination_deg_max"] - c["inclination_deg_min"] > 0.1:
+                inc += f"–{c['inclination_deg_max']:.1f}"
+            t.add_row(c["name"], f"{c['satellites']:,}", alt, inc, f"{c['period_min']:.1f}")
+        console.print(t)
+        console.print(f"satellites in orbit: [bold]{sum(c['satellites'] for c in crow):,}[/]")
+    for w in result.warnings:
+        console.print(f"[yellow]warning:[/] {w}", highlight=False)
+    console.print(f"computed in {result.timings_s.get('total', 0.0):.2f} s")
+    if out is not None:
+        path = write_run(result, out)
+        console.print(f"results written to [bold]{path}[/] (summary.json, trajectories.parquet, satellites.parquet)")
+
+
+@app.command()
+def doctor():
+    """Versions of goldendome and its parts, data files present, and whether the compiled kernels work."""
+    import importlib
+
+    t = Table(title="goldendome doctor", title_justify="left", header_style="bold")
+    t.add_column("part")
+    t.add_column("status")
+    t.add_row("goldendome", __version__)
+    t.add_row("python", sys.version.split()[0])
+    ok = True
+    for mod in ("numpy", "scipy", "numba", "pydantic", "yaml", "typer", "rich", "sgp4", "pyarrow"):
+        try:
+            m = importlib.import_module(mod)
+            t.add_row(mod, getattr(m, "__version__", "present"))
+        except ImportError as exc:  # pragma: no cover - only on a broken install
+            ok = False
+            t.add_row(mod, f"[red]missing ({exc})[/]")
+    from goldendome.scenario.loader import builtin_names
+    from goldendome.scenario.models import places
+    from goldendome.threats.missile import load_catalogue
+
+    t.add_row("built-in scenarios", ", ".join(builtin_names()))
+    t.add_row("threat catalogue", f"{len(load_catalogue())} designs")
+    t.add_row("gazetteer", f"{len(places()['launch_sites'])} launch sites, {len(places()['cities'])} cities")
+    try:
+        import numpy as np
+
+        from goldendome.physics.constellation import walker_delta
+        from goldendome.physics.kepler import propagate
+
+        propagate(walker_delta(4, 2, 0, 500e3, 0.9), np.array([0.0, 60.0]))
+        t.add_row("compiled kernels (numba)", "ok")
+    except Exception as exc:  # pragma: no cover - reported, not raised
+        ok = False
+        t.add_row("compiled kernels (numba)", f"[red]failed: {exc}[/]")
+    for optional in ("ambiance", "pytest"):
+        try:
+            importlib.import_module(optional)
+            t.add_row(f"{optional} (test extra)", "present")
+        except ImportError:
+            t.add_row(f"{optional} (test extra)", "not installed (only needed for tests)")
+    console.print(t)
+    if not ok:
+        raise typer.Exit(1)
+
+
+@scenario_app.command("list")
+def scenario_list():
+    """List the built-in scenarios."""
+    from goldendome.scenario.loader import builtin_names, load_builtin
+
+    t = Table(header_style="bold")
+    t.add_column("name")
+    t.add_column("title")
+    for n in builtin_names():
+        t.add_row(n, load_builtin(n).name)
+    console.print(t)
+
+
+@scenario_app.command("show")
+def scenario_show(name: Annotated[str, typer.Argument(help="Built-in scenario name, e.g. default.")] = "default"):
+    """Print a built-in scenario's YAML, to copy and edit. Example: goldendome scenario show default > my.yaml"""
+    from goldendome.scenario.loader import ScenarioError, builtin_text
+
+    try:
+        sys.stdout.write(builtin_text(name))
+    except ScenarioError as exc:
+        _fail(f"scenario {name}", exc.messages)
+
+
+@scenario_app.command("validate")
+def scenario_validate(path: Annotated[Path, typer.Argument(help="Scenario file to check.")]):
+    """Check a scenario file and list every problem, without running it."""
+    scn, _ = _load(str(path))
+    console.print(f"[green]ok:[/] {path} — {scn.name}: {len(scn.threats)} threat entries, "
+                  f"{len(scn.constellations)} constellation(s)")  # fmt: skip
+
+
+@scenario_app.command("schema")
+def scenario_schema_cmd():
+    """Print the JSON Schema of scenario files (for editors and validators)."""
+    from goldendome.scenario.loader import scenario_schema
+
+    sys.stdout.write(json.dumps(scenario_schema(), indent=2) + "\n")
+
+
+@threat_app.command("list")
+def threat_list():
+    """List the missile designs of the threat catalogue with their headline figures."""
+    from goldendome.threats.missile import load_catalogue
+
+    t = Table(header_style="bold")
+    for col in ("name", "propellant", "stages", "boost s", "launch t", "payload kg", "ideal Δv km/s"):
+        t.add_column(col, justify="left" if col in ("name", "propellant") else "right")
+    for d in load_catalogue().values():
+        t.add_row(d.name, d.propellant, str(len(d.stages)), f"{d.burn_time_s:.0f}", f"{d.launch_mass_kg / 1e3:.1f}",
+                  f"{d.payload_kg:,.0f}", f"{d.ideal_delta_v_mps() / 1e3:.2f}")  # fmt: skip
+    console.print(t)
+
+
+@threat_app.command("show")
+def threat_show(name: Annotated[str, typer.Argument(help="Design name, e.g. icbm-solid-3stage.")]):
+    """Show one design: stages, payload, re-entry body, and the sources of every number."""
+    from goldendome.threats.missile import design
+
+    try:
+        d = design(name)
+    except KeyError as exc:
+        _fail("unknown threat", [str(exc.args[0])])
+    console.print(f"[bold]{d.name}[/] — {d.description}")
+    t = Table(header_style="bold")
+    for col in ("stage", "propellant kg", "dry kg", "burn s", "Isp s", "thrust kN", "diameter m"):
+        t.add_column(col, justify="right")
+    for k, s in enumerate(d.stages, start=1):
+        t.add_row(str(k), f"{s.propellant_kg:,.0f}", f"{s.dry_kg:,.0f}", f"{s.burn_time_s:.0f}", f"{s.isp_s:.0f}",
+                  f"{s.thrust_n / 1e3:,.0f}", f"{s.diameter_m:.2f}")  # fmt: skip
+    console.print(t)
+    console.print(f"payload {d.payload_kg:,.0f} kg; re-entry ballistic coefficient {d.rv_beta_kg_m2:,.0f} kg/m²; "
+                  f"launch mass {d.launch_mass_kg:,.0f} kg; ideal Δv {d.ideal_delta_v_mps():,.0f} m/s")  # fmt: skip
+    console.print("[bold]sources[/]")
+    for s in d.sources:
+        console.print(f"  - {s}", highlight=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

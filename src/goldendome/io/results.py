@@ -1,0 +1,129 @@
+"""The results folder: ``summary.json`` plus long, tidy Parquet tables, readable by DuckDB and polars.
+
+Layout (see ../shared/design.md, "A results folder"):
+
+- ``summary.json``: inputs' hash, seed, versions, per-threat headline figures, constellation sizes, warnings;
+- ``scenario.json``: the validated scenario exactly as run;
+- ``trajectories.parquet``: one row per object and sample (t_s, ECI x/y/z and velocity, geodetic lat/lon/alt,
+  phase);
+- ``satellites.parquet``: one row per satellite (constellation, label, mean elements at the epoch).
+
+Everything the CLI prints comes from these dictionaries, so the folder and the screen never disagree.
+"""
+
+import json
+import platform
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from goldendome import __version__
+from goldendome.engine.trial import RunResult
+from goldendome.physics.constants import WGS84_A_M
+from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef
+from goldendome.physics.kepler import period_s
+from goldendome.physics.timescale import gmst_at
+from goldendome.threats.trajectory import PHASE_NAMES
+
+
+def _versions() -> dict[str, str]:
+    import numba
+    import numpy
+    import pydantic
+    import scipy
+    import sgp4
+
+    return {
+        "goldendome": __version__, "python": platform.python_version(), "numpy": numpy.__version__,
+        "scipy": scipy.__version__, "numba": numba.__version__, "sgp4": sgp4.__version__,
+        "pydantic": pydantic.__version__, "pyarrow": pa.__version__,
+    }  # fmt: skip
+
+
+def threat_rows(result: RunResult) -> list[dict]:
+    """Per-threat headline figures in edge units (km, min, deg) for tables and summary.json."""
+    f, info = result.flights, result.threats
+    if f is None:
+        return []
+    rows = []
+    for k, name in enumerate(f.names):
+        rows.append({
+            "name": name, "missile": info.missile[k], "launch": info.launch[k], "aim": info.aim[k],
+            "launch_time_s": float(f.t_launch_s[k]), "reachable": bool(f.feasible[k]),
+            "burnout_time_s": float(f.burnout_time_s[k]), "burnout_speed_km_s": float(f.burnout_speed_mps[k] / 1e3),
+            "burnout_altitude_km": float(f.burnout_altitude_m[k] / 1e3),
+            "burnout_flight_path_deg": float(np.degrees(f.burnout_gamma_rad[k])),
+            "thrust_terminated": bool(f.thrust_terminated[k]), "apogee_km": float(f.apogee_m[k] / 1e3),
+            "flight_time_min": float(f.flight_time_s[k] / 60.0), "ground_range_km": float(f.ground_range_m[k] / 1e3),
+            "impact_lat_deg": float(np.degrees(f.impact_lat_rad[k])),
+            "impact_lon_deg": float(np.degrees(f.impact_lon_rad[k])), "miss_km": float(f.miss_m[k] / 1e3),
+            "impact_speed_km_s": float(f.impact_speed_mps[k] / 1e3),
+            "launch_azimuth_deg": float(np.degrees(f.azimuth_rad[k])),
+        })  # fmt: skip
+    return rows
+
+
+def constellation_rows(result: RunResult) -> list[dict]:
+    rows = []
+    for c in result.constellations:
+        el = c.elements
+        alt = (el.a_m * (1 - el.e) - WGS84_A_M) / 1e3
+        rows.append({
+            "name": c.name, "satellites": len(c), "perigee_altitude_km_min": float(alt.min()),
+            "perigee_altitude_km_max": float(alt.max()), "inclination_deg_min": float(np.degrees(el.i_rad.min())),
+            "inclination_deg_max": float(np.degrees(el.i_rad.max())), "period_min": float(np.median(period_s(el.a_m)) / 60),
+        })  # fmt: skip
+    return rows
+
+
+def summary_dict(result: RunResult) -> dict:
+    scn = result.scenario
+    return {
+        "kind": "run", "scenario": scn.name, "scenario_sha256": result.scenario_hash, "seed": scn.seed,
+        "epoch": result.epoch.isoformat(), "versions": _versions(), "threats": threat_rows(result),
+        "constellations": constellation_rows(result),
+        "satellites_total": int(sum(len(c) for c in result.constellations)), "warnings": result.warnings,
+        "timings_s": {k: round(v, 4) for k, v in result.timings_s.items()},
+    }  # fmt: skip
+
+
+def trajectory_table(result: RunResult) -> pa.Table:
+    tr = result.trajectory
+    theta = gmst_at(result.epoch, tr.t_s)
+    lat, lon, h = ecef_to_geodetic(eci_to_ecef(tr.r_eci_m, theta))
+    names = np.array(tr.names, dtype=object)
+    return pa.table({
+        "object": pa.array(names[tr.object_id].astype(str)), "object_id": pa.array(tr.object_id.astype(np.int32)),
+        "t_s": tr.t_s, "x_m": tr.r_eci_m[:, 0], "y_m": tr.r_eci_m[:, 1], "z_m": tr.r_eci_m[:, 2],
+        "vx_mps": tr.v_eci_mps[:, 0], "vy_mps": tr.v_eci_mps[:, 1], "vz_mps": tr.v_eci_mps[:, 2],
+        "lat_deg": np.degrees(lat), "lon_deg": np.degrees(lon), "alt_km": h / 1e3,
+        "phase": pa.array(np.array(PHASE_NAMES, dtype=object)[tr.phase].astype(str)).dictionary_encode(),
+    })  # fmt: skip
+
+
+def satellite_table(result: RunResult) -> pa.Table:
+    cols = {k: [] for k in ("constellation", "label", "a_m", "e", "i_deg", "raan_deg", "argp_deg", "m0_deg", "t0_s")}
+    for c in result.constellations:
+        el = c.elements
+        cols["constellation"] += [c.name] * len(c)
+        cols["label"] += list(c.labels)
+        for key, arr in (("a_m", el.a_m), ("e", el.e), ("t0_s", el.t0_s)):
+            cols[key] += arr.tolist()
+        for key, arr in (("i_deg", el.i_rad), ("raan_deg", el.raan_rad), ("argp_deg", el.argp_rad), ("m0_deg", el.m0_rad)):
+            cols[key] += np.degrees(arr).tolist()
+    return pa.table(cols)
+
+
+def write_run(result: RunResult, out_dir: str | Path) -> Path:
+    """Write a run's results folder; returns its path. Existing files of the same names are replaced."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "summary.json").write_text(json.dumps(summary_dict(result), indent=2) + "\n")
+    (out / "scenario.json").write_text(result.scenario.model_dump_json(indent=2) + "\n")
+    if result.trajectory is not None:
+        pq.write_table(trajectory_table(result), out / "trajectories.parquet")
+    if result.constellations:
+        pq.write_table(satellite_table(result), out / "satellites.parquet")
+    return out

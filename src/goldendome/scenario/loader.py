@@ -1,0 +1,114 @@
+"""Loading scenarios from YAML or TOML files and from the built-in set, with messages a person can act on.
+
+Every problem comes back as a :class:`ScenarioError` holding one line per problem, each naming where it is
+(``threats[2].launch.lat_deg``) and what is wrong; nothing is half-loaded.
+"""
+
+import hashlib
+import json
+import tomllib
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from goldendome.scenario.models import Scenario
+
+MAX_SCENARIO_BYTES = 2_000_000
+"""Scenario files are small data; anything larger is refused before parsing."""
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be used; ``messages`` lists each problem as 'where: what'."""
+
+    def __init__(self, source: str, messages: list[str]):
+        self.source = source
+        self.messages = messages
+        super().__init__(f"{source}: " + "; ".join(messages))
+
+
+def _where(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in ("function-after", "function-before") or str(part).startswith(("function-", "tagged-union")):
+            continue
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def format_validation_error(err: ValidationError) -> list[str]:
+    """One 'field.path: message (got value)' line per pydantic error."""
+    lines = []
+    for e in err.errors(include_url=False):
+        msg = e["msg"]
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        if e["type"] == "extra_forbidden":
+            msg = "unknown field (check the spelling; see 'goldendome scenario schema')"
+        got = e.get("input")
+        shown = ""
+        if e["type"] not in ("missing", "extra_forbidden") and not isinstance(got, dict | list) and got is not None:
+            shown = f" (got {got!r})"
+        lines.append(f"{_where(e['loc'])}: {msg}{shown}")
+    return lines
+
+
+def parse_scenario(text: str, source: str = "<scenario>", fmt: str = "yaml") -> Scenario:
+    """Validate scenario text (YAML or TOML). Raises ScenarioError with every problem found."""
+    if len(text.encode()) > MAX_SCENARIO_BYTES:
+        raise ScenarioError(source, [f"file is larger than {MAX_SCENARIO_BYTES // 1000} kB; scenarios are small data"])
+    try:
+        data = tomllib.loads(text) if fmt == "toml" else yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "YAML"
+        raise ScenarioError(source, [f"{where}: {getattr(exc, 'problem', None) or exc}"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(source, [f"TOML: {exc}"]) from None
+    if not isinstance(data, dict):
+        raise ScenarioError(source, ["(top level): a scenario is a mapping with keys name, epoch, threats, ..."])
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(source, format_validation_error(exc)) from None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file (.yaml/.yml or .toml)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ScenarioError(str(path), ["no such file"])
+    fmt = "toml" if path.suffix.lower() == ".toml" else "yaml"
+    return parse_scenario(path.read_text(), source=str(path), fmt=fmt)
+
+
+def builtin_names() -> list[str]:
+    """Names of the scenarios shipped with goldendome."""
+    folder = resources.files("goldendome.scenario").joinpath("builtin")
+    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def builtin_text(name: str) -> str:
+    if name not in builtin_names():
+        raise ScenarioError(name, [f"no built-in scenario of that name; built-in: {', '.join(builtin_names())}"])
+    return resources.files("goldendome.scenario").joinpath(f"builtin/{name}.yaml").read_text()
+
+
+def load_builtin(name: str = "default") -> Scenario:
+    """A built-in scenario by name ('default' is the one `goldendome run` uses with no argument)."""
+    return parse_scenario(builtin_text(name), source=f"built-in:{name}")
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 of the validated scenario's canonical JSON: the identity of a run's inputs."""
+    canon = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canon.encode()).hexdigest()
+
+
+def scenario_schema() -> dict:
+    """JSON Schema of the scenario file, for editors and validators."""
+    return Scenario.model_json_schema()

@@ -1,0 +1,172 @@
+"""The scenario file: what a user writes, validated before any physics runs.
+
+A scenario says when (epoch, duration), what attacks (threats: missile type, launch area, aim point, launch time,
+shape of flight) and what is in orbit (constellations: a Walker pattern or TLE/OMM element sets). Units at this
+edge are the ones people write: degrees, kilometres, minutes; they are turned into SI once, in
+:mod:`goldendome.engine`. Every model forbids unknown keys, so a typo is reported rather than ignored.
+"""
+
+import datetime as dt
+from functools import cache
+from importlib import resources
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from goldendome.physics.timescale import parse_epoch
+from goldendome.threats.guidance import SHAPES
+from goldendome.threats.missile import load_catalogue
+
+MIN_ORBIT_ALTITUDE_KM = 150.0
+"""Below ~150 km a satellite re-enters within hours to days (drag; Vallado 4th ed., sec. 9.6, lifetime estimates),
+so a constellation there is not a constellation."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@cache
+def places() -> dict:
+    """The shipped gazetteer: {'launch_sites': {...}, 'cities': {...}}."""
+    text = resources.files("goldendome.scenario").joinpath("data/places.yaml").read_text()
+    return yaml.safe_load(text)
+
+
+class Place(_Model):
+    """A point on the Earth: a named place from the gazetteer, or latitude/longitude in degrees."""
+
+    name: str | None = Field(None, description="a launch site or city from the gazetteer, e.g. 'sohae', 'seattle'")
+    lat_deg: Annotated[float, Field(ge=-90.0, le=90.0)] | None = None
+    lon_deg: Annotated[float, Field(ge=-180.0, le=360.0)] | None = None
+    height_m: Annotated[float, Field(ge=-500.0, le=10000.0)] = 0.0
+
+    @model_validator(mode="after")
+    def _named_or_coordinates(self):
+        if self.name is None and (self.lat_deg is None or self.lon_deg is None):
+            raise ValueError("give either 'name' (a place in the gazetteer) or both 'lat_deg' and 'lon_deg'")
+        if self.name is not None:
+            if self.lat_deg is not None or self.lon_deg is not None:
+                raise ValueError("give either 'name' or 'lat_deg'/'lon_deg', not both")
+            known = {**places()["launch_sites"], **places()["cities"]}
+            if self.name not in known:
+                raise ValueError(f"unknown place {self.name!r}; known places: {', '.join(sorted(known))}")
+        return self
+
+    def coordinates_deg(self) -> tuple[float, float]:
+        """(lat, lon) in degrees, longitude wrapped to [-180, 180)."""
+        if self.name is not None:
+            p = {**places()["launch_sites"], **places()["cities"]}[self.name]
+            lat, lon = float(p["lat_deg"]), float(p["lon_deg"])
+        else:
+            lat, lon = float(self.lat_deg), float(self.lon_deg)
+        return lat, (lon + 180.0) % 360.0 - 180.0
+
+    def label(self) -> str:
+        if self.name:
+            return self.name
+        lat, lon = self.coordinates_deg()
+        return f"{abs(lat):.2f}{'N' if lat >= 0 else 'S'} {abs(lon):.2f}{'E' if lon >= 0 else 'W'}"
+
+
+class BallisticThreat(_Model):
+    """A salvo of one ballistic missile type from one launch area at one aim point."""
+
+    type: Literal["ballistic"] = "ballistic"
+    name: str = Field(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
+    missile: str = Field(..., description="a design from the threat catalogue (goldendome threat list)")
+    launch: Place
+    aim: Place
+    launch_time_s: Annotated[float, Field(ge=0.0)] = 0.0
+    count: Annotated[int, Field(ge=1, le=1000)] = 1
+    interval_s: Annotated[float, Field(ge=0.0)] = 0.0
+    shape: Literal[SHAPES] = "minimum_energy"
+
+    @field_validator("missile")
+    @classmethod
+    def _known_missile(cls, v: str) -> str:
+        cat = load_catalogue()
+        if v not in cat:
+            raise ValueError(f"unknown missile {v!r}; the catalogue has: {', '.join(sorted(cat))}")
+        return v
+
+
+class Walker(_Model):
+    """A Walker-delta pattern i: T/P/F of circular orbits."""
+
+    total: Annotated[int, Field(ge=1, le=100000)]
+    planes: Annotated[int, Field(ge=1, le=10000)]
+    phasing: Annotated[int, Field(ge=0)] = 0
+    altitude_km: Annotated[float, Field(le=100000.0)]
+    inclination_deg: Annotated[float, Field(ge=0.0, le=180.0)]
+    raan0_deg: float = 0.0
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.total % self.planes:
+            raise ValueError(f"total ({self.total}) must be a multiple of planes ({self.planes})")
+        if self.phasing >= self.planes:
+            raise ValueError(f"phasing ({self.phasing}) must be below planes ({self.planes})")
+        if self.altitude_km < MIN_ORBIT_ALTITUDE_KM:
+            raise ValueError(
+                f"altitude_km {self.altitude_km:g} is below {MIN_ORBIT_ALTITUDE_KM:g} km, where drag brings a "
+                "satellite down within days"
+            )
+        return self
+
+
+class Constellation(_Model):
+    """Satellites in orbit: a Walker pattern, or element sets (TLE or OMM text, inline or from a file)."""
+
+    name: str = Field(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
+    role: Literal["tracking", "warning", "interceptor", "other"] = "other"
+    walker: Walker | None = None
+    tle: str | None = Field(None, description="inline TLE/3LE text")
+    elements_file: str | None = Field(
+        None, description="TLE (.tle/.txt) or OMM (.csv/.xml) file, relative to the scenario file's folder"
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self):
+        given = [k for k in ("walker", "tle", "elements_file") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of 'walker', 'tle', 'elements_file' (got {given or 'none'})")
+        if self.elements_file is not None and (".." in self.elements_file.replace("\\", "/").split("/")
+                                               or self.elements_file.startswith(("/", "\\"))):  # fmt: skip
+            raise ValueError("elements_file must be a relative path inside the scenario's folder")
+        return self
+
+
+class Scenario(_Model):
+    """One scenario: epoch, duration, threats and constellations."""
+
+    name: str = Field(..., min_length=1, max_length=120)
+    description: str = ""
+    epoch: dt.datetime = Field(..., description="UTC start, ISO 8601, e.g. 2026-07-04T12:00:00Z")
+    duration_min: Annotated[float, Field(gt=0.0, le=1440.0)] = 60.0
+    time_step_s: Annotated[float, Field(gt=0.0, le=60.0)] = 1.0
+    seed: Annotated[int, Field(ge=0)] = 0
+    threats: list[BallisticThreat] = Field(default_factory=list)
+    constellations: list[Constellation] = Field(default_factory=list)
+
+    @field_validator("epoch", mode="before")
+    @classmethod
+    def _utc(cls, v):
+        if isinstance(v, str | dt.datetime):
+            try:
+                return parse_epoch(v)
+            except ValueError as exc:
+                raise ValueError(f"not an ISO-8601 time ({exc}); write e.g. 2026-07-04T12:00:00Z") from exc
+        return v
+
+    @model_validator(mode="after")
+    def _unique_names(self):
+        for kind, items in (("threat", self.threats), ("constellation", self.constellations)):
+            names = [t.name for t in items]
+            dup = sorted({n for n in names if names.count(n) > 1})
+            if dup:
+                raise ValueError(f"{kind} names must be unique; repeated: {', '.join(dup)}")
+        if not self.threats and not self.constellations:
+            raise ValueError("a scenario needs at least one threat or one constellation")
+        return self
