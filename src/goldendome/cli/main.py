@@ -79,7 +79,7 @@ def _load(scenario: str | None):
 @app.command()
 def run(
     scenario: Annotated[
-        str | None, typer.Argument(help="Scenario file (.yaml/.toml) or built-in name; default: the built-in 'default'.")
+        str | None, typer.Argument(help="Scenario file (.yaml/.toml) or built-in name; default: built-in 'default'.")
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the results folder here.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,

@@ -52,6 +52,7 @@ def threat_rows(result: RunResult) -> list[dict]:
         rows.append({
             "name": name, "missile": info.missile[k], "launch": info.launch[k], "aim": info.aim[k],
             "launch_time_s": float(f.t_launch_s[k]), "reachable": bool(f.feasible[k]),
+            "max_range_km": None if np.isnan(f.max_range_m[k]) else float(f.max_range_m[k] / 1e3),
             "burnout_time_s": float(f.burnout_time_s[k]), "burnout_speed_km_s": float(f.burnout_speed_mps[k] / 1e3),
             "burnout_altitude_km": float(f.burnout_altitude_m[k] / 1e3),
             "burnout_flight_path_deg": float(np.degrees(f.burnout_gamma_rad[k])),
@@ -73,7 +74,8 @@ def constellation_rows(result: RunResult) -> list[dict]:
         rows.append({
             "name": c.name, "satellites": len(c), "perigee_altitude_km_min": float(alt.min()),
             "perigee_altitude_km_max": float(alt.max()), "inclination_deg_min": float(np.degrees(el.i_rad.min())),
-            "inclination_deg_max": float(np.degrees(el.i_rad.max())), "period_min": float(np.median(period_s(el.a_m)) / 60),
+            "inclination_deg_max": float(np.degrees(el.i_rad.max())),
+            "period_min": float(np.median(period_s(el.a_m)) / 60),
         })  # fmt: skip
     return rows
 
@@ -111,7 +113,8 @@ def satellite_table(result: RunResult) -> pa.Table:
         cols["label"] += list(c.labels)
         for key, arr in (("a_m", el.a_m), ("e", el.e), ("t0_s", el.t0_s)):
             cols[key] += arr.tolist()
-        for key, arr in (("i_deg", el.i_rad), ("raan_deg", el.raan_rad), ("argp_deg", el.argp_rad), ("m0_deg", el.m0_rad)):
+        angles = (("i_deg", el.i_rad), ("raan_deg", el.raan_rad), ("argp_deg", el.argp_rad), ("m0_deg", el.m0_rad))
+        for key, arr in angles:
             cols[key] += np.degrees(arr).tolist()
     return pa.table(cols)
 

@@ -118,8 +118,9 @@ def solve(plan: FlightPlan, theta_of_t: Callable, aim_down, aim_cross, shape: st
     minimum_energy: Illinois regula falsi on the shape error, thrust cut off at the aim.
     lofted/depressed: full burn; a golden-section search finds the pitch of greatest range, then regula falsi on
     the downrange error above (lofted) or below (depressed) it.
-    Returns (feasible, greatest downrange seen on the shape (rad), iterations). Leaves plan.aim_downrange at the
-    cut-off aim (minimum_energy) or at +inf (full burn).
+    Returns (feasible, greatest downrange (rad): on full-burn shapes the branch point, for minimum_energy the
+    full burn's range when the aim is out of reach and NaN when it is within reach, iterations).
+    Leaves plan.aim_downrange at the cut-off aim (minimum_energy) or at +inf (full burn).
     """
     n = plan.n
     aim = np.asarray(aim_down, float).copy()
@@ -177,7 +178,8 @@ def solve(plan: FlightPlan, theta_of_t: Callable, aim_down, aim_cross, shape: st
     if shape == "minimum_energy":
         # cut off before burnout = the aim is within reach; otherwise the full burn's range is the limit
         feasible = term & bracketed
-        max_down = np.where(term, np.maximum(max_down, aim), down)
+        # within reach: the greatest range was not searched for (NaN); out of reach: the full burn's range
+        max_down = np.where(term, np.nan, down)
     else:
         feasible = bracketed & (np.abs(down - aim) < 1e-5)
     return feasible, max_down, iterations

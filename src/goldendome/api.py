@@ -1,0 +1,30 @@
+"""The public API of goldendome, re-exported in one place.
+
+    from goldendome.api import load_builtin, run_trial, write_run
+    result = run_trial(load_builtin("default"))
+"""
+
+from goldendome.engine.trial import RunResult, run_trial
+from goldendome.io.results import summary_dict, write_run
+from goldendome.physics.constellation import Constellation, walker_delta
+from goldendome.physics.kepler import OrbitalElements, propagate
+from goldendome.physics.tle import parse_omm, parse_tle, sgp4_positions, tle_to_elements
+from goldendome.scenario.loader import (
+    ScenarioError,
+    builtin_names,
+    load_builtin,
+    load_scenario,
+    parse_scenario,
+    scenario_schema,
+)
+from goldendome.scenario.models import Scenario
+from goldendome.threats.ballistic import BallisticLaunch, FlightSummary, fly_ballistic
+from goldendome.threats.missile import MissileDesign, Stage, design, load_catalogue
+from goldendome.threats.trajectory import Trajectory
+
+__all__ = [
+    "BallisticLaunch", "Constellation", "FlightSummary", "MissileDesign", "OrbitalElements", "RunResult", "Scenario",
+    "ScenarioError", "Stage", "Trajectory", "builtin_names", "design", "fly_ballistic", "load_builtin",
+    "load_catalogue", "load_scenario", "parse_omm", "parse_scenario", "parse_tle", "propagate", "run_trial",
+    "scenario_schema", "sgp4_positions", "summary_dict", "tle_to_elements", "walker_delta", "write_run",
+]  # fmt: skip

@@ -1,0 +1,108 @@
+"""The command line as a user meets it: the default run, results files, and bad input without tracebacks."""
+
+import json
+import subprocess
+import sys
+
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from goldendome import __version__
+from goldendome.cli.main import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run")
+    res = runner.invoke(app, ["run", "--quiet", "--out", str(out)])
+    return res, out
+
+
+def test_run_default_prints_each_threat_and_the_constellation(default_run):
+    res, _ = default_run
+    assert res.exit_code == 0, res.output
+    for name in ("ICBM-1", "ICBM-5", "seattle", "chicago", "tracking-leo"):
+        assert name in res.output
+    assert "satellites in orbit: 48" in res.output
+
+
+def test_run_writes_summary_and_tables(default_run):
+    _, out = default_run
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["scenario_sha256"] and summary["versions"]["goldendome"] == __version__
+    assert len(summary["threats"]) == 5 and summary["satellites_total"] == 48
+    for row in summary["threats"]:
+        assert row["reachable"] and row["miss_km"] < 1.0
+        assert 25.0 < row["flight_time_min"] < 45.0
+    traj = pq.read_table(out / "trajectories.parquet")
+    assert set(traj.column("phase").to_pylist()) == {"boost", "midcourse", "terminal"}
+    assert traj.num_rows > 5 * 1500  # five flights of ~30+ min at 1 s
+    sats = pq.read_table(out / "satellites.parquet")
+    assert sats.num_rows == 48
+    assert json.loads((out / "scenario.json").read_text())["name"] == summary["scenario"]
+
+
+def test_run_with_bad_file_exits_2_naming_the_field(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nepoch: 2026-01-01T00:00:00Z\nthreats:\n  - {name: A, missile: icbm-solid-3stage, "
+                   "launch: {lat_deg: 91, lon_deg: 0}, aim: {name: seattle}}\n")  # fmt: skip
+    res = runner.invoke(app, ["run", str(bad)])
+    assert res.exit_code == 2
+    assert "threats[0].launch.lat_deg" in res.output
+    assert "Traceback" not in res.output
+
+
+def test_bad_input_never_prints_a_traceback_from_the_real_command(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: [unclosed\n")
+    proc = subprocess.run([sys.executable, "-m", "goldendome.cli.main", "run", str(bad)], capture_output=True,
+                          text=True, timeout=120)  # fmt: skip
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert "line 2, column 1" in proc.stderr  # the unclosed bracket is found at the end of the text
+
+
+def test_missing_file_and_unknown_builtin(tmp_path):
+    res = runner.invoke(app, ["run", str(tmp_path / "nope.yaml")])
+    assert res.exit_code == 2 and "no such file" in res.output
+    res = runner.invoke(app, ["scenario", "show", "nope"])
+    assert res.exit_code == 2 and "default" in res.output
+
+
+def test_out_of_reach_threat_is_a_warning_not_a_crash(tmp_path):
+    f = tmp_path / "far.yaml"
+    f.write_text("name: far\nepoch: 2026-01-01T00:00:00Z\nthreats:\n  - {name: F, missile: icbm-solid-3stage, "
+                 "launch: {name: pyongyang}, aim: {lat_deg: -34.6, lon_deg: -58.4}}\n")  # fmt: skip
+    res = runner.invoke(app, ["run", "-q", str(f)])
+    assert res.exit_code == 0, res.output
+    assert "out of reach" in res.output
+
+
+def test_version_doctor_and_catalogue_commands():
+    assert __version__ in runner.invoke(app, ["--version"]).output
+    res = runner.invoke(app, ["doctor"])
+    assert res.exit_code == 0 and "compiled kernels (numba)" in res.output and "ok" in res.output
+    res = runner.invoke(app, ["threat", "list"])
+    assert "icbm-solid-3stage" in res.output and "icbm-liquid-2stage" in res.output
+    res = runner.invoke(app, ["threat", "show", "icbm-liquid-2stage"])
+    assert res.exit_code == 0 and "sources" in res.output and "APS" in res.output
+    res = runner.invoke(app, ["threat", "show", "nope"])
+    assert res.exit_code == 2
+
+
+def test_scenario_show_validate_and_schema(tmp_path):
+    text = runner.invoke(app, ["scenario", "show", "default"]).output
+    p = tmp_path / "copy.yaml"
+    p.write_text(text)
+    res = runner.invoke(app, ["scenario", "validate", str(p)])
+    assert res.exit_code == 0 and "ok" in res.output
+    schema = json.loads(runner.invoke(app, ["scenario", "schema"]).output)
+    assert "properties" in schema
+
+
+def test_help_teaches_with_an_example():
+    res = runner.invoke(app, ["run", "--help"])
+    assert res.exit_code == 0 and "Example" in res.output

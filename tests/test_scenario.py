@@ -1,0 +1,124 @@
+"""Scenario files: the built-in default loads, and every kind of bad input gets a message naming the field."""
+
+import textwrap
+
+import pytest
+
+from goldendome.scenario.loader import (
+    ScenarioError,
+    builtin_names,
+    load_builtin,
+    load_scenario,
+    parse_scenario,
+    scenario_hash,
+    scenario_schema,
+)
+
+GOOD = """
+name: test
+epoch: 2026-07-04T12:00:00Z
+threats:
+  - {name: A, missile: icbm-solid-3stage, launch: {name: sohae}, aim: {name: seattle}}
+constellations:
+  - name: leo
+    walker: {total: 12, planes: 3, phasing: 1, altitude_km: 550, inclination_deg: 53}
+"""
+
+
+def _errors(text: str, fmt: str = "yaml") -> list[str]:
+    with pytest.raises(ScenarioError) as exc:
+        parse_scenario(textwrap.dedent(text), fmt=fmt)
+    return exc.value.messages
+
+
+def test_builtin_default_loads_with_threats_and_a_constellation():
+    scn = load_builtin()
+    assert "default" in builtin_names()
+    assert len(scn.threats) >= 3 and len(scn.constellations) >= 1
+    assert scn.epoch.tzinfo is not None
+
+
+def test_good_scenario_parses_and_hash_is_stable():
+    a, b = parse_scenario(GOOD), parse_scenario(GOOD + "\n# a comment changes nothing\n")
+    assert scenario_hash(a) == scenario_hash(b)
+    assert a.threats[0].launch.coordinates_deg() == pytest.approx((39.66, 124.71), abs=1e-9)  # gazetteer, deg
+
+
+def test_latitude_out_of_range_names_the_field():
+    msgs = _errors(GOOD.replace("{name: seattle}", "{lat_deg: 95, lon_deg: 10}"))
+    assert any(m.startswith("threats[0].aim.lat_deg:") and "90" in m and "95" in m for m in msgs), msgs
+
+
+def test_unknown_missile_lists_the_catalogue():
+    msgs = _errors(GOOD.replace("icbm-solid-3stage", "icbm-unobtainium"))
+    assert any("threats[0].missile" in m and "icbm-liquid-2stage" in m for m in msgs), msgs
+
+
+def test_unknown_place_lists_known_places():
+    msgs = _errors(GOOD.replace("{name: seattle}", "{name: atlantis}"))
+    assert any("threats[0].aim" in m and "unknown place 'atlantis'" in m and "seattle" in m for m in msgs), msgs
+
+
+def test_misspelled_key_is_reported_not_ignored():
+    msgs = _errors(GOOD.replace("launch: {name: sohae}", "lanuch: {name: sohae}"))
+    assert any("threats[0].lanuch: unknown field" in m for m in msgs), msgs
+    assert any("threats[0].launch: Field required" in m for m in msgs), msgs
+
+
+def test_missing_epoch_and_bad_epoch():
+    assert any(m.startswith("epoch:") for m in _errors(GOOD.replace("epoch: 2026-07-04T12:00:00Z", "")))
+    msgs = _errors(GOOD.replace("2026-07-04T12:00:00Z", "'next tuesday'"))
+    assert any(m.startswith("epoch:") and "ISO-8601" in m for m in msgs), msgs
+
+
+def test_walker_inconsistent_pattern_and_low_orbit():
+    msgs = _errors(GOOD.replace("total: 12", "total: 13"))
+    assert any("constellations[0].walker" in m and "multiple of planes" in m for m in msgs), msgs
+    msgs = _errors(GOOD.replace("altitude_km: 550", "altitude_km: 120"))
+    assert any("constellations[0].walker" in m and "150 km" in m for m in msgs), msgs
+
+
+def test_every_problem_is_reported_at_once():
+    text = GOOD.replace("total: 12", "total: 13").replace("icbm-solid-3stage", "nope")
+    assert len(_errors(text)) >= 2
+
+
+def test_yaml_syntax_error_gives_line_and_column():
+    msgs = _errors("name: x\nepoch: [unclosed\n")
+    assert msgs[0].startswith("line ") and "column" in msgs[0]
+
+
+def test_not_a_mapping():
+    assert "mapping" in _errors("- just\n- a list\n")[0]
+
+
+def test_duplicate_threat_names():
+    line = "  - {name: A, missile: icbm-solid-3stage, launch: {name: sohae}, aim: {name: seattle}}\n"
+    dup = GOOD.replace("threats:\n", "threats:\n" + line)
+    assert any("unique" in m and "A" in m for m in _errors(dup))
+
+
+def test_elements_file_cannot_escape_the_scenario_folder():
+    text = GOOD.replace("walker: {total: 12, planes: 3, phasing: 1, altitude_km: 550, inclination_deg: 53}",
+                        "elements_file: ../../etc/passwd")  # fmt: skip
+    assert any("relative path inside" in m for m in _errors(text))
+
+
+def test_toml_scenarios_load_too(tmp_path):
+    p = tmp_path / "s.toml"
+    p.write_text(
+        'name = "t"\nepoch = "2026-01-01T00:00:00Z"\n[[constellations]]\nname = "c"\n'
+        "walker = { total = 4, planes = 2, phasing = 0, altitude_km = 700, inclination_deg = 98 }\n"
+    )
+    assert load_scenario(p).constellations[0].walker.total == 4
+
+
+def test_missing_file():
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario("/nonexistent/scenario.yaml")
+    assert "no such file" in exc.value.messages[0]
+
+
+def test_json_schema_exports():
+    schema = scenario_schema()
+    assert schema["title"] == "Scenario" and "threats" in schema["properties"]
