@@ -28,7 +28,6 @@ from goldendome.physics.frames import (
 
 one_mm = 1e-3
 one_um = 1e-6
-one_m = 1.0
 one_km = 1e3
 ANGLE_ROUNDING_RAD = 1e-14
 """A few ulps of an angle of order 1 rad."""

@@ -61,8 +61,8 @@ def test_j2_is_about_a_thousandth_of_point_mass_at_surface():
 
 
 def _j2_potential_energy(r):
-    # V = -U_J2 with U = -mu/r [1 - J2 (R/r)^2 P2(z/r)] the full potential energy per unit mass (Vallado eq. 8-30's
-    # source); the J2 part alone is +mu J2 R^2 P2(z/r) / r^3, P2(x) = (3 x^2 - 1)/2
+    # potential energy per unit mass V = -mu/r [1 - J2 (R/r)^2 P2(z/r)] (the potential behind Vallado eq. 8-30);
+    # its J2 part is +mu J2 R^2 P2(z/r) / r^3 with P2(x) = (3 x^2 - 1)/2, and a_J2 = -grad of it
     rn = np.linalg.norm(r, axis=-1)
     s = r[..., 2] / rn
     return MU * J2 * R**2 * 0.5 * (3 * s * s - 1) / rn**3

@@ -76,7 +76,8 @@ def geodetic_to_ecef(lat_rad, lon_rad, h_m):
 def ecef_to_geodetic(r_ecef):
     """ECEF position(s) (..., 3), m -> (lat_rad, lon_rad, h_m), Heikkinen's exact closed form.
 
-    Valid for any point farther than ~43 km from the Earth's centre; deeper points return NaN.
+    Exact for points outside the evolute of the ellipse, i.e. farther than ~43 km from the Earth's centre; deeper
+    points return finite but meaningless heights (nothing in goldendome goes there).
     """
     r_ecef = np.asarray(r_ecef, dtype=float)
     x, y, z = r_ecef[..., 0], r_ecef[..., 1], r_ecef[..., 2]
@@ -123,6 +124,7 @@ def azimuth_elevation_range(site_lat_rad, site_lon_rad, site_h_m, r_target_ecef)
     enu = mxv(rot_ecef_to_enu(site_lat_rad, site_lon_rad), np.asarray(r_target_ecef, float) - site)
     rng = np.linalg.norm(enu, axis=-1)
     az = np.mod(np.arctan2(enu[..., 0], enu[..., 1]), 2.0 * np.pi)
+    az = np.where(az >= 2.0 * np.pi, 0.0, az)  # mod of a tiny negative angle rounds up to 2 pi
     with np.errstate(invalid="ignore", divide="ignore"):
         el = np.arcsin(enu[..., 2] / rng)
     return az, el, rng

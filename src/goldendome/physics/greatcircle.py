@@ -28,7 +28,8 @@ def initial_azimuth(lat1_rad, lon1_rad, lat2_rad, lon2_rad):
     dlon = lon2_rad - lon1_rad
     y = np.sin(dlon) * np.cos(lat2_rad)
     x = np.cos(lat1_rad) * np.sin(lat2_rad) - np.sin(lat1_rad) * np.cos(lat2_rad) * np.cos(dlon)
-    return np.mod(np.arctan2(y, x), 2.0 * np.pi)
+    az = np.mod(np.arctan2(y, x), 2.0 * np.pi)
+    return np.where(az >= 2.0 * np.pi, 0.0, az)  # mod of a tiny negative angle rounds up to 2 pi
 
 
 def destination(lat_rad, lon_rad, azimuth_rad, angle_rad):

@@ -29,24 +29,27 @@ class ElementSetError(ValueError):
 
 def parse_tle(text: str) -> tuple[list[Satrec], list[str]]:
     """Satellites and names from TLE text: 2-line sets, optionally each preceded by a name line (3LE)."""
-    lines = [ln.rstrip() for ln in text.splitlines() if ln.strip()]
+    # keep each line's number in the original text so that messages point at the right line
+    numbered = [(n, ln.rstrip()) for n, ln in enumerate(text.splitlines(), start=1) if ln.strip()]
+    lines = [ln for _, ln in numbered]
     sats, names = [], []
     k = 0
     while k < len(lines):
         name = None
         if not lines[k].startswith("1 "):
-            name = lines[k].lstrip("0 ").strip()
+            name = lines[k][2:].strip() if lines[k].startswith("0 ") else lines[k].strip()  # 3LE: "0 NAME"
             k += 1
+        line_no = numbered[min(k, len(lines) - 1)][0]
         if k + 1 >= len(lines) or not lines[k].startswith("1 ") or not lines[k + 1].startswith("2 "):
-            raise ElementSetError(f"TLE line {k + 1}: expected a line starting '1 ' followed by one starting '2 '")
+            raise ElementSetError(f"TLE line {line_no}: expected a line starting '1 ' followed by one starting '2 '")
         try:
             sat = Satrec.twoline2rv(lines[k], lines[k + 1])
         except Exception as exc:  # sgp4 raises ValueError with terse text
-            raise ElementSetError(f"TLE line {k + 1}: {exc}") from exc
+            raise ElementSetError(f"TLE line {line_no}: {exc}") from exc
         if sat.error:
-            raise ElementSetError(f"TLE line {k + 1}: sgp4 rejected the elements (error code {sat.error})")
+            raise ElementSetError(f"TLE line {line_no}: sgp4 rejected the elements (error code {sat.error})")
         sats.append(sat)
-        names.append(name or f"SAT-{sat.satnum_str}" if hasattr(sat, "satnum_str") else f"SAT-{sat.satnum}")
+        names.append(name or f"SAT-{getattr(sat, 'satnum_str', sat.satnum)}")
         k += 2
     return sats, names
 
