@@ -80,30 +80,13 @@ def ecef_to_geodetic(r_ecef):
     points return finite but meaningless heights (nothing in goldendome goes there).
     """
     r_ecef = np.asarray(r_ecef, dtype=float)
-    x, y, z = r_ecef[..., 0], r_ecef[..., 1], r_ecef[..., 2]
-    a, b, e2 = WGS84_A_M, WGS84_B_M, WGS84_E2
-    p2 = x * x + y * y
-    p = np.sqrt(p2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        f = 54.0 * b * b * z * z
-        g = p2 + (1.0 - e2) * z * z - e2 * (a * a - b * b)
-        c = e2 * e2 * f * p2 / (g * g * g)
-        s = np.cbrt(1.0 + c + np.sqrt(c * c + 2.0 * c))
-        k = s + 1.0 + 1.0 / s
-        pp = f / (3.0 * k * k * g * g)
-        q = np.sqrt(1.0 + 2.0 * e2 * e2 * pp)
-        # on the spin axis the radicand is a difference of two ~a^2 terms that is exactly zero; rounding can make
-        # it slightly negative (NaN at the poles), so clamp it: the error in r0 is < 1 m and enters h as e2 r0
-        r0 = -(pp * e2 * p) / (1.0 + q) + np.sqrt(
-            np.maximum(0.5 * a * a * (1.0 + 1.0 / q) - pp * (1.0 - e2) * z * z / (q * (1.0 + q)) - 0.5 * pp * p2, 0.0)
-        )
-        u = np.sqrt((p - e2 * r0) ** 2 + z * z)
-        v = np.sqrt((p - e2 * r0) ** 2 + (1.0 - e2) * z * z)
-        z0 = b * b * z / (a * v)
-        h = u * (1.0 - b * b / (a * v))
-        lat = np.arctan2(z + WGS84_EP2 * z0, p)
-    lon = np.arctan2(y, x)
-    return lat, lon, h
+    flat = np.ascontiguousarray(r_ecef.reshape(-1, 3))
+    lat = np.empty(flat.shape[0])
+    h = np.empty(flat.shape[0])
+    _geodetic_batch(flat, lat, h)
+    lon = np.arctan2(r_ecef[..., 1], r_ecef[..., 0])
+    shape = r_ecef.shape[:-1]
+    return lat.reshape(shape), lon, h.reshape(shape)
 
 
 def rot_ecef_to_enu(lat_rad, lon_rad):
@@ -131,8 +114,8 @@ def azimuth_elevation_range(site_lat_rad, site_lon_rad, site_h_m, r_target_ecef)
 
 
 @numba.njit(cache=True)
-def _geodetic_height_scalar(x, y, z):  # pragma: no cover - compiled
-    """Heikkinen's closed form as in :func:`ecef_to_geodetic`, height only, for compiled kernels."""
+def _geodetic_scalar(x, y, z):  # pragma: no cover - compiled
+    """Heikkinen's closed form for one point: (geodetic latitude rad, height m). NaN in, NaN out."""
     a, b, e2 = WGS84_A_M, WGS84_B_M, WGS84_E2
     p2 = x * x + y * y
     p = np.sqrt(p2)
@@ -143,26 +126,31 @@ def _geodetic_height_scalar(x, y, z):  # pragma: no cover - compiled
     k = s + 1.0 + 1.0 / s
     pp = f / (3.0 * k * k * g * g)
     q = np.sqrt(1.0 + 2.0 * e2 * e2 * pp)
-    r0 = -(pp * e2 * p) / (1.0 + q) + np.sqrt(
-        max(0.5 * a * a * (1.0 + 1.0 / q) - pp * (1.0 - e2) * z * z / (q * (1.0 + q)) - 0.5 * pp * p2, 0.0)
-    )  # clamped as in ecef_to_geodetic: rounding makes the radicand negative on the spin axis
-    v = np.sqrt((p - e2 * r0) ** 2 + (1.0 - e2) * z * z)
+    # on the spin axis the radicand is a difference of two ~a^2 terms that is exactly zero; rounding can make it
+    # slightly negative (NaN at the poles), so clamp it: the error in r0 is < 1 m and enters h as e2 r0
+    rad = 0.5 * a * a * (1.0 + 1.0 / q) - pp * (1.0 - e2) * z * z / (q * (1.0 + q)) - 0.5 * pp * p2
+    r0 = -(pp * e2 * p) / (1.0 + q) + np.sqrt(rad if rad > 0.0 else 0.0)
     u = np.sqrt((p - e2 * r0) ** 2 + z * z)
-    return u * (1.0 - b * b / (a * v))
+    v = np.sqrt((p - e2 * r0) ** 2 + (1.0 - e2) * z * z)
+    z0 = b * b * z / (a * v)
+    return np.arctan2(z + WGS84_EP2 * z0, p), u * (1.0 - b * b / (a * v))
 
 
 @numba.njit(cache=True)
-def _geodetic_height_batch(r, out):  # pragma: no cover - compiled
+def _geodetic_height_scalar(x, y, z):  # pragma: no cover - compiled
+    """Height only, for compiled kernels (the flight integrator)."""
+    return _geodetic_scalar(x, y, z)[1]
+
+
+@numba.njit(cache=True)
+def _geodetic_batch(r, lat, h):  # pragma: no cover - compiled
     for i in range(r.shape[0]):
-        out[i] = _geodetic_height_scalar(r[i, 0], r[i, 1], r[i, 2])
+        lat[i], h[i] = _geodetic_scalar(r[i, 0], r[i, 1], r[i, 2])
 
 
 def geodetic_height_m(r_m):
-    """WGS-84 height (m) of positions (N, 3) in any Earth-centred frame with z on the spin axis (compiled).
+    """WGS-84 height (m) of positions (..., 3) in any Earth-centred frame with z on the spin axis (compiled).
 
     The height depends only on the distance from the axis and on z, so ECI positions need no rotation.
     """
-    r = np.ascontiguousarray(np.asarray(r_m, dtype=float).reshape(-1, 3))
-    out = np.empty(r.shape[0])
-    _geodetic_height_batch(r, out)
-    return out.reshape(np.shape(r_m)[:-1])
+    return ecef_to_geodetic(r_m)[2]
