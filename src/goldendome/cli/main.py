@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -29,8 +30,10 @@ app = typer.Typer(
 )
 scenario_app = typer.Typer(help="Built-in scenarios, validation and the scenario file's JSON Schema.")
 threat_app = typer.Typer(help="The threat catalogue: missile designs and their sources.")
+sbi_app = typer.Typer(help="Space-based interceptors: how many it takes, from physics.")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(threat_app, name="threat")
+app.add_typer(sbi_app, name="sbi")
 
 # a pipe or a CI log has no width: print tables whole rather than folded to 80 columns
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -269,6 +272,161 @@ def threat_show(name: Annotated[str, typer.Argument(help="Design name, e.g. icbm
     console.print("[bold]sources[/]")
     for s in d.sources:
         console.print(f"  - {s}", highlight=False)
+
+
+def _progress_bar(quiet: bool):
+    return Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
+                    disable=quiet, transient=True)  # fmt: skip
+
+
+def _fmt(v, spec=",.0f"):
+    return "–" if v is None else format(v, spec)
+
+
+@sbi_app.command("size")
+def sbi_size(
+    study: Annotated[str, typer.Argument(help="Study file (.yaml) or built-in study name.")] = "sbi-quick",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write sizing.parquet, absentee.parquet, "
+                                                                 "summary.json (and plots) here.")] = None,
+    plot: Annotated[bool, typer.Option("--plot", help="Draw the figures (needs --out).")] = False,
+    salvo: Annotated[int | None, typer.Option(help="Simultaneous launches.")] = None,
+    missile: Annotated[str | None, typer.Option(help="Threat design (goldendome threat list).")] = None,
+    altitude_km: Annotated[float | None, typer.Option(help="SBI orbit altitude, km.")] = None,
+    inclination_deg: Annotated[float | None, typer.Option(help="SBI orbit inclination, deg.")] = None,
+    sbi: Annotated[str | None, typer.Option(help="SBI design name (effectors/data/sbi.yaml).")] = None,
+    delta_v: Annotated[float | None, typer.Option("--delta-v", help="SBI delta-v, m/s.")] = None,
+    accel_g: Annotated[float | None, typer.Option(help="SBI acceleration, g.")] = None,
+    detect_s: Annotated[float | None, typer.Option(help="Detection latency after launch, s.")] = None,
+    decide_s: Annotated[float | None, typer.Option(help="Decision delay after detection, s.")] = None,
+    shots: Annotated[int | None, typer.Option(help="SBIs per booster (shot doctrine k).")] = None,
+    no_sweeps: Annotated[bool, typer.Option("--no-sweeps", help="Size the base point only.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+):
+    """Size an SBI constellation: the fewest SBIs that give every booster of a salvo k interceptors able to reach
+    it before burnout, at the worst launch time of a day, beside the analytic (shell-density) estimate.
+
+    Example: [bold]goldendome sbi size sbi-north-korea --plot --out results/sbi[/] (the APS 2003 setting with its
+    sweeps); [bold]goldendome sbi size --salvo 5 --altitude-km 400[/] for a quick case.
+    """
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from goldendome.analysis.sbi_study import absentee_by_latitude, base_point, run_study
+    from goldendome.io import plots
+    from goldendome.io.results import _versions
+    from goldendome.scenario.loader import ScenarioError, load_study
+    from goldendome.scenario.study import SizingStudy
+
+    try:
+        st = load_study(study, SizingStudy)
+        upd = {}
+        threat = st.threat.model_dump()
+        if salvo is not None:
+            threat["salvo"] = salvo
+        if missile is not None:
+            threat["missile"] = missile
+        upd["threat"] = threat
+        shell = st.shell.model_dump()
+        for key, val in (("altitude_km", altitude_km), ("inclination_deg", inclination_deg)):
+            if val is not None:
+                shell[key] = val
+        upd["shell"] = shell
+        sbi_spec = st.sbi.model_dump()
+        for key, val in (("design", sbi), ("delta_v_mps", delta_v), ("accel_g", accel_g)):
+            if val is not None:
+                sbi_spec[key] = val
+        upd["sbi"] = sbi_spec
+        tl = st.timeline.model_dump()
+        for key, val in (("detect_s", detect_s), ("decide_s", decide_s)):
+            if val is not None:
+                tl[key] = val
+        upd["timeline"] = tl
+        if shots is not None:
+            upd["shots"] = shots
+        if no_sweeps:
+            upd["sweeps"] = []
+        from pydantic import ValidationError
+
+        from goldendome.scenario.loader import format_validation_error
+
+        try:
+            st = SizingStudy.model_validate({**st.model_dump(), **upd})
+        except ValidationError as exc:
+            raise ScenarioError("command-line options", format_validation_error(exc)) from None
+    except ScenarioError as exc:
+        _fail(f"study {exc.source} is not valid", exc.messages)
+    if plot and out is None:
+        _fail("--plot needs --out", ["give a folder for the figures, e.g. --out results/sbi"])
+
+    console.print(f"[bold]{st.name}[/]")
+    with _progress_bar(quiet) as bar:
+        task = bar.add_task("starting", total=1.0)
+        rows, base = run_study(st, lambda what, frac: bar.update(task, description=what, completed=frac))
+
+    t = Table(title="SBI constellation size", title_justify="left", header_style="bold")
+    for col in ("case", "missile", "salvo", "k", "alt km", "inc °", "Δv km/s", "accel g", "release s", "window s",
+                "reach km", "SBIs sim", "SBIs analytic", "absentee", "in reach min/mean", "t in orbit"):
+        left = col in ("case", "missile")
+        t.add_column(col, justify="left" if left else "right", no_wrap=col == "missile")
+    for r in rows:
+        common = [r["label"], r["missile"], str(r["salvo"]), str(r["shots"]), f"{r['altitude_km']:.0f}",
+                  f"{r['inclination_deg']:.0f}", f"{r['delta_v_mps'] / 1e3:.1f}", f"{r['accel_g']:.0f}",
+                  f"{r['detect_s'] + r['decide_s']:.0f}"]  # fmt: skip
+        if r["infeasible"]:
+            t.add_row(*common, "", "", f"[red]infeasible: {r['infeasible']}[/]", "", "", "", "")
+        else:
+            t.add_row(*common, f"{r['time_available_s']:.0f}", f"{r['reach_at_cutoff_km']:.0f}",
+                      f"[bold]{r['simulated_sbis']:,}[/]", f"{r['analytic_sbis']:,.0f}", f"{r['absentee_ratio']:,.0f}",
+                      f"{r['worst_in_reach']}/{r['mean_in_reach']:.1f}", _fmt(r.get("mass_in_orbit_t")))  # fmt: skip
+    console.print(t)
+    b0 = rows[0]
+    n_times = int(st.launch_times.duration_h * 3600 / st.launch_times.step_s)
+    if b0["infeasible"]:
+        console.print(f"[red]base case infeasible:[/] {b0['infeasible']}", highlight=False)
+    else:
+        console.print(
+            f"base case: [bold]{b0['simulated_sbis']:,} SBIs[/] so that each of {b0['salvo']} booster(s) has "
+            f"{b0['shots']} SBI(s) in reach at the worst of {n_times} "
+            f"launch times; the analytic mean-density estimate is {b0['analytic_sbis']:,.0f} (absentee ratio "
+            f"{b0['absentee_ratio']:,.0f}). Simulated > analytic: the worst time of a real pattern has fewer SBIs in "
+            "reach than the mean.", highlight=False,
+        )  # fmt: skip
+    if out is None:
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    keys = sorted({k for r in rows for k in r})
+    pq.write_table(pa.table({k: [r.get(k) for r in rows] for k in keys}), out / "sizing.parquet")
+    if base is not None:
+        rr = base.reach
+        e, nb = rr.in_reach.shape
+        pq.write_table(pa.table({
+            "launch_time_s": np.repeat(rr.launch_times_s, nb), "booster": np.tile(np.arange(nb), e),
+            "in_reach": rr.in_reach.ravel(), "absentee_ratio": rr.absentee_ratio.ravel().astype(float),
+            "first_intercept_s": rr.t_first.ravel(), "closing_speed_mps": rr.v_close.ravel(),
+            "covered": np.repeat(rr.covered, nb),
+        }), out / "absentee.parquet")  # fmt: skip
+    summary = {"kind": "sbi-sizing", "study": st.model_dump(mode="json"), "versions": _versions(), "rows": rows}
+    (out / "summary.json").write_text(json.dumps(summary, indent=2, default=float) + "\n")
+    written = ["sizing.parquet", "absentee.parquet", "summary.json"]
+    if plot:
+        for param in sorted({r["sweep"] for r in rows} - {"base"}):
+            p = plots.sizing_sweep(rows, param, out, st.name)
+            if p:
+                written.append(p.name)
+        p0 = base_point(st)
+        lats = np.arange(-80.0, 81.0, 5.0)
+        with _progress_bar(quiet) as bar:
+            bar.add_task("absentee ratio by launch latitude", total=None)
+            ratio = absentee_by_latitude(p0, st, lats)
+        sites = [(s.label(), *s.coordinates_deg()) for s in st.threat.launch_sites]
+        written.append(plots.absentee_by_latitude(lats, ratio, sites, np.degrees(p0.inclination_rad), out,
+                                                  st.name).name)  # fmt: skip
+        if base is not None:
+            written.append(plots.in_reach_over_time(base.reach.launch_times_s, base.reach.in_reach,
+                                                    base.reach.needed, out, st.name).name)  # fmt: skip
+    console.print(f"written to [bold]{out}[/]: {', '.join(written)}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from goldendome.scenario.models import Scenario
 
@@ -57,8 +57,8 @@ def format_validation_error(err: ValidationError) -> list[str]:
     return lines
 
 
-def parse_scenario(text: str, source: str = "<scenario>", fmt: str = "yaml") -> Scenario:
-    """Validate scenario text (YAML or TOML). Raises ScenarioError with every problem found."""
+def parse_model(text: str, model: type[BaseModel], source: str = "<input>", fmt: str = "yaml"):
+    """Validate YAML or TOML text against a pydantic model. Raises ScenarioError with every problem found."""
     if len(text.encode()) > MAX_SCENARIO_BYTES:
         raise ScenarioError(source, [f"file is larger than {MAX_SCENARIO_BYTES // 1000} kB; scenarios are small data"])
     try:
@@ -70,20 +70,49 @@ def parse_scenario(text: str, source: str = "<scenario>", fmt: str = "yaml") -> 
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(source, [f"TOML: {exc}"]) from None
     if not isinstance(data, dict):
-        raise ScenarioError(source, ["(top level): a scenario is a mapping with keys name, epoch, threats, ..."])
+        raise ScenarioError(source, ["(top level): expected a mapping of keys (name, epoch, ...)"])
     try:
-        return Scenario.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(source, format_validation_error(exc)) from None
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file (.yaml/.yml or .toml)."""
+def parse_scenario(text: str, source: str = "<scenario>", fmt: str = "yaml") -> Scenario:
+    """Validate scenario text (YAML or TOML). Raises ScenarioError with every problem found."""
+    return parse_model(text, Scenario, source, fmt)
+
+
+def _read(path: str | Path, model: type[BaseModel]):
     path = Path(path)
     if not path.is_file():
         raise ScenarioError(str(path), ["no such file"])
     fmt = "toml" if path.suffix.lower() == ".toml" else "yaml"
-    return parse_scenario(path.read_text(), source=str(path), fmt=fmt)
+    return parse_model(path.read_text(), model, source=str(path), fmt=fmt)
+
+
+def study_names() -> list[str]:
+    """Built-in study files (architecture questions: SBI sizing, sensor coverage)."""
+    folder = resources.files("goldendome.scenario").joinpath("studies")
+    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def study_text(name: str) -> str:
+    if name not in study_names():
+        raise ScenarioError(name, [f"no built-in study of that name; built-in: {', '.join(study_names())}"])
+    return resources.files("goldendome.scenario").joinpath(f"studies/{name}.yaml").read_text()
+
+
+def load_study(path_or_name: str | Path, model: type[BaseModel]):
+    """A study from a file, or a built-in study by name, validated against the given study model."""
+    p = Path(path_or_name)
+    if p.suffix.lower() in (".yaml", ".yml", ".toml") or p.exists():
+        return _read(p, model)
+    return parse_model(study_text(str(path_or_name)), model, source=f"built-in:{path_or_name}")
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file (.yaml/.yml or .toml)."""
+    return _read(path, Scenario)
 
 
 def builtin_names() -> list[str]:

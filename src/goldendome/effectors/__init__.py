@@ -1,0 +1,1 @@
+"""Interceptors: space-based boost-phase interceptors now; midcourse and terminal tiers later."""

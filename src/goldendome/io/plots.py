@@ -1,0 +1,96 @@
+"""Figures of a results folder (PNG, matplotlib's Agg back-end: no screen needed).
+
+Each function takes plain rows or arrays from :mod:`goldendome.analysis` and writes one PNG; nothing is computed
+here beyond what a picture needs.
+"""
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (the back-end must be chosen first)
+import numpy as np  # noqa: E402
+
+_LABELS = {
+    "salvo": "simultaneous launches (salvo size)", "delta_v_mps": "SBI delta-v (m/s)",
+    "accel_g": "SBI acceleration (g)",
+    "decide_s": "decision delay after detection (s)", "detect_s": "detection latency (s)",
+    "altitude_km": "SBI orbit altitude (km)", "inclination_deg": "SBI orbit inclination (deg)",
+    "launch_lat_deg": "launch latitude (deg)", "shots": "SBIs assigned per booster",
+}  # fmt: skip
+
+
+def _finish(fig, path: Path) -> Path:
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def sizing_sweep(rows: list[dict], parameter: str, out_dir: Path, title: str) -> Path | None:
+    """Constellation size against one swept parameter: simulated (solid lines, markers) and analytic (dashed);
+    for the salvo sweep, one pair of lines per missile."""
+    pts = [r for r in rows if r.get("sweep") == parameter and r.get("simulated_sbis") is not None]
+    if not pts:
+        return None
+    fig, ax = plt.subplots(figsize=(7.5, 4.6))
+    groups = sorted({r["missile"] for r in pts}) if parameter == "salvo" else [None]
+    for g in groups:
+        sel = [r for r in pts if g is None or r["missile"] == g]
+        sel.sort(key=lambda r: float(r[parameter]))
+        x = [float(r[parameter]) for r in sel]
+        name = f" ({g})" if g else ""
+        line = ax.plot(x, [r["simulated_sbis"] for r in sel], "o-", label=f"simulated, worst launch time{name}")[0]
+        ax.plot(x, [r["analytic_sbis"] for r in sel], "--", color=line.get_color(), label=f"analytic mean{name}")
+    bad = [r for r in rows if r.get("sweep") == parameter and r.get("simulated_sbis") is None]
+    for r in bad:
+        ax.axvline(float(r[parameter]), color="0.8", lw=6, zorder=0)
+    ax.set_xlabel(_LABELS.get(parameter, parameter))
+    ax.set_ylabel("SBIs in orbit")
+    ax.set_title(title + (" (grey: infeasible)" if bad else ""), fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    return _finish(fig, out_dir / f"sbi_size_vs_{parameter}.png")
+
+
+def absentee_by_latitude(lat_deg, ratio, sites: list[tuple[str, float, float]], inclination_deg: float,
+                         out_dir: Path, title: str) -> Path:  # fmt: skip
+    """Absentee ratio against launch latitude (left) and as a latitude-band map with the launch sites (right)."""
+    lat_deg, ratio = np.asarray(lat_deg, float), np.asarray(ratio, float)
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.4), gridspec_kw={"width_ratios": [1, 1.6]})
+    finite = np.isfinite(ratio)
+    ax1.semilogy(lat_deg[finite], ratio[finite], "o-")
+    ax1.axvline(inclination_deg, color="0.5", ls=":", label="shell inclination")
+    ax1.set_xlabel("launch latitude (deg)")
+    ax1.set_ylabel("absentee ratio N / N in reach")
+    ax1.grid(alpha=0.3, which="both")
+    ax1.legend(fontsize=8)
+    lon = np.linspace(-180, 180, 361)
+    grid = np.tile(np.where(finite, ratio, np.nan)[:, None], (1, lon.size))
+    mesh = ax2.pcolormesh(lon, lat_deg, np.log10(grid), shading="nearest", cmap="viridis_r")
+    fig.colorbar(mesh, ax=ax2, label="log10 absentee ratio (white: out of reach)")
+    for name, lat, lon_s in sites:
+        ax2.plot(lon_s, lat, "r^")
+        ax2.annotate(name, (lon_s, lat), textcoords="offset points", xytext=(4, 4), color="r", fontsize=8)
+    ax2.set_xlabel("longitude (deg)")
+    ax2.set_ylabel("latitude (deg)")
+    ax2.set_xlim(-180, 180)
+    ax2.set_ylim(lat_deg.min(), lat_deg.max())
+    fig.suptitle(title, fontsize=10)
+    return _finish(fig, out_dir / "sbi_absentee_by_latitude.png")
+
+
+def in_reach_over_time(times_s, in_reach, needed: int, out_dir: Path, title: str) -> Path:
+    """SBIs in reach of each booster against launch time over the day, with the k n line the matching needs."""
+    fig, ax = plt.subplots(figsize=(9, 3.6))
+    h = np.asarray(times_s) / 3600.0
+    for b in range(in_reach.shape[1]):
+        ax.step(h, in_reach[:, b], where="post", lw=0.8, label=f"booster {b + 1}" if in_reach.shape[1] <= 6 else None)
+    ax.axhline(needed, color="r", ls="--", lw=1, label="SBIs the salvo needs (k x boosters)")
+    ax.set_xlabel("launch time (h after epoch)")
+    ax.set_ylabel("SBIs in reach")
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, ncol=3)
+    return _finish(fig, out_dir / "sbi_in_reach_over_time.png")

@@ -1,0 +1,152 @@
+"""Study files: the questions of architecture studies (how many SBIs? what do the sensors see?), validated like
+scenarios, with the same one-line-per-problem messages.
+
+Units at this edge: degrees, kilometres, seconds, hours.
+"""
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from goldendome.effectors.sbi import load_sbi_catalogue
+from goldendome.physics.timescale import parse_epoch
+from goldendome.scenario.models import MIN_ORBIT_ALTITUDE_KM, Place, _Model
+from goldendome.threats.missile import load_catalogue
+
+SWEEPABLE = ("salvo", "missile", "delta_v_mps", "accel_g", "decide_s", "detect_s", "altitude_km", "inclination_deg",
+             "launch_lat_deg", "shots")  # fmt: skip
+
+
+class SBISpec(_Model):
+    """An SBI: a catalogue name, optionally with some numbers overridden."""
+
+    design: str = "aps-2003-optimistic"
+    delta_v_mps: Annotated[float, Field(gt=0, le=20000)] | None = None
+    accel_g: Annotated[float, Field(gt=0, le=100)] | None = None
+
+    @field_validator("design")
+    @classmethod
+    def _known(cls, v):
+        cat = load_sbi_catalogue()
+        if v not in cat:
+            raise ValueError(f"unknown SBI design {v!r}; the catalogue has: {', '.join(sorted(cat))}")
+        return v
+
+
+class ShellSpec(_Model):
+    altitude_km: Annotated[float, Field(le=2000.0)] = 300.0
+    inclination_deg: Annotated[float, Field(ge=0.0, le=180.0)] = 45.0
+
+    @field_validator("altitude_km")
+    @classmethod
+    def _above_drag(cls, v):
+        if v < MIN_ORBIT_ALTITUDE_KM:
+            raise ValueError(f"{v:g} km is below {MIN_ORBIT_ALTITUDE_KM:g} km, where drag brings a satellite "
+                             "down within days")  # fmt: skip
+        return v
+
+
+class TimelineSpec(_Model):
+    detect_s: Annotated[float, Field(ge=0.0, le=600.0)] = 60.0
+    decide_s: Annotated[float, Field(ge=0.0, le=600.0)] = 30.0
+    cutoff_before_burnout_s: Annotated[float, Field(ge=0.0, le=300.0)] = 0.0
+
+
+class SalvoSpec(_Model):
+    """Who launches: a missile type from one or more sites (a launch region), how many at once, towards where."""
+
+    missile: str = "icbm-solid-3stage"
+    launch_sites: list[Place] = Field(default_factory=lambda: [Place(name="sohae")], min_length=1)
+    aim: Place = Field(default_factory=lambda: Place(name="seattle"))
+    salvo: Annotated[int, Field(ge=1, le=200)] = 1
+    interval_s: Annotated[float, Field(ge=0.0, le=3600.0)] = 0.0
+
+    @field_validator("missile")
+    @classmethod
+    def _known(cls, v):
+        cat = load_catalogue()
+        if v not in cat:
+            raise ValueError(f"unknown missile {v!r}; the catalogue has: {', '.join(sorted(cat))}")
+        return v
+
+
+class LaunchTimes(_Model):
+    """Launch times tried: every step over a duration (a day covers every relative geometry of a LEO shell)."""
+
+    duration_h: Annotated[float, Field(gt=0.0, le=240.0)] = 24.0
+    step_s: Annotated[float, Field(ge=10.0, le=3600.0)] = 300.0
+
+
+class Sweep(_Model):
+    parameter: Literal[SWEEPABLE]
+    values: list[float | str] = Field(..., min_length=1, max_length=200)
+
+
+class SizingStudy(_Model):
+    """How many SBIs of a shell it takes to engage a salvo with k shots per booster at every launch time."""
+
+    kind: Literal["sbi-sizing"] = "sbi-sizing"
+    name: str = Field(..., min_length=1, max_length=120)
+    description: str = ""
+    epoch: dt.datetime = Field(default_factory=lambda: dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    threat: SalvoSpec = Field(default_factory=SalvoSpec)
+    sbi: SBISpec = Field(default_factory=SBISpec)
+    shell: ShellSpec = Field(default_factory=ShellSpec)
+    timeline: TimelineSpec = Field(default_factory=TimelineSpec)
+    shots: Annotated[int, Field(ge=1, le=10)] = 1
+    launch_times: LaunchTimes = Field(default_factory=LaunchTimes)
+    sweeps: list[Sweep] = Field(default_factory=list, max_length=12)
+
+    @field_validator("epoch", mode="before")
+    @classmethod
+    def _utc(cls, v):
+        return parse_epoch(v) if isinstance(v, str | dt.datetime) else v
+
+    @model_validator(mode="after")
+    def _sweep_values(self):
+        for k, s in enumerate(self.sweeps):
+            if s.parameter == "missile":
+                bad = [v for v in s.values if str(v) not in load_catalogue()]
+                if bad:
+                    raise ValueError(f"sweeps[{k}]: unknown missile(s) {bad}; see 'goldendome threat list'")
+            elif any(isinstance(v, str) for v in s.values):
+                raise ValueError(f"sweeps[{k}]: {s.parameter} takes numbers")
+        return self
+
+
+class CoverageStudy(_Model):
+    """What a sensor layer sees over a launch area: counts, first detection, stereo fraction, revisit gaps."""
+
+    kind: Literal["coverage"] = "coverage"
+    name: str = Field(..., min_length=1, max_length=120)
+    description: str = ""
+    epoch: dt.datetime = Field(default_factory=lambda: dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    layers: list[str] = Field(default_factory=lambda: ["pwsa-tracking"], min_length=1)
+    area: dict[str, float] = Field(
+        default_factory=lambda: {"lat_min_deg": 36.0, "lat_max_deg": 43.0, "lon_min_deg": 124.0, "lon_max_deg": 131.0},
+        description="launch area box: lat_min_deg, lat_max_deg, lon_min_deg, lon_max_deg",
+    )
+    grid_deg: Annotated[float, Field(gt=0.05, le=10.0)] = 1.0
+    duration_h: Annotated[float, Field(gt=0.0, le=48.0)] = 24.0
+    step_s: Annotated[float, Field(ge=1.0, le=600.0)] = 30.0
+    missile: str = "icbm-solid-3stage"
+    launch: Place = Field(default_factory=lambda: Place(name="sohae"))
+    aim: Place = Field(default_factory=lambda: Place(name="seattle"))
+
+    @field_validator("epoch", mode="before")
+    @classmethod
+    def _utc(cls, v):
+        return parse_epoch(v) if isinstance(v, str | dt.datetime) else v
+
+    @model_validator(mode="after")
+    def _box(self):
+        a = self.area
+        need = {"lat_min_deg", "lat_max_deg", "lon_min_deg", "lon_max_deg"}
+        if set(a) != need:
+            raise ValueError(f"area needs exactly {', '.join(sorted(need))}")
+        if not -90 <= a["lat_min_deg"] < a["lat_max_deg"] <= 90:
+            raise ValueError("area: need -90 <= lat_min_deg < lat_max_deg <= 90")
+        if not -180 <= a["lon_min_deg"] < a["lon_max_deg"] <= 360:
+            raise ValueError("area: need lon_min_deg < lon_max_deg, in -180..360")
+        return self
