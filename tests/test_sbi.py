@@ -114,8 +114,11 @@ def test_reach_sphere_agrees_with_direct_numerical_fly_out(reachable_pairs, soli
     release = APS_TIMELINE.release_s
     tau = solid_track.tau_s
     r_rel, v_rel = propagate_state(el.take(hit), np.array([t0 + release]))
+
+    def target_at(t):
+        return np.array([np.interp(t, tau, br[:, c]) for c in range(3)])
+
     for i, j in enumerate(hit):
-        target_at = (lambda t: np.array([np.interp(t, tau, br[:, c]) for c in range(3)]))
         t_go = t_star[i] - release
         reach = float(APS.reach_m(t_go))
         miss = fly_out_miss(r_rel[0, i], v_rel[0, i], target_at(t_star[i]), t_go, APS)[0]
