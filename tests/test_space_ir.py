@@ -242,8 +242,8 @@ def test_geo_satellite_covers_its_subpoint_and_never_the_antipode():
 
 
 def test_two_geo_satellites_give_stereo_between_them():
-    # sub-points 40 deg apart: the midpoint is 20 deg from each (inside the 81 deg visibility cap), a point 120 deg
-    # east of the first is beyond the first one's cap
+    # sub-points 40 deg apart: the midpoint is 20 deg from each, inside the acos(R/r) = 81.3 deg visibility cap;
+    # a point at 160 E is 160 and 120 deg from them, beyond both caps
     sensor = IRSensor("geo", 10 * DEG, 50_000e3, 10.0, 0.0)
     pts = area_grid_ecef([0.0], [20 * DEG, 160 * DEG], sensor.cloud_top_m)
     cov = coverage_over_area(_geo([0.0, 40.0]), sensor, pts, EPOCH, np.arange(0.0, 7_200.0, 600.0))

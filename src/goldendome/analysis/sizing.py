@@ -19,15 +19,17 @@ shell in a cap, and the mean number of SBIs in that cap is the integral of the s
 (uniform node and argument of latitude; e.g. Wertz, *Orbit & Constellation Design*, 2009, sec. 10.2) over the cap.
 """
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_bipartite_matching
 
-from goldendome.effectors.sbi import SBIDesign, Timeline, earliest_intercept
+from goldendome.effectors.sbi import SBIDesign, Timeline, earliest_intercept_triples
 from goldendome.physics.constants import OMEGA_EARTH_RAD_S, WGS84_A_M
 from goldendome.physics.constellation import walker_delta
 from goldendome.physics.frames import ecef_to_eci, eci_to_ecef
@@ -94,13 +96,19 @@ def boost_tracks(launches: list[BallisticLaunch], epoch: dt.datetime, dt_s: floa
 def tracks_at(tracks: BoosterTracks, epoch: dt.datetime, t0_s):
     """The boosters' ECI positions and velocities for salvos launched t0_s after the epoch.
 
-    t0_s scalar -> (B, K, 3); t0_s (G,) -> (G, B, K, 3).
+    t0_s scalar -> (B, K, 3); t0_s (G,) -> (G, B, K, 3). The Earth-fixed track turned by R3(-GMST) at each sample
+    time, written out (cos/sin per (G, K)) rather than as a stack of 3x3 matrices.
     """
     t0 = np.asarray(t0_s, float)
-    theta = gmst_at(epoch, t0[..., None] + tracks.tau_s)[..., None, :]  # (..., 1, K): one angle per sample time
-    w = np.array([0.0, 0.0, OMEGA_EARTH_RAD_S])
-    r = ecef_to_eci(tracks.r_ecef, theta)
-    v = ecef_to_eci(tracks.v_ecef + np.cross(w, tracks.r_ecef), theta)
+    theta = gmst_at(epoch, t0[..., None] + tracks.tau_s)[..., None, :]  # (..., 1, K)
+    c, s = np.cos(theta), np.sin(theta)
+    x, y, z = tracks.r_ecef[..., 0], tracks.r_ecef[..., 1], tracks.r_ecef[..., 2]
+    # inertial velocity = Earth-fixed velocity + w x r, then rotated like the position
+    vx = tracks.v_ecef[..., 0] - OMEGA_EARTH_RAD_S * y
+    vy = tracks.v_ecef[..., 1] + OMEGA_EARTH_RAD_S * x
+    r = np.stack([c * x - s * y, s * x + c * y, np.broadcast_to(z, np.broadcast_shapes(c.shape, z.shape))], axis=-1)
+    vz = np.broadcast_to(tracks.v_ecef[..., 2], r.shape[:-1])
+    v = np.stack([c * vx - s * vy, s * vx + c * vy, vz], axis=-1)
     return r, v
 
 
@@ -149,6 +157,56 @@ def _matching_size(adjacency: np.ndarray, shots: int) -> int:
     return int(np.sum(match >= 0))
 
 
+def _reach_batch(elements, sat_idx, g_idx, b_idx, times, tau_w, br, bv, release, cutoff, design, shots, offsets,
+                 e_base, in_reach, matched, t_first, v_close):  # fmt: skip
+    """Exact reach for candidate (launch time, SBI, booster) triples of a batch of launch times; fills result rows."""
+    n_b = br.shape[1]
+    needed = shots * n_b
+    # one propagation per distinct (launch time, SBI) pair: each element epoch shifted back by its launch time
+    pair_key = g_idx.astype(np.int64) * len(elements) + sat_idx
+    pairs, trip_pair = np.unique(pair_key, return_inverse=True)
+    p_g, p_sat = pairs // len(elements), pairs % len(elements)
+    cand = elements.take(p_sat)
+    cand = OrbitalElements(**{**{k: getattr(cand, k) for k in cand.__dataclass_fields__},
+                              "t0_s": cand.t0_s - times[p_g]})  # fmt: skip
+    sbi_r = propagate(cand, tau_w)  # (K, P, 3)
+    t_int, vc = earliest_intercept_triples(sbi_r, trip_pair, g_idx, b_idx, br, bv, tau_w, release, cutoff, design)
+    ok = np.isfinite(t_int)
+    counts = np.zeros((times.size, n_b), dtype=np.int64)
+    np.add.at(counts, (g_idx[ok], b_idx[ok]), 1)
+    in_reach[e_base : e_base + times.size] = counts
+    # earliest intercept per (launch time, booster): sort the reachable triples, keep each group's first
+    g_ok, b_ok, t_ok, v_ok = g_idx[ok], b_idx[ok], t_int[ok], vc[ok]
+    order = np.lexsort((t_ok, b_ok, g_ok))
+    g_s, b_s = g_ok[order], b_ok[order]
+    first = np.r_[True, (g_s[1:] != g_s[:-1]) | (b_s[1:] != b_s[:-1])] if order.size else np.zeros(0, bool)
+    t_first[e_base + g_s[first], b_s[first]] = t_ok[order][first] - offsets[b_s[first]]
+    v_close[e_base + g_s[first], b_s[first]] = v_ok[order][first]
+    # matching: settled by counts when every booster alone has >= k n SBIs (Hall's condition holds); otherwise
+    # Hopcroft-Karp on that launch time's reach graph
+    for j in np.flatnonzero(counts.sum(axis=1) > 0):
+        if np.all(counts[j] >= needed):
+            matched[e_base + j] = needed
+            continue
+        sel = ok & (g_idx == j)
+        sats, col = np.unique(trip_pair[sel], return_inverse=True)
+        adjacency = np.zeros((sats.size, n_b), bool)
+        adjacency[col, b_idx[sel]] = True
+        matched[e_base + j] = _matching_size(adjacency, shots)
+
+
+@numba.njit(parallel=True, cache=True)
+def _within(points, group, sites, r2, out):  # pragma: no cover - compiled
+    """out[p, s] = |points[p] - sites[group[p], s]|^2 <= r2."""
+    for p in numba.prange(points.shape[0]):
+        g = group[p]
+        for k in range(sites.shape[1]):
+            dx = points[p, 0] - sites[g, k, 0]
+            dy = points[p, 1] - sites[g, k, 1]
+            dz = points[p, 2] - sites[g, k, 2]
+            out[p, k] = dx * dx + dy * dy + dz * dz <= r2
+
+
 def reach_over_time(elements: OrbitalElements, tracks: BoosterTracks, epoch: dt.datetime, launch_times_s,
                     design: SBIDesign, timeline: Timeline, shots: int = 1,
                     progress: Callable[[float], None] | None = None) -> ReachResult:  # fmt: skip
@@ -164,10 +222,13 @@ def reach_over_time(elements: OrbitalElements, tracks: BoosterTracks, epoch: dt.
     tau = tracks.tau_s
     release = tracks.offset_s + timeline.release_s
     cutoff = tracks.offset_s + tracks.burnout_s - timeline.cutoff_before_burnout_s
-    window = tau <= float(np.max(cutoff)) + 1e-9
+    # only the engagement window matters: from the first release to the last cut-off
+    window = np.flatnonzero((tau >= float(np.min(release)) - 1e-9) & (tau <= float(np.max(cutoff)) + 1e-9))
+    window = slice(int(window[0]), int(window[-1]) + 1) if window.size else slice(0, 0)
     tau_w = tau[window]
+    tracks_w = dataclasses.replace(tracks, tau_s=tau_w, r_ecef=tracks.r_ecef[:, window],
+                                   v_ecef=tracks.v_ecef[:, window])  # fmt: skip
     n_e, n_b, n_sbi = launch_times_s.size, tracks.n, len(elements)
-    needed = shots * n_b
     in_reach = np.zeros((n_e, n_b), dtype=np.int64)
     matched = np.zeros(n_e, dtype=np.int64)
     t_first = np.full((n_e, n_b), np.nan)
@@ -180,51 +241,59 @@ def reach_over_time(elements: OrbitalElements, tracks: BoosterTracks, epoch: dt.
     site = np.stack([tracks.r_ecef[k, np.flatnonzero(np.isfinite(tracks.r_ecef[k, :, 0]))[0]]
                      for k in range(n_b)])  # fmt: skip
     travel = np.nanmax(np.linalg.norm(tracks.r_ecef - site[:, None, :], axis=-1))
-    site = np.unique(np.round(site, -3), axis=0)  # salvos share sites: prune around each distinct one (1 km)
+    # salvos share sites: prune around each distinct site (to 1 km), then hand each booster its site's candidates
+    site, booster_site = np.unique(np.round(site, -3), axis=0, return_inverse=True)
+    booster_site = np.asarray(booster_site).ravel()
     half_window = 0.5 * (float(np.max(cutoff)) - float(np.min(release)))
     prune_m = travel + float(design.reach_m(np.max(cutoff - release))) + 8.0e3 * half_window + 50e3
-    chunk = max(1, min(256, int(1.5e7 // n_sbi)))
+    # two-stage prune: one cap around the whole launch region, then each surviving SBI against each site
+    n_site = site.shape[0]
+    centre = np.mean(site / np.linalg.norm(site, axis=1, keepdims=True), axis=0)
+    centre = centre / np.linalg.norm(centre) * np.mean(np.linalg.norm(site, axis=1))
+    region_m = float(np.max(np.linalg.norm(site - centre, axis=1)))
+    order = np.argsort(booster_site, kind="stable")  # boosters grouped by site (CSR layout)
+    site_start = np.searchsorted(booster_site[order], np.arange(n_site))
+    site_count = np.bincount(booster_site, minlength=n_site)
+    chunk = max(1, min(256, int(2e7 // n_sbi)))
+    max_pairs = max(1000, int(4e6 // max(tau_w.size, 1)))  # (K, P, 3) positions stay under ~100 MB per batch
     for e0 in range(0, n_e, chunk):
         times = launch_times_s[e0 : e0 + chunk]
         mid = propagate(elements, times + t_mid)  # (G, N, 3) ECI
-        sites = ecef_to_eci(site[None, :, :], gmst_at(epoch, times + t_mid)[:, None])  # (G, S, 3)
-        # |m - s|^2 <= R^2  <=>  m.s >= (|m|^2 + |s|^2 - R^2) / 2: a batched matmul, no (G, N, S, 3) temporary
-        lhs = mid @ np.swapaxes(sites, 1, 2)  # (G, N, S)
-        m2 = mid[..., 0] ** 2 + mid[..., 1] ** 2 + mid[..., 2] ** 2
-        rhs = 0.5 * (m2[:, :, None] + np.sum(sites * sites, axis=-1)[:, None, :] - prune_m * prune_m)
-        g_idx, sat_idx = np.nonzero(np.any(lhs >= rhs, axis=2))
-        if g_idx.size:
-            # one propagation for every (launch time, SBI) pair: shifting each element epoch by its launch time
-            cand = elements.take(sat_idx)
-            cand = OrbitalElements(**{**{k: getattr(cand, k) for k in cand.__dataclass_fields__},
-                                      "t0_s": cand.t0_s - times[g_idx]})  # fmt: skip
-            sbi_r = propagate(cand, tau_w)  # (K, P, 3)
-            br, bv = tracks_at(tracks, epoch, times)
-            t_int, vc = earliest_intercept(sbi_r, br[:, :, window], bv[:, :, window], tau_w, release, cutoff, design,
-                                           pair_group=g_idx)  # fmt: skip
-            reach = np.isfinite(t_int)
-            counts = np.zeros((times.size, n_b), dtype=np.int64)
-            np.add.at(counts, g_idx, reach.astype(np.int64))
-            in_reach[e0 : e0 + times.size] = counts
-            for b in range(n_b):
-                ok = reach[:, b]
-                if not np.any(ok):
-                    continue
-                order = np.lexsort((t_int[ok, b], g_idx[ok]))
-                g_sorted = g_idx[ok][order]
-                first = np.r_[True, g_sorted[1:] != g_sorted[:-1]]
-                t_first[e0 + g_sorted[first], b] = t_int[ok, b][order][first] - tracks.offset_s[b]
-                v_close[e0 + g_sorted[first], b] = vc[ok, b][order][first]
-            # matching: settled by counts when every booster alone has >= k n SBIs (Hall's condition holds) or
-            # some booster has fewer than k; otherwise Hopcroft-Karp on that launch time's pairs
-            for j in range(times.size):
-                cnt = counts[j]
-                if np.all(cnt >= needed):
-                    matched[e0 + j] = needed
-                elif np.any(cnt < shots):
-                    matched[e0 + j] = min(needed, _matching_size(reach[g_idx == j], shots))
-                else:
-                    matched[e0 + j] = _matching_size(reach[g_idx == j], shots)
+        theta_mid = gmst_at(epoch, times + t_mid)
+        c_eci = ecef_to_eci(centre[None, :], theta_mid[:, None])  # (G, 1, 3)
+        r_region = prune_m + region_m
+        # |m - c|^2 <= R^2  <=>  2 m.c >= |m|^2 + |c|^2 - R^2 (one batched mat-vec instead of a (G, N, 3) temporary)
+        mc = (mid @ np.swapaxes(c_eci, 1, 2))[..., 0]
+        m2 = np.einsum("gnc,gnc->gn", mid, mid, optimize=False)
+        near = 2.0 * mc >= m2 + np.sum(c_eci[:, 0] ** 2, axis=-1)[:, None] - r_region * r_region  # (G, N)
+        g_near, sat_near = np.nonzero(near)
+        sites = ecef_to_eci(site[None, :, :], theta_mid[:, None])  # (G, S, 3)
+        close = np.empty((g_near.size, n_site), dtype=np.bool_)
+        _within(np.ascontiguousarray(mid[g_near, sat_near]), g_near, np.ascontiguousarray(sites), prune_m**2, close)
+        p1, s_site = np.nonzero(close)
+        g_site, sat_site = g_near[p1], sat_near[p1]
+        del mid, near, close
+        # expand sites to the boosters launched from them: (launch time, SBI, booster) triples, sorted by time
+        reps = site_count[s_site]
+        g_all = np.repeat(g_site, reps)
+        sat_all = np.repeat(sat_site, reps)
+        within = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
+        b_all = order[np.repeat(site_start[s_site], reps) + within]
+        br_all, bv_all = tracks_at(tracks_w, epoch, times)  # (G, B, K, 3) over the engagement window
+        # batches of whole launch times whose candidate pairs fit the memory budget
+        bounds = np.searchsorted(g_all, np.arange(times.size + 1))
+        g_lo = 0
+        while g_lo < times.size:
+            g_hi = g_lo + 1
+            while g_hi < times.size and bounds[g_hi + 1] - bounds[g_lo] <= max_pairs:
+                g_hi += 1
+            sl = slice(bounds[g_lo], bounds[g_hi])
+            g_idx, sat_idx, b_idx = g_all[sl] - g_lo, sat_all[sl], b_all[sl]
+            if g_idx.size:
+                _reach_batch(elements, sat_idx, g_idx, b_idx, times[g_lo:g_hi], tau_w, br_all[g_lo:g_hi],
+                             bv_all[g_lo:g_hi], release, cutoff, design, shots, tracks.offset_s,
+                             e0 + g_lo, in_reach, matched, t_first, v_close)  # fmt: skip
+            g_lo = g_hi
         if progress is not None:
             progress(min(1.0, (e0 + chunk) / n_e))
     return ReachResult(launch_times_s, n_sbi, shots, in_reach, matched, t_first, v_close)

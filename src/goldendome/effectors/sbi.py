@@ -113,79 +113,89 @@ def sbi_design(name: str) -> SBIDesign:
 
 
 @numba.njit(parallel=True, cache=True)
-def _earliest_kernel(sbi_r, pair_group, booster_r, booster_v, tau, t_rel, t_cut, accel, dv, t_int,
-                     v_close):  # pragma: no cover  # fmt: skip
-    """sbi_r (K, P, 3): free-drift positions of P SBI candidates at the sample times tau (K,) after their salvo's
-    epoch; pair_group (P,) which salvo (launch time) each candidate belongs to; booster_r/v (G, B, K, 3) ECI.
+def _earliest_kernel(sbi_r, trip_sbi, trip_group, trip_booster, booster_r, booster_v, tau, t_rel, t_cut, accel, dv,
+                     t_int, v_close):  # pragma: no cover  # fmt: skip
+    """One (SBI, salvo, booster) triple per parallel iteration.
 
-    Writes t_int (P, B): earliest reachable time (NaN if none) and v_close (P, B): closing speed there.
+    sbi_r (K, C, 3): free-drift positions of C SBIs at the sample times tau (K,) after their salvo's epoch;
+    booster_r/v (G, B, K, 3) ECI for G salvos (launch times). Triple i tests SBI trip_sbi[i] against booster
+    trip_booster[i] of salvo trip_group[i]. Writes t_int (T,): earliest reachable time (NaN if none) and
+    v_close (T,): closing speed there.
     """
-    n_k, n_p = sbi_r.shape[0], sbi_r.shape[1]
-    n_b = booster_r.shape[1]
+    n_k = sbi_r.shape[0]
     tb = dv / accel
-    for c in numba.prange(n_p):
-        g = pair_group[c]
-        for b in range(n_b):
-            t_int[c, b] = np.nan
-            v_close[c, b] = np.nan
-            prev_f = np.nan
-            for k in range(n_k):
-                t = tau[k]
-                if t < t_rel[b] or t > t_cut[b] or np.isnan(booster_r[g, b, k, 0]):
-                    prev_f = np.nan
-                    continue
-                dx = booster_r[g, b, k, 0] - sbi_r[k, c, 0]
-                dy = booster_r[g, b, k, 1] - sbi_r[k, c, 1]
-                dz = booster_r[g, b, k, 2] - sbi_r[k, c, 2]
-                dist = np.sqrt(dx * dx + dy * dy + dz * dz)
-                s = t - t_rel[b]
-                reach = 0.5 * accel * s * s if s <= tb else dv * (s - 0.5 * tb)
-                f = dist - reach
-                if f <= 0.0:
-                    # first sample inside the reach: interpolate the crossing with the previous sample
-                    if not np.isnan(prev_f) and k > 0:
-                        t_hit = tau[k - 1] + prev_f / (prev_f - f) * (t - tau[k - 1])
-                    else:
-                        t_hit = t
-                    t_int[c, b] = t_hit
-                    # SBI velocity: carrier's orbital velocity (finite difference) plus its burn along the LOS
-                    km = max(k - 1, 0)
-                    kp = min(k + 1, n_k - 1)
-                    h = tau[kp] - tau[km]
-                    vx = (sbi_r[kp, c, 0] - sbi_r[km, c, 0]) / h
-                    vy = (sbi_r[kp, c, 1] - sbi_r[km, c, 1]) / h
-                    vz = (sbi_r[kp, c, 2] - sbi_r[km, c, 2]) / h
-                    dvu = min(accel * (t_hit - t_rel[b]), dv) / max(dist, 1e-9)
-                    ux = booster_v[g, b, k, 0] - (vx + dvu * dx)
-                    uy = booster_v[g, b, k, 1] - (vy + dvu * dy)
-                    uz = booster_v[g, b, k, 2] - (vz + dvu * dz)
-                    v_close[c, b] = np.sqrt(ux * ux + uy * uy + uz * uz)
-                    break
-                prev_f = f
+    for i in numba.prange(trip_sbi.shape[0]):
+        c, g, b = trip_sbi[i], trip_group[i], trip_booster[i]
+        t_int[i] = np.nan
+        v_close[i] = np.nan
+        prev_f = np.nan
+        for k in range(n_k):
+            t = tau[k]
+            if t < t_rel[b] or t > t_cut[b] or np.isnan(booster_r[g, b, k, 0]):
+                prev_f = np.nan
+                continue
+            dx = booster_r[g, b, k, 0] - sbi_r[k, c, 0]
+            dy = booster_r[g, b, k, 1] - sbi_r[k, c, 1]
+            dz = booster_r[g, b, k, 2] - sbi_r[k, c, 2]
+            dist = np.sqrt(dx * dx + dy * dy + dz * dz)
+            s = t - t_rel[b]
+            reach = 0.5 * accel * s * s if s <= tb else dv * (s - 0.5 * tb)
+            f = dist - reach
+            if f <= 0.0:
+                # first sample inside the reach: interpolate the crossing with the previous sample
+                if not np.isnan(prev_f) and k > 0:
+                    t_hit = tau[k - 1] + prev_f / (prev_f - f) * (t - tau[k - 1])
+                else:
+                    t_hit = t
+                t_int[i] = t_hit
+                # SBI velocity: carrier's orbital velocity (finite difference) plus its burn along the LOS
+                km = max(k - 1, 0)
+                kp = min(k + 1, n_k - 1)
+                h = tau[kp] - tau[km]
+                vx = (sbi_r[kp, c, 0] - sbi_r[km, c, 0]) / h
+                vy = (sbi_r[kp, c, 1] - sbi_r[km, c, 1]) / h
+                vz = (sbi_r[kp, c, 2] - sbi_r[km, c, 2]) / h
+                dvu = min(accel * (t_hit - t_rel[b]), dv) / max(dist, 1e-9)
+                ux = booster_v[g, b, k, 0] - (vx + dvu * dx)
+                uy = booster_v[g, b, k, 1] - (vy + dvu * dy)
+                uz = booster_v[g, b, k, 2] - (vz + dvu * dz)
+                v_close[i] = np.sqrt(ux * ux + uy * uy + uz * uz)
+                break
+            prev_f = f
 
 
-def earliest_intercept(sbi_r_eci, booster_r_eci, booster_v_eci, tau_s, release_s, cutoff_s, design: SBIDesign,
-                       pair_group=None):  # fmt: skip
-    """Earliest reachable intercept time of every SBI on every booster, and the closing speed there.
+def earliest_intercept_triples(sbi_r_eci, trip_sbi, trip_group, trip_booster, booster_r_eci, booster_v_eci, tau_s,
+                               release_s, cutoff_s, design: SBIDesign):  # fmt: skip
+    """Earliest intercept for listed (SBI, salvo, booster) triples; see :func:`earliest_intercept` for the arrays.
 
-    sbi_r_eci : (K, C, 3) free-drift positions of C SBIs at the K sample times tau_s (s after the salvo epoch).
-    booster_r_eci, booster_v_eci : (B, K, 3) boosters at the same times (NaN outside their flight), or
-    (G, B, K, 3) for G salvos (launch times) with pair_group (C,) naming each SBI's salvo.
-    release_s, cutoff_s : (B,) release and cut-off times of each booster's engagement, same clock.
-    Returns (t_int (C, B), v_close (C, B)); NaN where the booster is out of reach before its cut-off.
+    Returns (t_int (T,), v_close (T,)), NaN where that booster is out of that SBI's reach before its cut-off.
     """
-    booster_r_eci, booster_v_eci = np.asarray(booster_r_eci, float), np.asarray(booster_v_eci, float)
-    if booster_r_eci.ndim == 3:
-        booster_r_eci, booster_v_eci = booster_r_eci[None], booster_v_eci[None]
-    c, b = sbi_r_eci.shape[1], booster_r_eci.shape[1]
-    group = np.zeros(c, np.int64) if pair_group is None else np.asarray(pair_group, np.int64)
-    t_int = np.empty((c, b))
-    v_close = np.empty((c, b))
+    n = np.asarray(trip_sbi).shape[0]
+    b = booster_r_eci.shape[1]
+    t_int = np.empty(n)
+    v_close = np.empty(n)
     f = np.ascontiguousarray
-    _earliest_kernel(f(sbi_r_eci, float), f(group), f(booster_r_eci), f(booster_v_eci), f(tau_s, float),
+    _earliest_kernel(f(sbi_r_eci, float), f(trip_sbi, np.int64), f(trip_group, np.int64), f(trip_booster, np.int64),
+                     f(booster_r_eci, float), f(booster_v_eci, float), f(tau_s, float),
                      f(np.broadcast_to(release_s, (b,)), float), f(np.broadcast_to(cutoff_s, (b,)), float),
                      float(design.accel_mps2), float(design.delta_v_mps), t_int, v_close)  # fmt: skip
     return t_int, v_close
+
+
+def earliest_intercept(sbi_r_eci, booster_r_eci, booster_v_eci, tau_s, release_s, cutoff_s, design: SBIDesign):
+    """Earliest reachable intercept time of every SBI on every booster, and the closing speed there.
+
+    sbi_r_eci : (K, C, 3) free-drift positions of C SBIs at the K sample times tau_s (s after the salvo epoch).
+    booster_r_eci, booster_v_eci : (B, K, 3) boosters at the same times (NaN outside their flight).
+    release_s, cutoff_s : (B,) release and cut-off times of each booster's engagement, same clock.
+    Returns (t_int (C, B), v_close (C, B)); NaN where the booster is out of reach before its cut-off.
+    """
+    br, bv = np.asarray(booster_r_eci, float)[None], np.asarray(booster_v_eci, float)[None]
+    c, b = sbi_r_eci.shape[1], br.shape[1]
+    sat, boo = np.meshgrid(np.arange(c), np.arange(b), indexing="ij")
+    t, v = earliest_intercept_triples(sbi_r_eci, sat.ravel(), np.zeros(c * b, np.int64), boo.ravel(), br, bv, tau_s,
+                                      release_s, cutoff_s, design)  # fmt: skip
+    return t.reshape(c, b), v.reshape(c, b)
 
 
 def fly_out_miss(r0, v0, target_r, t_go_s, design: SBIDesign, dt_s: float = 0.5, iterations: int = 8):
