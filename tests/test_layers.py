@@ -11,13 +11,14 @@ import goldendome
 
 LAYERS = {
     "physics": 0,
-    "threats": 1, "sensors": 1, "effectors": 1, "tracking": 1,
-    "c2": 2,
-    "scenario": 3,
-    "engine": 4,
-    "analysis": 5, "io": 5,
-    "api": 6,
-    "cli": 7, "server": 7,
+    "threats": 1,  # truth: what flies
+    "sensors": 2, "effectors": 2, "tracking": 2,  # look at and act on threats
+    "c2": 3,
+    "scenario": 4,
+    "engine": 5,
+    "analysis": 6, "io": 6,
+    "api": 7,
+    "cli": 8, "server": 8,
 }  # fmt: skip
 ROOT = Path(goldendome.__file__).parent
 

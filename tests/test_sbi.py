@@ -10,17 +10,14 @@ import pytest
 from goldendome.analysis.sizing import (
     InfeasibleDesign,
     Shell,
-    _matching_size,
     analytic_in_reach,
     analytic_size,
-    boost_tracks,
     cap_half_angle,
     check_feasible,
-    reach_over_time,
     shell_density,
     size_constellation,
-    tracks_at,
 )
+from goldendome.effectors.reach import _matching_size, boost_tracks, reach_over_time, tracks_at
 from goldendome.effectors.sbi import SBIDesign, Timeline, earliest_intercept, fly_out_miss, sbi_design
 from goldendome.physics.constants import DEG, G0_M_S2, WGS84_A_M
 from goldendome.physics.kepler import propagate, propagate_state

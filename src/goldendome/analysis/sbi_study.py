@@ -18,10 +18,10 @@ from goldendome.analysis.sizing import (
     Shell,
     SizingResult,
     analytic_in_reach,
-    boost_tracks,
     check_feasible,
     size_constellation,
 )
+from goldendome.effectors.reach import boost_tracks
 from goldendome.effectors.sbi import SBIDesign, Timeline, sbi_design
 from goldendome.physics.constants import DEG, G0_M_S2
 from goldendome.physics.greatcircle import destination, ground_range_m, initial_azimuth

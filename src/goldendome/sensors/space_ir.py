@@ -60,11 +60,10 @@ from goldendome.physics.constellation import Constellation
 from goldendome.physics.frames import eci_to_ecef, geodetic_height_m, geodetic_to_ecef
 from goldendome.physics.kepler import propagate
 from goldendome.physics.timescale import gmst_at
+from goldendome.threats.trajectory import BOOST
 
-BOOST_PHASE = 0
-"""Phase code of powered flight in ``goldendome.threats.trajectory`` (0 boost, 1 midcourse, 2 terminal). Sensors
-and threats are sibling layers that may not import each other (tests/test_layers.py), so the functions here take a
-``Trajectory`` by its fields (object_id, t_s, phase, names, states_at) and repeat this one constant."""
+BOOST_PHASE = BOOST
+"""Phase code of powered flight in :mod:`goldendome.threats.trajectory` (0 boost, 1 midcourse, 2 terminal)."""
 
 EARTH_MODELS = ("wgs84", "sphere")
 """Earth shapes the visibility tests accept (see the module docstring)."""
