@@ -126,11 +126,26 @@ def run(
                       f"{r['burnout_time_s']:.0f}", f"{r['burnout_speed_km_s']:.2f}", f"{r['apogee_km']:,.0f}",
                       f"{r['flight_time_min']:.1f}", f"{r['ground_range_km']:,.0f}", impact, miss)  # fmt: skip
         console.print(t)
+    if rows and "sbis_in_reach" in rows[0]:
+        t = Table(title="Space layers: detection and boost-phase reach", title_justify="left", header_style="bold")
+        for col in ("threat", "detected s", "by", "stereo s", "SBI release s", "burnout s", "SBIs in reach",
+                    "earliest intercept s", "closing km/s", "boost-phase intercept"):
+            t.add_column(col, justify="left" if col in ("threat", "by") else "right")  # fmt: skip
+        for r in rows:
+            possible = "[green]possible[/]" if r["boost_intercept_possible"] else "[red]not possible[/]"
+            t.add_row(r["name"], _fmt(r["first_detection_s"], ".0f"), r["detected_by"] or "never",
+                      _fmt(r["first_stereo_s"], ".0f"), _fmt(r["sbi_release_s"], ".0f"), f"{r['burnout_time_s']:.0f}",
+                      str(r["sbis_in_reach"]), _fmt(r["sbi_first_intercept_s"], ".0f"),
+                      _fmt(r["sbi_closing_speed_km_s"], ".1f"), possible)  # fmt: skip
+        console.print(t)
+        if result.space is not None and any(layer.sbi for layer in result.layers):
+            console.print(f"distinct SBIs can engage {result.space.salvo_matched} of the {len(rows)} threats at once "
+                          "(one SBI per booster)")  # fmt: skip
     crow = constellation_rows(result)
     if crow:
         t = Table(title="Constellations", title_justify="left", header_style="bold")
-        for col in ("name", "satellites", "altitude km", "inclination deg", "period min"):
-            t.add_column(col, justify="left" if col == "name" else "right")
+        for col in ("name", "role", "payload", "satellites", "altitude km", "inclination deg", "period min"):
+            t.add_column(col, justify="left" if col in ("name", "role", "payload") else "right")
         for c in crow:
             alt = f"{c['perigee_altitude_km_min']:,.0f}"
             if c["perigee_altitude_km_max"] - c["perigee_altitude_km_min"] > 1:
@@ -138,7 +153,8 @@ def run(
             inc = f"{c['inclination_deg_min']:.1f}"
             if c["inclination_deg_max"] - c["inclination_deg_min"] > 0.1:
                 inc += f"–{c['inclination_deg_max']:.1f}"
-            t.add_row(c["name"], f"{c['satellites']:,}", alt, inc, f"{c['period_min']:.1f}")
+            t.add_row(c["name"], c["role"], c["payload"] or "", f"{c['satellites']:,}", alt, inc,
+                      f"{c['period_min']:.1f}")  # fmt: skip
         console.print(t)
         console.print(f"satellites in orbit: [bold]{sum(c['satellites'] for c in crow):,}[/]")
     for w in result.warnings:

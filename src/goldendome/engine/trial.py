@@ -12,11 +12,15 @@ from pathlib import Path
 
 import numpy as np
 
+from goldendome.effectors.reach import reach_over_time, tracks_from_trajectory
+from goldendome.effectors.sbi import SBIDesign, Timeline, sbi_design
 from goldendome.physics import tle as tle_io
 from goldendome.physics.constants import DEG
 from goldendome.physics.constellation import Constellation, walker_delta, walker_labels
 from goldendome.scenario.loader import ScenarioError, scenario_hash
 from goldendome.scenario.models import Scenario
+from goldendome.sensors.presets import PRESETS, build_preset
+from goldendome.sensors.space_ir import IRSensor, time_to_first_detection_s
 from goldendome.threats.ballistic import BallisticLaunch, FlightSummary, fly_ballistic
 from goldendome.threats.missile import design
 from goldendome.threats.trajectory import Trajectory
@@ -37,6 +41,38 @@ class ThreatInfo:
 
 
 @dataclass(frozen=True)
+class Layer:
+    """A constellation with what it carries: an infrared sensor (tracking/warning) or SBIs (interceptor)."""
+
+    constellation: Constellation
+    role: str
+    sensor: IRSensor | None = None
+    sbi: SBIDesign | None = None
+
+
+@dataclass(frozen=True)
+class SpaceLayerReport:
+    """What the space layers make of each threat (arrays over the flown objects; times s after each launch).
+
+    first_detection_s / first_detection_layer: earliest look at which a sensor layer sees the object (NaN, '' if
+    never); first_stereo_s: first look with >= 2 satellites of one layer; release_s: when SBIs are released
+    (detection + tracking + decision, or the fixed latency); sbi_in_reach: SBIs of all interceptor layers that can
+    reach the booster before burnout; sbi_first_intercept_s, sbi_closing_mps: the earliest such intercept;
+    boost_intercept_possible: sbi_in_reach >= 1; salvo_matched: threats that distinct SBIs can all engage at once.
+    """
+
+    first_detection_s: np.ndarray
+    first_detection_layer: tuple[str, ...]
+    first_stereo_s: np.ndarray
+    release_s: np.ndarray
+    sbi_in_reach: np.ndarray
+    sbi_first_intercept_s: np.ndarray
+    sbi_closing_mps: np.ndarray
+    boost_intercept_possible: np.ndarray
+    salvo_matched: int
+
+
+@dataclass(frozen=True)
 class RunResult:
     """Everything one trial produced, as plain data. Times are s from ``epoch``; SI units."""
 
@@ -47,6 +83,8 @@ class RunResult:
     flights: FlightSummary | None
     threats: ThreatInfo | None
     constellations: list[Constellation]
+    layers: list[Layer] = field(default_factory=list)
+    space: SpaceLayerReport | None = None
     warnings: list[str] = field(default_factory=list)
     timings_s: dict[str, float] = field(default_factory=dict)
 
@@ -71,15 +109,22 @@ def _launches(scn: Scenario) -> tuple[list[BallisticLaunch], ThreatInfo]:
     return launches, info
 
 
-def build_constellations(scn: Scenario, base_dir: Path | None = None) -> list[Constellation]:
-    """Constellations of a scenario, as element sets at the scenario epoch (TLE files relative to base_dir)."""
+def build_layers(scn: Scenario, base_dir: Path | None = None) -> list[Layer]:
+    """Constellations of a scenario with their payloads, as element sets at the scenario epoch (TLE/OMM files
+    are read relative to base_dir)."""
     out = []
     for c in scn.constellations:
+        sensor = PRESETS[c.sensor].sensor if c.sensor else None
+        sbi = sbi_design(c.sbi) if c.sbi else None
+        if c.preset is not None:
+            built, sensor = build_preset(c.preset, scn.epoch)
+            out.append(Layer(Constellation(c.name, built.elements, built.labels), c.role, sensor, sbi))
+            continue
         if c.walker is not None:
             w = c.walker
             el = walker_delta(w.total, w.planes, w.phasing, w.altitude_km * 1e3, w.inclination_deg * DEG,
                               w.raan0_deg * DEG)  # fmt: skip
-            out.append(Constellation(c.name, el, walker_labels(c.name, w.total, w.planes)))
+            out.append(Layer(Constellation(c.name, el, walker_labels(c.name, w.total, w.planes)), c.role, sensor, sbi))
             continue
         try:
             if c.tle is not None:
@@ -95,8 +140,56 @@ def build_constellations(scn: Scenario, base_dir: Path | None = None) -> list[Co
                 sats, names = tle_io.read_element_file(path)
         except tle_io.ElementSetError as exc:
             raise ScenarioError(f"constellations[{c.name}]", [str(exc)]) from None
-        out.append(Constellation(c.name, tle_io.tle_to_elements(sats, scn.epoch), tuple(names)))
+        el = tle_io.tle_to_elements(sats, scn.epoch)
+        out.append(Layer(Constellation(c.name, el, tuple(names)), c.role, sensor, sbi))
     return out
+
+
+def build_constellations(scn: Scenario, base_dir: Path | None = None) -> list[Constellation]:
+    """Just the constellations of a scenario (see :func:`build_layers`)."""
+    return [layer.constellation for layer in build_layers(scn, base_dir)]
+
+
+def assess_space_layers(scn: Scenario, layers: list[Layer], trajectory: Trajectory, flights: FlightSummary,
+                        say: Progress) -> SpaceLayerReport | None:  # fmt: skip
+    """First detection by the sensor layers, then which SBIs could reach each booster before burnout."""
+    sensing = [layer for layer in layers if layer.sensor is not None]
+    arming = [layer for layer in layers if layer.sbi is not None]
+    if not sensing and not arming:
+        return None
+    n = trajectory.n_objects
+    first = np.full(n, np.nan)
+    stereo = np.full(n, np.nan)
+    first_layer = [""] * n
+    for k, layer in enumerate(sensing):
+        say(f"sensor layer {layer.constellation.name}: first detections", 0.55 + 0.15 * k / max(len(sensing), 1))
+        t1 = time_to_first_detection_s(trajectory, layer.constellation, layer.sensor)
+        t2 = time_to_first_detection_s(trajectory, layer.constellation, layer.sensor, min_sensors=2)
+        better = np.isfinite(t1) & ~(first <= t1)
+        first = np.where(better, t1, first)
+        first_layer = [layer.constellation.name if better[j] else first_layer[j] for j in range(n)]
+        stereo = np.fmin(stereo, t2)
+    eng = scn.engagement
+    detect = first + eng.track_s if eng.detect == "sensors" else np.full(n, float(eng.detect))
+    release = detect + eng.decide_s
+    in_reach = np.zeros(n, dtype=np.int64)
+    t_first = np.full(n, np.nan)
+    v_close = np.full(n, np.nan)
+    matched = 0
+    if arming:
+        t0 = float(np.min(flights.t_launch_s))
+        tracks = tracks_from_trajectory(trajectory, flights.burnout_time_s, scn.epoch, t0)
+        timeline = Timeline(detect_s=0.0, decide_s=eng.decide_s, cutoff_before_burnout_s=eng.cutoff_before_burnout_s)
+        for k, layer in enumerate(arming):
+            say(f"interceptor layer {layer.constellation.name}: reach", 0.75 + 0.2 * k / len(arming))
+            res = reach_over_time(layer.constellation.elements, tracks, scn.epoch, [t0], layer.sbi, timeline,
+                                  detect_s=detect)  # fmt: skip
+            in_reach += res.in_reach[0]
+            t_first = np.fmin(t_first, res.t_first[0])
+            v_close = np.where(np.isfinite(res.t_first[0]) & ~(t_first < res.t_first[0]), res.v_close[0], v_close)
+            matched += int(res.matched[0])
+    return SpaceLayerReport(first, tuple(first_layer), stereo, release, in_reach, t_first, v_close, in_reach >= 1,
+                            min(matched, n))  # fmt: skip
 
 
 def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | None = None) -> RunResult:
@@ -106,9 +199,10 @@ def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | 
     warnings: list[str] = []
     t0 = time.perf_counter()
     say("placing constellations", 0.05)
-    constellations = build_constellations(scn, base_dir)
+    layers = build_layers(scn, base_dir)
+    constellations = [layer.constellation for layer in layers]
     timings["constellations"] = time.perf_counter() - t0
-    trajectory = flights = info = None
+    trajectory = flights = info = space = None
     if scn.threats:
         launches, info = _launches(scn)
         say(f"targeting and flying {len(launches)} threat(s)", 0.2)
@@ -126,6 +220,14 @@ def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | 
         late = [flights.names[k] for k in np.flatnonzero(end > scn.duration_min * 60.0)]
         if late:
             warnings.append(f"impact after the scenario's end ({scn.duration_min:g} min) for: {', '.join(late)}")
+        t2 = time.perf_counter()
+        space = assess_space_layers(scn, layers, trajectory, flights, say)
+        timings["space_layers"] = time.perf_counter() - t2
+        if space is not None:
+            never = [flights.names[k] for k in np.flatnonzero(np.isnan(space.first_detection_s))]
+            if never and any(layer.sensor is not None for layer in layers):
+                warnings.append(f"never detected by the sensor layers: {', '.join(never)}")
     say("done", 1.0)
     timings["total"] = time.perf_counter() - t0
-    return RunResult(scn, scenario_hash(scn), scn.epoch, trajectory, flights, info, constellations, warnings, timings)
+    return RunResult(scn, scenario_hash(scn), scn.epoch, trajectory, flights, info, constellations, layers, space,
+                     warnings, timings)  # fmt: skip

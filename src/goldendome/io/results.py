@@ -63,12 +63,27 @@ def threat_rows(result: RunResult) -> list[dict]:
             "impact_speed_km_s": float(f.impact_speed_mps[k] / 1e3),
             "launch_azimuth_deg": float(np.degrees(f.azimuth_rad[k])),
         })  # fmt: skip
+        sp = result.space
+        if sp is not None:
+            rows[-1].update({
+                "first_detection_s": _num(sp.first_detection_s[k]), "detected_by": sp.first_detection_layer[k] or None,
+                "first_stereo_s": _num(sp.first_stereo_s[k]), "sbi_release_s": _num(sp.release_s[k]),
+                "sbis_in_reach": int(sp.sbi_in_reach[k]), "sbi_first_intercept_s": _num(sp.sbi_first_intercept_s[k]),
+                "sbi_closing_speed_km_s": _num(sp.sbi_closing_mps[k] / 1e3),
+                "boost_intercept_possible": bool(sp.boost_intercept_possible[k]),
+            })  # fmt: skip
     return rows
+
+
+def _num(x) -> float | None:
+    """A float for JSON, None for NaN (not detected, not reachable)."""
+    return None if not np.isfinite(x) else float(x)
 
 
 def constellation_rows(result: RunResult) -> list[dict]:
     rows = []
-    for c in result.constellations:
+    layers = result.layers or []
+    for k, c in enumerate(result.constellations):
         el = c.elements
         alt = (el.a_m * (1 - el.e) - WGS84_A_M) / 1e3
         rows.append({
@@ -76,6 +91,9 @@ def constellation_rows(result: RunResult) -> list[dict]:
             "perigee_altitude_km_max": float(alt.max()), "inclination_deg_min": float(np.degrees(el.i_rad.min())),
             "inclination_deg_max": float(np.degrees(el.i_rad.max())),
             "period_min": float(np.median(period_s(el.a_m)) / 60),
+            "role": layers[k].role if k < len(layers) else "other",
+            "payload": (layers[k].sensor.name if layers[k].sensor else layers[k].sbi.name if layers[k].sbi else None)
+            if k < len(layers) else None,
         })  # fmt: skip
     return rows
 
@@ -87,6 +105,7 @@ def summary_dict(result: RunResult) -> dict:
         "epoch": result.epoch.isoformat(), "versions": _versions(), "threats": threat_rows(result),
         "constellations": constellation_rows(result),
         "satellites_total": int(sum(len(c) for c in result.constellations)), "warnings": result.warnings,
+        "salvo_engageable_by_distinct_sbis": None if result.space is None else int(result.space.salvo_matched),
         "timings_s": {k: round(v, 4) for k, v in result.timings_s.items()},
     }  # fmt: skip
 

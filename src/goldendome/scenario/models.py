@@ -117,7 +117,12 @@ class Walker(_Model):
 
 
 class Constellation(_Model):
-    """Satellites in orbit: a Walker pattern, or element sets (TLE or OMM text, inline or from a file)."""
+    """Satellites in orbit: a Walker pattern, element sets (TLE or OMM, inline or from a file), or a named IR layer.
+
+    Tracking and warning layers carry an infrared sensor: ``preset`` gives both the pattern and the payload of a
+    named layer (goldendome scenario layers); ``sensor`` fits a named layer's payload to your own pattern.
+    Interceptor layers carry SBIs: ``sbi`` names the design (effectors/data/sbi.yaml).
+    """
 
     name: str = Field(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
     role: Literal["tracking", "warning", "interceptor", "other"] = "other"
@@ -126,16 +131,48 @@ class Constellation(_Model):
     elements_file: str | None = Field(
         None, description="TLE (.tle/.txt) or OMM (.csv/.xml) file, relative to the scenario file's folder"
     )
+    preset: str | None = Field(None, description="a named IR layer: pattern and sensor (e.g. sda-t1-tracking)")
+    sensor: str | None = Field(None, description="the sensor payload of a named IR layer, on this pattern")
+    sbi: str | None = Field(None, description="SBI design carried by an interceptor layer")
 
     @model_validator(mode="after")
     def _one_source(self):
-        given = [k for k in ("walker", "tle", "elements_file") if getattr(self, k) is not None]
+        from goldendome.effectors.sbi import load_sbi_catalogue
+        from goldendome.sensors.presets import preset_names
+
+        given = [k for k in ("walker", "tle", "elements_file", "preset") if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError(f"give exactly one of 'walker', 'tle', 'elements_file' (got {given or 'none'})")
+            raise ValueError(f"give exactly one of 'walker', 'tle', 'elements_file', 'preset' (got {given or 'none'})")
         if self.elements_file is not None and (".." in self.elements_file.replace("\\", "/").split("/")
                                                or self.elements_file.startswith(("/", "\\"))):  # fmt: skip
             raise ValueError("elements_file must be a relative path inside the scenario's folder")
+        for key in ("preset", "sensor"):
+            v = getattr(self, key)
+            if v is not None and v not in preset_names():
+                raise ValueError(f"{key}: unknown IR layer {v!r}; known: {', '.join(preset_names())}")
+        if self.preset is not None and self.sensor is not None:
+            raise ValueError("'preset' already brings its sensor; drop 'sensor'")
+        if self.sbi is not None:
+            if self.sbi not in load_sbi_catalogue():
+                raise ValueError(f"sbi: unknown SBI design {self.sbi!r}; known: {', '.join(load_sbi_catalogue())}")
+            if self.role != "interceptor":
+                raise ValueError("a constellation carrying 'sbi' must have role: interceptor")
+            if self.preset is not None or self.sensor is not None:
+                raise ValueError("an interceptor layer carries 'sbi', not a sensor")
+        if self.role == "interceptor" and self.sbi is None:
+            raise ValueError("role interceptor needs 'sbi' (an SBI design)")
+        if (self.preset or self.sensor) and self.role not in ("tracking", "warning"):
+            raise ValueError("a sensor layer needs role: tracking or warning")
         return self
+
+
+class Engagement(_Model):
+    """Boost-phase engagement timeline: detection (from the sensor layers, or a fixed latency), decision delay."""
+
+    detect: Literal["sensors"] | Annotated[float, Field(ge=0.0, le=600.0)] = "sensors"
+    decide_s: Annotated[float, Field(ge=0.0, le=600.0)] = 30.0
+    cutoff_before_burnout_s: Annotated[float, Field(ge=0.0, le=300.0)] = 0.0
+    track_s: Annotated[float, Field(ge=0.0, le=600.0)] = 0.0
 
 
 class Scenario(_Model):
@@ -149,6 +186,7 @@ class Scenario(_Model):
     seed: Annotated[int, Field(ge=0)] = 0
     threats: list[BallisticThreat] = Field(default_factory=list)
     constellations: list[Constellation] = Field(default_factory=list)
+    engagement: Engagement = Field(default_factory=Engagement)
 
     @field_validator("epoch", mode="before")
     @classmethod
@@ -169,4 +207,8 @@ class Scenario(_Model):
                 raise ValueError(f"{kind} names must be unique; repeated: {', '.join(dup)}")
         if not self.threats and not self.constellations:
             raise ValueError("a scenario needs at least one threat or one constellation")
+        sensing = any(c.preset or c.sensor for c in self.constellations)
+        if self.engagement.detect == "sensors" and not sensing and any(c.sbi for c in self.constellations):
+            raise ValueError("engagement.detect is 'sensors' but no constellation carries a sensor: add a tracking "
+                             "or warning layer, or give a fixed detection latency in seconds")  # fmt: skip
         return self
