@@ -445,5 +445,105 @@ def sbi_size(
     console.print(f"written to [bold]{out}[/]: {', '.join(written)}")
 
 
+@app.command()
+def coverage(
+    study: Annotated[str, typer.Argument(help="Coverage study file (.yaml) or built-in name.")] = "coverage-korea",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write coverage.parquet, first_detection.parquet, "
+                                                                 "summary.json (and plots) here.")] = None,
+    plot: Annotated[bool, typer.Option("--plot", help="Draw coverage maps, detection times (needs --out).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+):
+    """What the infrared sensor layers see over a launch area: sensors per point, stereo fraction, revisit gaps, and
+    how soon after launch a booster is first seen (and seen in stereo).
+
+    Example: [bold]goldendome coverage coverage-korea --plot --out results/coverage[/]. Layers: sda-t1-tracking
+    (LEO tracking), sbirs-like (GEO/HEO warning).
+    """
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from goldendome.analysis.coverage import run_coverage
+    from goldendome.io import plots
+    from goldendome.io.results import _versions
+    from goldendome.scenario.loader import ScenarioError, load_study
+    from goldendome.scenario.study import CoverageStudy
+
+    try:
+        st = load_study(study, CoverageStudy)
+    except ScenarioError as exc:
+        _fail(f"study {exc.source} is not valid", exc.messages)
+    from goldendome.sensors.presets import preset_names
+
+    unknown = [name for name in st.layers if name not in preset_names()]
+    if unknown:
+        _fail(f"study {study}", [f"layers: unknown IR layer(s) {unknown}; known: {', '.join(preset_names())}"])
+    if plot and out is None:
+        _fail("--plot needs --out", ["give a folder for the figures, e.g. --out results/coverage"])
+    console.print(f"[bold]{st.name}[/]")
+    with _progress_bar(quiet) as bar:
+        task = bar.add_task("starting", total=1.0)
+        layers = run_coverage(st, lambda what, frac: bar.update(task, description=what, completed=frac))
+    t = Table(title="Sensor coverage of the launch area", title_justify="left", header_style="bold")
+    for col in ("layer", "satellites", "mean sensors", "covered %", "stereo %", "worst gap min", "first detection s",
+                "first stereo s", "never seen"):
+        t.add_column(col, justify="left" if col == "layer" else "right")  # fmt: skip
+    rows = []
+    for lc in layers:
+        f, s2 = lc.first_detection_s, lc.first_stereo_s
+
+        def span(x):
+            x = x[np.isfinite(x)]
+            return "–" if x.size == 0 else (f"{x.min():.0f}" if np.ptp(x) < 0.5 else f"{x.min():.0f}–{x.max():.0f}")
+
+        row = {"layer": lc.layer, "satellites": lc.satellites, "mean_sensors": float(lc.mean_count.mean()),
+               "covered_fraction": float(lc.covered_fraction.mean()),
+               "stereo_fraction": float(lc.stereo_fraction.mean()),
+               "worst_gap_s": float(lc.max_gap_s.max()), "first_detection_s_median": _nanmedian(f),
+               "first_stereo_s_median": _nanmedian(s2), "never_seen": int(np.isnan(f).sum())}  # fmt: skip
+        rows.append(row)
+        t.add_row(lc.layer, f"{lc.satellites:,}", f"{row['mean_sensors']:.1f}", f"{100 * row['covered_fraction']:.1f}",
+                  f"{100 * row['stereo_fraction']:.1f}", f"{row['worst_gap_s'] / 60:.1f}", span(f), span(s2),
+                  f"{row['never_seen']} of {f.size}")  # fmt: skip
+    console.print(t)
+    console.print("first detection: the booster's plume must clear the cloud tops (10 km) in a sensor's field of "
+                  "regard; times are after launch, over launch times every 30 min of the window.", highlight=False)
+    if out is None:
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.table({
+        "layer": np.concatenate([[lc.layer] * lc.lat_deg.size for lc in layers]),
+        "lat_deg": np.concatenate([lc.lat_deg for lc in layers]),
+        "lon_deg": np.concatenate([lc.lon_deg for lc in layers]),
+        "mean_sensors": np.concatenate([lc.mean_count for lc in layers]),
+        "covered_fraction": np.concatenate([lc.covered_fraction for lc in layers]),
+        "stereo_fraction": np.concatenate([lc.stereo_fraction for lc in layers]),
+        "max_gap_s": np.concatenate([lc.max_gap_s for lc in layers]),
+    }), out / "coverage.parquet")  # fmt: skip
+    pq.write_table(pa.table({
+        "layer": np.concatenate([[lc.layer] * lc.launch_times_s.size for lc in layers]),
+        "launch_time_s": np.concatenate([lc.launch_times_s for lc in layers]),
+        "first_detection_s": np.concatenate([lc.first_detection_s for lc in layers]),
+        "first_stereo_s": np.concatenate([lc.first_stereo_s for lc in layers]),
+    }), out / "first_detection.parquet")  # fmt: skip
+    summary = {"kind": "coverage", "study": st.model_dump(mode="json"), "versions": _versions(), "layers": rows}
+    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    written = ["coverage.parquet", "first_detection.parquet", "summary.json"]
+    if plot:
+        sites = [(st.launch.label(), *st.launch.coordinates_deg())]
+        for lc in layers:
+            written.append(plots.coverage_map(lc.layer, lc.lat_deg, lc.lon_deg, lc.mean_count, lc.stereo_fraction,
+                                              lc.max_gap_s, sites, out, st.name).name)  # fmt: skip
+        written.append(plots.first_detection([(lc.layer, lc.first_detection_s, lc.first_stereo_s) for lc in layers],
+                                             out, st.name).name)  # fmt: skip
+    console.print(f"written to [bold]{out}[/]: {', '.join(written)}")
+
+
+def _nanmedian(x) -> float | None:
+    x = np.asarray(x, float)
+    return None if not np.any(np.isfinite(x)) else float(np.nanmedian(x))
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -94,3 +94,46 @@ def in_reach_over_time(times_s, in_reach, needed: int, out_dir: Path, title: str
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, ncol=3)
     return _finish(fig, out_dir / "sbi_in_reach_over_time.png")
+
+
+def coverage_map(layer: str, lat_deg, lon_deg, mean_count, stereo_fraction, max_gap_s, sites, out_dir: Path,
+                 title: str) -> Path:  # fmt: skip
+    """Mean number of sensors seeing each point, stereo fraction and longest revisit gap over the launch area."""
+    lats, lons = np.unique(lat_deg), np.unique(lon_deg)
+    shape = (lats.size, lons.size)
+    fig, axes = plt.subplots(1, 3, figsize=(13, 4.2))
+    panels = ((mean_count, "mean sensors seeing the point", "viridis"),
+              (stereo_fraction, "fraction of time seen in stereo (>= 2)", "magma"),
+              (max_gap_s / 60.0, "longest revisit gap (min)", "inferno_r"))  # fmt: skip
+    for ax, (values, label, cmap) in zip(axes, panels, strict=True):
+        mesh = ax.pcolormesh(lons, lats, np.asarray(values, float).reshape(shape), shading="nearest", cmap=cmap)
+        fig.colorbar(mesh, ax=ax, label=label, shrink=0.85)
+        for name, lat, lon in sites:
+            ax.plot(lon, lat, "c^")
+            ax.annotate(name, (lon, lat), textcoords="offset points", xytext=(4, 4), color="c", fontsize=8)
+        ax.set_xlabel("longitude (deg)")
+        ax.set_ylabel("latitude (deg)")
+        ax.set_aspect(1.0 / np.cos(np.radians(np.mean(lats))))
+    fig.suptitle(f"{title}: {layer}", fontsize=10)
+    return _finish(fig, out_dir / f"coverage_{layer}.png")
+
+
+def first_detection(layers: list[tuple[str, np.ndarray, np.ndarray]], out_dir: Path, title: str) -> Path:
+    """First and first-stereo detection time after launch, per layer, over the launch times tried."""
+    fig, ax = plt.subplots(figsize=(7.5, 4))
+    names = [name for name, _, _ in layers]
+    for k, (_, first, stereo) in enumerate(layers):
+        f, s = np.asarray(first, float), np.asarray(stereo, float)
+        ax.scatter(np.full(np.isfinite(f).sum(), k - 0.08), f[np.isfinite(f)], marker="o",
+                   label="first" if k == 0 else None)  # fmt: skip
+        ax.scatter(np.full(np.isfinite(s).sum(), k + 0.08), s[np.isfinite(s)], marker="s",
+                   label="first stereo" if k == 0 else None)  # fmt: skip
+        never = int(np.isnan(f).sum())
+        if never:
+            ax.annotate(f"{never} never seen", (k, 0), color="r", fontsize=8)
+    ax.set_xticks(range(len(names)), names)
+    ax.set_ylabel("time after launch (s)")
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    return _finish(fig, out_dir / "first_detection.png")

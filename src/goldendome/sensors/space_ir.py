@@ -463,16 +463,31 @@ def time_to_first_detection_s(traj, constellation: Constellation, sensor: IRSens
     t = _window(traj, sensor, None, None) if t_s is None else np.atleast_1d(np.asarray(t_s, float))
     if n == 0 or len(traj) == 0 or t.size == 0:
         return first
-    launch = traj.t_s[np.searchsorted(traj.object_id, np.arange(n)).clip(0, len(traj) - 1)]
-    for b in range(0, t.shape[0], _FRAME_BLOCK):
-        tb = t[b : b + _FRAME_BLOCK]
+    starts = np.searchsorted(traj.object_id, np.arange(n)).clip(0, len(traj) - 1)
+    ends = (np.searchsorted(traj.object_id, np.arange(n), side="right") - 1).clip(0, len(traj) - 1)
+    launch, land = traj.t_s[starts], traj.t_s[ends]
+    # only looks while some object is airborne and not yet seen are evaluated; between flights the clock jumps
+    # to the next launch (a day of 1 s frames with a launch every half hour costs the ~30 s after each launch)
+    k = int(np.searchsorted(t, launch.min()))
+    while k < t.size:
+        waiting = np.isnan(first) & (launch <= t[k]) & (land >= t[k])
+        if not np.any(waiting):
+            pending = np.isnan(first) & (launch > t[k])
+            if not np.any(pending):
+                break
+            k = max(k + 1, int(np.searchsorted(t, launch[pending].min())))
+            continue
+        tb = t[k : k + _FRAME_BLOCK]
+        tb = tb[tb <= land[waiting].max()]
         r_sat = propagate(constellation.elements, tb)
-        for k, tk in enumerate(tb):
+        for j, tk in enumerate(tb):
             r_tgt, hot = _targets_at(traj, float(tk), sensor, earth)
-            seen = visible_count(r_sat[k], r_tgt, hot, sensor, earth) >= min_sensors
+            seen = visible_count(r_sat[j], r_tgt, hot, sensor, earth) >= min_sensors
             first = np.where(np.isnan(first) & seen, tk, first)
-        if not np.isnan(first).any():
-            break
+            if not np.any(np.isnan(first) & (launch <= tk) & (land >= tk)):
+                tb = tb[: j + 1]
+                break
+        k += max(tb.size, 1)
     return first - launch
 
 

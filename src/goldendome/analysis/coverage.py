@@ -1,0 +1,69 @@
+"""Coverage studies of the sensor layers: what each layer sees over a launch area, and how soon it sees a launch.
+
+For every layer of a :class:`~goldendome.scenario.study.CoverageStudy`: the number of satellites seeing each grid
+point (at the cloud tops, as a booster plume) at every epoch; per point the covered and stereo (>= 2) fractions and
+the longest revisit gap; and the time of first (and first stereo) detection of a booster launched from the study's
+site at regular times over the window (so the statistic covers every geometry of the constellation).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from goldendome.physics.constants import DEG
+from goldendome.scenario.study import CoverageStudy
+from goldendome.sensors.presets import build_preset
+from goldendome.sensors.space_ir import area_grid_ecef, coverage_over_area, time_to_first_detection_s
+from goldendome.threats.ballistic import BallisticLaunch, fly_ballistic
+from goldendome.threats.missile import design
+
+
+@dataclass(frozen=True)
+class LayerCoverage:
+    """One layer's coverage of the area: per-point statistics (P,) on the grid, and first-detection times (L,)."""
+
+    layer: str
+    satellites: int
+    lat_deg: np.ndarray
+    lon_deg: np.ndarray
+    mean_count: np.ndarray
+    covered_fraction: np.ndarray
+    stereo_fraction: np.ndarray
+    max_gap_s: np.ndarray
+    launch_times_s: np.ndarray
+    first_detection_s: np.ndarray
+    first_stereo_s: np.ndarray
+
+
+def run_coverage(study: CoverageStudy, progress=None) -> list[LayerCoverage]:
+    """Coverage and first-detection statistics of every layer of the study."""
+    say = progress or (lambda what, frac: None)
+    a = study.area
+    lats = np.arange(a["lat_min_deg"], a["lat_max_deg"] + 1e-9, study.grid_deg)
+    lons = np.arange(a["lon_min_deg"], a["lon_max_deg"] + 1e-9, study.grid_deg)
+    lat_g, lon_g = np.meshgrid(lats, lons, indexing="ij")
+    t = np.arange(0.0, study.duration_h * 3600.0, study.step_s)
+    # a booster from the study's site at one launch time per 30 min (at least 4) over the window
+    n_launch = max(4, int(study.duration_h * 2))
+    launch_times = np.linspace(0.0, study.duration_h * 3600.0, n_launch, endpoint=False)
+    lat_l, lon_l = study.launch.coordinates_deg()
+    lat_a, lon_a = study.aim.coordinates_deg()
+    d = design(study.missile)
+    launches = [BallisticLaunch(f"L{k}", d, lat_l * DEG, lon_l * DEG, lat_a * DEG, lon_a * DEG, t_launch_s=float(t0))
+                for k, t0 in enumerate(launch_times)]  # fmt: skip
+    say("flying the test launches", 0.02)
+    traj, _ = fly_ballistic(launches, study.epoch, sample_dt_s=2.0)
+    out = []
+    for k, name in enumerate(study.layers):
+        constellation, sensor = build_preset(name, study.epoch)
+        say(f"{name}: coverage of {lat_g.size} points x {t.size} epochs", 0.1 + 0.9 * k / len(study.layers))
+        pts = area_grid_ecef(lats * DEG, lons * DEG, sensor.cloud_top_m)  # latitude-major, as lat_g.ravel()
+        cov = coverage_over_area(constellation, sensor, pts, study.epoch, t)
+        say(f"{name}: first detections of {len(launches)} launches", 0.1 + 0.9 * (k + 0.6) / len(study.layers))
+        first = time_to_first_detection_s(traj, constellation, sensor)
+        stereo = time_to_first_detection_s(traj, constellation, sensor, min_sensors=2)
+        out.append(LayerCoverage(name, len(constellation), lat_g.ravel(), lon_g.ravel(), cov.counts.mean(axis=0),
+                                 cov.covered_fraction(), cov.stereo_fraction(), cov.max_gap_s(), launch_times, first,
+                                 stereo))  # fmt: skip
+    say("done", 1.0)
+    return out
