@@ -24,16 +24,17 @@ def default_run(tmp_path_factory):
 def test_run_default_prints_each_threat_and_the_constellation(default_run):
     res, _ = default_run
     assert res.exit_code == 0, res.output
-    for name in ("ICBM-1", "ICBM-5", "seattle", "chicago", "tracking-leo"):
+    for name in ("ICBM-1", "ICBM-5", "seattle", "chicago", "tracking-leo", "sbi-shell", "boost-phase intercept"):
         assert name in res.output
-    assert "satellites in orbit: 48" in res.output
+    # 28 tracking (SDA Tranche 1 layout) + 6 warning (4 GEO + 2 HEO) + 1,764 SBIs
+    assert "satellites in orbit: 1,798" in res.output
 
 
 def test_run_writes_summary_and_tables(default_run):
     _, out = default_run
     summary = json.loads((out / "summary.json").read_text())
     assert summary["scenario_sha256"] and summary["versions"]["goldendome"] == __version__
-    assert len(summary["threats"]) == 5 and summary["satellites_total"] == 48
+    assert len(summary["threats"]) == 5 and summary["satellites_total"] == 1798
     for row in summary["threats"]:
         assert row["reachable"] and row["miss_km"] < 1.0
         assert 25.0 < row["flight_time_min"] < 45.0
@@ -41,7 +42,7 @@ def test_run_writes_summary_and_tables(default_run):
     assert set(traj.column("phase").to_pylist()) == {"boost", "midcourse", "terminal"}
     assert traj.num_rows > 5 * 1500  # five flights of ~30+ min at 1 s
     sats = pq.read_table(out / "satellites.parquet")
-    assert sats.num_rows == 48
+    assert sats.num_rows == 1798
     assert json.loads((out / "scenario.json").read_text())["name"] == summary["scenario"]
 
 
