@@ -16,12 +16,12 @@ import argparse
 import datetime as dt
 import math
 import os
-import time
 
 import numba
 import numpy as np
 from sgp4.api import WGS72, Satrec, SatrecArray
 
+from _timing import best_of
 from goldendome.physics.constants import DEG, SECONDS_PER_DAY
 from goldendome.physics.constellation import walker_delta
 from goldendome.physics.kepler import elements, propagate, propagate_state
@@ -53,16 +53,6 @@ def _sgp4_satellites(el, alt_km: float, ecc: float) -> list[Satrec]:
                      float(el.i_rad[k]), float(el.m0_rad[k]), n_rad_min, float(el.raan_rad[k]))  # fmt: skip
         sats.append(sat)
     return sats
-
-
-def _best_of(repeats: int, fn):
-    best = math.inf
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-        del out
-    return best
 
 
 def main() -> None:
@@ -99,7 +89,7 @@ def main() -> None:
     ]
     if not args.no_numpy:
         rows.insert(2, ("kepler.propagate_state (numpy)", lambda: propagate_state(walker, t)))
-    times = {name: _best_of(args.repeats, fn) for name, fn in rows}
+    times = {name: best_of(args.repeats, fn) for name, fn in rows}
 
     # sanity: our J2 conic and SGP4 on the same satellites differ by SGP4's periodic terms (~10-20 km)
     probe = slice(0, min(args.sats, 200))

@@ -15,11 +15,11 @@ and checks that the kernels and numpy agree. Run: ``python bench/bench_visibilit
 import argparse
 import math
 import os
-import time
 
 import numba
 import numpy as np
 
+from _timing import best_of
 from goldendome.physics.constants import DEG, WGS84_A_M, WGS84_B_M
 from goldendome.physics.constellation import walker_delta
 from goldendome.physics.kepler import propagate
@@ -60,16 +60,6 @@ def numpy_broadcast(s, p, hot, sensor: IRSensor):
     return (d2 <= sensor.max_range_m**2) & in_for & clear
 
 
-def _best_of(repeats: int, fn):
-    best = math.inf
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-        del out
-    return best
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sats", type=int, default=10_000, help="number of satellites (default 10000)")
@@ -95,7 +85,7 @@ def main() -> None:
         ("numpy broadcast (S, P)", lambda: numpy_broadcast(s, p, hot, SENSOR)),
         ("BLAS matmul (S,3) @ (3,P) only", lambda: s @ pt),
     ]
-    times = {name: _best_of(args.repeats, fn) for name, fn in rows}
+    times = {name: best_of(args.repeats, fn) for name, fn in rows}
 
     vis = visibility_matrix(s, p, hot, SENSOR)
     same = np.array_equal(vis, numpy_broadcast(s, p, hot, SENSOR))

@@ -337,28 +337,15 @@ def sbi_size(
 
     try:
         st = load_study(study, SizingStudy)
-        upd = {}
-        threat = st.threat.model_dump()
-        if salvo is not None:
-            threat["salvo"] = salvo
-        if missile is not None:
-            threat["missile"] = missile
-        upd["threat"] = threat
-        shell = st.shell.model_dump()
-        for key, val in (("altitude_km", altitude_km), ("inclination_deg", inclination_deg)):
-            if val is not None:
-                shell[key] = val
-        upd["shell"] = shell
-        sbi_spec = st.sbi.model_dump()
-        for key, val in (("design", sbi), ("delta_v_mps", delta_v), ("accel_g", accel_g)):
-            if val is not None:
-                sbi_spec[key] = val
-        upd["sbi"] = sbi_spec
-        tl = st.timeline.model_dump()
-        for key, val in (("detect_s", detect_s), ("decide_s", decide_s)):
-            if val is not None:
-                tl[key] = val
-        upd["timeline"] = tl
+        # command-line options override the study's sections, then the whole study is validated again
+        options = {
+            "threat": {"salvo": salvo, "missile": missile},
+            "shell": {"altitude_km": altitude_km, "inclination_deg": inclination_deg},
+            "sbi": {"design": sbi, "delta_v_mps": delta_v, "accel_g": accel_g},
+            "timeline": {"detect_s": detect_s, "decide_s": decide_s},
+        }
+        upd = {section: {**getattr(st, section).model_dump(), **{k: v for k, v in given.items() if v is not None}}
+               for section, given in options.items()}  # fmt: skip
         if shots is not None:
             upd["shots"] = shots
         if no_sweeps:

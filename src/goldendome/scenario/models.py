@@ -12,7 +12,7 @@ from importlib import resources
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from goldendome.physics.timescale import parse_epoch
 from goldendome.threats.guidance import SHAPES
@@ -25,6 +25,17 @@ so a constellation there is not a constellation."""
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _known_missile(v: str) -> str:
+    cat = load_catalogue()
+    if v not in cat:
+        raise ValueError(f"unknown missile {v!r}; the catalogue has: {', '.join(sorted(cat))}")
+    return v
+
+
+MissileName = Annotated[str, AfterValidator(_known_missile)]
+"""A design name of the threat catalogue (goldendome threat list)."""
 
 
 @cache
@@ -75,21 +86,13 @@ class BallisticThreat(_Model):
 
     type: Literal["ballistic"] = "ballistic"
     name: str = Field(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
-    missile: str = Field(..., description="a design from the threat catalogue (goldendome threat list)")
+    missile: MissileName = Field(..., description="a design from the threat catalogue (goldendome threat list)")
     launch: Place
     aim: Place
     launch_time_s: Annotated[float, Field(ge=0.0)] = 0.0
     count: Annotated[int, Field(ge=1, le=1000)] = 1
     interval_s: Annotated[float, Field(ge=0.0)] = 0.0
     shape: Literal[SHAPES] = "minimum_energy"
-
-    @field_validator("missile")
-    @classmethod
-    def _known_missile(cls, v: str) -> str:
-        cat = load_catalogue()
-        if v not in cat:
-            raise ValueError(f"unknown missile {v!r}; the catalogue has: {', '.join(sorted(cat))}")
-        return v
 
 
 class Walker(_Model):
