@@ -17,14 +17,8 @@ import time
 
 import numpy as np
 
-from goldendome.analysis.sizing import (
-    InfeasibleDesign,
-    Shell,
-    boost_tracks,
-    reach_over_time,
-    size_constellation,
-    tracks_at,
-)
+from goldendome.analysis.sizing import InfeasibleDesign, Shell, size_constellation
+from goldendome.effectors.reach import boost_tracks, reach_over_time, tracks_at
 from goldendome.effectors.sbi import Timeline, sbi_design
 from goldendome.physics.constants import DEG
 from goldendome.physics.kepler import propagate

@@ -193,6 +193,17 @@ def _reach_batch(elements, sat_idx, g_idx, b_idx, times, tau_w, br, bv, release,
 
 
 @numba.njit(parallel=True, cache=True)
+def _near(points, centre, r2, out):  # pragma: no cover - compiled
+    """out[g, n] = |points[g, n] - centre[g]|^2 <= r2 (one pass, no temporaries)."""
+    for g in numba.prange(points.shape[0]):
+        for n in range(points.shape[1]):
+            dx = points[g, n, 0] - centre[g, 0]
+            dy = points[g, n, 1] - centre[g, 1]
+            dz = points[g, n, 2] - centre[g, 2]
+            out[g, n] = dx * dx + dy * dy + dz * dz <= r2
+
+
+@numba.njit(parallel=True, cache=True)
 def _within(points, group, sites, r2, out):  # pragma: no cover - compiled
     """out[p, s] = |points[p] - sites[group[p], s]|^2 <= r2."""
     for p in numba.prange(points.shape[0]):
@@ -264,9 +275,8 @@ def reach_over_time(elements: OrbitalElements, tracks: BoosterTracks, epoch: dt.
         c_eci = ecef_to_eci(centre[None, :], theta_mid[:, None])  # (G, 1, 3)
         r_region = prune_m + region_m
         # |m - c|^2 <= R^2  <=>  2 m.c >= |m|^2 + |c|^2 - R^2 (one batched mat-vec instead of a (G, N, 3) temporary)
-        mc = (mid @ np.swapaxes(c_eci, 1, 2))[..., 0]
-        m2 = np.einsum("gnc,gnc->gn", mid, mid, optimize=False)
-        near = 2.0 * mc >= m2 + np.sum(c_eci[:, 0] ** 2, axis=-1)[:, None] - r_region * r_region  # (G, N)
+        near = np.empty(mid.shape[:2], dtype=np.bool_)
+        _near(mid, np.ascontiguousarray(c_eci[:, 0]), r_region * r_region, near)  # (G, N)
         g_near, sat_near = np.nonzero(near)
         sites = ecef_to_eci(site[None, :, :], theta_mid[:, None])  # (G, S, 3)
         close = np.empty((g_near.size, n_site), dtype=np.bool_)

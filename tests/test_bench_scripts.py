@@ -1,0 +1,28 @@
+"""The bench scripts still run (tiny sizes; timings are not asserted here, only that each script completes and
+its own same-run cross-checks print as agreeing)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+CASES = {
+    "bench_propagate.py": ["--sats", "60", "--epochs", "12", "--repeats", "1"],
+    "bench_visibility.py": ["--sats", "80", "--points", "40", "--repeats", "1"],
+    "bench_sbi.py": ["--sats", "300", "--boosters", "2", "--epochs", "4", "--points", "1"],
+}
+
+
+@pytest.mark.parametrize("script", sorted(CASES))
+def test_bench_script_runs(script):
+    proc = subprocess.run([sys.executable, str(BENCH / script), *CASES[script]], capture_output=True, text=True,
+                          timeout=600, cwd=BENCH.parent)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "False" not in proc.stdout, proc.stdout  # the scripts print their cross-checks as True/False
+
+
+def test_every_bench_script_is_covered():
+    assert {p.name for p in BENCH.glob("bench_*.py")} == set(CASES)
