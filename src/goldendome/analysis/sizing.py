@@ -176,8 +176,10 @@ def size_constellation(shell: Shell, tracks: BoosterTracks, epoch: dt.datetime, 
     """Smallest Walker constellation of the shell for which, at every launch time, each booster of the salvo gets
     `shots` distinct SBIs able to reach it before cut-off (bipartite matching), to within `resolution` (relative).
 
-    Coverage is not strictly monotonic in the total (each total is a different P x S pattern), so the answer is the
-    threshold the bisection finds; neighbouring pattern sizes a few per cent apart can pass or fail.
+    Coverage is not monotonic in the total (each total is a different P x S pattern, and with one or two SBIs in
+    reach the worst launch time depends on the pattern's geometry): the answer is the smallest size found such that
+    it and the patterns 1 x and 2 x `resolution` larger all pass (a monotone envelope), not the smallest pattern
+    that happens to pass.
 
     Search: start from 1.5 x the analytic size, step by 1.5 to bracket, then bisect in log(T).
     """
@@ -217,14 +219,29 @@ def size_constellation(shell: Shell, tracks: BoosterTracks, epoch: dt.datetime, 
             hi = lo
         else:
             lo = hi
-    while hi > lo and hi / max(lo, 1) > 1 + resolution:
-        mid = int(round(np.sqrt(lo * hi)))
-        if mid in (lo, hi):
+    def bisect(lo: int, hi: int) -> tuple[int, int]:
+        while hi > lo and hi / max(lo, 1) > 1 + resolution:
+            mid = int(round(np.sqrt(lo * hi)))
+            if mid in (lo, hi):
+                break
+            if covered(mid):
+                hi = mid
+            else:
+                lo = mid
+        return lo, hi
+
+    lo, hi = bisect(lo, hi)
+    # monotone envelope: the answer must hold for the next larger patterns too (coverage of a Walker family is not
+    # monotonic in its size); if one of them fails, the threshold lies above it
+    for _ in range(8):
+        failing = [t for t in (int(hi * (1 + resolution)), int(hi * (1 + 2 * resolution))) if not covered(t)]
+        if not failing:
             break
-        if covered(mid):
-            hi = mid
-        else:
-            lo = mid
+        lo = max(failing)
+        hi = max(hi, lo)
+        while not covered(hi):
+            hi = int(np.ceil(hi * 1.25))
+        lo, hi = bisect(lo, hi)
     best = shell.pattern(hi)[0]
     return SizingResult(best, analytic, ratio, cache[best], evaluations, reach_cut,
                         tracks.burnout_s - timeline.cutoff_before_burnout_s - timeline.release_s)  # fmt: skip
