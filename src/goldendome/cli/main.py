@@ -299,6 +299,54 @@ def _fmt(v, spec=",.0f"):
     return "–" if v is None else format(v, spec)
 
 
+@threat_app.command("rerange")
+def threat_rerange(
+    apogee_km: Annotated[float, typer.Option(help="Reported apogee of the lofted test, km.")],
+    range_km: Annotated[float, typer.Option(help="Reported ground range of the test, km.")],
+    flight_time_min: Annotated[float | None, typer.Option(help="Reported flight time, min (to check the fit).")] = None,
+    launch_lat: Annotated[float, typer.Option(help="Launch latitude, deg.")] = 39.0,
+    launch_lon: Annotated[float, typer.Option(help="Launch longitude, deg.")] = 125.7,
+    test_azimuth_deg: Annotated[float, typer.Option(help="Azimuth of the test flight, deg from north.")] = 90.0,
+    target_azimuth_deg: Annotated[float, typer.Option(help="Azimuth of the standard flight, deg.")] = 45.0,
+    burnout_altitude_km: Annotated[float, typer.Option(help="Assumed burnout altitude, km.")] = 300.0,
+    boost_time_s: Annotated[float, typer.Option(help="Assumed boost duration, s (for flight times).")] = 300.0,
+):
+    """Re-range a lofted test: fit the burnout speed and angle to the reported apogee and range (rotating Earth,
+    launch azimuth), then fly the same burnout speed on the longest trajectory along the target azimuth.
+
+    Example (Hwasong-15, 29 Nov 2017: 4,475 km apogee, 950 km, 53 min):
+    [bold]goldendome threat rerange --apogee-km 4475 --range-km 950 --flight-time-min 53[/]
+    """
+    from goldendome.threats.rerange import RerangeError, rerange
+
+    rad = np.radians
+    try:
+        r = rerange(apogee_km * 1e3, range_km * 1e3, rad(launch_lat), rad(launch_lon), rad(test_azimuth_deg),
+                    rad(target_azimuth_deg), burnout_altitude_km * 1e3, boost_time_s)  # fmt: skip
+    except RerangeError as exc:
+        _fail("cannot re-range these observations", [str(exc)])
+    t = Table(title="Re-ranging a lofted test", title_justify="left", header_style="bold")
+    t.add_column("quantity")
+    t.add_column("value", justify="right")
+    t.add_column("note")
+    t.add_row("burnout speed (Earth-relative)", f"{r.burnout_speed_mps / 1e3:.2f} km/s",
+              f"fitted at {burnout_altitude_km:.0f} km altitude")  # fmt: skip
+    t.add_row("burnout flight-path angle", f"{np.degrees(r.burnout_gamma_rad):.1f}°", "the lofted test")
+    t.add_row("fitted apogee / range", f"{r.fitted_apogee_m / 1e3:,.0f} / {r.fitted_range_m / 1e3:,.0f} km",
+              "reproduces the observations")  # fmt: skip
+    obs = f"reported {flight_time_min:.1f} min" if flight_time_min else "no reported time given"
+    t.add_row("flight time of the fitted flight", f"{r.fitted_flight_time_s / 60:.1f} min",
+              f"{obs}; boost {boost_time_s:.0f} s assumed")  # fmt: skip
+    t.add_row("[bold]equivalent range[/]", f"[bold]{r.equivalent_range_m / 1e3:,.0f} km[/]",
+              f"same speed, azimuth {target_azimuth_deg:.0f}°, rotating Earth")  # fmt: skip
+    t.add_row("  flight-path angle, flight time", f"{np.degrees(r.equivalent_gamma_rad):.1f}°, "
+              f"{r.equivalent_flight_time_s / 60:.1f} min", "")  # fmt: skip
+    t.add_row("  on a non-rotating Earth", f"{r.equivalent_range_no_rotation_m / 1e3:,.0f} km", "textbook figure")
+    console.print(t)
+    console.print("Same burnout speed is a lower bound: a missile flown on a standard trajectory also loses less "
+                  "speed to gravity during its boost than on a steep lofted one.", highlight=False)
+
+
 @sbi_app.command("size")
 def sbi_size(
     study: Annotated[str, typer.Argument(help="Study file (.yaml) or built-in study name.")] = "sbi-quick",
