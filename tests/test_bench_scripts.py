@@ -13,6 +13,7 @@ CASES = {
     "bench_propagate.py": ["--sats", "60", "--epochs", "12", "--repeats", "1"],
     "bench_visibility.py": ["--sats", "80", "--points", "40", "--repeats", "1"],
     "bench_sbi.py": ["--sats", "300", "--boosters", "2", "--epochs", "4", "--points", "1"],
+    "bench_threats.py": ["--missiles", "4", "--loop", "2"],
 }
 
 

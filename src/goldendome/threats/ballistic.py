@@ -136,7 +136,8 @@ def fly_ballistic(launches: list[BallisticLaunch], epoch: dt.datetime, sample_dt
             sel = shapes == shape
             sub = _subplan(plan, sel)
             feasible[sel], max_down[sel], _ = guidance.solve(
-                sub, theta_of_t, aim_down[sel], aim_cross[sel], shape=str(shape)
+                sub, theta_of_t, aim_down[sel], aim_cross[sel], shape=str(shape),
+                pitch0=sub.pitch_final.copy() if corr > 0 else None,  # aim corrections are small: warm start
             )
             _merge(plan, sub, sel)
         last = corr == AIM_CORRECTIONS

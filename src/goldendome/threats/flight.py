@@ -515,34 +515,38 @@ def fly(plan: FlightPlan, theta_of_t: Callable, until: str = "impact", record: b
     y0 = np.concatenate([r0, np.cross(_W, r0)], axis=1)
     launch_h = geodetic_height_m(r0)
     frame = np.stack([plan.l_hat, plan.m_hat, plan.n_hat], axis=1)
-    cap = int(max_time_s / 0.1) + 64 if record else 1
-    cap = min(cap, 20000) if record else 1
-    rec_tau = np.zeros((n, cap))
-    rec_y = np.zeros((n, cap, 6))
-    rec_phase = np.zeros((n, cap), np.int8)
-    rec_n = np.zeros(n, np.int64)
-    cut_tau = np.full(n, np.nan)
-    cut_state = np.full((n, 6), np.nan)
-    end_tau = np.zeros(n)
-    end_state = np.zeros((n, 6))
-    flags = np.zeros(n, np.int64)
+    # record buffer: boost steps + coast at >= 5 s in vacuum + the finer re-entry steps (a minute below 80 km at
+    # 0.1 s); a flight that needs more (a long atmospheric glide) is flown again with a larger buffer
+    burn = float(np.max(plan.burnout_time)) if n else 0.0
+    cap = int(burn / dt_boost_s) + int(max_time_s / 5.0) + 2000 if record else 1
     c = np.ascontiguousarray
-    _fly_kernel(
-        c(y0), c(plan.t_launch, float), c(plan.stage_start), c(plan.stage_end), c(plan.thrust), c(plan.mdot),
-        c(plan.mass_ignition), c(plan.area), c(plan.payload_kg, float), c(plan.rv_beta, float),
-        c(plan.t_vertical, float), c(plan.pitch_final, float), c(normal), c(plan.aim_downrange, float), c(frame),
-        c(plan.impact_radius, float), c(plan.impact_height, float), launch_h, theta0, theta_rate,
-        until == "boost", record, dt_boost_s, coarse, max_time_s, rec_tau, rec_y, rec_phase, rec_n, cut_tau,
-        cut_state, end_tau, end_state, flags,
-    )  # fmt: skip
+    while True:
+        rec_tau = np.empty((n, cap))
+        rec_y = np.empty((n, cap, 6))
+        rec_phase = np.empty((n, cap), np.int8)
+        rec_n = np.zeros(n, np.int64)
+        cut_tau = np.full(n, np.nan)
+        cut_state = np.full((n, 6), np.nan)
+        end_tau = np.zeros(n)
+        end_state = np.zeros((n, 6))
+        flags = np.zeros(n, np.int64)
+        _fly_kernel(
+            c(y0), c(plan.t_launch, float), c(plan.stage_start), c(plan.stage_end), c(plan.thrust), c(plan.mdot),
+            c(plan.mass_ignition), c(plan.area), c(plan.payload_kg, float), c(plan.rv_beta, float),
+            c(plan.t_vertical, float), c(plan.pitch_final, float), c(normal), c(plan.aim_downrange, float),
+            c(frame), c(plan.impact_radius, float), c(plan.impact_height, float), launch_h, theta0, theta_rate,
+            until == "boost", record, dt_boost_s, coarse, max_time_s, rec_tau, rec_y, rec_phase, rec_n, cut_tau,
+            cut_state, end_tau, end_state, flags,
+        )  # fmt: skip
+        if not (record and np.any(flags & 8)):
+            break
+        cap *= 4
     if record:
         mask = np.arange(cap)[None, :] < rec_n[:, None]
         idx = np.broadcast_to(np.arange(n)[:, None], mask.shape)[mask]
         rec = dict(idx=idx, tau=rec_tau[mask], y=rec_y[mask], phase=rec_phase[mask])
     else:
         rec = dict(idx=np.zeros(0, int), tau=np.zeros(0), y=np.zeros((0, 6)), phase=np.zeros(0, np.int8))
-    if np.any(flags & 8):
-        raise RuntimeError("flight record buffer overflow: raise max_time_s resolution (internal limit)")
     return FlightRecord(
         **rec, cutoff_tau=cut_tau, cutoff_state=cut_state, end_tau=end_tau, end_state=end_state,
         impacted=(flags & 1) > 0, crashed=(flags & 2) > 0, terminated=(flags & 4) > 0,

@@ -17,7 +17,7 @@ the full trajectory (J2, drag, rotating atmosphere) and moves the internal aim p
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -110,30 +110,46 @@ def _evaluate(plan: FlightPlan, theta_of_t: Callable, aim_down, shape: str):
     return err, down, np.where(ok, cross, 0.0), rec.terminated
 
 
+def _rows(plan: FlightPlan, rows) -> FlightPlan:
+    return FlightPlan(**{f.name: getattr(plan, f.name)[rows] for f in fields(plan)})
+
+
 def solve(plan: FlightPlan, theta_of_t: Callable, aim_down, aim_cross, shape: str = "minimum_energy",
-          tol_rad: float = 1e-7, max_iter: int = 40):  # fmt: skip
+          tol_rad: float = 1e-7, max_iter: int = 40, pitch0=None, window_rad: float = np.radians(2.0)):  # fmt: skip
     """Choose the final pitch (and azimuth) of every missile of the plan, in place, to land at (aim_down,
     aim_cross) rad in the launch-aim frame.
 
     minimum_energy: Illinois regula falsi on the shape error, thrust cut off at the aim.
     lofted/depressed: full burn; a golden-section search finds the pitch of greatest range, then regula falsi on
     the downrange error above (lofted) or below (depressed) it.
+    pitch0 : optional (N,) previous solution: the bracket starts +/- window_rad around it (falls back to the full
+    range where that does not bracket). Only missiles not yet converged are flown at each iteration.
     Returns (feasible, greatest downrange (rad): on full-burn shapes the branch point, for minimum_energy the
     full burn's range when the aim is out of reach and NaN when it is within reach, iterations).
     Leaves plan.aim_downrange at the cut-off aim (minimum_energy) or at +inf (full burn).
     """
     n = plan.n
     aim = np.asarray(aim_down, float).copy()
+    aim_cross = np.asarray(aim_cross, float)
     plan.aim_downrange = aim.copy() if shape == "minimum_energy" else np.full(n, np.inf)
     gain = 1.0 / np.maximum(np.sin(np.abs(aim)), 0.05)  # crossrange per azimuth change ~ sin(downrange)
     lo = np.full(n, PITCH_MIN_RAD)
     hi = np.full(n, PITCH_MAX_RAD)
+    all_rows = np.ones(n, bool)
 
-    def at(pitch):
-        plan.pitch_final = pitch.copy()
-        err, down, cross, term = _evaluate(plan, theta_of_t, aim, shape)
-        plan.azimuth = plan.azimuth + (cross - aim_cross) * gain
-        return err, down, cross, term
+    def at(pitch, rows=all_rows):
+        """Fly the rows' boosts at the given pitches; returns full-length arrays (NaN outside the rows)."""
+        idx = np.flatnonzero(rows)
+        out = [np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan), np.zeros(n, bool)]
+        if idx.size == 0:
+            return tuple(out)
+        plan.pitch_final[idx] = pitch[idx]
+        sub = _rows(plan, idx)
+        err, down, cross, term = _evaluate(sub, theta_of_t, aim[idx], shape)
+        plan.azimuth[idx] = plan.azimuth[idx] + (cross - aim_cross[idx]) * gain[idx]
+        for o, v in zip(out, (err, down, cross, term), strict=True):
+            o[idx] = v
+        return tuple(out)
 
     max_down = np.full(n, -np.inf)
     if shape in ("lofted", "depressed"):
@@ -148,33 +164,46 @@ def solve(plan: FlightPlan, theta_of_t: Callable, aim_down, aim_cross, shape: st
             b, a = np.where(left, c2, b), np.where(left, a, c1)
         best = 0.5 * (a + b)
         lo, hi = (best, hi) if shape == "lofted" else (lo, best)
+    elif pitch0 is not None:
+        lo = np.clip(np.asarray(pitch0, float) - window_rad, PITCH_MIN_RAD, PITCH_MAX_RAD)
+        hi = np.clip(np.asarray(pitch0, float) + window_rad, PITCH_MIN_RAD, PITCH_MAX_RAD)
 
     f_lo, d_lo, _, _ = at(lo)
     f_hi, d_hi, _, _ = at(hi)
-    max_down = np.maximum(max_down, np.maximum(d_lo, d_hi))
     bracketed = np.sign(f_lo) != np.sign(f_hi)
+    if pitch0 is not None and shape == "minimum_energy" and not np.all(bracketed):
+        # the warm bracket missed: widen those rows to the full range
+        miss = ~bracketed
+        lo[miss], hi[miss] = PITCH_MIN_RAD, PITCH_MAX_RAD
+        f2, d2, _, _ = at(lo, miss)
+        f3, d3, _, _ = at(hi, miss)
+        f_lo[miss], d_lo[miss], f_hi[miss], d_hi[miss] = f2[miss], d2[miss], f3[miss], d3[miss]
+        bracketed = np.sign(f_lo) != np.sign(f_hi)
+    max_down = np.maximum(max_down, np.fmax(d_lo, d_hi))
     pitch = np.where(np.abs(f_lo) < np.abs(f_hi), lo, hi)
     last = np.zeros(n)  # which end was replaced last: -1 lo, +1 hi (Illinois bookkeeping)
     iterations = 0
-    cross = np.zeros(n)
+    active = bracketed.copy()
     for iterations in range(1, max_iter + 1):  # noqa: B007 - the count is returned
+        if not np.any(active):
+            break
         with np.errstate(invalid="ignore", divide="ignore"):
             cand = hi - f_hi * (hi - lo) / (f_hi - f_lo)
         cand = np.where(np.isfinite(cand), cand, 0.5 * (lo + hi))
-        pitch = np.where(bracketed, np.clip(cand, np.minimum(lo, hi), np.maximum(lo, hi)), pitch)
-        f, d, cross, _ = at(pitch)
-        max_down = np.maximum(max_down, d)
+        pitch = np.where(active, np.clip(cand, np.minimum(lo, hi), np.maximum(lo, hi)), pitch)
+        f, d, cross, _ = at(pitch, active)
+        max_down = np.where(active, np.fmax(max_down, d), max_down)
         same_as_lo = np.sign(f) == np.sign(f_lo)
-        f_hi = np.where(same_as_lo & (last == -1), f_hi / 2.0, f_hi)
-        f_lo = np.where(~same_as_lo & (last == 1), f_lo / 2.0, f_lo)
-        lo, f_lo = np.where(same_as_lo, pitch, lo), np.where(same_as_lo, f, f_lo)
-        hi, f_hi = np.where(same_as_lo, hi, pitch), np.where(same_as_lo, f_hi, f)
-        last = np.where(same_as_lo, -1, 1)
-        settled = (np.abs(f) < tol_rad) | (np.abs(hi - lo) < 1e-10) | ~bracketed
-        if np.all(settled) and np.all(np.abs(cross - aim_cross) < tol_rad):
-            break
+        upd_lo, upd_hi = active & same_as_lo, active & ~same_as_lo
+        f_hi = np.where(upd_lo & (last == -1), f_hi / 2.0, f_hi)
+        f_lo = np.where(upd_hi & (last == 1), f_lo / 2.0, f_lo)
+        lo, f_lo = np.where(upd_lo, pitch, lo), np.where(upd_lo, f, f_lo)
+        hi, f_hi = np.where(upd_hi, pitch, hi), np.where(upd_hi, f, f_hi)
+        last = np.where(upd_lo, -1, np.where(upd_hi, 1, last))
+        settled = ((np.abs(f) < tol_rad) | (np.abs(hi - lo) < 1e-10)) & (np.abs(cross - aim_cross) < tol_rad)
+        active &= ~settled
     plan.pitch_final = pitch
-    _, down, _, term = _evaluate(plan, theta_of_t, aim, shape)
+    _, down, _, term = at(pitch)
     if shape == "minimum_energy":
         # cut off before burnout = the aim is within reach; otherwise the full burn's range is the limit
         feasible = term & bracketed
