@@ -141,6 +141,10 @@ def run(
         if result.space is not None and any(layer.sbi for layer in result.layers):
             console.print(f"distinct SBIs can engage {result.space.salvo_matched} of the {len(rows)} threats at once "
                           "(one SBI per booster)")  # fmt: skip
+    if result.payloads is not None:
+        kinds = result.payloads.kind
+        console.print(f"released by post-boost buses: {kinds.count('rv')} more RV(s) and {kinds.count('decoy')} "
+                      "decoy(s), flown to impact (trajectories.parquet, kind rv / decoy)")  # fmt: skip
     crow = constellation_rows(result)
     if crow:
         t = Table(title="Constellations", title_justify="left", header_style="bold")

@@ -23,6 +23,7 @@ from goldendome.sensors.presets import PRESETS, build_preset
 from goldendome.sensors.space_ir import IRSensor, time_to_first_detection_s
 from goldendome.threats.ballistic import BallisticLaunch, FlightSummary, fly_ballistic
 from goldendome.threats.missile import design
+from goldendome.threats.payload import BusSpec, Payloads, dispense
 from goldendome.threats.trajectory import Trajectory
 
 Progress = Callable[[str, float], None]
@@ -85,12 +86,13 @@ class RunResult:
     constellations: list[Constellation]
     layers: list[Layer] = field(default_factory=list)
     space: SpaceLayerReport | None = None
+    payloads: Payloads | None = None
     warnings: list[str] = field(default_factory=list)
     timings_s: dict[str, float] = field(default_factory=dict)
 
 
-def _launches(scn: Scenario) -> tuple[list[BallisticLaunch], ThreatInfo]:
-    launches, group, missile, launch, aim = [], [], [], [], []
+def _launches(scn: Scenario) -> tuple[list[BallisticLaunch], ThreatInfo, list[BusSpec]]:
+    launches, group, missile, launch, aim, buses = [], [], [], [], [], []
     for th in scn.threats:
         lat_l, lon_l = th.launch.coordinates_deg()
         lat_a, lon_a = th.aim.coordinates_deg()
@@ -101,12 +103,14 @@ def _launches(scn: Scenario) -> tuple[list[BallisticLaunch], ThreatInfo]:
                 aim_lat_rad=lat_a * DEG, aim_lon_rad=lon_a * DEG, t_launch_s=th.launch_time_s + k * th.interval_s,
                 launch_h_m=th.launch.height_m, aim_h_m=th.aim.height_m, shape=th.shape,
             ))  # fmt: skip
+            buses.append(BusSpec(th.rvs, th.decoys, None, th.decoy_beta_kg_m2, th.release_interval_s,
+                                 th.separation_mps))  # fmt: skip
             group.append(th.name)
             missile.append(th.missile)
             launch.append(th.launch.label())
             aim.append(th.aim.label())
     info = ThreatInfo(tuple(ln.name for ln in launches), tuple(group), tuple(missile), tuple(launch), tuple(aim))
-    return launches, info
+    return launches, info, buses
 
 
 def build_layers(scn: Scenario, base_dir: Path | None = None) -> list[Layer]:
@@ -202,9 +206,9 @@ def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | 
     layers = build_layers(scn, base_dir)
     constellations = [layer.constellation for layer in layers]
     timings["constellations"] = time.perf_counter() - t0
-    trajectory = flights = info = space = None
+    trajectory = flights = info = space = payloads = None
     if scn.threats:
-        launches, info = _launches(scn)
+        launches, info, buses = _launches(scn)
         say(f"targeting and flying {len(launches)} threat(s)", 0.2)
         t1 = time.perf_counter()
         trajectory, flights = fly_ballistic(launches, scn.epoch, sample_dt_s=scn.time_step_s)
@@ -220,6 +224,8 @@ def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | 
         late = [flights.names[k] for k in np.flatnonzero(end > scn.duration_min * 60.0)]
         if late:
             warnings.append(f"impact after the scenario's end ({scn.duration_min:g} min) for: {', '.join(late)}")
+        payloads = dispense(trajectory, flights, buses, scn.epoch, [ln.design.rv_beta_kg_m2 for ln in launches],
+                            sample_dt_s=scn.time_step_s)  # fmt: skip
         t2 = time.perf_counter()
         space = assess_space_layers(scn, layers, trajectory, flights, say)
         timings["space_layers"] = time.perf_counter() - t2
@@ -230,4 +236,4 @@ def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | 
     say("done", 1.0)
     timings["total"] = time.perf_counter() - t0
     return RunResult(scn, scenario_hash(scn), scn.epoch, trajectory, flights, info, constellations, layers, space,
-                     warnings, timings)  # fmt: skip
+                     payloads, warnings, timings)  # fmt: skip

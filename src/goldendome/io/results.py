@@ -25,7 +25,7 @@ from goldendome.physics.constants import WGS84_A_M
 from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef
 from goldendome.physics.kepler import period_s
 from goldendome.physics.timescale import gmst_at
-from goldendome.threats.trajectory import PHASE_NAMES
+from goldendome.threats.trajectory import PHASE_NAMES, Trajectory
 
 
 def _versions() -> dict[str, str]:
@@ -75,6 +75,15 @@ def threat_rows(result: RunResult) -> list[dict]:
     return rows
 
 
+def _released(result: RunResult) -> list[dict]:
+    p = result.payloads
+    if p is None:
+        return []
+    return [{"name": n, "parent": par, "kind": k, "beta_kg_m2": float(b), "release_s": float(r), "impact_s": _num(i)}
+            for n, par, k, b, r, i in zip(p.trajectory.names, p.parent, p.kind, p.beta_kg_m2, p.release_s,
+                                          p.impact_s, strict=True)]  # fmt: skip
+
+
 def _num(x) -> float | None:
     """A float for JSON, None for NaN (not detected, not reachable)."""
     return None if not np.isfinite(x) else float(x)
@@ -106,17 +115,24 @@ def summary_dict(result: RunResult) -> dict:
         "constellations": constellation_rows(result),
         "satellites_total": int(sum(len(c) for c in result.constellations)), "warnings": result.warnings,
         "salvo_engageable_by_distinct_sbis": None if result.space is None else int(result.space.salvo_matched),
+        "released_objects": _released(result),
         "timings_s": {k: round(v, 4) for k, v in result.timings_s.items()},
     }  # fmt: skip
 
 
 def trajectory_table(result: RunResult) -> pa.Table:
+    """Missiles (kind 'missile': boost, then their first RV) and released objects (kind 'rv' / 'decoy')."""
     tr = result.trajectory
+    kinds = ["missile"] * tr.n_objects
+    if result.payloads is not None:
+        tr = Trajectory.concatenate([tr, result.payloads.trajectory])
+        kinds += list(result.payloads.kind)
     theta = gmst_at(result.epoch, tr.t_s)
     lat, lon, h = ecef_to_geodetic(eci_to_ecef(tr.r_eci_m, theta))
     names = np.array(tr.names, dtype=object)
     return pa.table({
         "object": pa.array(names[tr.object_id].astype(str)), "object_id": pa.array(tr.object_id.astype(np.int32)),
+        "kind": pa.array(np.array(kinds, dtype=object)[tr.object_id].astype(str)).dictionary_encode(),
         "t_s": tr.t_s, "x_m": tr.r_eci_m[:, 0], "y_m": tr.r_eci_m[:, 1], "z_m": tr.r_eci_m[:, 2],
         "vx_mps": tr.v_eci_mps[:, 0], "vy_mps": tr.v_eci_mps[:, 1], "vz_mps": tr.v_eci_mps[:, 2],
         "lat_deg": np.degrees(lat), "lon_deg": np.degrees(lon), "alt_km": h / 1e3,

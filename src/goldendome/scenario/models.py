@@ -93,6 +93,11 @@ class BallisticThreat(_Model):
     count: Annotated[int, Field(ge=1, le=1000)] = 1
     interval_s: Annotated[float, Field(ge=0.0)] = 0.0
     shape: Literal[SHAPES] = "minimum_energy"
+    rvs: Annotated[int, Field(ge=1, le=20, description="re-entry vehicles on the post-boost bus")] = 1
+    decoys: Annotated[int, Field(ge=0, le=100, description="decoys released after the RVs")] = 0
+    decoy_beta_kg_m2: Annotated[float, Field(gt=0.0, le=1e5)] = 300.0
+    release_interval_s: Annotated[float, Field(ge=0.0, le=600.0)] = 10.0
+    separation_mps: Annotated[float, Field(ge=0.0, le=100.0)] = 5.0
 
 
 class Walker(_Model):

@@ -128,6 +128,23 @@ def plan_arrays(designs: list[MissileDesign]) -> dict[str, np.ndarray]:
     return out
 
 
+def coast_plan(t_start_s, beta_kg_m2, mass_kg=1.0, impact_height_m=0.0) -> FlightPlan:
+    """A flight plan for N unpowered bodies (no stages) that start coasting at t_start_s: pass their initial states
+    to :func:`fly` as y0_eci. beta_kg_m2 (N,) sets each body's drag in the air."""
+    t = np.atleast_1d(np.asarray(t_start_s, float))
+    n = t.size
+    z = np.zeros((n, 1))
+    ones = np.ones(n)
+    eye = np.tile(np.eye(3), (n, 1, 1))
+    return FlightPlan(
+        stage_start=z, stage_end=z.copy(), thrust=z.copy(), mdot=z.copy(), mass_ignition=z.copy(), area=z.copy(),
+        payload_kg=mass_kg * ones, rv_beta=np.broadcast_to(np.asarray(beta_kg_m2, float), (n,)).copy(),
+        t_vertical=np.zeros(n), t_launch=t, r_launch_ecef=np.tile([6.4e6, 0.0, 0.0], (n, 1)), azimuth=np.zeros(n),
+        pitch_final=np.zeros(n), l_hat=eye[:, 0], m_hat=eye[:, 1], n_hat=eye[:, 2], aim_downrange=np.full(n, np.inf),
+        impact_radius=np.full(n, 6.371e6), impact_height=np.asarray(impact_height_m, float) + np.zeros(n),
+    )  # fmt: skip
+
+
 def predict_impact(r, v, t, radius, theta_of_t: Callable, mu=MU_EARTH_M3_S2):
     """Free-flight (Kepler, vacuum) impact of states on the sphere of given radius, descending branch.
 
@@ -495,13 +512,16 @@ def _fly_kernel(y0, t_launch, stage_start, stage_end, thrust, mdot, mass_ign, ar
 
 
 def fly(plan: FlightPlan, theta_of_t: Callable, until: str = "impact", record: bool = True,
-        dt_boost_s: float = 1.0, coarse: bool = False, max_time_s: float = 7200.0) -> FlightRecord:  # fmt: skip
+        dt_boost_s: float = 1.0, coarse: bool = False, max_time_s: float = 7200.0,
+        y0_eci=None) -> FlightRecord:  # fmt: skip
     """Integrate all missiles of a plan from launch until thrust ends (``until='boost'``) or impact.
 
     theta_of_t : Earth rotation angle (rad) at scenario time t (e.g. a partial of gmst_at); inside the compiled
     loop it is used as theta(0) + rate t, which GMST is to 1e-12 rad over a day.
     Thrust termination happens where plan.aim_downrange is finite, at the instant the predicted free-flight
     impact reaches it (regula falsi on the step length). Compiled, one missile per parallel iteration.
+    y0_eci : optional (N, 6) initial ECI states at plan.t_launch instead of resting on the launch pad (coasting
+    objects such as released re-entry vehicles and decoys: give them zero-burn stages, see :func:`coast_plan`).
     """
     n = plan.n
     theta0 = float(theta_of_t(np.array([0.0]))[0])
@@ -512,8 +532,8 @@ def fly(plan: FlightPlan, theta_of_t: Callable, until: str = "impact", record: b
     east0 /= np.linalg.norm(east0, axis=-1, keepdims=True)
     horiz0 = np.sin(plan.azimuth)[:, None] * east0 + np.cos(plan.azimuth)[:, None] * np.cross(up0, east0)
     normal = np.cross(up0, horiz0)
-    y0 = np.concatenate([r0, np.cross(_W, r0)], axis=1)
-    launch_h = geodetic_height_m(r0)
+    y0 = np.concatenate([r0, np.cross(_W, r0)], axis=1) if y0_eci is None else np.asarray(y0_eci, float)
+    launch_h = geodetic_height_m(y0[:, :3])
     frame = np.stack([plan.l_hat, plan.m_hat, plan.n_hat], axis=1)
     # record buffer: boost steps + coast at >= 5 s in vacuum + the finer re-entry steps (a minute below 80 km at
     # 0.1 s); a flight that needs more (a long atmospheric glide) is flown again with a larger buffer
