@@ -259,3 +259,29 @@ def test_trajectory_phases_are_ordered(ten_thousand_km):
         ph = traj.phase[traj.rows(k)]
         assert ph[0] == 0 and ph[-1] in (1, 2)
         assert np.all(np.diff(ph.astype(int)) >= 0), "boost -> midcourse -> terminal, never back"
+
+
+# --- shapes given by a target ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shape, value, measure, tol", [
+    ("burnout_angle", 15 * DEG, "burnout_gamma_rad", 0.01 * DEG),  # the cut-off state itself: exact
+    ("apogee", 2000e3, "apogee_m", 0.01 * 2000e3),  # Kepler apogee of the cut-off state; J2 and drag add ~0.5 %
+    ("flight_time", 40 * 60.0, "flight_time_s", 0.005 * 2400.0),  # Kepler time of flight; re-entry drag adds ~0.2 %
+])  # fmt: skip
+def test_shape_targets_are_flown(shape, value, measure, tol):
+    lat, lon = _aim_at(8_000e3)
+    ln = BallisticLaunch("x", design("icbm-liquid-2stage"), *PYONGYANG, lat, lon, shape=shape, shape_value=value)
+    _, s = fly_ballistic([ln], EPOCH)
+    assert s.feasible[0] and s.miss_m[0] < 0.1 * one_km
+    assert getattr(s, measure)[0] == pytest.approx(value, abs=tol)
+
+
+def test_unreachable_shape_target_is_reported():
+    lat, lon = _aim_at(8_000e3)
+    ln = BallisticLaunch("x", design("icbm-liquid-2stage"), *PYONGYANG, lat, lon, shape="apogee", shape_value=9000e3)
+    _, s = fly_ballistic([ln], EPOCH)
+    assert not s.feasible[0]
+    with pytest.raises(ValueError, match="needs a shape_value"):
+        fly_ballistic([BallisticLaunch("y", design("icbm-liquid-2stage"), *PYONGYANG, lat, lon, shape="apogee")],
+                      EPOCH)  # fmt: skip

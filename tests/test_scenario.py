@@ -122,3 +122,11 @@ def test_missing_file():
 def test_json_schema_exports():
     schema = scenario_schema()
     assert schema["title"] == "Scenario" and "threats" in schema["properties"]
+
+
+def test_shape_value_is_checked_against_the_shape():
+    base = GOOD.replace("aim: {name: seattle}}", "aim: {name: seattle}, shape: apogee}")
+    assert any("needs shape_value (in km)" in m for m in _errors(base))
+    assert any("outside 50-40000" in m for m in _errors(base.replace("shape: apogee", "shape: apogee, shape_value: 1")))
+    assert any("takes no shape_value" in m for m in _errors(GOOD.replace("aim: {name: seattle}}",
+                                                                         "aim: {name: seattle}, shape_value: 3}")))

@@ -102,6 +102,7 @@ def _launches(scn: Scenario) -> tuple[list[BallisticLaunch], ThreatInfo, list[Bu
                 name=name, design=design(th.missile), launch_lat_rad=lat_l * DEG, launch_lon_rad=lon_l * DEG,
                 aim_lat_rad=lat_a * DEG, aim_lon_rad=lon_a * DEG, t_launch_s=th.launch_time_s + k * th.interval_s,
                 launch_h_m=th.launch.height_m, aim_h_m=th.aim.height_m, shape=th.shape,
+                shape_value=_shape_si(th.shape, th.shape_value),
             ))  # fmt: skip
             buses.append(BusSpec(th.rvs, th.decoys, None, th.decoy_beta_kg_m2, th.release_interval_s,
                                  th.separation_mps))  # fmt: skip
@@ -111,6 +112,21 @@ def _launches(scn: Scenario) -> tuple[list[BallisticLaunch], ThreatInfo, list[Bu
             aim.append(th.aim.label())
     info = ThreatInfo(tuple(ln.name for ln in launches), tuple(group), tuple(missile), tuple(launch), tuple(aim))
     return launches, info, buses
+
+
+def _shape_si(shape: str, value: float | None) -> float:
+    """A shape target from scenario units (deg, km, min) to SI (rad, m, s); NaN when the shape takes none."""
+    if value is None:
+        return float("nan")
+    return {"burnout_angle": value * DEG, "apogee": value * 1e3, "flight_time": value * 60.0}[shape]
+
+
+def scn_value(scn: Scenario, group: str) -> str:
+    """The scenario's shape target of a threat entry, with its unit, for messages."""
+    from goldendome.threats.guidance import SHAPE_UNITS
+
+    th = next(t for t in scn.threats if t.name == group)
+    return f"{th.shape_value:g} {SHAPE_UNITS.get(th.shape, '')}".strip()
 
 
 def build_layers(scn: Scenario, base_dir: Path | None = None) -> list[Layer]:
@@ -215,10 +231,15 @@ def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | 
         timings["threats"] = time.perf_counter() - t1
         for k, name in enumerate(flights.names):
             if not flights.feasible[k]:
+                th = launches[k]
+                what = th.shape if th.shape in ("minimum_energy", "lofted", "depressed") else (
+                    f"{th.shape} = {scn_value(scn, info.group[k])}")  # fmt: skip
+                limit = ("" if np.isnan(flights.max_range_m[k]) or th.shape not in ("minimum_energy", "lofted",
+                                                                                   "depressed")
+                         else f" (greatest range ~{flights.max_range_m[k] / 1e3:,.0f} km)")  # fmt: skip
                 warnings.append(
-                    f"{name}: aim point {info.aim[k]} is out of reach of {info.missile[k]} on this shape of flight "
-                    f"(greatest range ~{flights.max_range_m[k] / 1e3:,.0f} km); it was flown anyway and lands "
-                    f"{flights.miss_m[k] / 1e3:,.0f} km from the aim point"
+                    f"{name}: {info.missile[k]} cannot fly {what} to {info.aim[k]}{limit}; it was flown anyway and "
+                    f"lands {flights.miss_m[k] / 1e3:,.0f} km from the aim point"
                 )
         end = flights.t_launch_s + np.nan_to_num(flights.flight_time_s)
         late = [flights.names[k] for k in np.flatnonzero(end > scn.duration_min * 60.0)]

@@ -93,11 +93,29 @@ class BallisticThreat(_Model):
     count: Annotated[int, Field(ge=1, le=1000)] = 1
     interval_s: Annotated[float, Field(ge=0.0)] = 0.0
     shape: Literal[SHAPES] = "minimum_energy"
+    shape_value: float | None = Field(None, description="burnout_angle: deg; apogee: km; flight_time: min")
     rvs: Annotated[int, Field(ge=1, le=20, description="re-entry vehicles on the post-boost bus")] = 1
     decoys: Annotated[int, Field(ge=0, le=100, description="decoys released after the RVs")] = 0
     decoy_beta_kg_m2: Annotated[float, Field(gt=0.0, le=1e5)] = 300.0
     release_interval_s: Annotated[float, Field(ge=0.0, le=600.0)] = 10.0
     separation_mps: Annotated[float, Field(ge=0.0, le=100.0)] = 5.0
+
+
+    @model_validator(mode="after")
+    def _shape_value(self):
+        from goldendome.threats.guidance import SHAPE_UNITS
+
+        if self.shape in SHAPE_UNITS and self.shape_value is None:
+            raise ValueError(f"shape {self.shape!r} needs shape_value (in {SHAPE_UNITS[self.shape]})")
+        if self.shape not in SHAPE_UNITS and self.shape_value is not None:
+            raise ValueError(f"shape {self.shape!r} takes no shape_value")
+        limits = {"burnout_angle": (0.0, 89.0), "apogee": (50.0, 40000.0), "flight_time": (1.0, 180.0)}
+        if self.shape in limits:
+            lo, hi = limits[self.shape]
+            if not lo <= self.shape_value <= hi:
+                raise ValueError(f"shape_value {self.shape_value:g} {SHAPE_UNITS[self.shape]} is outside "
+                                 f"{lo:g}-{hi:g} for shape {self.shape!r}")  # fmt: skip
+        return self
 
 
 class Walker(_Model):

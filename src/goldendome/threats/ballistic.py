@@ -44,6 +44,7 @@ class BallisticLaunch:
     launch_h_m: float = 0.0
     aim_h_m: float = 0.0
     shape: str = "minimum_energy"
+    shape_value: float = float("nan")  # SI target of burnout_angle (rad), apogee (m above mean radius), flight_time (s)
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,8 @@ def fly_ballistic(launches: list[BallisticLaunch], epoch: dt.datetime, sample_dt
     for ln in launches:
         if ln.shape not in guidance.SHAPES:
             raise ValueError(f"{ln.name}: shape must be one of {', '.join(guidance.SHAPES)}, not {ln.shape!r}")
+        if ln.shape in guidance.SHAPE_UNITS and not np.isfinite(ln.shape_value):
+            raise ValueError(f"{ln.name}: shape {ln.shape!r} needs a shape_value")
     n = len(launches)
 
     def col(attr):
@@ -138,6 +141,7 @@ def fly_ballistic(launches: list[BallisticLaunch], epoch: dt.datetime, sample_dt
             feasible[sel], max_down[sel], _ = guidance.solve(
                 sub, theta_of_t, aim_down[sel], aim_cross[sel], shape=str(shape),
                 pitch0=sub.pitch_final.copy() if corr > 0 else None,  # aim corrections are small: warm start
+                target=np.array([ln.shape_value for ln in launches])[sel],
             )
             _merge(plan, sub, sel)
         last = corr == AIM_CORRECTIONS

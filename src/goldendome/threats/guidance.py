@@ -21,12 +21,17 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from goldendome.physics.constants import MU_EARTH_M3_S2, R_EARTH_MEAN_M
 from goldendome.physics.frames import geodetic_to_ecef
 from goldendome.physics.greatcircle import initial_azimuth
 from goldendome.threats.flight import FlightPlan, downrange_crossrange, fly, plan_arrays, predict_impact
 from goldendome.threats.missile import MissileDesign
 
-SHAPES = ("minimum_energy", "lofted", "depressed")
+SHAPES = ("minimum_energy", "lofted", "depressed", "burnout_angle", "apogee", "flight_time")
+CUTOFF_SHAPES = ("minimum_energy", "burnout_angle", "apogee", "flight_time")
+"""Shapes whose range is set by thrust termination at the aim (the rest burn everything)."""
+SHAPE_UNITS = {"burnout_angle": "deg", "apogee": "km", "flight_time": "min"}
+"""Shapes that take a target value, and the unit it is given in at the edges."""
 PITCH_MIN_RAD = np.radians(-10.0)
 PITCH_MAX_RAD = np.radians(85.0)
 
@@ -88,16 +93,18 @@ def build_plan(designs: list[MissileDesign], launch_lat, launch_lon, launch_h, a
     )  # fmt: skip
 
 
-def _evaluate(plan: FlightPlan, theta_of_t: Callable, aim_down, shape: str):
+def _evaluate(plan: FlightPlan, theta_of_t: Callable, aim_down, shape: str, target=None):
     """Fly the boost of every missile; return (shape error, downrange at cut-off, crossrange, cut off?).
 
     The error increases with the final pitch for every shape: minimum_energy, flight-path angle above the
-    minimum-energy one; full-burn shapes, the downrange past the aim (sign handled by the caller's branch).
+    minimum-energy one; burnout_angle / apogee / flight_time, the inertial burnout flight-path angle (rad), the
+    Kepler apogee altitude (per 10,000 km) or the total flight time (per 10,000 s) above its target (SI); full-burn
+    shapes, the downrange past the aim (sign handled by the caller's branch).
     """
     rec = fly(plan, theta_of_t, until="boost", record=False)
     r, v = rec.cutoff_state[:, :3], rec.cutoff_state[:, 3:]
     t_cut = plan.t_launch + np.nan_to_num(rec.cutoff_tau)
-    imp, _, r_i, ok = predict_impact(r, v, t_cut, plan.impact_radius, theta_of_t)
+    imp, tof, r_i, ok = predict_impact(r, v, t_cut, plan.impact_radius, theta_of_t)
     ok &= ~rec.crashed
     down, cross = downrange_crossrange(plan, np.arange(plan.n), imp)
     down = np.where(ok, down, -np.inf)
@@ -105,6 +112,19 @@ def _evaluate(plan: FlightPlan, theta_of_t: Callable, aim_down, shape: str):
         # no impact solution: crashed under power (far too shallow) or never comes down (too steep is impossible
         # for a suborbital missile, so treat it as too shallow: an orbit)
         err = np.where(ok, minimum_energy_error(r, v, r_i), -1.0)
+    elif shape in SHAPE_UNITS:
+        rn = np.linalg.norm(r, axis=-1)
+        vn = np.linalg.norm(v, axis=-1)
+        if shape == "burnout_angle":
+            value = np.arcsin(np.clip(np.sum(r * v, -1) / (rn * vn), -1, 1))
+            scale = 1.0
+        elif shape == "apogee":
+            a = 1.0 / (2.0 / rn - vn * vn / MU_EARTH_M3_S2)
+            evec = ((vn * vn - MU_EARTH_M3_S2 / rn)[:, None] * r - np.sum(r * v, -1)[:, None] * v) / MU_EARTH_M3_S2
+            value, scale = a * (1 + np.linalg.norm(evec, axis=-1)) - R_EARTH_MEAN_M, 1e7
+        else:
+            value, scale = np.nan_to_num(rec.cutoff_tau) + tof, 1e4
+        err = np.where(ok, (value - target) / scale, -1.0)
     else:
         err = np.where(ok, down - aim_down, -10.0)
     return err, down, np.where(ok, cross, 0.0), rec.terminated
@@ -115,7 +135,8 @@ def _rows(plan: FlightPlan, rows) -> FlightPlan:
 
 
 def solve(plan: FlightPlan, theta_of_t: Callable, aim_down, aim_cross, shape: str = "minimum_energy",
-          tol_rad: float = 1e-7, max_iter: int = 40, pitch0=None, window_rad: float = np.radians(2.0)):  # fmt: skip
+          tol_rad: float = 1e-7, max_iter: int = 40, pitch0=None, window_rad: float = np.radians(2.0),
+          target=None):  # fmt: skip
     """Choose the final pitch (and azimuth) of every missile of the plan, in place, to land at (aim_down,
     aim_cross) rad in the launch-aim frame.
 
@@ -131,7 +152,8 @@ def solve(plan: FlightPlan, theta_of_t: Callable, aim_down, aim_cross, shape: st
     n = plan.n
     aim = np.asarray(aim_down, float).copy()
     aim_cross = np.asarray(aim_cross, float)
-    plan.aim_downrange = aim.copy() if shape == "minimum_energy" else np.full(n, np.inf)
+    plan.aim_downrange = aim.copy() if shape in CUTOFF_SHAPES else np.full(n, np.inf)
+    target = None if target is None else np.broadcast_to(np.asarray(target, float), (n,))
     gain = 1.0 / np.maximum(np.sin(np.abs(aim)), 0.05)  # crossrange per azimuth change ~ sin(downrange)
     lo = np.full(n, PITCH_MIN_RAD)
     hi = np.full(n, PITCH_MAX_RAD)
@@ -145,7 +167,8 @@ def solve(plan: FlightPlan, theta_of_t: Callable, aim_down, aim_cross, shape: st
             return tuple(out)
         plan.pitch_final[idx] = pitch[idx]
         sub = _rows(plan, idx)
-        err, down, cross, term = _evaluate(sub, theta_of_t, aim[idx], shape)
+        tgt = None if target is None else target[idx]
+        err, down, cross, term = _evaluate(sub, theta_of_t, aim[idx], shape, tgt)
         plan.azimuth[idx] = plan.azimuth[idx] + (cross - aim_cross[idx]) * gain[idx]
         for o, v in zip(out, (err, down, cross, term), strict=True):
             o[idx] = v
@@ -164,14 +187,14 @@ def solve(plan: FlightPlan, theta_of_t: Callable, aim_down, aim_cross, shape: st
             b, a = np.where(left, c2, b), np.where(left, a, c1)
         best = 0.5 * (a + b)
         lo, hi = (best, hi) if shape == "lofted" else (lo, best)
-    elif pitch0 is not None:
+    elif pitch0 is not None:  # cut-off shapes: warm start around the previous pitch
         lo = np.clip(np.asarray(pitch0, float) - window_rad, PITCH_MIN_RAD, PITCH_MAX_RAD)
         hi = np.clip(np.asarray(pitch0, float) + window_rad, PITCH_MIN_RAD, PITCH_MAX_RAD)
 
     f_lo, d_lo, _, _ = at(lo)
     f_hi, d_hi, _, _ = at(hi)
     bracketed = np.sign(f_lo) != np.sign(f_hi)
-    if pitch0 is not None and shape == "minimum_energy" and not np.all(bracketed):
+    if pitch0 is not None and shape in CUTOFF_SHAPES and not np.all(bracketed):
         # the warm bracket missed: widen those rows to the full range
         miss = ~bracketed
         lo[miss], hi[miss] = PITCH_MIN_RAD, PITCH_MAX_RAD
@@ -204,7 +227,7 @@ def solve(plan: FlightPlan, theta_of_t: Callable, aim_down, aim_cross, shape: st
         active &= ~settled
     plan.pitch_final = pitch
     _, down, _, term = at(pitch)
-    if shape == "minimum_energy":
+    if shape in CUTOFF_SHAPES:
         # cut off before burnout = the aim is within reach; otherwise the full burn's range is the limit
         feasible = term & bracketed
         # within reach: the greatest range was not searched for (NaN); out of reach: the full burn's range
