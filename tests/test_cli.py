@@ -76,7 +76,7 @@ def test_missing_file_and_unknown_builtin(tmp_path):
 def test_out_of_reach_threat_is_a_warning_not_a_crash(tmp_path):
     f = tmp_path / "far.yaml"
     f.write_text("name: far\nepoch: 2026-01-01T00:00:00Z\nthreats:\n  - {name: F, missile: icbm-solid-3stage, "
-                 "launch: {name: pyongyang}, aim: {lat_deg: -34.6, lon_deg: -58.4}}\n")  # fmt: skip
+                 "launch: {name: pyongyang}, aim: {lat_deg: -33.9, lon_deg: 18.4}}\n")  # fmt: skip
     res = runner.invoke(app, ["run", "-q", str(f)])
     assert res.exit_code == 0, res.output
     assert "out of reach" in res.output

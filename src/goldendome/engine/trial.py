@@ -234,12 +234,13 @@ def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | 
                 th = launches[k]
                 what = th.shape if th.shape in ("minimum_energy", "lofted", "depressed") else (
                     f"{th.shape} = {scn_value(scn, info.group[k])}")  # fmt: skip
-                limit = ("" if np.isnan(flights.max_range_m[k]) or th.shape not in ("minimum_energy", "lofted",
-                                                                                   "depressed")
-                         else f" (greatest range ~{flights.max_range_m[k] / 1e3:,.0f} km)")  # fmt: skip
+                range_limited = th.shape in ("minimum_energy", "lofted", "depressed")
+                limit = (f" (greatest range ~{flights.max_range_m[k] / 1e3:,.0f} km)"
+                         if range_limited and flights.max_range_m[k] > 0 else "")  # fmt: skip
+                reason = "is out of reach" if range_limited else "cannot be reached"
                 warnings.append(
-                    f"{name}: {info.missile[k]} cannot fly {what} to {info.aim[k]}{limit}; it was flown anyway and "
-                    f"lands {flights.miss_m[k] / 1e3:,.0f} km from the aim point"
+                    f"{name}: {info.aim[k]} {reason} for {info.missile[k]} flying {what}{limit}; it was flown "
+                    f"anyway and lands {flights.miss_m[k] / 1e3:,.0f} km from the aim point"
                 )
         end = flights.t_launch_s + np.nan_to_num(flights.flight_time_s)
         late = [flights.names[k] for k in np.flatnonzero(end > scn.duration_min * 60.0)]
