@@ -77,3 +77,36 @@ def test_routes_that_cannot_be_flown():
         fly_cruise([CruiseMissile("c", **ROUTE, max_load_factor=1.0)], EPOCH)
     with pytest.raises(RouteError, match="at least two waypoints"):
         fly_cruise([CruiseMissile("c", (0.0,), (0.0,))], EPOCH)
+
+
+def test_cruise_threats_in_a_scenario(tmp_path):
+    import json
+
+    import pyarrow.parquet as pq
+
+    from goldendome.engine.trial import run_trial
+    from goldendome.io.results import write_run
+    from goldendome.scenario.loader import ScenarioError, parse_scenario
+
+    text = """
+name: cruise only
+epoch: 2026-07-04T12:00:00Z
+threats:
+  - type: cruise
+    name: CM
+    launch: {lat_deg: 52.0, lon_deg: -140.0}
+    waypoints: [{lat_deg: 49.0, lon_deg: -128.0}]
+    aim: {name: seattle}
+    speed_mps: 240
+    altitude_m: 30
+"""
+    res = run_trial(parse_scenario(text))
+    assert res.trajectory is None and res.cruise.names == ("CM",)
+    write_run(res, tmp_path)
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    row = summary["cruise_missiles"][0]
+    assert row["flight_time_min"] == pytest.approx(row["route_km"] * 1e3 / 240.0 / 60.0, rel=1e-9)
+    assert set(pq.read_table(tmp_path / "trajectories.parquet").column("kind").to_pylist()) == {"cruise"}
+    with pytest.raises(ScenarioError) as exc:
+        parse_scenario(text.replace("speed_mps: 240", "speed_mps: 10"))
+    assert any(m.startswith("threats[0].speed_mps") for m in exc.value.messages)

@@ -93,7 +93,7 @@ def run(
     trajectories.parquet and satellites.parquet to results/demo.
     """
     from goldendome.engine.trial import run_trial
-    from goldendome.io.results import constellation_rows, threat_rows, write_run
+    from goldendome.io.results import constellation_rows, cruise_rows, threat_rows, write_run
     from goldendome.scenario.loader import ScenarioError
 
     scn, base = _load(scenario)
@@ -141,6 +141,16 @@ def run(
         if result.space is not None and any(layer.sbi for layer in result.layers):
             console.print(f"distinct SBIs can engage {result.space.salvo_matched} of the {len(rows)} threats at once "
                           "(one SBI per booster)")  # fmt: skip
+    if result.cruise_missiles:
+        t = Table(title="Cruise missiles", title_justify="left", header_style="bold")
+        for col in ("missile", "launch s", "waypoints", "speed m/s", "height m", "route km", "flight min",
+                    "turn radius km"):
+            t.add_column(col, justify="left" if col == "missile" else "right")  # fmt: skip
+        for c in cruise_rows(result):
+            t.add_row(c["name"], f"{c['launch_time_s']:.0f}", str(c["waypoints"]), f"{c['speed_mps']:.0f}",
+                      f"{c['altitude_m']:.0f}", f"{c['route_km']:,.0f}", f"{c['flight_time_min']:.1f}",
+                      f"{c['turn_radius_km']:.1f}")  # fmt: skip
+        console.print(t)
     if result.payloads is not None:
         kinds = result.payloads.kind
         console.print(f"released by post-boost buses: {kinds.count('rv')} more RV(s) and {kinds.count('decoy')} "

@@ -22,6 +22,7 @@ from goldendome.scenario.models import Scenario
 from goldendome.sensors.presets import PRESETS, build_preset
 from goldendome.sensors.space_ir import IRSensor, time_to_first_detection_s
 from goldendome.threats.ballistic import BallisticLaunch, FlightSummary, fly_ballistic
+from goldendome.threats.cruise import CruiseMissile, RouteError, fly_cruise
 from goldendome.threats.missile import design
 from goldendome.threats.payload import BusSpec, Payloads, dispense
 from goldendome.threats.trajectory import Trajectory
@@ -87,6 +88,8 @@ class RunResult:
     layers: list[Layer] = field(default_factory=list)
     space: SpaceLayerReport | None = None
     payloads: Payloads | None = None
+    cruise: Trajectory | None = None
+    cruise_missiles: tuple[CruiseMissile, ...] = ()
     warnings: list[str] = field(default_factory=list)
     timings_s: dict[str, float] = field(default_factory=dict)
 
@@ -94,6 +97,8 @@ class RunResult:
 def _launches(scn: Scenario) -> tuple[list[BallisticLaunch], ThreatInfo, list[BusSpec]]:
     launches, group, missile, launch, aim, buses = [], [], [], [], [], []
     for th in scn.threats:
+        if th.type != "ballistic":
+            continue
         lat_l, lon_l = th.launch.coordinates_deg()
         lat_a, lon_a = th.aim.coordinates_deg()
         for k in range(th.count):
@@ -112,6 +117,20 @@ def _launches(scn: Scenario) -> tuple[list[BallisticLaunch], ThreatInfo, list[Bu
             aim.append(th.aim.label())
     info = ThreatInfo(tuple(ln.name for ln in launches), tuple(group), tuple(missile), tuple(launch), tuple(aim))
     return launches, info, buses
+
+
+def _cruise(scn: Scenario) -> list[CruiseMissile]:
+    out = []
+    for th in scn.threats:
+        if th.type != "cruise":
+            continue
+        pts = [th.launch, *th.waypoints, th.aim]
+        lat = tuple(p.coordinates_deg()[0] * DEG for p in pts)
+        lon = tuple(p.coordinates_deg()[1] * DEG for p in pts)
+        for k in range(th.count):
+            out.append(CruiseMissile(th.name if th.count == 1 else f"{th.name}.{k + 1}", lat, lon, th.speed_mps,
+                                     th.altitude_m, th.max_load_factor, th.launch_time_s + k * th.interval_s))
+    return out
 
 
 def _shape_si(shape: str, value: float | None) -> float:
@@ -222,8 +241,15 @@ def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | 
     layers = build_layers(scn, base_dir)
     constellations = [layer.constellation for layer in layers]
     timings["constellations"] = time.perf_counter() - t0
-    trajectory = flights = info = space = payloads = None
-    if scn.threats:
+    trajectory = flights = info = space = payloads = cruise_traj = None
+    cruise = _cruise(scn)
+    if cruise:
+        say(f"flying {len(cruise)} cruise missile(s)", 0.15)
+        try:
+            cruise_traj = fly_cruise(cruise, scn.epoch, sample_dt_s=scn.time_step_s)
+        except RouteError as exc:
+            raise ScenarioError("threats (cruise)", [str(exc)]) from None
+    if any(th.type == "ballistic" for th in scn.threats):
         launches, info, buses = _launches(scn)
         say(f"targeting and flying {len(launches)} threat(s)", 0.2)
         t1 = time.perf_counter()
@@ -258,4 +284,4 @@ def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | 
     say("done", 1.0)
     timings["total"] = time.perf_counter() - t0
     return RunResult(scn, scenario_hash(scn), scn.epoch, trajectory, flights, info, constellations, layers, space,
-                     payloads, warnings, timings)  # fmt: skip
+                     payloads, cruise_traj, tuple(cruise), warnings, timings)  # fmt: skip

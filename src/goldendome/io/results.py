@@ -75,6 +75,19 @@ def threat_rows(result: RunResult) -> list[dict]:
     return rows
 
 
+def cruise_rows(result: RunResult) -> list[dict]:
+    """Per cruise missile: route length, flight time, speed and height (km, min, m/s, m)."""
+    rows = []
+    tr = result.cruise
+    for k, m in enumerate(result.cruise_missiles):
+        t = tr.t_s[tr.rows(k)]
+        rows.append({"name": m.name, "speed_mps": m.speed_mps, "altitude_m": m.altitude_m,
+                     "route_km": float((t[-1] - t[0]) * m.speed_mps / 1e3), "launch_time_s": float(t[0]),
+                     "flight_time_min": float((t[-1] - t[0]) / 60.0), "waypoints": len(m.waypoints_lat_rad),
+                     "turn_radius_km": float(m.turn_radius_m / 1e3)})  # fmt: skip
+    return rows
+
+
 def _released(result: RunResult) -> list[dict]:
     p = result.payloads
     if p is None:
@@ -115,18 +128,24 @@ def summary_dict(result: RunResult) -> dict:
         "constellations": constellation_rows(result),
         "satellites_total": int(sum(len(c) for c in result.constellations)), "warnings": result.warnings,
         "salvo_engageable_by_distinct_sbis": None if result.space is None else int(result.space.salvo_matched),
-        "released_objects": _released(result),
+        "released_objects": _released(result), "cruise_missiles": cruise_rows(result),
         "timings_s": {k: round(v, 4) for k, v in result.timings_s.items()},
     }  # fmt: skip
 
 
 def trajectory_table(result: RunResult) -> pa.Table:
     """Missiles (kind 'missile': boost, then their first RV) and released objects (kind 'rv' / 'decoy')."""
-    tr = result.trajectory
-    kinds = ["missile"] * tr.n_objects
+    parts, kinds = [], []
+    if result.trajectory is not None:
+        parts.append(result.trajectory)
+        kinds += ["missile"] * result.trajectory.n_objects
     if result.payloads is not None:
-        tr = Trajectory.concatenate([tr, result.payloads.trajectory])
+        parts.append(result.payloads.trajectory)
         kinds += list(result.payloads.kind)
+    if result.cruise is not None:
+        parts.append(result.cruise)
+        kinds += ["cruise"] * result.cruise.n_objects
+    tr = Trajectory.concatenate(parts)
     theta = gmst_at(result.epoch, tr.t_s)
     lat, lon, h = ecef_to_geodetic(eci_to_ecef(tr.r_eci_m, theta))
     names = np.array(tr.names, dtype=object)
@@ -160,7 +179,7 @@ def write_run(result: RunResult, out_dir: str | Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     (out / "summary.json").write_text(json.dumps(summary_dict(result), indent=2) + "\n")
     (out / "scenario.json").write_text(result.scenario.model_dump_json(indent=2) + "\n")
-    if result.trajectory is not None:
+    if result.trajectory is not None or result.cruise is not None:
         pq.write_table(trajectory_table(result), out / "trajectories.parquet")
     if result.constellations:
         pq.write_table(satellite_table(result), out / "satellites.parquet")

@@ -28,9 +28,18 @@ class ScenarioError(ValueError):
         super().__init__(f"{source}: " + "; ".join(messages))
 
 
+_UNION_TAGS = {"ballistic", "cruise"}
+"""Tags of discriminated unions (threat kinds): pydantic puts them in error locations; people never write them."""
+
+
 def _where(loc: tuple) -> str:
     out = ""
+    prev = None
     for part in loc:
+        if isinstance(prev, int) and part in _UNION_TAGS:
+            prev = part
+            continue
+        prev = part
         if isinstance(part, int):
             out += f"[{part}]"
         elif part in ("function-after", "function-before") or str(part).startswith(("function-", "tagged-union")):

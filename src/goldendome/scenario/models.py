@@ -12,7 +12,7 @@ from importlib import resources
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from goldendome.physics.timescale import parse_epoch
 from goldendome.threats.guidance import SHAPES
@@ -118,6 +118,34 @@ class BallisticThreat(_Model):
         return self
 
 
+class CruiseThreat(_Model):
+    """A salvo of cruise missiles flying a waypoint route at constant speed and height."""
+
+    type: Literal["cruise"] = "cruise"
+    name: str = Field(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
+    platform: Literal["air", "sea", "ground"] = "sea"
+    launch: Place
+    waypoints: list[Place] = Field(default_factory=list, max_length=50)
+    aim: Place
+    speed_mps: Annotated[float, Field(gt=50.0, le=2000.0, description="~240 subsonic, ~700 supersonic")] = 240.0
+    altitude_m: Annotated[float, Field(ge=5.0, le=30000.0, description="height above the (smooth) Earth")] = 50.0
+    max_load_factor: Annotated[float, Field(gt=1.0, le=30.0)] = 2.0
+    launch_time_s: Annotated[float, Field(ge=0.0)] = 0.0
+    count: Annotated[int, Field(ge=1, le=1000)] = 1
+    interval_s: Annotated[float, Field(ge=0.0)] = 0.0
+
+
+def _threat_kind(v) -> str:
+    return v.get("type", "ballistic") if isinstance(v, dict) else getattr(v, "type", "ballistic")
+
+
+Threat = Annotated[
+    Annotated[BallisticThreat, Tag("ballistic")] | Annotated[CruiseThreat, Tag("cruise")],
+    Discriminator(_threat_kind),
+]
+"""A scenario threat entry; the key `type` (default ballistic) says which kind."""
+
+
 class Walker(_Model):
     """A Walker-delta pattern i: T/P/F of circular orbits."""
 
@@ -210,7 +238,7 @@ class Scenario(_Model):
     duration_min: Annotated[float, Field(gt=0.0, le=1440.0)] = 60.0
     time_step_s: Annotated[float, Field(gt=0.0, le=60.0)] = 1.0
     seed: Annotated[int, Field(ge=0)] = 0
-    threats: list[BallisticThreat] = Field(default_factory=list)
+    threats: list[Threat] = Field(default_factory=list)
     constellations: list[Constellation] = Field(default_factory=list)
     engagement: Engagement = Field(default_factory=Engagement)
 
