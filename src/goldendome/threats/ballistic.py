@@ -26,8 +26,11 @@ from goldendome.threats.flight import FlightPlan, altitude_m, downrange_crossran
 from goldendome.threats.missile import MissileDesign
 from goldendome.threats.trajectory import Trajectory
 
-AIM_CORRECTIONS = 3
-"""Full-flight passes used to move the internal aim against the drag/J2 miss (each pass cuts the miss ~30x)."""
+AIM_CORRECTIONS = 12
+"""At most this many full-flight passes move the internal aim against the miss that drag and J2 add to the Kepler
+prediction (a secant step on downrange: ICBMs settle in 2-3 passes, draggy rockets in 4-6)."""
+AIM_TOLERANCE_M = 10.0
+"""Corrections stop once every reachable impact is this close to its aim point."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,7 @@ def fly_ballistic(launches: list[BallisticLaunch], epoch: dt.datetime, sample_dt
     aim_down, aim_cross = true_down.copy(), np.zeros(n)
     shapes = np.array([ln.shape for ln in launches])
     feasible, max_down = np.ones(n, bool), np.zeros(n)
+    prev_aim = prev_down = None
     for corr in range(AIM_CORRECTIONS + 1):
         for shape in np.unique(shapes):  # each shape is its own root-finding problem
             sel = shapes == shape
@@ -144,16 +148,25 @@ def fly_ballistic(launches: list[BallisticLaunch], epoch: dt.datetime, sample_dt
                 target=np.array([ln.shape_value for ln in launches])[sel],
             )
             _merge(plan, sub, sel)
-        last = corr == AIM_CORRECTIONS
-        rec = fly(plan, theta_of_t, until="impact", record=last)
-        if last:
-            break
+        rec = fly(plan, theta_of_t, until="impact", record=False)
         # move the internal aim against the miss that drag, J2 and the rotating air add to the Kepler prediction
         imp = eci_to_ecef(rec.end_state[:, :3], theta_of_t(plan.t_launch + rec.end_tau))
         down, cross = downrange_crossrange(plan, np.arange(n), imp)
         ok = rec.impacted & feasible
-        aim_down = np.where(ok, aim_down - (down - true_down), aim_down)
+        miss = np.hypot(down - true_down, cross) * R_EARTH_MEAN_M
+        if corr == AIM_CORRECTIONS or not np.any(ok & (miss > AIM_TOLERANCE_M)):
+            break
+        # secant on downrange (the achieved range moves less than the aim when drag is strong), fixed point on
+        # crossrange
+        gain = np.ones(n)
+        if prev_aim is not None:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                g = (down - prev_down) / (aim_down - prev_aim)
+            gain = np.where(np.isfinite(g) & (g > 0.05) & (g < 20.0), g, 1.0)
+        prev_aim, prev_down = aim_down.copy(), down.copy()
+        aim_down = np.where(ok, aim_down - (down - true_down) / gain, aim_down)
         aim_cross = np.where(ok, aim_cross - cross, aim_cross)
+    rec = fly(plan, theta_of_t, until="impact", record=True)
     out_id, out_t, r, v, phase = _sample(rec, plan, n, sample_dt_s)
     traj = Trajectory(object_id=out_id, t_s=out_t, r_eci_m=r, v_eci_mps=v, phase=phase,
                       names=tuple(ln.name for ln in launches))  # fmt: skip
