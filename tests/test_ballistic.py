@@ -285,3 +285,16 @@ def test_unreachable_shape_target_is_reported():
     with pytest.raises(ValueError, match="needs a shape_value"):
         fly_ballistic([BallisticLaunch("y", design("icbm-liquid-2stage"), *PYONGYANG, lat, lon, shape="apogee")],
                       EPOCH)  # fmt: skip
+
+
+def test_slbm_from_a_point_at_sea_and_srbm_at_short_range():
+    # sea launch: any lat/lon is a launch point (here 1,000 km off California, towards Los Angeles ~3,300 km)
+    sea = (35.0 * DEG, -150.0 * DEG)
+    la = (34.05 * DEG, -118.24 * DEG)
+    _, s = fly_ballistic([BallisticLaunch("slbm", design("slbm-solid-2stage"), *sea, *la),
+                          BallisticLaunch("srbm", design("srbm-solid-1stage"), *sea,
+                                          *_aim_at(450e3, 60.0, origin=sea))], EPOCH)  # fmt: skip
+    assert np.all(s.feasible) and np.all(s.miss_m < 0.1 * one_km)
+    # a few hundred km: a flight of a few minutes that stays mostly in the upper atmosphere (apogee ~150 km)
+    assert 4.0 * one_minute < s.flight_time_s[1] < 10.0 * one_minute
+    assert 80 * one_km < s.apogee_m[1] < 250 * one_km
