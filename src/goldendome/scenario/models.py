@@ -12,7 +12,16 @@ from importlib import resources
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    model_validator,
+)
 
 from goldendome.physics.timescale import parse_epoch
 from goldendome.threats.guidance import SHAPES
@@ -35,6 +44,19 @@ def _known_missile(v: str) -> str:
 
 
 MissileName = Annotated[str, AfterValidator(_known_missile)]
+
+
+def _utc_epoch(v):
+    if isinstance(v, str | dt.datetime):
+        try:
+            return parse_epoch(v)
+        except ValueError as exc:
+            raise ValueError(f"not an ISO-8601 time ({exc}); write e.g. 2026-07-04T12:00:00Z") from exc
+    return v
+
+
+UtcEpoch = Annotated[dt.datetime, BeforeValidator(_utc_epoch)]
+"""A UTC time from an ISO-8601 string (naive times are taken as UTC)."""
 """A design name of the threat catalogue (goldendome threat list)."""
 
 
@@ -234,23 +256,13 @@ class Scenario(_Model):
 
     name: str = Field(..., min_length=1, max_length=120)
     description: str = ""
-    epoch: dt.datetime = Field(..., description="UTC start, ISO 8601, e.g. 2026-07-04T12:00:00Z")
+    epoch: UtcEpoch = Field(..., description="UTC start, ISO 8601, e.g. 2026-07-04T12:00:00Z")
     duration_min: Annotated[float, Field(gt=0.0, le=1440.0)] = 60.0
     time_step_s: Annotated[float, Field(gt=0.0, le=60.0)] = 1.0
     seed: Annotated[int, Field(ge=0)] = 0
     threats: list[Threat] = Field(default_factory=list)
     constellations: list[Constellation] = Field(default_factory=list)
     engagement: Engagement = Field(default_factory=Engagement)
-
-    @field_validator("epoch", mode="before")
-    @classmethod
-    def _utc(cls, v):
-        if isinstance(v, str | dt.datetime):
-            try:
-                return parse_epoch(v)
-            except ValueError as exc:
-                raise ValueError(f"not an ISO-8601 time ({exc}); write e.g. 2026-07-04T12:00:00Z") from exc
-        return v
 
     @model_validator(mode="after")
     def _unique_names(self):

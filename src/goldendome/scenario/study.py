@@ -10,8 +10,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from goldendome.effectors.sbi import load_sbi_catalogue
-from goldendome.physics.timescale import parse_epoch
-from goldendome.scenario.models import MIN_ORBIT_ALTITUDE_KM, MissileName, Place, _Model
+from goldendome.scenario.models import MIN_ORBIT_ALTITUDE_KM, MissileName, Place, UtcEpoch, _Model
 from goldendome.threats.missile import load_catalogue
 
 SWEEPABLE = ("salvo", "missile", "delta_v_mps", "accel_g", "decide_s", "detect_s", "altitude_km", "inclination_deg",
@@ -80,7 +79,7 @@ class SizingStudy(_Model):
     kind: Literal["sbi-sizing"] = "sbi-sizing"
     name: str = Field(..., min_length=1, max_length=120)
     description: str = ""
-    epoch: dt.datetime = Field(default_factory=lambda: dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    epoch: UtcEpoch = Field(default_factory=lambda: dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     threat: SalvoSpec = Field(default_factory=SalvoSpec)
     sbi: SBISpec = Field(default_factory=SBISpec)
     shell: ShellSpec = Field(default_factory=ShellSpec)
@@ -88,11 +87,6 @@ class SizingStudy(_Model):
     shots: Annotated[int, Field(ge=1, le=10)] = 1
     launch_times: LaunchTimes = Field(default_factory=LaunchTimes)
     sweeps: list[Sweep] = Field(default_factory=list, max_length=12)
-
-    @field_validator("epoch", mode="before")
-    @classmethod
-    def _utc(cls, v):
-        return parse_epoch(v) if isinstance(v, str | dt.datetime) else v
 
     @model_validator(mode="after")
     def _sweep_values(self):
@@ -112,7 +106,7 @@ class CoverageStudy(_Model):
     kind: Literal["coverage"] = "coverage"
     name: str = Field(..., min_length=1, max_length=120)
     description: str = ""
-    epoch: dt.datetime = Field(default_factory=lambda: dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    epoch: UtcEpoch = Field(default_factory=lambda: dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     layers: list[str] = Field(default_factory=lambda: ["pwsa-tracking"], min_length=1)
     area: dict[str, float] = Field(
         default_factory=lambda: {"lat_min_deg": 36.0, "lat_max_deg": 43.0, "lon_min_deg": 124.0, "lon_max_deg": 131.0},
@@ -124,11 +118,6 @@ class CoverageStudy(_Model):
     missile: MissileName = "icbm-solid-3stage"
     launch: Place = Field(default_factory=lambda: Place(name="sohae"))
     aim: Place = Field(default_factory=lambda: Place(name="seattle"))
-
-    @field_validator("epoch", mode="before")
-    @classmethod
-    def _utc(cls, v):
-        return parse_epoch(v) if isinstance(v, str | dt.datetime) else v
 
     @model_validator(mode="after")
     def _box(self):
