@@ -43,7 +43,7 @@ class GlideVehicle:
 
     start_lat/lon_rad, start_altitude_m, start_speed_mps (Earth-relative), start_heading_rad (from north),
     start_gamma_rad: the pull-up state (what the boost delivered). beta_kg_m2, lift_to_drag: aerodynamics.
-    aim_lat/lon_rad: the target; dive_range_m: margin added to the predicted dive footprint.
+    aim_lat/lon_rad: the target; dive_range_m: aim offset of the dive's line of sight (0: dive onto the target).
     """
 
     name: str
@@ -58,8 +58,13 @@ class GlideVehicle:
     t_start_s: float = 0.0
     beta_kg_m2: float = 13_000.0
     lift_to_drag: float = 2.6
-    dive_range_m: float = 20e3  # margin added to the predicted dive footprint
+    dive_range_m: float = 0.0
     max_bank_rad: float = np.radians(45.0)
+
+
+DIVE_MARGIN = 0.5
+"""The dive starts when the turn onto the line of sight would use this share of the time left (a modelling
+choice: earlier dives waste speed, later ones overshoot)."""
 
 
 def equilibrium_glide_range_m(speed_mps: float, lift_to_drag: float, g: float = 9.80665,
@@ -116,11 +121,14 @@ def fly_glide(vehicles: list[GlideVehicle], epoch: dt.datetime, dt_s: float = 1.
         need = g - np.sum(vh * vh, 1) / rn - vs * np.sin(gamma) / 20.0
         aim_u = aim / np.linalg.norm(aim, axis=1, keepdims=True)
         go = np.arccos(np.clip(np.sum(u * aim_u, 1), -1, 1)) * R_EARTH_MEAN_M
-        # dive when the ground covered falling from here under gravity and full negative lift reaches the target:
-        # t_fall = sqrt(2 h / (g - v^2/r + L_max)), range ~ v t_fall (plus a margin given by dive_range_m)
-        push = np.maximum(g - np.sum(vh * vh, 1) / rn + ld * a_drag, 1.0)
-        dive = go < vs * np.sqrt(2.0 * np.maximum(h, 0.0) / push) + col["dive_range_m"][idx]
-        lift = np.where(dive, -ld * a_drag, np.clip(need, 0.0, ld * a_drag))
+        # terminal: dive (latched) once turning the flight path onto the line of sight to the target, at the
+        # vehicle's own turn rate (lift + gravity over speed), would take half the time left to reach it; then steer
+        # the flight-path angle onto that line (pursuit with a 5 s time constant), lift within +/- L/D x drag
+        gamma_los = -np.arctan2(np.maximum(h, 0.0), np.maximum(go - col["dive_range_m"][idx], 1.0))
+        turn_rate = (ld * a_drag + np.maximum(g - np.sum(vh * vh, 1) / rn, 0.0)) / vs
+        dive = diving[idx] | ((gamma - gamma_los) / np.maximum(turn_rate, 1e-6) >= DIVE_MARGIN * go / vs)
+        pursue = need + vs * (gamma_los - gamma) / 5.0
+        lift = np.clip(np.where(dive, pursue, need), np.where(dive, -ld * a_drag, 0.0), ld * a_drag)
         # bank towards the target: heading error in the local horizontal
         to_aim = aim - np.sum(aim * u, 1)[:, None] * u
         to_aim /= np.maximum(np.linalg.norm(to_aim, axis=1, keepdims=True), 1e-9)
@@ -133,13 +141,16 @@ def fly_glide(vehicles: list[GlideVehicle], epoch: dt.datetime, dt_s: float = 1.
         lup = u - np.sum(u * vhat, 1)[:, None] * vhat
         lup /= np.linalg.norm(lup, axis=1, keepdims=True)
         lside = np.cross(vhat, lup)
+        # with negative (downward) lift in the dive the bank must flip to keep turning towards the target
+        bank = np.where(lift < 0.0, -bank, bank)
         l_dir = np.cos(bank)[:, None] * lup - np.sin(bank)[:, None] * lside
         total_lift = lift / np.maximum(np.cos(bank), 0.3)  # keep the vertical share when banking
         total_lift = np.clip(total_lift, -ld * a_drag, ld * a_drag)
-        return (accel_gravity(r) - a_drag[:, None] * vhat + total_lift[:, None] * l_dir), dive
+        return (accel_gravity(r) - a_drag[:, None] * vhat + total_lift[:, None] * l_dir), dive, gamma_los
 
     t = col["t_start_s"].copy()
     alive = np.ones(n, bool)
+    diving = np.zeros(n, bool)  # latched terminal phase, updated once per step
     rec_t, rec_r, rec_v, rec_id, rec_p = [t.copy()], [r.copy()], [v.copy()], [np.arange(n)], [np.full(n, MIDCOURSE)]
     steps = int(max_time_s / dt_s)
     for _ in range(steps):
@@ -147,14 +158,15 @@ def fly_glide(vehicles: list[GlideVehicle], epoch: dt.datetime, dt_s: float = 1.
         if idx.size == 0:
             break
         tt, rr, vv = t[idx], r[idx], v[idx]
-        a1, dive = accel(idx, tt, rr, vv)
+        a1, dive, _ = accel(idx, tt, rr, vv)
+        diving[idx] |= dive
         k1r, k1v = vv, a1
         k2r = vv + dt_s / 2 * k1v
-        k2v, _ = accel(idx, tt + dt_s / 2, rr + dt_s / 2 * k1r, vv + dt_s / 2 * k1v)
+        k2v, _, _ = accel(idx, tt + dt_s / 2, rr + dt_s / 2 * k1r, vv + dt_s / 2 * k1v)
         k3r = vv + dt_s / 2 * k2v
-        k3v, _ = accel(idx, tt + dt_s / 2, rr + dt_s / 2 * k2r, vv + dt_s / 2 * k2v)
+        k3v, _, _ = accel(idx, tt + dt_s / 2, rr + dt_s / 2 * k2r, vv + dt_s / 2 * k2v)
         k4r = vv + dt_s * k3v
-        k4v, _ = accel(idx, tt + dt_s, rr + dt_s * k3r, vv + dt_s * k3v)
+        k4v, _, _ = accel(idx, tt + dt_s, rr + dt_s * k3r, vv + dt_s * k3v)
         r[idx] = rr + dt_s / 6 * (k1r + 2 * k2r + 2 * k3r + k4r)
         v[idx] = vv + dt_s / 6 * (k1v + 2 * k2v + 2 * k3v + k4v)
         t[idx] = tt + dt_s
