@@ -55,3 +55,42 @@ def test_glide_turns_towards_an_off_axis_target(glides):
     straight = destination(LAT0, LON0, 60 * DEG, 6000e3 / 6371008.8)
     off = ground_range_m(gs[1].aim_lat_rad, gs[1].aim_lon_rad, float(straight[0]), float(straight[1]))
     assert miss < 0.25 * off  # the crude terminal guidance lands within tens of km, far closer than flying straight
+
+
+def test_boost_glide_reaches_targets_flying_low():
+    # a liquid ICBM booster burned out flat (0 deg) releases the glider at ~80 km and ~7.4 km/s; it glides in the
+    # upper atmosphere (median height tens of km, against the ~1,300 km apogee of a ballistic flight there) and the
+    # crude terminal guidance brings it within ~100 km of targets 3,500-7,500 km away
+    from goldendome.threats.glide import boost_glide
+    from goldendome.threats.missile import design
+
+    launch = (39.66 * DEG, 124.71 * DEG)
+    for aim in ((13.44 * DEG, 144.79 * DEG), (21.31 * DEG, -157.86 * DEG)):  # Guam, Honolulu
+        tr, vehicle = boost_glide("hgv", design("icbm-liquid-2stage"), *launch, *aim, EPOCH)
+        lat, lon, h = ecef_to_geodetic(eci_to_ecef(tr.r_eci_m, gmst_at(EPOCH, tr.t_s)))
+        assert 60e3 < vehicle.start_altitude_m < 100e3 and vehicle.start_speed_mps > 7000.0
+        assert ground_range_m(*aim, lat[-1], lon[-1]) < 100e3
+        glide = tr.phase > 0
+        assert 25e3 < np.median(h[glide]) < 80e3
+        assert tr.phase[0] == 0 and np.all(np.diff(tr.t_s) > 0)
+
+
+def test_glide_threats_in_a_scenario(tmp_path):
+    import json
+
+    import pyarrow.parquet as pq
+
+    from goldendome.engine.trial import run_trial
+    from goldendome.io.results import write_run
+    from goldendome.scenario.loader import ScenarioError, parse_scenario
+
+    text = ("name: glide\nepoch: 2026-07-04T12:00:00Z\nthreats:\n"
+            "  - {type: glide, name: HGV, launch: {name: sohae}, aim: {name: honolulu}}\n")  # fmt: skip
+    res = run_trial(parse_scenario(text))
+    write_run(res, tmp_path)
+    row = json.loads((tmp_path / "summary.json").read_text())["glide_vehicles"][0]
+    assert row["name"] == "HGV" and 25 < row["median_glide_altitude_km"] < 80
+    assert set(pq.read_table(tmp_path / "trajectories.parquet").column("kind").to_pylist()) == {"glide"}
+    with pytest.raises(ScenarioError) as exc:
+        parse_scenario(text.replace("aim: {name: honolulu}", "aim: {name: honolulu}, lift_to_drag: 9"))
+    assert any(m.startswith("threats[0].lift_to_drag") for m in exc.value.messages)

@@ -93,7 +93,7 @@ def run(
     trajectories.parquet and satellites.parquet to results/demo.
     """
     from goldendome.engine.trial import run_trial
-    from goldendome.io.results import constellation_rows, cruise_rows, threat_rows, write_run
+    from goldendome.io.results import constellation_rows, cruise_rows, glide_rows, threat_rows, write_run
     from goldendome.scenario.loader import ScenarioError
 
     scn, base = _load(scenario)
@@ -150,6 +150,17 @@ def run(
             t.add_row(c["name"], f"{c['launch_time_s']:.0f}", str(c["waypoints"]), f"{c['speed_mps']:.0f}",
                       f"{c['altitude_m']:.0f}", f"{c['route_km']:,.0f}", f"{c['flight_time_min']:.1f}",
                       f"{c['turn_radius_km']:.1f}")  # fmt: skip
+        console.print(t)
+    grows = glide_rows(result)
+    if grows:
+        t = Table(title="Boost-glide vehicles", title_justify="left", header_style="bold")
+        for col in ("vehicle", "launch s", "flight min", "median glide km", "impact"):
+            t.add_column(col, justify="left" if col in ("vehicle", "impact") else "right")
+        for g in grows:
+            lat, lon = g["impact_lat_deg"], g["impact_lon_deg"]
+            t.add_row(g["name"], f"{g['launch_time_s']:.0f}", f"{g['flight_time_min']:.1f}",
+                      _fmt(g["median_glide_altitude_km"], ".0f"),
+                      f"{abs(lat):.2f}{'N' if lat >= 0 else 'S'} {abs(lon):.2f}{'E' if lon >= 0 else 'W'}")  # fmt: skip
         console.print(t)
     if result.payloads is not None:
         kinds = result.payloads.kind

@@ -23,6 +23,7 @@ from goldendome.sensors.presets import PRESETS, build_preset
 from goldendome.sensors.space_ir import IRSensor, time_to_first_detection_s
 from goldendome.threats.ballistic import BallisticLaunch, FlightSummary, fly_ballistic
 from goldendome.threats.cruise import CruiseMissile, RouteError, fly_cruise
+from goldendome.threats.glide import boost_glide
 from goldendome.threats.missile import design
 from goldendome.threats.payload import BusSpec, Payloads, dispense
 from goldendome.threats.trajectory import Trajectory
@@ -90,6 +91,7 @@ class RunResult:
     payloads: Payloads | None = None
     cruise: Trajectory | None = None
     cruise_missiles: tuple[CruiseMissile, ...] = ()
+    glide: Trajectory | None = None
     warnings: list[str] = field(default_factory=list)
     timings_s: dict[str, float] = field(default_factory=dict)
 
@@ -117,6 +119,24 @@ def _launches(scn: Scenario) -> tuple[list[BallisticLaunch], ThreatInfo, list[Bu
             aim.append(th.aim.label())
     info = ThreatInfo(tuple(ln.name for ln in launches), tuple(group), tuple(missile), tuple(launch), tuple(aim))
     return launches, info, buses
+
+
+def _glides(scn: Scenario) -> Trajectory | None:
+    """Boost-glide threats, one flight each (booster + glide), joined into one trajectory."""
+    parts = []
+    for th in scn.threats:
+        if th.type != "glide":
+            continue
+        lat_l, lon_l = th.launch.coordinates_deg()
+        lat_a, lon_a = th.aim.coordinates_deg()
+        try:
+            tr, _ = boost_glide(th.name, design(th.booster), lat_l * DEG, lon_l * DEG, lat_a * DEG, lon_a * DEG,
+                                scn.epoch, th.launch_time_s, th.boost_angle_deg * DEG, th.beta_kg_m2,
+                                th.lift_to_drag, scn.time_step_s)  # fmt: skip
+        except ValueError as exc:
+            raise ScenarioError(f"threats ({th.name})", [str(exc)]) from None
+        parts.append(tr)
+    return Trajectory.concatenate(parts) if parts else None
 
 
 def _cruise(scn: Scenario) -> list[CruiseMissile]:
@@ -242,6 +262,7 @@ def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | 
     constellations = [layer.constellation for layer in layers]
     timings["constellations"] = time.perf_counter() - t0
     trajectory = flights = info = space = payloads = cruise_traj = None
+    glide_traj = _glides(scn)
     cruise = _cruise(scn)
     if cruise:
         say(f"flying {len(cruise)} cruise missile(s)", 0.15)
@@ -284,4 +305,4 @@ def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | 
     say("done", 1.0)
     timings["total"] = time.perf_counter() - t0
     return RunResult(scn, scenario_hash(scn), scn.epoch, trajectory, flights, info, constellations, layers, space,
-                     payloads, cruise_traj, tuple(cruise), warnings, timings)  # fmt: skip
+                     payloads, cruise_traj, tuple(cruise), glide_traj, warnings, timings)  # fmt: skip

@@ -75,6 +75,24 @@ def threat_rows(result: RunResult) -> list[dict]:
     return rows
 
 
+def glide_rows(result: RunResult) -> list[dict]:
+    """Per boost-glide vehicle: flight time, glide height (median while gliding), impact point (edge units)."""
+    tr = result.glide
+    if tr is None:
+        return []
+    rows = []
+    for k, name in enumerate(tr.names):
+        sl = tr.rows(k)
+        lat, lon, h = ecef_to_geodetic(eci_to_ecef(tr.r_eci_m[sl], gmst_at(result.epoch, tr.t_s[sl])))
+        gliding = tr.phase[sl] > 0
+        rows.append({"name": name, "launch_time_s": float(tr.t_s[sl][0]),
+                     "flight_time_min": float((tr.t_s[sl][-1] - tr.t_s[sl][0]) / 60.0),
+                     "median_glide_altitude_km": float(np.median(h[gliding]) / 1e3) if gliding.any() else None,
+                     "impact_lat_deg": float(np.degrees(lat[-1])),
+                     "impact_lon_deg": float(np.degrees(lon[-1]))})  # fmt: skip
+    return rows
+
+
 def cruise_rows(result: RunResult) -> list[dict]:
     """Per cruise missile: route length, flight time, speed and height (km, min, m/s, m)."""
     rows = []
@@ -129,6 +147,7 @@ def summary_dict(result: RunResult) -> dict:
         "satellites_total": int(sum(len(c) for c in result.constellations)), "warnings": result.warnings,
         "salvo_engageable_by_distinct_sbis": None if result.space is None else int(result.space.salvo_matched),
         "released_objects": _released(result), "cruise_missiles": cruise_rows(result),
+        "glide_vehicles": glide_rows(result),
         "timings_s": {k: round(v, 4) for k, v in result.timings_s.items()},
     }  # fmt: skip
 
@@ -145,6 +164,9 @@ def trajectory_table(result: RunResult) -> pa.Table:
     if result.cruise is not None:
         parts.append(result.cruise)
         kinds += ["cruise"] * result.cruise.n_objects
+    if result.glide is not None:
+        parts.append(result.glide)
+        kinds += ["glide"] * result.glide.n_objects
     tr = Trajectory.concatenate(parts)
     theta = gmst_at(result.epoch, tr.t_s)
     lat, lon, h = ecef_to_geodetic(eci_to_ecef(tr.r_eci_m, theta))
@@ -179,7 +201,7 @@ def write_run(result: RunResult, out_dir: str | Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     (out / "summary.json").write_text(json.dumps(summary_dict(result), indent=2) + "\n")
     (out / "scenario.json").write_text(result.scenario.model_dump_json(indent=2) + "\n")
-    if result.trajectory is not None or result.cruise is not None:
+    if result.trajectory is not None or result.cruise is not None or result.glide is not None:
         pq.write_table(trajectory_table(result), out / "trajectories.parquet")
     if result.constellations:
         pq.write_table(satellite_table(result), out / "satellites.parquet")

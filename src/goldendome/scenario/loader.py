@@ -28,7 +28,7 @@ class ScenarioError(ValueError):
         super().__init__(f"{source}: " + "; ".join(messages))
 
 
-_UNION_TAGS = {"ballistic", "cruise"}
+_UNION_TAGS = {"ballistic", "cruise", "glide"}
 """Tags of discriminated unions (threat kinds): pydantic puts them in error locations; people never write them."""
 
 

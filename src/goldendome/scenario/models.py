@@ -157,12 +157,27 @@ class CruiseThreat(_Model):
     interval_s: Annotated[float, Field(ge=0.0)] = 0.0
 
 
+class GlideThreat(_Model):
+    """A boost-glide vehicle: a ballistic booster burned out flat, then a lifting glide at 30-80 km to the aim."""
+
+    type: Literal["glide"] = "glide"
+    name: str = Field(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
+    booster: MissileName = "icbm-liquid-2stage"
+    launch: Place
+    aim: Place
+    launch_time_s: Annotated[float, Field(ge=0.0)] = 0.0
+    boost_angle_deg: Annotated[float, Field(ge=-5.0, le=10.0)] = 0.0
+    beta_kg_m2: Annotated[float, Field(gt=100.0, le=1e5)] = 13000.0
+    lift_to_drag: Annotated[float, Field(gt=0.5, le=6.0)] = 2.6
+
+
 def _threat_kind(v) -> str:
     return v.get("type", "ballistic") if isinstance(v, dict) else getattr(v, "type", "ballistic")
 
 
 Threat = Annotated[
-    Annotated[BallisticThreat, Tag("ballistic")] | Annotated[CruiseThreat, Tag("cruise")],
+    Annotated[BallisticThreat, Tag("ballistic")] | Annotated[CruiseThreat, Tag("cruise")]
+    | Annotated[GlideThreat, Tag("glide")],
     Discriminator(_threat_kind),
 ]
 """A scenario threat entry; the key `type` (default ballistic) says which kind."""

@@ -191,3 +191,50 @@ def fly_glide(vehicles: list[GlideVehicle], epoch: dt.datetime, dt_s: float = 1.
 def _last_per_object(ids_sorted, order):
     last = np.r_[np.flatnonzero(np.diff(ids_sorted)), ids_sorted.size - 1]
     return order[last]
+
+
+def boost_glide(name: str, booster, launch_lat_rad: float, launch_lon_rad: float, aim_lat_rad: float,
+                aim_lon_rad: float, epoch: dt.datetime, t_launch_s: float = 0.0, boost_angle_rad: float = 0.0,
+                beta_kg_m2: float = 13_000.0, lift_to_drag: float = 2.6, sample_dt_s: float = 1.0):  # fmt: skip
+    """A boost-glide flight: the booster burns everything on a depressed trajectory (burnout flight-path angle
+    boost_angle) towards the aim, and the glide vehicle flies on from the burnout state.
+
+    Returns (Trajectory of the one object: boost samples then the glide, the GlideVehicle it released).
+    """
+    from functools import partial
+
+    from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef_state
+    from goldendome.threats import guidance
+    from goldendome.threats.ballistic import _sample
+    from goldendome.threats.flight import fly
+
+    # the full burn, steered to the requested burnout flight-path angle in the plane of the aim
+    theta = partial(gmst_at, epoch)
+    plan = guidance.build_plan([booster], launch_lat_rad, launch_lon_rad, 0.0, aim_lat_rad, aim_lon_rad, 0.0,
+                               t_launch_s)  # fmt: skip
+    guidance.solve(plan, theta, plan.aim_downrange.copy(), np.zeros(1), shape="burnout_angle",
+                   target=np.array([boost_angle_rad]), cutoff=False)  # fmt: skip
+    rec = fly(plan, theta, until="boost", record=True)
+    if rec.crashed[0] or not np.isfinite(rec.cutoff_tau[0]):
+        raise ValueError(f"{name}: the booster cannot fly a burnout angle of {np.degrees(boost_angle_rad):.1f} deg")
+    b_id, b_t, b_r, b_v, b_phase = _sample(rec, plan, 1, sample_dt_s)
+    t_bo = float(t_launch_s + rec.cutoff_tau[0])
+    r, v = rec.cutoff_state[:, :3], rec.cutoff_state[:, 3:]
+    r_e, v_e = eci_to_ecef_state(r[0], v[0], float(gmst_at(epoch, t_bo)))
+    lat, lon, h = ecef_to_geodetic(r_e)
+    up = r_e / np.linalg.norm(r_e)
+    east = np.cross([0.0, 0.0, 1.0], up)
+    east /= np.linalg.norm(east)
+    north = np.cross(up, east)
+    speed = float(np.linalg.norm(v_e))
+    vehicle = GlideVehicle(name, float(lat), float(lon), float(h), speed, float(np.arctan2(v_e @ east, v_e @ north)),
+                           aim_lat_rad, aim_lon_rad, start_gamma_rad=float(np.arcsin(v_e @ up / speed)),
+                           t_start_s=t_bo, beta_kg_m2=beta_kg_m2, lift_to_drag=lift_to_drag)  # fmt: skip
+    glide = fly_glide([vehicle], epoch, sample_dt_s=sample_dt_s)
+    boost = b_t < t_bo
+    trajectory = Trajectory(
+        object_id=np.zeros(int(boost.sum()) + len(glide), int), t_s=np.concatenate([b_t[boost], glide.t_s]),
+        r_eci_m=np.concatenate([b_r[boost], glide.r_eci_m]), v_eci_mps=np.concatenate([b_v[boost], glide.v_eci_mps]),
+        phase=np.concatenate([np.zeros(int(boost.sum())), glide.phase]).astype(np.int8), names=(name,),
+    )  # fmt: skip
+    return trajectory, vehicle

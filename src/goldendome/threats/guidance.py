@@ -136,7 +136,7 @@ def _rows(plan: FlightPlan, rows) -> FlightPlan:
 
 def solve(plan: FlightPlan, theta_of_t: Callable, aim_down, aim_cross, shape: str = "minimum_energy",
           tol_rad: float = 1e-7, max_iter: int = 40, pitch0=None, window_rad: float = np.radians(2.0),
-          target=None):  # fmt: skip
+          target=None, cutoff: bool = True):  # fmt: skip
     """Choose the final pitch (and azimuth) of every missile of the plan, in place, to land at (aim_down,
     aim_cross) rad in the launch-aim frame.
 
@@ -145,6 +145,7 @@ def solve(plan: FlightPlan, theta_of_t: Callable, aim_down, aim_cross, shape: st
     the downrange error above (lofted) or below (depressed) it.
     pitch0 : optional (N,) previous solution: the bracket starts +/- window_rad around it (falls back to the full
     range where that does not bracket). Only missiles not yet converged are flown at each iteration.
+    cutoff=False flies the full burn for every shape (e.g. a glide vehicle's booster steered to a burnout angle).
     Returns (feasible, greatest downrange (rad): on full-burn shapes the branch point, for minimum_energy the
     full burn's range when the aim is out of reach and NaN when it is within reach, iterations).
     Leaves plan.aim_downrange at the cut-off aim (minimum_energy) or at +inf (full burn).
@@ -152,7 +153,7 @@ def solve(plan: FlightPlan, theta_of_t: Callable, aim_down, aim_cross, shape: st
     n = plan.n
     aim = np.asarray(aim_down, float).copy()
     aim_cross = np.asarray(aim_cross, float)
-    plan.aim_downrange = aim.copy() if shape in CUTOFF_SHAPES else np.full(n, np.inf)
+    plan.aim_downrange = aim.copy() if shape in CUTOFF_SHAPES and cutoff else np.full(n, np.inf)
     target = None if target is None else np.broadcast_to(np.asarray(target, float), (n,))
     gain = 1.0 / np.maximum(np.sin(np.abs(aim)), 0.05)  # crossrange per azimuth change ~ sin(downrange)
     lo = np.full(n, PITCH_MIN_RAD)
