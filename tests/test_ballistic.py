@@ -298,3 +298,21 @@ def test_slbm_from_a_point_at_sea_and_srbm_at_short_range():
     # a few hundred km: a flight of a few minutes that stays mostly in the upper atmosphere (apogee ~150 km)
     assert 4.0 * one_minute < s.flight_time_s[1] < 10.0 * one_minute
     assert 80 * one_km < s.apogee_m[1] < 250 * one_km
+
+
+def test_thrust_can_be_cut_at_an_apogee_height():
+    # cut_mode 1: thrust ends the instant the osculating orbit's apogee (Kepler, above the mean radius) reaches the
+    # target - the primitive an orbital insertion uses
+    theta = partial(gmst_at, EPOCH)
+    lat, lon = _aim_at(9_000e3)
+    plan = build_plan([design("icbm-liquid-2stage")], *PYONGYANG, 0.0, lat, lon, 0.0, 0.0)
+    plan.pitch_final[:] = 30 * DEG
+    plan.cut_mode = np.array([1])
+    plan.aim_downrange[:] = 900e3
+    rec = fly(plan, theta, until="boost", record=False)
+    assert rec.terminated[0] and rec.cutoff_tau[0] < design("icbm-liquid-2stage").burn_time_s
+    r, v = rec.cutoff_state[0, :3], rec.cutoff_state[0, 3:]
+    rn, v2 = np.linalg.norm(r), v @ v
+    a = 1.0 / (2.0 / rn - v2 / MU_EARTH_M3_S2)
+    e = np.linalg.norm(((v2 - MU_EARTH_M3_S2 / rn) * r - (r @ v) * v) / MU_EARTH_M3_S2)
+    assert a * (1 + e) - R_EARTH_MEAN_M == pytest.approx(900e3, abs=1.0)

@@ -11,7 +11,7 @@ greatest range the design reaches on that shape, for the caller to turn into a m
 """
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
@@ -22,7 +22,7 @@ from goldendome.physics.greatcircle import ground_range_m
 from goldendome.physics.integrate import hermite_position
 from goldendome.physics.timescale import gmst_at
 from goldendome.threats import guidance
-from goldendome.threats.flight import FlightPlan, altitude_m, downrange_crossrange, fly
+from goldendome.threats.flight import altitude_m, downrange_crossrange, fly
 from goldendome.threats.missile import MissileDesign
 from goldendome.threats.trajectory import Trajectory
 
@@ -105,15 +105,6 @@ def _sample(rec, plan, n, sample_dt_s):
     return out_id, out_t, r, v, phase[j]
 
 
-def _subplan(plan: FlightPlan, sel) -> FlightPlan:
-    return FlightPlan(**{f.name: getattr(plan, f.name)[sel] for f in fields(plan)})
-
-
-def _merge(plan: FlightPlan, sub: FlightPlan, sel) -> None:
-    for f in fields(plan):
-        getattr(plan, f.name)[sel] = getattr(sub, f.name)
-
-
 def fly_ballistic(launches: list[BallisticLaunch], epoch: dt.datetime, sample_dt_s: float = 1.0):
     """Trajectories and summaries of ballistic launches. Returns (Trajectory, FlightSummary)."""
     if not launches:
@@ -141,13 +132,13 @@ def fly_ballistic(launches: list[BallisticLaunch], epoch: dt.datetime, sample_dt
     for corr in range(AIM_CORRECTIONS + 1):
         for shape in np.unique(shapes):  # each shape is its own root-finding problem
             sel = shapes == shape
-            sub = _subplan(plan, sel)
+            sub = plan.take(sel)
             feasible[sel], max_down[sel], _ = guidance.solve(
                 sub, theta_of_t, aim_down[sel], aim_cross[sel], shape=str(shape),
                 pitch0=sub.pitch_final.copy() if corr > 0 else None,  # aim corrections are small: warm start
                 target=np.array([ln.shape_value for ln in launches])[sel],
             )
-            _merge(plan, sub, sel)
+            plan.put(sel, sub)
         rec = fly(plan, theta_of_t, until="impact", record=False)
         # move the internal aim against the miss that drag, J2 and the rotating air add to the Kepler prediction
         imp = eci_to_ecef(rec.end_state[:, :3], theta_of_t(plan.t_launch + rec.end_tau))

@@ -24,13 +24,13 @@ boundaries; stepping is RK4 (:func:`goldendome.physics.integrate.rk4_step`), vec
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numba
 import numpy as np
 
 from goldendome.physics.atmosphere import density_us76, speed_of_sound_us76
-from goldendome.physics.constants import J2_EARTH, MU_EARTH_M3_S2, OMEGA_EARTH_RAD_S, WGS84_A_M
+from goldendome.physics.constants import J2_EARTH, MU_EARTH_M3_S2, OMEGA_EARTH_RAD_S, R_EARTH_MEAN_M, WGS84_A_M
 from goldendome.physics.frames import _geodetic_height_scalar, ecef_to_eci, eci_to_ecef, geodetic_height_m
 from goldendome.threats.missile import MissileDesign
 
@@ -93,6 +93,7 @@ class FlightPlan:
     aim_downrange: np.ndarray  # rad, cut off when the predicted impact reaches it; inf = burn everything
     impact_radius: np.ndarray  # geocentric radius of the aim point, m
     impact_height: np.ndarray  # geodetic height at which flight ends, m
+    cut_mode: np.ndarray | None = None  # per missile: 0 cut off at aim downrange (rad), 1 at an apogee height (m)
 
     @property
     def n(self) -> int:
@@ -101,6 +102,17 @@ class FlightPlan:
     @property
     def burnout_time(self) -> np.ndarray:
         return self.stage_end[:, -1]
+
+    def take(self, rows) -> "FlightPlan":
+        """The plan of a subset of missiles (copies)."""
+        return FlightPlan(**{f.name: (None if getattr(self, f.name) is None else getattr(self, f.name)[rows])
+                             for f in fields(self)})  # fmt: skip
+
+    def put(self, rows, sub: "FlightPlan") -> None:
+        """Write a subset's arrays back into this plan."""
+        for f in fields(self):
+            if getattr(sub, f.name) is not None and getattr(self, f.name) is not None:
+                getattr(self, f.name)[rows] = getattr(sub, f.name)
 
 
 def plan_arrays(designs: list[MissileDesign]) -> dict[str, np.ndarray]:
@@ -224,6 +236,7 @@ def _atmosphere_tables():
 
 
 _LOG_RHO, _SOS = _atmosphere_tables()
+_R_MEAN = R_EARTH_MEAN_M
 _H_STEP = 100.0
 
 
@@ -360,6 +373,26 @@ def _kepler_downrange(s, t, radius, theta0, theta_rate, lx, ly, lz, mx, my, mz, 
 
 
 @numba.njit(cache=True)
+def _cut_metric(s, t, cut_mode, radius, theta0, theta_rate, lx, ly, lz, mx, my, mz, nx, ny, nz):  # pragma: no cover
+    """What thrust termination watches: the predicted impact's downrange angle (mode 0, rad) or the apogee height
+    of the osculating orbit above the mean radius (mode 1, m; +inf when the orbit is open)."""
+    if cut_mode == 1:
+        mu = MU_EARTH_M3_S2
+        rn = np.sqrt(s[0] * s[0] + s[1] * s[1] + s[2] * s[2])
+        v2 = s[3] * s[3] + s[4] * s[4] + s[5] * s[5]
+        energy = 0.5 * v2 - mu / rn
+        if energy >= 0.0:
+            return np.inf
+        a = -mu / (2.0 * energy)
+        rv = s[0] * s[3] + s[1] * s[4] + s[2] * s[5]
+        c1, c2 = (v2 - mu / rn) / mu, rv / mu
+        ex, ey, ez = c1 * s[0] - c2 * s[3], c1 * s[1] - c2 * s[4], c1 * s[2] - c2 * s[5]
+        return a * (1.0 + np.sqrt(ex * ex + ey * ey + ez * ez)) - _R_MEAN
+    d, _c = _kepler_downrange(s, t, radius, theta0, theta_rate, lx, ly, lz, mx, my, mz, nx, ny, nz)
+    return d
+
+
+@numba.njit(cache=True)
 def _coast_dt(h, coarse):  # pragma: no cover - compiled
     if coarse:
         return 10.0 if h > 150e3 else (2.0 if h > 80e3 else 0.5)
@@ -368,7 +401,7 @@ def _coast_dt(h, coarse):  # pragma: no cover - compiled
 
 @numba.njit(parallel=True, cache=True)
 def _fly_kernel(y0, t_launch, stage_start, stage_end, thrust, mdot, mass_ign, area, payload, beta, tv, pf, normal,
-                aim_down, frame, radius, h_end, launch_h, theta0, theta_rate, until_boost, record, dt_boost,
+                aim_down, cut_mode, frame, radius, h_end, launch_h, theta0, theta_rate, until_boost, record, dt_boost,
                 coarse, max_time, rec_tau, rec_y, rec_phase, rec_n, cut_tau, cut_state, end_tau, end_state,
                 flags):  # pragma: no cover - compiled  # fmt: skip
     """Fly each missile to thrust end (until_boost) or impact; one missile per parallel iteration.
@@ -418,11 +451,11 @@ def _fly_kernel(y0, t_launch, stage_start, stage_end, thrust, mdot, mass_ign, ar
                          t_bo, pf[i], beta[i], _LOG_RHO, _SOS)  # fmt: skip
             stop = False
             if burning and guided:
-                d_new, x_new = _kepler_downrange(s_new, t_launch[i] + tau + dt, radius[i], theta0, theta_rate, lx, ly,
-                                             lz, mx, my, mz, fnx, fny, fnz)  # fmt: skip
+                d_new = _cut_metric(s_new, t_launch[i] + tau + dt, cut_mode[i], radius[i], theta0, theta_rate, lx, ly,
+                                    lz, mx, my, mz, fnx, fny, fnz)  # fmt: skip
                 if d_new >= aim_down[i]:
-                    d_old, x_old = _kepler_downrange(s, t_launch[i] + tau, radius[i], theta0, theta_rate, lx, ly, lz,
-                                                 mx, my, mz, fnx, fny, fnz)  # fmt: skip
+                    d_old = _cut_metric(s, t_launch[i] + tau, cut_mode[i], radius[i], theta0, theta_rate, lx, ly, lz,
+                                        mx, my, mz, fnx, fny, fnz)  # fmt: skip
                     lo, hi, d_lo, d_hi = 0.0, dt, d_old - aim_down[i], d_new - aim_down[i]
                     side = 0
                     for _it in range(60):  # Illinois regula falsi on the step length
@@ -432,8 +465,8 @@ def _fly_kernel(y0, t_launch, stage_start, stage_end, thrust, mdot, mass_ign, ar
                             frac = 0.5 * (lo + hi)
                         s_c = _rk4(tau, frac, s, f_thrust, f_mdot, f_mign, f_tign, f_area, mode, burning, nx, ny,
                                    nz, tv[i], t_bo, pf[i], beta[i], _LOG_RHO, _SOS)  # fmt: skip
-                        d_c, x_c = _kepler_downrange(s_c, t_launch[i] + tau + frac, radius[i], theta0, theta_rate,
-                                                   lx, ly, lz, mx, my, mz, fnx, fny, fnz)  # fmt: skip
+                        d_c = _cut_metric(s_c, t_launch[i] + tau + frac, cut_mode[i], radius[i], theta0, theta_rate,
+                                          lx, ly, lz, mx, my, mz, fnx, fny, fnz)  # fmt: skip
                         d_c -= aim_down[i]
                         if d_c >= 0.0:
                             hi, d_hi = frac, d_c
@@ -554,7 +587,8 @@ def fly(plan: FlightPlan, theta_of_t: Callable, until: str = "impact", record: b
             c(y0), c(plan.t_launch, float), c(plan.stage_start), c(plan.stage_end), c(plan.thrust), c(plan.mdot),
             c(plan.mass_ignition), c(plan.area), c(plan.payload_kg, float), c(plan.rv_beta, float),
             c(plan.t_vertical, float), c(plan.pitch_final, float), c(normal), c(plan.aim_downrange, float),
-            c(frame), c(plan.impact_radius, float), c(plan.impact_height, float), launch_h, theta0, theta_rate,
+            c(np.zeros(n, np.int64) if plan.cut_mode is None else plan.cut_mode, np.int64), c(frame),
+            c(plan.impact_radius, float), c(plan.impact_height, float), launch_h, theta0, theta_rate,
             until == "boost", record, dt_boost_s, coarse, max_time_s, rec_tau, rec_y, rec_phase, rec_n, cut_tau,
             cut_state, end_tau, end_state, flags,
         )  # fmt: skip

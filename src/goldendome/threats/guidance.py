@@ -17,7 +17,7 @@ the full trajectory (J2, drag, rotating atmosphere) and moves the internal aim p
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -130,10 +130,6 @@ def _evaluate(plan: FlightPlan, theta_of_t: Callable, aim_down, shape: str, targ
     return err, down, np.where(ok, cross, 0.0), rec.terminated
 
 
-def _rows(plan: FlightPlan, rows) -> FlightPlan:
-    return FlightPlan(**{f.name: getattr(plan, f.name)[rows] for f in fields(plan)})
-
-
 def solve(plan: FlightPlan, theta_of_t: Callable, aim_down, aim_cross, shape: str = "minimum_energy",
           tol_rad: float = 1e-7, max_iter: int = 40, pitch0=None, window_rad: float = np.radians(2.0),
           target=None, cutoff: bool = True):  # fmt: skip
@@ -167,7 +163,7 @@ def solve(plan: FlightPlan, theta_of_t: Callable, aim_down, aim_cross, shape: st
         if idx.size == 0:
             return tuple(out)
         plan.pitch_final[idx] = pitch[idx]
-        sub = _rows(plan, idx)
+        sub = plan.take(idx)
         tgt = None if target is None else target[idx]
         err, down, cross, term = _evaluate(sub, theta_of_t, aim[idx], shape, tgt)
         plan.azimuth[idx] = plan.azimuth[idx] + (cross - aim_cross[idx]) * gain[idx]
