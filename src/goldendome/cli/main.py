@@ -93,7 +93,14 @@ def run(
     trajectories.parquet and satellites.parquet to results/demo.
     """
     from goldendome.engine.trial import run_trial
-    from goldendome.io.results import constellation_rows, cruise_rows, glide_rows, threat_rows, write_run
+    from goldendome.io.results import (
+        constellation_rows,
+        cruise_rows,
+        fobs_rows,
+        glide_rows,
+        threat_rows,
+        write_run,
+    )
     from goldendome.scenario.loader import ScenarioError
 
     scn, base = _load(scenario)
@@ -150,6 +157,17 @@ def run(
             t.add_row(c["name"], f"{c['launch_time_s']:.0f}", str(c["waypoints"]), f"{c['speed_mps']:.0f}",
                       f"{c['altitude_m']:.0f}", f"{c['route_km']:,.0f}", f"{c['flight_time_min']:.1f}",
                       f"{c['turn_radius_km']:.1f}")  # fmt: skip
+        console.print(t)
+    frows = fobs_rows(result)
+    if frows:
+        t = Table(title="Fractional-orbit flights", title_justify="left", header_style="bold")
+        for col in ("flight", "launch s", "azimuth °", "orbit km", "circularise m/s", "de-orbit s", "flight min",
+                    "miss km"):
+            t.add_column(col, justify="left" if col == "flight" else "right")  # fmt: skip
+        for f in frows:
+            t.add_row(f["name"], f"{f['launch_time_s']:.0f}", f"{f['launch_azimuth_deg']:.0f}",
+                      f"{f['orbit_altitude_km']:.0f}", f"{f['circularise_dv_mps']:.0f}", f"{f['deorbit_time_s']:.0f}",
+                      f"{f['flight_time_min']:.1f}", f"{f['miss_km']:.2f}")  # fmt: skip
         console.print(t)
     grows = glide_rows(result)
     if grows:

@@ -23,6 +23,7 @@ from goldendome.sensors.presets import PRESETS, build_preset
 from goldendome.sensors.space_ir import IRSensor, time_to_first_detection_s
 from goldendome.threats.ballistic import BallisticLaunch, FlightSummary, fly_ballistic
 from goldendome.threats.cruise import CruiseMissile, RouteError, fly_cruise
+from goldendome.threats.fobs import fly_fobs
 from goldendome.threats.glide import boost_glide
 from goldendome.threats.missile import design
 from goldendome.threats.payload import BusSpec, Payloads, dispense
@@ -92,6 +93,8 @@ class RunResult:
     cruise: Trajectory | None = None
     cruise_missiles: tuple[CruiseMissile, ...] = ()
     glide: Trajectory | None = None
+    fobs: Trajectory | None = None
+    fobs_flights: tuple = ()
     warnings: list[str] = field(default_factory=list)
     timings_s: dict[str, float] = field(default_factory=dict)
 
@@ -137,6 +140,25 @@ def _glides(scn: Scenario) -> Trajectory | None:
             raise ScenarioError(f"threats ({th.name})", [str(exc)]) from None
         parts.append(tr)
     return Trajectory.concatenate(parts) if parts else None
+
+
+def _fobs(scn: Scenario) -> tuple[Trajectory | None, tuple]:
+    """Fractional-orbit threats, one integrated flight each, joined into one trajectory, with their summaries."""
+    parts, flights = [], []
+    for th in scn.threats:
+        if th.type != "fobs":
+            continue
+        lat_l, lon_l = th.launch.coordinates_deg()
+        lat_a, lon_a = th.aim.coordinates_deg()
+        try:
+            tr, summary = fly_fobs(th.name, design(th.booster), lat_l * DEG, lon_l * DEG, lat_a * DEG, lon_a * DEG,
+                                   scn.epoch, th.launch_time_s, th.orbit_altitude_km * 1e3, th.deorbit_dv_mps,
+                                   th.azimuth_guess_deg * DEG, sample_dt_s=scn.time_step_s)  # fmt: skip
+        except ValueError as exc:
+            raise ScenarioError(f"threats ({th.name})", [str(exc)]) from None
+        parts.append(tr)
+        flights.append(summary)
+    return (Trajectory.concatenate(parts) if parts else None), tuple(flights)
 
 
 def _cruise(scn: Scenario) -> list[CruiseMissile]:
@@ -263,6 +285,7 @@ def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | 
     timings["constellations"] = time.perf_counter() - t0
     trajectory = flights = info = space = payloads = cruise_traj = None
     glide_traj = _glides(scn)
+    fobs_traj, fobs_flights = _fobs(scn)
     cruise = _cruise(scn)
     if cruise:
         say(f"flying {len(cruise)} cruise missile(s)", 0.15)
@@ -305,4 +328,5 @@ def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | 
     say("done", 1.0)
     timings["total"] = time.perf_counter() - t0
     return RunResult(scn, scenario_hash(scn), scn.epoch, trajectory, flights, info, constellations, layers, space,
-                     payloads, cruise_traj, tuple(cruise), glide_traj, warnings, timings)  # fmt: skip
+                     payloads, cruise_traj, tuple(cruise), glide_traj, fobs_traj, fobs_flights, warnings,
+                     timings)  # fmt: skip

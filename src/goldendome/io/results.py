@@ -75,6 +75,14 @@ def threat_rows(result: RunResult) -> list[dict]:
     return rows
 
 
+def fobs_rows(result: RunResult) -> list[dict]:
+    """Per fractional-orbit flight: orbit height, circularisation and de-orbit, flight time, miss (edge units)."""
+    return [{"name": f.name, "launch_time_s": f.t_launch_s, "orbit_altitude_km": f.orbit_altitude_m / 1e3,
+             "circularise_dv_mps": f.circularise_dv_mps, "deorbit_time_s": f.deorbit_time_s,
+             "flight_time_min": f.flight_time_s / 60.0, "miss_km": f.miss_m / 1e3,
+             "launch_azimuth_deg": float(np.degrees(f.launch_azimuth_rad))} for f in result.fobs_flights]  # fmt: skip
+
+
 def glide_rows(result: RunResult) -> list[dict]:
     """Per boost-glide vehicle: flight time, glide height (median while gliding), impact point (edge units)."""
     tr = result.glide
@@ -147,7 +155,7 @@ def summary_dict(result: RunResult) -> dict:
         "satellites_total": int(sum(len(c) for c in result.constellations)), "warnings": result.warnings,
         "salvo_engageable_by_distinct_sbis": None if result.space is None else int(result.space.salvo_matched),
         "released_objects": _released(result), "cruise_missiles": cruise_rows(result),
-        "glide_vehicles": glide_rows(result),
+        "glide_vehicles": glide_rows(result), "fractional_orbits": fobs_rows(result),
         "timings_s": {k: round(v, 4) for k, v in result.timings_s.items()},
     }  # fmt: skip
 
@@ -167,6 +175,9 @@ def trajectory_table(result: RunResult) -> pa.Table:
     if result.glide is not None:
         parts.append(result.glide)
         kinds += ["glide"] * result.glide.n_objects
+    if result.fobs is not None:
+        parts.append(result.fobs)
+        kinds += ["fobs"] * result.fobs.n_objects
     tr = Trajectory.concatenate(parts)
     theta = gmst_at(result.epoch, tr.t_s)
     lat, lon, h = ecef_to_geodetic(eci_to_ecef(tr.r_eci_m, theta))
@@ -201,7 +212,7 @@ def write_run(result: RunResult, out_dir: str | Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     (out / "summary.json").write_text(json.dumps(summary_dict(result), indent=2) + "\n")
     (out / "scenario.json").write_text(result.scenario.model_dump_json(indent=2) + "\n")
-    if result.trajectory is not None or result.cruise is not None or result.glide is not None:
+    if any(x is not None for x in (result.trajectory, result.cruise, result.glide, result.fobs)):
         pq.write_table(trajectory_table(result), out / "trajectories.parquet")
     if result.constellations:
         pq.write_table(satellite_table(result), out / "satellites.parquet")

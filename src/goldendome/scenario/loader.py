@@ -28,7 +28,7 @@ class ScenarioError(ValueError):
         super().__init__(f"{source}: " + "; ".join(messages))
 
 
-_UNION_TAGS = {"ballistic", "cruise", "glide"}
+_UNION_TAGS = {"ballistic", "cruise", "glide", "fobs"}
 """Tags of discriminated unions (threat kinds): pydantic puts them in error locations; people never write them."""
 
 

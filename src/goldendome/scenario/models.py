@@ -171,13 +171,27 @@ class GlideThreat(_Model):
     lift_to_drag: Annotated[float, Field(gt=0.5, le=6.0)] = 2.6
 
 
+class FobsThreat(_Model):
+    """A fractional-orbital bombardment: into a low orbit, round the world less than once, braked onto the aim."""
+
+    type: Literal["fobs"] = "fobs"
+    name: str = Field(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
+    booster: MissileName = "fobs-liquid-2stage"
+    launch: Place
+    aim: Place
+    launch_time_s: Annotated[float, Field(ge=0.0)] = 0.0
+    orbit_altitude_km: Annotated[float, Field(ge=120.0, le=600.0)] = 150.0
+    deorbit_dv_mps: Annotated[float, Field(gt=20.0, le=2000.0)] = 250.0
+    azimuth_guess_deg: Annotated[float, Field(ge=0.0, le=360.0)] = 180.0
+
+
 def _threat_kind(v) -> str:
     return v.get("type", "ballistic") if isinstance(v, dict) else getattr(v, "type", "ballistic")
 
 
 Threat = Annotated[
     Annotated[BallisticThreat, Tag("ballistic")] | Annotated[CruiseThreat, Tag("cruise")]
-    | Annotated[GlideThreat, Tag("glide")],
+    | Annotated[GlideThreat, Tag("glide")] | Annotated[FobsThreat, Tag("fobs")],
     Discriminator(_threat_kind),
 ]
 """A scenario threat entry; the key `type` (default ballistic) says which kind."""
