@@ -94,3 +94,20 @@ def test_glide_threats_in_a_scenario(tmp_path):
     with pytest.raises(ScenarioError) as exc:
         parse_scenario(text.replace("aim: {name: honolulu}", "aim: {name: honolulu}, lift_to_drag: 9"))
     assert any(m.startswith("threats[0].lift_to_drag") for m in exc.value.messages)
+
+
+def test_glide_is_not_faster_than_a_depressed_ballistic_flight_on_the_same_booster():
+    # Tracy & Wright (Science & Global Security 28, 2020; as summarised in public reporting): with the same booster a
+    # hypersonic glide vehicle does not arrive sooner than a ballistic missile - drag in the glide costs more time
+    # than the lower path saves. Here, Sohae to Guam (3,500 km): the depressed full-burn ballistic flight of the same
+    # liquid booster lands ~3 min before the glider (the minimum-energy flight, cut off early, is the slowest).
+    from goldendome.threats.ballistic import BallisticLaunch, fly_ballistic
+    from goldendome.threats.glide import boost_glide
+    from goldendome.threats.missile import design
+
+    launch, guam = (39.66 * DEG, 124.71 * DEG), (13.44 * DEG, 144.79 * DEG)
+    glide, _ = boost_glide("hgv", design("icbm-liquid-2stage"), *launch, *guam, EPOCH)
+    _, s = fly_ballistic([BallisticLaunch("d", design("icbm-liquid-2stage"), *launch, *guam, shape="depressed")],
+                         EPOCH)  # fmt: skip
+    assert s.feasible[0]
+    assert s.flight_time_s[0] < glide.t_s[-1] - glide.t_s[0]
