@@ -157,6 +157,14 @@ def fly_ballistic(launches: list[BallisticLaunch], epoch: dt.datetime, sample_dt
         prev_aim, prev_down = aim_down.copy(), down.copy()
         aim_down = np.where(ok, aim_down - (down - true_down) / gain, aim_down)
         aim_cross = np.where(ok, aim_cross - cross, aim_cross)
+    # drag-dominated full-burn shots (artillery rockets) the vacuum-guided corrections could not land: target them
+    # on the flown impact instead
+    retry = np.isin(shapes, ("lofted", "depressed")) & ~(feasible & rec.impacted & (miss < 100.0))
+    for shape in np.unique(shapes[retry]):
+        sel = retry & (shapes == shape)
+        sub = plan.take(sel)
+        feasible[sel], max_down[sel] = guidance.solve_flown(sub, theta_of_t, true_down[sel], str(shape))
+        plan.put(sel, sub)
     rec = fly(plan, theta_of_t, until="impact", record=True)
     out_id, out_t, r, v, phase = _sample(rec, plan, n, sample_dt_s)
     traj = Trajectory(object_id=out_id, t_s=out_t, r_eci_m=r, v_eci_mps=v, phase=phase,

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from goldendome.physics.constants import MU_EARTH_M3_S2, R_EARTH_MEAN_M
-from goldendome.physics.frames import geodetic_to_ecef
+from goldendome.physics.frames import eci_to_ecef, geodetic_to_ecef
 from goldendome.physics.greatcircle import initial_azimuth
 from goldendome.threats.flight import FlightPlan, downrange_crossrange, fly, plan_arrays, predict_impact
 from goldendome.threats.missile import MissileDesign
@@ -232,3 +232,58 @@ def solve(plan: FlightPlan, theta_of_t: Callable, aim_down, aim_cross, shape: st
     else:
         feasible = bracketed & (np.abs(down - aim) < 1e-5)
     return feasible, max_down, iterations
+
+
+def solve_flown(plan: FlightPlan, theta_of_t: Callable, aim_down, shape: str, max_iter: int = 40,
+                pitch_max_rad: float = np.radians(89.5)):  # fmt: skip
+    """Full-burn targeting on the flown impact itself (drag, J2, rotating air), for drag-dominated flights such as
+    artillery rockets, where the vacuum conic is a poor guide: a golden-section search finds the final pitch of
+    greatest flown range, then regula falsi on the flown downrange error in the steep (lofted) or shallow
+    (depressed) half, with the azimuth corrected from the flown crossrange. In place; returns (feasible, greatest
+    flown downrange (rad)).
+    """
+    n = plan.n
+    aim = np.asarray(aim_down, float)
+    plan.aim_downrange = np.full(n, np.inf)
+    gain = 1.0 / np.maximum(np.sin(np.abs(aim)), 0.05)
+
+    def flown(pitch):
+        plan.pitch_final = pitch.copy()
+        rec = fly(plan, theta_of_t, until="impact", record=False)
+        imp = eci_to_ecef(rec.end_state[:, :3], theta_of_t(plan.t_launch + rec.end_tau))
+        down, cross = downrange_crossrange(plan, np.arange(n), imp)
+        ok = rec.impacted & ~rec.crashed
+        return np.where(ok, down, -np.inf), np.where(ok, cross, 0.0)
+
+    a, b = np.full(n, PITCH_MIN_RAD), np.full(n, pitch_max_rad)
+    g = (np.sqrt(5.0) - 1.0) / 2.0
+    for _ in range(28):
+        c1, c2 = b - g * (b - a), a + g * (b - a)
+        d1, _ = flown(c1)
+        d2, _ = flown(c2)
+        left = d1 > d2
+        b, a = np.where(left, c2, b), np.where(left, a, c1)
+    best = 0.5 * (a + b)
+    max_down, _ = flown(best)
+    lo, hi = (best, np.full(n, pitch_max_rad)) if shape == "lofted" else (np.full(n, PITCH_MIN_RAD), best)
+    f_lo = flown(lo)[0] - aim
+    f_hi = flown(hi)[0] - aim
+    f_lo, f_hi = np.where(np.isfinite(f_lo), f_lo, -1.0), np.where(np.isfinite(f_hi), f_hi, -1.0)
+    bracketed = np.sign(f_lo) != np.sign(f_hi)
+    pitch = best.copy()
+    for _ in range(max_iter):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cand = hi - f_hi * (hi - lo) / (f_hi - f_lo)
+        pitch = np.where(bracketed, np.clip(np.nan_to_num(cand, nan=0.5), np.minimum(lo, hi), np.maximum(lo, hi)),
+                         pitch)  # fmt: skip
+        d, cross = flown(pitch)
+        f = np.where(np.isfinite(d), d - aim, -1.0)
+        plan.azimuth = plan.azimuth + cross * gain
+        same = np.sign(f) == np.sign(f_lo)
+        lo, f_lo = np.where(same, pitch, lo), np.where(same, f, f_lo / np.where(same, 1.0, 2.0))
+        hi, f_hi = np.where(same, hi, pitch), np.where(same, f_hi / 2.0, f)
+        if np.all((np.abs(f) < 1e-7) | ~bracketed) and np.all(np.abs(cross) < 1e-7):
+            break
+    plan.pitch_final = pitch
+    d, _ = flown(pitch)
+    return bracketed & (np.abs(d - aim) < 1e-5), max_down
