@@ -97,3 +97,13 @@ def test_same_scenario_same_result():
     b = run_trial(parse_scenario(_scenario()))
     np.testing.assert_array_equal(a.trajectory.r_eci_m, b.trajectory.r_eci_m)
     assert a.scenario_hash == b.scenario_hash
+
+
+def test_builtin_threat_library_runs_every_class(tmp_path):
+    from goldendome.scenario.loader import load_builtin
+
+    res = run_trial(load_builtin("threat-library"))
+    write_run(res, tmp_path)
+    kinds = set(pq.read_table(tmp_path / "trajectories.parquet").column("kind").to_pylist())
+    assert kinds == {"missile", "rv", "decoy", "glide", "fobs", "cruise"}
+    assert res.warnings == [] or all("impact after" in w for w in res.warnings)
