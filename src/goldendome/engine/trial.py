@@ -124,41 +124,38 @@ def _launches(scn: Scenario) -> tuple[list[BallisticLaunch], ThreatInfo, list[Bu
     return launches, info, buses
 
 
-def _glides(scn: Scenario) -> Trajectory | None:
-    """Boost-glide threats, one flight each (booster + glide), joined into one trajectory."""
-    parts = []
+def _fly_each(scn: Scenario, kind: str, flyer) -> tuple[Trajectory | None, tuple]:
+    """Threats of one kind flown one by one (each its own targeting problem), joined into one trajectory.
+
+    flyer(threat, (launch lat, lon) rad, (aim lat, lon) rad) -> (Trajectory, summary or None).
+    """
+    parts, summaries = [], []
     for th in scn.threats:
-        if th.type != "glide":
+        if th.type != kind:
             continue
         lat_l, lon_l = th.launch.coordinates_deg()
         lat_a, lon_a = th.aim.coordinates_deg()
         try:
-            tr, _ = boost_glide(th.name, design(th.booster), lat_l * DEG, lon_l * DEG, lat_a * DEG, lon_a * DEG,
-                                scn.epoch, th.launch_time_s, th.boost_angle_deg * DEG, th.beta_kg_m2,
-                                th.lift_to_drag, scn.time_step_s)  # fmt: skip
+            tr, summary = flyer(th, (lat_l * DEG, lon_l * DEG), (lat_a * DEG, lon_a * DEG))
         except ValueError as exc:
             raise ScenarioError(f"threats ({th.name})", [str(exc)]) from None
         parts.append(tr)
-    return Trajectory.concatenate(parts) if parts else None
+        summaries.append(summary)
+    return (Trajectory.concatenate(parts) if parts else None), tuple(summaries)
+
+
+def _glides(scn: Scenario) -> Trajectory | None:
+    """Boost-glide threats: booster + glide, one flight each."""
+    return _fly_each(scn, "glide", lambda th, ll, aa: boost_glide(
+        th.name, design(th.booster), *ll, *aa, scn.epoch, th.launch_time_s, th.boost_angle_deg * DEG, th.beta_kg_m2,
+        th.lift_to_drag, scn.time_step_s))[0]  # fmt: skip
 
 
 def _fobs(scn: Scenario) -> tuple[Trajectory | None, tuple]:
-    """Fractional-orbit threats, one integrated flight each, joined into one trajectory, with their summaries."""
-    parts, flights = [], []
-    for th in scn.threats:
-        if th.type != "fobs":
-            continue
-        lat_l, lon_l = th.launch.coordinates_deg()
-        lat_a, lon_a = th.aim.coordinates_deg()
-        try:
-            tr, summary = fly_fobs(th.name, design(th.booster), lat_l * DEG, lon_l * DEG, lat_a * DEG, lon_a * DEG,
-                                   scn.epoch, th.launch_time_s, th.orbit_altitude_km * 1e3, th.deorbit_dv_mps,
-                                   th.azimuth_guess_deg * DEG, sample_dt_s=scn.time_step_s)  # fmt: skip
-        except ValueError as exc:
-            raise ScenarioError(f"threats ({th.name})", [str(exc)]) from None
-        parts.append(tr)
-        flights.append(summary)
-    return (Trajectory.concatenate(parts) if parts else None), tuple(flights)
+    """Fractional-orbit threats with their flight summaries."""
+    return _fly_each(scn, "fobs", lambda th, ll, aa: fly_fobs(
+        th.name, design(th.booster), *ll, *aa, scn.epoch, th.launch_time_s, th.orbit_altitude_km * 1e3,
+        th.deorbit_dv_mps, th.azimuth_guess_deg * DEG, sample_dt_s=scn.time_step_s))  # fmt: skip
 
 
 def _cruise(scn: Scenario) -> list[CruiseMissile]:

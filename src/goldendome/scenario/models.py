@@ -157,29 +157,30 @@ class CruiseThreat(_Model):
     interval_s: Annotated[float, Field(ge=0.0)] = 0.0
 
 
-class GlideThreat(_Model):
-    """A boost-glide vehicle: a ballistic booster burned out flat, then a lifting glide at 30-80 km to the aim."""
+class _LaunchToAim(_Model):
+    """What every single-flight threat entry has: a name, a launch point, an aim point and a launch time."""
 
-    type: Literal["glide"] = "glide"
     name: str = Field(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
-    booster: MissileName = "icbm-liquid-2stage"
     launch: Place
     aim: Place
     launch_time_s: Annotated[float, Field(ge=0.0)] = 0.0
+
+
+class GlideThreat(_LaunchToAim):
+    """A boost-glide vehicle: a ballistic booster burned out flat, then a lifting glide at 30-80 km to the aim."""
+
+    type: Literal["glide"] = "glide"
+    booster: MissileName = "icbm-liquid-2stage"
     boost_angle_deg: Annotated[float, Field(ge=-5.0, le=10.0)] = 0.0
     beta_kg_m2: Annotated[float, Field(gt=100.0, le=1e5)] = 13000.0
     lift_to_drag: Annotated[float, Field(gt=0.5, le=6.0)] = 2.6
 
 
-class FobsThreat(_Model):
+class FobsThreat(_LaunchToAim):
     """A fractional-orbital bombardment: into a low orbit, round the world less than once, braked onto the aim."""
 
     type: Literal["fobs"] = "fobs"
-    name: str = Field(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
     booster: MissileName = "fobs-liquid-2stage"
-    launch: Place
-    aim: Place
-    launch_time_s: Annotated[float, Field(ge=0.0)] = 0.0
     orbit_altitude_km: Annotated[float, Field(ge=120.0, le=600.0)] = 150.0
     deorbit_dv_mps: Annotated[float, Field(gt=20.0, le=2000.0)] = 250.0
     azimuth_guess_deg: Annotated[float, Field(ge=0.0, le=360.0)] = 180.0
