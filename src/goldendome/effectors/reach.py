@@ -19,7 +19,7 @@ from scipy.sparse.csgraph import maximum_bipartite_matching
 
 from goldendome.effectors.sbi import SBIDesign, Timeline, earliest_intercept_triples
 from goldendome.physics.constants import OMEGA_EARTH_RAD_S
-from goldendome.physics.frames import ecef_to_eci, eci_to_ecef
+from goldendome.physics.frames import ecef_to_eci, eci_to_ecef_state
 from goldendome.physics.integrate import hermite_position
 from goldendome.physics.kepler import OrbitalElements, propagate
 from goldendome.physics.timescale import gmst_at
@@ -72,8 +72,7 @@ def tracks_from_trajectory(traj: Trajectory, burnout_s, epoch: dt.datetime, t0_s
         r_eci[k, inside], v_eci[k, inside] = hermite_position(t[j - 1], r[j - 1], v[j - 1], t[j], r[j], v[j],
                                                               tau[inside])  # fmt: skip
     theta = gmst_at(epoch, t0_s + tau)[None, :]
-    r_ecef = eci_to_ecef(r_eci, theta)
-    v_ecef = eci_to_ecef(v_eci, theta) - np.cross(np.array([0.0, 0.0, OMEGA_EARTH_RAD_S]), r_ecef)
+    r_ecef, v_ecef = eci_to_ecef_state(r_eci, v_eci, theta)
     site = np.stack([r_ecef[k, np.flatnonzero(np.isfinite(r_ecef[k, :, 0]))[0]] for k in range(b)])
     lat = np.arcsin(site[:, 2] / np.linalg.norm(site, axis=1))
     return BoosterTracks(traj.names, tau, r_ecef, v_ecef, burnout, offsets, lat, np.arctan2(site[:, 1], site[:, 0]))

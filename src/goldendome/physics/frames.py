@@ -16,7 +16,17 @@ import numpy as np
 from goldendome.physics.constants import OMEGA_EARTH_RAD_S, WGS84_A_M, WGS84_B_M, WGS84_E2, WGS84_EP2
 from goldendome.physics.vec import mxv
 
-_OMEGA_VEC = np.array([0.0, 0.0, OMEGA_EARTH_RAD_S])
+OMEGA_EARTH_VEC = np.array([0.0, 0.0, OMEGA_EARTH_RAD_S])
+"""The Earth's spin vector (rad/s) in any Earth-centred frame with z on the spin axis."""
+
+
+def corotating_velocity(r_m):
+    """Velocity (..., 3), m/s, of a point at r (..., 3), m, carried round by the Earth's spin: w x r.
+
+    Inertial velocity minus this is the velocity relative to the turning air; a body at rest on the ground has
+    exactly this inertial velocity.
+    """
+    return np.cross(OMEGA_EARTH_VEC, r_m)
 
 
 def rot_eci_to_ecef(theta_rad):
@@ -45,14 +55,14 @@ def ecef_to_eci(r_ecef, theta_rad):
 def eci_to_ecef_state(r_eci, v_eci, theta_rad):
     """ECI state -> ECEF state. The Earth-fixed velocity loses the frame's rotation: v' = R v - w x r'."""
     r = eci_to_ecef(r_eci, theta_rad)
-    v = eci_to_ecef(v_eci, theta_rad) - np.cross(_OMEGA_VEC, r)
+    v = eci_to_ecef(v_eci, theta_rad) - corotating_velocity(r)
     return r, v
 
 
 def ecef_to_eci_state(r_ecef, v_ecef, theta_rad):
     """ECEF state -> ECI state: v = R^T (v' + w x r')."""
     r = ecef_to_eci(r_ecef, theta_rad)
-    v = ecef_to_eci(v_ecef + np.cross(_OMEGA_VEC, r_ecef), theta_rad)
+    v = ecef_to_eci(v_ecef + corotating_velocity(r_ecef), theta_rad)
     return r, v
 
 

@@ -16,8 +16,8 @@ from functools import partial
 
 import numpy as np
 
-from goldendome.physics.constants import OMEGA_EARTH_RAD_S, R_EARTH_MEAN_M
-from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef
+from goldendome.physics.constants import R_EARTH_MEAN_M
+from goldendome.physics.frames import corotating_velocity, ecef_to_geodetic, eci_to_ecef
 from goldendome.physics.greatcircle import ground_range_m
 from goldendome.physics.integrate import hermite_position
 from goldendome.physics.timescale import gmst_at
@@ -185,7 +185,7 @@ def _summary(launches, plan, rec, feasible, max_down, theta_of_t) -> FlightSumma
     t_imp = plan.t_launch + rec.end_tau
     r_imp_eci, v_imp_eci = rec.end_state[:, :3], rec.end_state[:, 3:]
     r_imp = eci_to_ecef(r_imp_eci, theta_of_t(t_imp))
-    v_rel = v_imp_eci - np.cross(np.array([0.0, 0.0, OMEGA_EARTH_RAD_S]), r_imp_eci)
+    v_rel = v_imp_eci - corotating_velocity(r_imp_eci)
     lat_i, lon_i, _ = ecef_to_geodetic(r_imp)
     lat_l, lon_l, _ = ecef_to_geodetic(plan.r_launch_ecef)
     aim_lat = np.array([ln.aim_lat_rad for ln in launches])

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from goldendome.physics.constants import DEG, G0_M_S2, OMEGA_EARTH_RAD_S, R_EARTH_MEAN_M
-from goldendome.physics.frames import ecef_to_eci, geodetic_to_ecef
+from goldendome.physics.constants import DEG, G0_M_S2, R_EARTH_MEAN_M
+from goldendome.physics.frames import ecef_to_eci_state, geodetic_to_ecef
 from goldendome.physics.timescale import gmst_at
 from goldendome.threats.trajectory import BOOST, MIDCOURSE, TERMINAL, Trajectory
 
@@ -115,7 +115,6 @@ def route_polyline(m: CruiseMissile, arc_step_rad: float = 0.5 * DEG):
 def fly_cruise(missiles: list[CruiseMissile], epoch, sample_dt_s: float = 1.0) -> Trajectory:
     """Trajectories (ECI, on the scenario clock) of cruise missiles flying their routes at constant speed."""
     ids, ts, rs, vs, phases = [], [], [], [], []
-    w = np.array([0.0, 0.0, OMEGA_EARTH_RAD_S])
     for k, m in enumerate(missiles):  # each route is its own polyline; sampling below is vectorised
         pts, cum = route_polyline(m)
         total = cum[-1]
@@ -137,8 +136,7 @@ def fly_cruise(missiles: list[CruiseMissile], epoch, sample_dt_s: float = 1.0) -
         v_ecef = np.gradient(r_ecef, t_rel, axis=0) if t_rel.size > 1 else np.zeros_like(r_ecef)
         t_abs = m.t_launch_s + t_rel
         theta = gmst_at(epoch, t_abs)
-        r_eci = ecef_to_eci(r_ecef, theta)
-        v_eci = ecef_to_eci(v_ecef + np.cross(w, r_ecef), theta)
+        r_eci, v_eci = ecef_to_eci_state(r_ecef, v_ecef, theta)
         phase = np.where(t_rel < m.boost_s, BOOST, np.where(total - s <= m.terminal_m, TERMINAL, MIDCOURSE))
         ids.append(np.full(t_rel.size, k))
         ts.append(t_abs)

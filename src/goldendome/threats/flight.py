@@ -31,7 +31,13 @@ import numpy as np
 
 from goldendome.physics.atmosphere import density_us76, speed_of_sound_us76
 from goldendome.physics.constants import J2_EARTH, MU_EARTH_M3_S2, OMEGA_EARTH_RAD_S, R_EARTH_MEAN_M, WGS84_A_M
-from goldendome.physics.frames import _geodetic_height_scalar, ecef_to_eci, eci_to_ecef, geodetic_height_m
+from goldendome.physics.frames import (
+    _geodetic_height_scalar,
+    corotating_velocity,
+    ecef_to_eci,
+    eci_to_ecef,
+    geodetic_height_m,
+)
 from goldendome.threats.missile import MissileDesign
 
 REENTRY_ALTITUDE_M = 100e3
@@ -51,7 +57,6 @@ CRASH_DEPTH_M = 100.0
 _CD_MACH = np.array([0.0, 0.8, 1.2, 1.8, 5.0, 30.0])
 _CD_VALUE = np.array([0.15, 0.15, 0.40, 0.25, 0.15, 0.15])
 
-_W = np.array([0.0, 0.0, OMEGA_EARTH_RAD_S])
 _EPS_T = 1e-9
 
 
@@ -565,7 +570,7 @@ def fly(plan: FlightPlan, theta_of_t: Callable, until: str = "impact", record: b
     east0 /= np.linalg.norm(east0, axis=-1, keepdims=True)
     horiz0 = np.sin(plan.azimuth)[:, None] * east0 + np.cos(plan.azimuth)[:, None] * np.cross(up0, east0)
     normal = np.cross(up0, horiz0)
-    y0 = np.concatenate([r0, np.cross(_W, r0)], axis=1) if y0_eci is None else np.asarray(y0_eci, float)
+    y0 = np.concatenate([r0, corotating_velocity(r0)], axis=1) if y0_eci is None else np.asarray(y0_eci, float)
     launch_h = geodetic_height_m(y0[:, :3])
     frame = np.stack([plan.l_hat, plan.m_hat, plan.n_hat], axis=1)
     # record buffer: boost steps + coast at >= 5 s in vacuum + the finer re-entry steps (a minute below 80 km at

@@ -29,7 +29,7 @@ from functools import partial
 import numpy as np
 
 from goldendome.physics.constants import MU_EARTH_M3_S2, R_EARTH_MEAN_M
-from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef, geodetic_to_ecef
+from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef, eci_to_ecef_state, geodetic_to_ecef
 from goldendome.physics.greatcircle import ground_range_m
 from goldendome.physics.timescale import gmst_at
 from goldendome.threats import guidance
@@ -38,7 +38,6 @@ from goldendome.threats.flight import altitude_m, coast_plan, fly, predict_impac
 from goldendome.threats.missile import MissileDesign
 from goldendome.threats.trajectory import MIDCOURSE, Trajectory
 
-_W = np.array([0.0, 0.0, 7.292115e-5])
 PITCH_GRID_RAD = np.radians(np.arange(-10.0, 5.01, 0.5))
 """Final pitches tried for the boost (below the horizontal: the programme must stay low to build speed)."""
 MIN_CUT_GAMMA_RAD = np.radians(0.5)
@@ -190,8 +189,7 @@ class _Fobs:
         t_i = t_d + float(rec.end_tau[0])
         r, v = rec.end_state[0, :3], rec.end_state[0, 3:]
         th = float(self.theta(np.array([t_i]))[0])
-        r_e = eci_to_ecef(r, th)
-        v_e = eci_to_ecef(v - np.cross(_W, r), th)
+        r_e, v_e = eci_to_ecef_state(r, v, th)
         up = r_e / np.linalg.norm(r_e)
         fwd = v_e - (v_e @ up) * up
         fwd /= np.linalg.norm(fwd)

@@ -28,13 +28,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from goldendome.physics.atmosphere import density_us76
-from goldendome.physics.constants import OMEGA_EARTH_RAD_S, R_EARTH_MEAN_M
-from goldendome.physics.frames import ecef_to_eci, geodetic_height_m, geodetic_to_ecef
+from goldendome.physics.constants import R_EARTH_MEAN_M
+from goldendome.physics.frames import (
+    corotating_velocity,
+    ecef_to_eci,
+    ecef_to_eci_state,
+    geodetic_height_m,
+    geodetic_to_ecef,
+)
 from goldendome.physics.gravity import accel_gravity
 from goldendome.physics.timescale import gmst_at
 from goldendome.threats.trajectory import MIDCOURSE, TERMINAL, Trajectory
-
-_W = np.array([0.0, 0.0, OMEGA_EARTH_RAD_S])
 
 
 @dataclass(frozen=True)
@@ -92,8 +96,7 @@ def fly_glide(vehicles: list[GlideVehicle], epoch: dt.datetime, dt_s: float = 1.
     horiz = np.sin(h0)[:, None] * east + np.cos(h0)[:, None] * north
     v_e = col["start_speed_mps"][:, None] * (np.cos(g0)[:, None] * horiz + np.sin(g0)[:, None] * up)
     theta0 = gmst_at(epoch, col["t_start_s"])[:, None]
-    r = ecef_to_eci(r_e, theta0[:, 0])
-    v = ecef_to_eci(v_e + np.cross(_W, r_e), theta0[:, 0])
+    r, v = ecef_to_eci_state(r_e, v_e, theta0[:, 0])
     aim_all = geodetic_to_ecef(col["aim_lat_rad"], col["aim_lon_rad"], 0.0)
     # GMST is linear in time to 1e-12 rad over a day: one rate instead of a Julian-date evaluation per call
     th0 = float(gmst_at(epoch, 0.0))
@@ -107,7 +110,7 @@ def fly_glide(vehicles: list[GlideVehicle], epoch: dt.datetime, dt_s: float = 1.
         aim = ecef_to_eci(aim_all[idx], th0 + rate * t)
         rn = np.linalg.norm(r, axis=1)
         u = r / rn[:, None]
-        v_rel = v - np.cross(_W, r)
+        v_rel = v - corotating_velocity(r)
         vs = np.linalg.norm(v_rel, axis=1)
         vh = v_rel - np.sum(v_rel * u, 1)[:, None] * u  # horizontal part
         gamma = np.arcsin(np.clip(np.sum(v_rel * u, 1) / vs, -1, 1))

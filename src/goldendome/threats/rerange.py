@@ -24,8 +24,7 @@ import numpy as np
 from scipy.optimize import least_squares, minimize_scalar
 
 from goldendome.physics.constants import MU_EARTH_M3_S2, OMEGA_EARTH_RAD_S, R_EARTH_MEAN_M
-
-_W = np.array([0.0, 0.0, OMEGA_EARTH_RAD_S])
+from goldendome.physics.frames import corotating_velocity
 
 
 class RerangeError(ValueError):
@@ -56,7 +55,7 @@ def _burnout_state(lat, lon, azimuth, altitude_m, speed, gamma, rotate=True):
     north = np.cross(up, east)
     horiz = np.sin(azimuth) * east + np.cos(azimuth) * north
     v_rel = speed * (np.cos(gamma) * horiz + np.sin(gamma) * up)
-    return r, v_rel + (np.cross(_W, r) if rotate else 0.0)
+    return r, v_rel + (corotating_velocity(r) if rotate else 0.0)
 
 
 def free_flight(r, v, launch_unit, rotate=True, mu=MU_EARTH_M3_S2):
