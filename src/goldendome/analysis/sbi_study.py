@@ -17,8 +17,7 @@ from goldendome.analysis.sizing import (
     InfeasibleDesign,
     Shell,
     SizingResult,
-    analytic_in_reach,
-    check_feasible,
+    analytic_size,
     size_constellation,
 )
 from goldendome.effectors.reach import boost_tracks
@@ -170,12 +169,7 @@ def absentee_by_latitude(p: DesignPoint, study: SizingStudy, latitudes_deg) -> n
         q = dataclasses.replace(p, launch_lat_rad=float(lat) * DEG, salvo=1)
         tracks = boost_tracks(_launches(study, q), study.epoch)
         try:
-            reach = check_feasible(Shell(q.altitude_m, q.inclination_rad), tracks, q.sbi, q.timeline)
+            out.append(analytic_size(Shell(q.altitude_m, q.inclination_rad), tracks, q.sbi, q.timeline)[1])
         except InfeasibleDesign:
             out.append(np.inf)
-            continue
-        last = np.flatnonzero(np.isfinite(tracks.r_ecef[0, :, 0]))[-1]
-        pt = tracks.r_ecef[0, last]
-        mu = analytic_in_reach(1.0, q.altitude_m, q.inclination_rad, pt, float(np.linalg.norm(pt)), reach[0])
-        out.append(np.inf if mu <= 0 else 1.0 / mu)
     return np.array(out)

@@ -136,9 +136,8 @@ def check_feasible(shell: Shell, tracks: BoosterTracks, design: SBIDesign, timel
     reach = design.reach_m(window)
     lat_max = np.degrees(np.max(np.abs(tracks.launch_lat_rad)))
     r_s = WGS84_A_M + shell.altitude_m
-    for k in range(tracks.n):
-        last = np.flatnonzero(np.isfinite(tracks.r_ecef[k, :, 0]))[-1]
-        rb = float(np.linalg.norm(tracks.r_ecef[k, last]))
+    for k, cut in enumerate(tracks.cutoff_points_ecef):
+        rb = float(np.linalg.norm(cut))
         alpha = cap_half_angle(rb, r_s, reach[k])
         if not np.isfinite(alpha):
             raise InfeasibleDesign(
@@ -146,7 +145,7 @@ def check_feasible(shell: Shell, tracks: BoosterTracks, design: SBIDesign, timel
                 f"the SBI reaches {reach[k] / 1e3:.0f} km in the {window[k]:.0f} s available, less than the "
                 f"{abs(r_s - rb) / 1e3:.0f} km between its {shell.altitude_m / 1e3:.0f} km orbit and the booster"
             )
-        lat_b = abs(np.arcsin(tracks.r_ecef[k, last, 2] / rb))
+        lat_b = abs(np.arcsin(cut[2] / rb))
         incl = min(shell.inclination_rad, np.pi - shell.inclination_rad)
         if lat_b - float(alpha) > incl:
             raise InfeasibleDesign(
@@ -161,9 +160,7 @@ def analytic_size(shell: Shell, tracks: BoosterTracks, design: SBIDesign, timeli
     """(analytic constellation size, absentee ratio) from the mean density in the worst booster's reach cap."""
     reach = check_feasible(shell, tracks, design, timeline)
     ratios = []
-    for k in range(tracks.n):
-        last = np.flatnonzero(np.isfinite(tracks.r_ecef[k, :, 0]))[-1]
-        p = tracks.r_ecef[k, last]
+    for k, p in enumerate(tracks.cutoff_points_ecef):
         mu = analytic_in_reach(1.0, shell.altitude_m, shell.inclination_rad, p, float(np.linalg.norm(p)), reach[k])
         ratios.append(np.inf if mu <= 0 else 1.0 / mu)
     ratio = float(np.max(ratios))

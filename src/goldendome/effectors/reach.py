@@ -49,6 +49,23 @@ class BoosterTracks:
     def n(self) -> int:
         return len(self.names)
 
+    @property
+    def first_points_ecef(self) -> np.ndarray:
+        """(B, 3) each booster's first sampled position (its launch point, or where it is at the salvo's start)."""
+        return _edge_points(self.r_ecef, first=True)
+
+    @property
+    def cutoff_points_ecef(self) -> np.ndarray:
+        """(B, 3) each booster's last sampled powered position: where the engagement must end."""
+        return _edge_points(self.r_ecef, first=False)
+
+
+def _edge_points(r, first: bool) -> np.ndarray:
+    """First or last finite sample of each row of r (B, K, 3)."""
+    finite = np.isfinite(r[:, :, 0])
+    k = np.argmax(finite, axis=1) if first else r.shape[1] - 1 - np.argmax(finite[:, ::-1], axis=1)
+    return r[np.arange(r.shape[0]), k]
+
 
 def tracks_from_trajectory(traj: Trajectory, burnout_s, epoch: dt.datetime, t0_s: float = 0.0,
                            dt_s: float = 2.0) -> BoosterTracks:  # fmt: skip
@@ -73,7 +90,7 @@ def tracks_from_trajectory(traj: Trajectory, burnout_s, epoch: dt.datetime, t0_s
                                                               tau[inside])  # fmt: skip
     theta = gmst_at(epoch, t0_s + tau)[None, :]
     r_ecef, v_ecef = eci_to_ecef_state(r_eci, v_eci, theta)
-    site = np.stack([r_ecef[k, np.flatnonzero(np.isfinite(r_ecef[k, :, 0]))[0]] for k in range(b)])
+    site = _edge_points(r_ecef, first=True)
     lat = np.arcsin(site[:, 2] / np.linalg.norm(site, axis=1))
     return BoosterTracks(traj.names, tau, r_ecef, v_ecef, burnout, offsets, lat, np.arctan2(site[:, 1], site[:, 0]))
 
@@ -249,8 +266,7 @@ def reach_over_time(elements: OrbitalElements, tracks: BoosterTracks, epoch: dt.
     # prune radius: booster travel from its site + the SBI's reach at cut-off + an SBI's orbital travel over the
     # window (8 km/s), all from the middle of the window: generous, never excludes a reachable SBI
     t_mid = 0.5 * (first_release + float(np.max(cutoff)))
-    site = np.stack([tracks.r_ecef[k, np.flatnonzero(np.isfinite(tracks.r_ecef[k, :, 0]))[0]]
-                     for k in range(n_b)])  # fmt: skip
+    site = tracks.first_points_ecef
     travel = np.nanmax(np.linalg.norm(tracks.r_ecef - site[:, None, :], axis=-1))
     # salvos share sites: prune around each distinct site (to 1 km), then hand each booster its site's candidates
     site, booster_site = np.unique(np.round(site, -3), axis=0, return_inverse=True)
