@@ -60,11 +60,6 @@ _CD_VALUE = np.array([0.15, 0.15, 0.40, 0.25, 0.15, 0.15])
 _EPS_T = 1e-9
 
 
-def drag_coefficient(mach):
-    """Booster drag coefficient Cd(M) (V-2 curve, Sutton Fig. 4-2), piecewise linear."""
-    return np.interp(mach, _CD_MACH, _CD_VALUE)
-
-
 def altitude_m(r_m):
     """Geodetic height (m) of positions in any Earth-centred frame with z on the spin axis (rotation-invariant)."""
     return geodetic_height_m(r_m)
@@ -243,6 +238,14 @@ def _atmosphere_tables():
 _LOG_RHO, _SOS = _atmosphere_tables()
 _R_MEAN = R_EARTH_MEAN_M
 _H_STEP = 100.0
+_H_TABLE = np.arange(_LOG_RHO.shape[0]) * _H_STEP
+
+
+def tabulated_density(h_m):
+    """US76 density (kg/m^3) at geodetic heights h_m from the kernel's ln(rho) table: the same air the compiled
+    integrator flies through, vectorised for numpy right-hand sides; none above the table's 1000 km."""
+    h_m = np.asarray(h_m, dtype=float)
+    return np.where(h_m < _H_TABLE[-1], np.exp(np.interp(h_m, _H_TABLE, _LOG_RHO)), 0.0)
 
 
 @numba.njit(cache=True)

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from goldendome.physics.atmosphere import density_us76
 from goldendome.physics.constants import R_EARTH_MEAN_M
 from goldendome.physics.frames import (
     corotating_velocity,
@@ -38,6 +37,7 @@ from goldendome.physics.frames import (
 )
 from goldendome.physics.gravity import accel_gravity
 from goldendome.physics.timescale import gmst_at
+from goldendome.threats.flight import tabulated_density
 from goldendome.threats.trajectory import MIDCOURSE, TERMINAL, Trajectory
 
 
@@ -101,8 +101,6 @@ def fly_glide(vehicles: list[GlideVehicle], epoch: dt.datetime, dt_s: float = 1.
     # GMST is linear in time to 1e-12 rad over a day: one rate instead of a Julian-date evaluation per call
     th0 = float(gmst_at(epoch, 0.0))
     rate = float(np.mod(gmst_at(epoch, 3600.0) - th0, 2 * np.pi) / 3600.0)
-    h_grid = np.arange(0.0, 200e3 + 1.0, 100.0)
-    log_rho = np.log(density_us76(h_grid))  # tabulated once: linear in ln(rho) on 100 m is within 2e-5
 
     def accel(idx, t, r, v):
         """Gravity + drag + lift with the glide guidance for the vehicles idx; t scenario time."""
@@ -115,8 +113,7 @@ def fly_glide(vehicles: list[GlideVehicle], epoch: dt.datetime, dt_s: float = 1.
         vh = v_rel - np.sum(v_rel * u, 1)[:, None] * u  # horizontal part
         gamma = np.arcsin(np.clip(np.sum(v_rel * u, 1) / vs, -1, 1))
         h = geodetic_height_m(r)
-        rho = np.where(h < 200e3, np.exp(np.interp(h, h_grid, log_rho)), 0.0)
-        q = 0.5 * rho * vs * vs
+        q = 0.5 * tabulated_density(h) * vs * vs
         a_drag = q / beta
         # lift needed for the equilibrium glide, plus flight-path damping towards gamma = 0
         g = 3.986004418e14 / rn**2
