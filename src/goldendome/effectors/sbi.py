@@ -29,6 +29,7 @@ import yaml
 
 from goldendome.physics.constants import G0_M_S2
 from goldendome.physics.gravity import accel_gravity
+from goldendome.physics.integrate import rk4_step
 
 
 @dataclass(frozen=True)
@@ -214,15 +215,11 @@ def fly_out_miss(r0, v0, target_r, t_go_s, design: SBIDesign, dt_s: float = 0.5,
     def segment(r, v, duration, thrust):
         """RK4 over a per-row duration with constant thrust acceleration (N, 3); steps of at most dt_s."""
         n_steps = int(np.ceil(duration.max() / dt_s)) if duration.size else 0
-        hh = (duration / max(n_steps, 1))[:, None]
+        hh = duration / max(n_steps, 1)
+        y, t = np.hstack([r, v]), np.zeros_like(hh)  # autonomous: the clock is only carried along
         for _ in range(n_steps):
-            k1r, k1v = v, accel_gravity(r) + thrust
-            k2r, k2v = v + 0.5 * hh * k1v, accel_gravity(r + 0.5 * hh * k1r) + thrust
-            k3r, k3v = v + 0.5 * hh * k2v, accel_gravity(r + 0.5 * hh * k2r) + thrust
-            k4r, k4v = v + hh * k3v, accel_gravity(r + hh * k3r) + thrust
-            r = r + hh / 6.0 * (k1r + 2 * k2r + 2 * k3r + k4r)
-            v = v + hh / 6.0 * (k1v + 2 * k2v + 2 * k3v + k4v)
-        return r, v
+            y = rk4_step(lambda _t, yk: np.hstack([yk[:, 3:], accel_gravity(yk[:, :3]) + thrust]), t, y, hh)
+        return y[:, :3], y[:, 3:]
 
     def fly(direction):
         # burn then coast, each its own segment, so burnout falls on a step boundary

@@ -8,14 +8,15 @@ over bodies. Reference: Butcher, *Numerical Methods for ODEs* (2016), sec. 23 (R
 
 
 
-def rk4_step(deriv, t, y, dt):
+def rk4_step(deriv, t, y, dt, k1=None):
     """Advance y' = deriv(t, y) by one classical RK4 step of per-body length dt.
 
     t : (N,) time of each body, s; y : (N, D) state; dt : (N,) step, s (0 leaves a body in place).
     deriv(t, y) must return (N, D) and be evaluated row-wise (body i depends only on row i).
+    k1 : deriv(t, y) when the caller has already evaluated it (e.g. to read guidance state at the step start).
     """
     h = dt[:, None]
-    k1 = deriv(t, y)
+    k1 = deriv(t, y) if k1 is None else k1
     k2 = deriv(t + 0.5 * dt, y + 0.5 * h * k1)
     k3 = deriv(t + 0.5 * dt, y + 0.5 * h * k2)
     k4 = deriv(t + dt, y + h * k3)

@@ -20,7 +20,7 @@ state reaches the aim point; that is how a missile with more energy than the ran
 trajectory (Zarchan ch. 36, "predicted impact point"; Wheelon 1959, "Free flight of a ballistic missile").
 
 Each missile has its own clock (time since launch) and step, so stage burnouts, cut-off and impact fall on step
-boundaries; stepping is RK4 (:func:`goldendome.physics.integrate.rk4_step`), vectorised over missiles.
+boundaries; stepping is classical RK4 in a compiled (numba) kernel, one missile per loop pass.
 """
 
 from collections.abc import Callable

@@ -36,6 +36,7 @@ from goldendome.physics.frames import (
     geodetic_to_ecef,
 )
 from goldendome.physics.gravity import accel_gravity
+from goldendome.physics.integrate import rk4_step
 from goldendome.physics.timescale import gmst_at
 from goldendome.threats.flight import tabulated_density
 from goldendome.threats.trajectory import MIDCOURSE, TERMINAL, Trajectory
@@ -160,15 +161,9 @@ def fly_glide(vehicles: list[GlideVehicle], epoch: dt.datetime, dt_s: float = 1.
         tt, rr, vv = t[idx], r[idx], v[idx]
         a1, dive, _ = accel(idx, tt, rr, vv)
         diving[idx] |= dive
-        k1r, k1v = vv, a1
-        k2r = vv + dt_s / 2 * k1v
-        k2v, _, _ = accel(idx, tt + dt_s / 2, rr + dt_s / 2 * k1r, vv + dt_s / 2 * k1v)
-        k3r = vv + dt_s / 2 * k2v
-        k3v, _, _ = accel(idx, tt + dt_s / 2, rr + dt_s / 2 * k2r, vv + dt_s / 2 * k2v)
-        k4r = vv + dt_s * k3v
-        k4v, _, _ = accel(idx, tt + dt_s, rr + dt_s * k3r, vv + dt_s * k3v)
-        r[idx] = rr + dt_s / 6 * (k1r + 2 * k2r + 2 * k3r + k4r)
-        v[idx] = vv + dt_s / 6 * (k1v + 2 * k2v + 2 * k3v + k4v)
+        y = rk4_step(lambda tk, yk, i=idx: np.hstack([yk[:, 3:], accel(i, tk, yk[:, :3], yk[:, 3:])[0]]), tt,
+                     np.hstack([rr, vv]), np.full(idx.size, dt_s), k1=np.hstack([vv, a1]))  # fmt: skip
+        r[idx], v[idx] = y[:, :3], y[:, 3:]
         t[idx] = tt + dt_s
         h = geodetic_height_m(r[idx])
         down = h <= 0.0
