@@ -99,16 +99,27 @@ def _read(path: str | Path, model: type[BaseModel]):
     return parse_model(path.read_text(), model, source=str(path), fmt=fmt)
 
 
+def _shipped_names(folder: str) -> list[str]:
+    """Names of the YAML files shipped in a folder of the goldendome.scenario package."""
+    files = resources.files("goldendome.scenario").joinpath(folder)
+    return sorted(p.name.removesuffix(".yaml") for p in files.iterdir() if p.name.endswith(".yaml"))
+
+
+def _shipped_text(folder: str, name: str, kind: str) -> str:
+    """Text of a shipped YAML file; ScenarioError listing the choices when there is no such name."""
+    names = _shipped_names(folder)
+    if name not in names:
+        raise ScenarioError(name, [f"no built-in {kind} of that name; built-in: {', '.join(names)}"])
+    return resources.files("goldendome.scenario").joinpath(f"{folder}/{name}.yaml").read_text()
+
+
 def study_names() -> list[str]:
     """Built-in study files (architecture questions: SBI sizing, sensor coverage)."""
-    folder = resources.files("goldendome.scenario").joinpath("studies")
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return _shipped_names("studies")
 
 
 def study_text(name: str) -> str:
-    if name not in study_names():
-        raise ScenarioError(name, [f"no built-in study of that name; built-in: {', '.join(study_names())}"])
-    return resources.files("goldendome.scenario").joinpath(f"studies/{name}.yaml").read_text()
+    return _shipped_text("studies", name, "study")
 
 
 def load_study(path_or_name: str | Path, model: type[BaseModel]):
@@ -126,14 +137,11 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def builtin_names() -> list[str]:
     """Names of the scenarios shipped with goldendome."""
-    folder = resources.files("goldendome.scenario").joinpath("builtin")
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return _shipped_names("builtin")
 
 
 def builtin_text(name: str) -> str:
-    if name not in builtin_names():
-        raise ScenarioError(name, [f"no built-in scenario of that name; built-in: {', '.join(builtin_names())}"])
-    return resources.files("goldendome.scenario").joinpath(f"builtin/{name}.yaml").read_text()
+    return _shipped_text("builtin", name, "scenario")
 
 
 def load_builtin(name: str = "default") -> Scenario:
