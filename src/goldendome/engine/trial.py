@@ -223,11 +223,6 @@ def build_layers(scn: Scenario, base_dir: Path | None = None) -> list[Layer]:
     return out
 
 
-def build_constellations(scn: Scenario, base_dir: Path | None = None) -> list[Constellation]:
-    """Just the constellations of a scenario (see :func:`build_layers`)."""
-    return [layer.constellation for layer in build_layers(scn, base_dir)]
-
-
 def assess_space_layers(scn: Scenario, layers: list[Layer], trajectory: Trajectory, flights: FlightSummary,
                         say: Progress) -> SpaceLayerReport | None:  # fmt: skip
     """First detection by the sensor layers, then which SBIs could reach each booster before burnout."""
