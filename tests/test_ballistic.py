@@ -17,10 +17,11 @@ import numpy as np
 import pytest
 
 from goldendome.physics.constants import DEG, MU_EARTH_M3_S2, R_EARTH_MEAN_M, WGS84_A_M
+from goldendome.physics.frames import geodetic_height_m
 from goldendome.physics.greatcircle import destination
 from goldendome.physics.timescale import gmst_at
 from goldendome.threats.ballistic import BallisticLaunch, fly_ballistic
-from goldendome.threats.flight import REENTRY_ALTITUDE_M, altitude_m, fly, predict_impact
+from goldendome.threats.flight import REENTRY_ALTITUDE_M, fly, predict_impact
 from goldendome.threats.guidance import build_plan, minimum_energy_error, solve
 from goldendome.threats.missile import design, load_catalogue
 
@@ -112,7 +113,7 @@ def test_midcourse_conserves_energy_and_polar_angular_momentum():
     # Above ~200 km drag is < 1e-7 m/s^2; gravity (point mass + J2) is static and axially symmetric in ECI, so the
     # energy v^2/2 + U and h_z = (r x v)_z are constants of the motion (Goldstein, Classical Mechanics, ch. 3).
     _, rec = _flown_record()
-    mid = (rec.phase == 1) & (altitude_m(rec.y[:, :3]) > 200e3)
+    mid = (rec.phase == 1) & (geodetic_height_m(rec.y[:, :3]) > 200e3)
     r, v = rec.y[mid, :3], rec.y[mid, 3:]
     rn = np.linalg.norm(r, axis=1)
     sin_lat = r[:, 2] / rn
@@ -148,7 +149,7 @@ def test_reentry_speed_follows_allen_eggers():
     # speed) and the path's curvature, so ~10 % agreement is what it promises.
     plan, rec = _flown_record()
     beta = design("icbm-solid-3stage").rv_beta_kg_m2
-    h = altitude_m(rec.y[:, :3])
+    h = geodetic_height_m(rec.y[:, :3])
     desc = (rec.phase == 2) & (h < REENTRY_ALTITUDE_M)
     k0 = np.flatnonzero(desc)[0]
     w = np.array([0.0, 0.0, 7.292115e-5])

@@ -6,8 +6,8 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from goldendome.physics.frames import geodetic_height_m
 from goldendome.threats.ballistic import BallisticLaunch, fly_ballistic
-from goldendome.threats.flight import altitude_m
 from goldendome.threats.missile import design
 from goldendome.threats.payload import DECOY, RV, BusSpec, dispense
 
@@ -55,7 +55,7 @@ def test_light_and_heavy_bodies_are_identical_until_the_air_sorts_them(flown):
     t = np.intersect1d(light.t_s, heavy.t_s)
     r_l = np.array([light.states_at(x)[0][0] for x in t])
     r_h = np.array([heavy.states_at(x)[0][0] for x in t])
-    h = altitude_m(r_h)
+    h = geodetic_height_m(r_h)
     gap = np.linalg.norm(r_l - r_h, axis=1)
     high = h > 120e3
     assert gap[high].max() < 50.0  # metres: the same flight while the air is thinner than ~1e-8 kg/m^3
@@ -71,7 +71,7 @@ def test_decoy_deceleration_peaks_at_the_allen_eggers_altitude(flown):
     w = np.array([0.0, 0.0, 7.292115e-5])
     v_rel = tr.v_eci_mps - np.cross(w, tr.r_eci_m)
     speed = np.linalg.norm(v_rel, axis=1)
-    h = altitude_m(tr.r_eci_m)
+    h = geodetic_height_m(tr.r_eci_m)
     decel = -np.gradient(speed, tr.t_s)
     k_peak = int(np.nanargmax(np.where(h > 0, decel, -np.inf)))
     k_entry = int(np.flatnonzero(h < 100e3)[0])

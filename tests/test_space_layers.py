@@ -13,8 +13,8 @@ from goldendome.cli.main import app
 from goldendome.effectors.reach import reach_over_time, tracks_from_trajectory
 from goldendome.effectors.sbi import Timeline, sbi_design
 from goldendome.engine.trial import run_trial
+from goldendome.physics.frames import geodetic_height_m
 from goldendome.scenario.loader import ScenarioError, parse_scenario
-from goldendome.threats.flight import altitude_m
 
 runner = CliRunner()
 
@@ -46,7 +46,7 @@ def test_first_detection_is_when_the_plume_clears_the_cloud_tops(space_run):
     sensor = space_run.layers[0].sensor
     for k in range(tr.n_objects):
         rows = tr.rows(k)
-        h = altitude_m(tr.r_eci_m[rows])
+        h = geodetic_height_m(tr.r_eci_m[rows])
         t_cloud = tr.t_s[rows][np.argmax(h >= sensor.cloud_top_m)] - tr.t_s[rows][0]
         assert t_cloud - 1.0 <= sp.first_detection_s[k] <= t_cloud + sensor.frame_s + 1.0
         assert sp.first_detection_layer[k] == "leo"

@@ -17,12 +17,12 @@ from functools import partial
 import numpy as np
 
 from goldendome.physics.constants import R_EARTH_MEAN_M
-from goldendome.physics.frames import corotating_velocity, ecef_to_geodetic, eci_to_ecef
+from goldendome.physics.frames import corotating_velocity, ecef_to_geodetic, eci_to_ecef, geodetic_height_m
 from goldendome.physics.greatcircle import ground_range_m
 from goldendome.physics.integrate import hermite_position
 from goldendome.physics.timescale import gmst_at
 from goldendome.threats import guidance
-from goldendome.threats.flight import altitude_m, downrange_crossrange, fly
+from goldendome.threats.flight import downrange_crossrange, fly
 from goldendome.threats.missile import MissileDesign
 from goldendome.threats.trajectory import Trajectory
 
@@ -179,7 +179,7 @@ def _summary(launches, plan, rec, feasible, max_down, theta_of_t) -> FlightSumma
     r_hat = r_bo / np.linalg.norm(r_bo, axis=-1, keepdims=True)
     speed_bo = np.linalg.norm(v_bo, axis=-1)
     gamma_bo = np.arcsin(np.clip(np.sum(v_bo * r_hat, -1) / speed_bo, -1, 1))
-    h_rec = altitude_m(rec.y[:, :3])
+    h_rec = geodetic_height_m(rec.y[:, :3])
     apogee = np.full(n, -np.inf)
     np.maximum.at(apogee, rec.idx, h_rec)
     t_imp = plan.t_launch + rec.end_tau
@@ -193,7 +193,7 @@ def _summary(launches, plan, rec, feasible, max_down, theta_of_t) -> FlightSumma
     return FlightSummary(
         names=tuple(ln.name for ln in launches), feasible=feasible & rec.impacted,
         max_range_m=max_down * R_EARTH_MEAN_M, t_launch_s=plan.t_launch.copy(), burnout_time_s=rec.cutoff_tau,
-        burnout_speed_mps=speed_bo, burnout_altitude_m=altitude_m(r_bo), burnout_gamma_rad=gamma_bo,
+        burnout_speed_mps=speed_bo, burnout_altitude_m=geodetic_height_m(r_bo), burnout_gamma_rad=gamma_bo,
         thrust_terminated=rec.terminated, apogee_m=apogee,
         flight_time_s=np.where(rec.impacted, rec.end_tau, np.nan),
         ground_range_m=ground_range_m(lat_l, lon_l, lat_i, lon_i), impact_lat_rad=lat_i, impact_lon_rad=lon_i,

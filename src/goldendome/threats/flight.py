@@ -60,11 +60,6 @@ _CD_VALUE = np.array([0.15, 0.15, 0.40, 0.25, 0.15, 0.15])
 _EPS_T = 1e-9
 
 
-def altitude_m(r_m):
-    """Geodetic height (m) of positions in any Earth-centred frame with z on the spin axis (rotation-invariant)."""
-    return geodetic_height_m(r_m)
-
-
 @dataclass
 class FlightPlan:
     """Everything the integrator needs about N missiles, as padded arrays (S = most stages of any missile).

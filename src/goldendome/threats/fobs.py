@@ -29,12 +29,18 @@ from functools import partial
 import numpy as np
 
 from goldendome.physics.constants import MU_EARTH_M3_S2, R_EARTH_MEAN_M
-from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef, eci_to_ecef_state, geodetic_to_ecef
+from goldendome.physics.frames import (
+    ecef_to_geodetic,
+    eci_to_ecef,
+    eci_to_ecef_state,
+    geodetic_height_m,
+    geodetic_to_ecef,
+)
 from goldendome.physics.greatcircle import ground_range_m
 from goldendome.physics.timescale import gmst_at
 from goldendome.threats import guidance
 from goldendome.threats.ballistic import _sample
-from goldendome.threats.flight import altitude_m, coast_plan, fly, predict_impact
+from goldendome.threats.flight import coast_plan, fly, predict_impact
 from goldendome.threats.missile import MissileDesign
 from goldendome.threats.trajectory import MIDCOURSE, Trajectory
 
@@ -282,7 +288,7 @@ def fly_fobs(name: str, booster: MissileDesign, launch_lat_rad: float, launch_lo
     r_c = float(np.linalg.norm(y_c[:3]))
     summary = FobsSummary(
         name=name, t_launch_s=float(t_launch_s), burnout_time_s=t_bo,
-        burnout_altitude_m=float(altitude_m(rec_b.cutoff_state[:, :3])[0]), pitch_final_rad=float(pitch),
+        burnout_altitude_m=float(geodetic_height_m(rec_b.cutoff_state[:, :3])[0]), pitch_final_rad=float(pitch),
         circularise_time_s=float(t_c), orbit_altitude_m=r_c - R_EARTH_MEAN_M,
         orbit_period_s=float(2.0 * np.pi * np.sqrt(r_c**3 / MU_EARTH_M3_S2)), circularise_dv_mps=dv_c,
         deorbit_time_s=t_d, deorbit_dv_mps=float(deorbit_dv_mps), impact_time_s=t_i,
