@@ -130,6 +130,19 @@ def _evaluate(plan: FlightPlan, theta_of_t: Callable, aim_down, shape: str, targ
     return err, down, np.where(ok, cross, 0.0), rec.terminated
 
 
+def _golden_section_max(f, a, b, iterations: int):
+    """Row-wise golden-section search for the maximum of f ((N,) -> (N,)) on [a, b]; f is called at the lower
+    then the upper interior point of each step. Returns the midpoint of the final bracket."""
+    g = (np.sqrt(5.0) - 1.0) / 2.0
+    for _ in range(iterations):
+        c1, c2 = b - g * (b - a), a + g * (b - a)
+        d1 = f(c1)
+        d2 = f(c2)
+        left = d1 > d2
+        b, a = np.where(left, c2, b), np.where(left, a, c1)
+    return 0.5 * (a + b)
+
+
 def solve(plan: FlightPlan, theta_of_t: Callable, aim_down, aim_cross, shape: str = "minimum_energy",
           tol_rad: float = 1e-7, max_iter: int = 40, pitch0=None, window_rad: float = np.radians(2.0),
           target=None, cutoff: bool = True):  # fmt: skip
@@ -172,17 +185,16 @@ def solve(plan: FlightPlan, theta_of_t: Callable, aim_down, aim_cross, shape: st
         return tuple(out)
 
     max_down = np.full(n, -np.inf)
+
+    def downrange(pitch):
+        """Downrange of the full burn at these pitches, keeping the greatest seen."""
+        nonlocal max_down
+        d = at(pitch)[1]
+        max_down = np.maximum(max_down, d)
+        return d
+
     if shape in ("lofted", "depressed"):
-        a, b = lo.copy(), hi.copy()
-        g = (np.sqrt(5.0) - 1.0) / 2.0
-        for _ in range(24):
-            c1, c2 = b - g * (b - a), a + g * (b - a)
-            _, d1, _, _ = at(c1)
-            _, d2, _, _ = at(c2)
-            max_down = np.maximum(max_down, np.maximum(d1, d2))
-            left = d1 > d2
-            b, a = np.where(left, c2, b), np.where(left, a, c1)
-        best = 0.5 * (a + b)
+        best = _golden_section_max(downrange, lo.copy(), hi.copy(), 24)
         lo, hi = (best, hi) if shape == "lofted" else (lo, best)
     elif pitch0 is not None:  # cut-off shapes: warm start around the previous pitch
         lo = np.clip(np.asarray(pitch0, float) - window_rad, PITCH_MIN_RAD, PITCH_MAX_RAD)
@@ -255,15 +267,8 @@ def solve_flown(plan: FlightPlan, theta_of_t: Callable, aim_down, shape: str, ma
         ok = rec.impacted & ~rec.crashed
         return np.where(ok, down, -np.inf), np.where(ok, cross, 0.0)
 
-    a, b = np.full(n, PITCH_MIN_RAD), np.full(n, pitch_max_rad)
-    g = (np.sqrt(5.0) - 1.0) / 2.0
-    for _ in range(28):
-        c1, c2 = b - g * (b - a), a + g * (b - a)
-        d1, _ = flown(c1)
-        d2, _ = flown(c2)
-        left = d1 > d2
-        b, a = np.where(left, c2, b), np.where(left, a, c1)
-    best = 0.5 * (a + b)
+    best = _golden_section_max(lambda pitch: flown(pitch)[0], np.full(n, PITCH_MIN_RAD), np.full(n, pitch_max_rad),
+                               28)  # fmt: skip
     max_down, _ = flown(best)
     lo, hi = (best, np.full(n, pitch_max_rad)) if shape == "lofted" else (np.full(n, PITCH_MIN_RAD), best)
     f_lo = flown(lo)[0] - aim
