@@ -25,6 +25,7 @@ from scipy.optimize import least_squares, minimize_scalar
 
 from goldendome.physics.constants import MU_EARTH_M3_S2, OMEGA_EARTH_RAD_S, R_EARTH_MEAN_M
 from goldendome.physics.frames import corotating_velocity
+from goldendome.threats.flight import predict_impact
 
 
 class RerangeError(ValueError):
@@ -58,40 +59,26 @@ def _burnout_state(lat, lon, azimuth, altitude_m, speed, gamma, rotate=True):
     return r, v_rel + (corotating_velocity(r) if rotate else 0.0)
 
 
-def free_flight(r, v, launch_unit, rotate=True, mu=MU_EARTH_M3_S2):
+def free_flight(r, v, launch_unit, rotate=True):
     """Apogee altitude (m), ground range (m) from the launch point and time of flight (s) of a conic down to the
-    mean-radius sphere; the impact point turns with the Earth when rotate. NaN where the conic never comes down."""
-    rn = np.linalg.norm(r)
-    h = np.cross(r, v)
-    hn = np.linalg.norm(h)
-    energy = 0.5 * v @ v - mu / rn
-    a = -mu / (2.0 * energy)
-    evec = ((v @ v - mu / rn) * r - (r @ v) * v) / mu
-    e = np.linalg.norm(evec)
-    if energy >= 0 or e >= 1:
+    mean-radius sphere (the Kepler impact of :func:`goldendome.threats.flight.predict_impact`); the impact point
+    turns with the Earth when rotate. NaN where the conic never comes down, all NaN where it is not bound."""
+    energy = 0.5 * v @ v - MU_EARTH_M3_S2 / np.linalg.norm(r)
+    if energy >= 0:
         return np.nan, np.nan, np.nan
+    a = -MU_EARTH_M3_S2 / (2.0 * energy)
+    h = np.cross(r, v)
+    e = np.sqrt(max(1.0 - (h @ h) / (MU_EARTH_M3_S2 * a), 0.0))
     apogee = a * (1 + e) - R_EARTH_MEAN_M
-    p = hn * hn / mu
-    cos_nu = (p / R_EARTH_MEAN_M - 1.0) / e
-    if abs(cos_nu) > 1:
+
+    def earth_angle(t):
+        return OMEGA_EARTH_RAD_S * t if rotate else np.zeros_like(t)
+
+    impact, tof, _, valid = predict_impact(r[None], v[None], np.zeros(1), np.full(1, R_EARTH_MEAN_M), earth_angle)
+    if not valid[0]:
         return apogee, np.nan, np.nan
-    p_hat = evec / e
-    q_hat = np.cross(h / hn, p_hat)
-    nu0 = np.arctan2(r @ q_hat, r @ p_hat)
-    nu_i = 2 * np.pi - np.arccos(cos_nu)
-
-    def mean_anomaly(nu):
-        ea = 2 * np.arctan2(np.sqrt(1 - e) * np.sin(nu / 2), np.sqrt(1 + e) * np.cos(nu / 2))
-        return ea - e * np.sin(ea)
-
-    tof = np.mod(mean_anomaly(nu_i) - mean_anomaly(nu0), 2 * np.pi) / np.sqrt(mu / a**3)
-    r_i = np.cos(nu_i) * p_hat + np.sin(nu_i) * q_hat
-    if rotate:  # the Earth turns by w tof under the flight: the impact's Earth-fixed direction
-        th = OMEGA_EARTH_RAD_S * tof
-        c, s = np.cos(th), np.sin(th)
-        r_i = np.array([c * r_i[0] + s * r_i[1], -s * r_i[0] + c * r_i[1], r_i[2]])
-    ground = R_EARTH_MEAN_M * np.arccos(np.clip(r_i @ launch_unit, -1.0, 1.0))
-    return apogee, ground, tof
+    ground = R_EARTH_MEAN_M * np.arccos(np.clip(impact[0] @ launch_unit / R_EARTH_MEAN_M, -1.0, 1.0))
+    return apogee, ground, float(tof[0])
 
 
 def rerange(apogee_m: float, range_m: float, launch_lat_rad: float = np.radians(39.0),
