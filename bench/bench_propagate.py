@@ -21,7 +21,7 @@ import numba
 import numpy as np
 from sgp4.api import WGS72, Satrec, SatrecArray
 
-from _timing import best_of
+from _timing import best_of, square_planes
 from goldendome.physics.constants import DEG, SECONDS_PER_DAY
 from goldendome.physics.constellation import walker_delta
 from goldendome.physics.kepler import elements, propagate, propagate_state
@@ -31,15 +31,6 @@ from goldendome.physics.tle import sgp4_positions, tle_to_elements
 EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 SGP4_EPOCH_JD0 = 2433281.5  # sgp4init counts days from 1949 December 31 00:00 UT
 WGS72_R_KM, WGS72_MU_KM3_S2 = 6378.135, 398600.8
-
-
-def _planes(total: int) -> int:
-    """The largest divisor of total not above its square root: a roughly square Walker pattern."""
-    best = 1
-    for p in range(1, int(math.isqrt(total)) + 1):
-        if total % p == 0:
-            best = p
-    return best
 
 
 def _sgp4_satellites(el, alt_km: float, ecc: float) -> list[Satrec]:
@@ -66,7 +57,7 @@ def main() -> None:
     args = parser.parse_args()
 
     alt_km, inc = 500.0, 53.0 * DEG
-    walker = walker_delta(args.sats, _planes(args.sats), 1, alt_km * 1e3, inc)
+    walker = walker_delta(args.sats, square_planes(args.sats), 1, alt_km * 1e3, inc)
     t = np.arange(args.epochs) * args.step
     jd0, fr0 = julian_date(EPOCH)
     fr = fr0 + t / SECONDS_PER_DAY

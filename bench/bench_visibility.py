@@ -19,18 +19,13 @@ import os
 import numba
 import numpy as np
 
-from _timing import best_of
+from _timing import best_of, square_planes
 from goldendome.physics.constants import DEG, WGS84_A_M, WGS84_B_M
 from goldendome.physics.constellation import walker_delta
 from goldendome.physics.kepler import propagate
 from goldendome.sensors.space_ir import IRSensor, visibility_matrix, visible_count
 
 SENSOR = IRSensor("bench-wfov", for_half_angle_rad=75 * DEG, max_range_m=5_000e3, frame_s=1.0, sigma_rad=150e-6)
-
-
-def _planes(total: int) -> int:
-    """The largest divisor of total not above its square root: a roughly square Walker pattern."""
-    return max(p for p in range(1, math.isqrt(total) + 1) if total % p == 0)
 
 
 def numpy_broadcast(s, p, hot, sensor: IRSensor):
@@ -68,7 +63,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1, help="seed of the random targets (default 1)")
     args = parser.parse_args()
 
-    s = np.ascontiguousarray(propagate(walker_delta(args.sats, _planes(args.sats), 1, 1_000e3, 80 * DEG), [0.0])[0])
+    walker = walker_delta(args.sats, square_planes(args.sats), 1, 1_000e3, 80 * DEG)
+    s = np.ascontiguousarray(propagate(walker, [0.0])[0])
     rng = np.random.default_rng(args.seed)
     u = rng.standard_normal((args.points, 3))
     p = u / np.linalg.norm(u, axis=1, keepdims=True) * (WGS84_A_M + rng.uniform(0.0, 1_500e3, args.points))[:, None]
