@@ -331,3 +331,19 @@ def test_artillery_rockets_are_targeted_on_their_flown_impact():
     assert not s.feasible[3]
     assert 18 * one_km < s.max_range_m[3] < 35 * one_km
     assert np.all(s.flight_time_s[:3] < 150.0)
+
+
+def test_rail_launched_rockets_fly_low_angle_shots():
+    # a rocket leaves its rail at the set elevation (no vertical rise): short depressed shots at a few degrees of
+    # elevation and flight times of seconds, the Iron Dome problem of Sderot-like ranges
+    launch = (31.5 * DEG, 34.45 * DEG)
+    rocket = design("rocket-122mm")
+    assert rocket.launcher == "rail"
+    launches = [BallisticLaunch(f"r{km}", rocket, *launch, *_aim_at(km * one_km, 45.0, origin=launch),
+                                shape="depressed") for km in (3, 12)]  # fmt: skip
+    _, s = fly_ballistic(launches, EPOCH, sample_dt_s=0.5)
+    assert np.all(s.feasible) and np.all(s.miss_m < 30.0)
+    assert np.degrees(s.pitch_final_rad[0]) < 5.0 < np.degrees(s.pitch_final_rad[1]) < 20.0
+    assert s.flight_time_s[0] < 10.0 and s.flight_time_s[1] < 30.0
+    # under an elevation of a few degrees the rocket's ground track stays below 1 km: a radar horizon problem
+    assert s.apogee_m[0] < 1000.0

@@ -13,7 +13,9 @@ Atmospheric Re-Entry*, ch. 2): a vertical rise, then the thrust's elevation abov
 in time from 90 deg to a final pitch at the nominal burnout, in the inertial plane of the launch azimuth.
 The final pitch shapes the trajectory (high: lofted; low: depressed) and behaves monotonically for any
 thrust-to-weight ratio, unlike a pure gravity turn from a kick, whose result is either insensitive (high T/W solid
-motors) or chaotic (low T/W liquid engines). :mod:`goldendome.threats.guidance` chooses it.
+motors) or chaotic (low T/W liquid engines). :mod:`goldendome.threats.guidance` chooses it. Unguided rockets
+leave a rail at a set elevation and keep it through their short burn: for them the pitch is the final pitch
+from lift-off (the launcher's elevation).
 
 Guidance may end thrust early ("thrust termination") once the free-flight impact point predicted from the current
 state reaches the aim point; that is how a missile with more energy than the range needs flies a minimum-energy
@@ -49,6 +51,10 @@ PITCH_EXPONENT = 0.5
 q = 0.5 pitches over early, as gravity-loss-minimising steering does (the linear q = 1 wastes ~0.6 km/s more to
 gravity on a 180 s burn); a modelling choice, documented, not a published number."""
 
+RAIL = -1.0
+"""t_vertical of a rail (or tube) launch: unguided rockets leave their launcher at a set elevation and their thrust
+stays along it for the short burn, so the pitch is pitch_final from lift-off (no vertical rise, no programme)."""
+
 CRASH_DEPTH_M = 100.0
 """A powered missile more than this below its launch height has flown into the ground (a steering too shallow)."""
 
@@ -76,7 +82,7 @@ class FlightPlan:
     area: np.ndarray
     payload_kg: np.ndarray
     rv_beta: np.ndarray
-    t_vertical: np.ndarray
+    t_vertical: np.ndarray  # vertical rise, s; negative: a rail launch (the thrust holds pitch_final from lift-off)
     t_launch: np.ndarray  # scenario time of launch, s
     r_launch_ecef: np.ndarray  # (N, 3)
     azimuth: np.ndarray  # rad, clockwise from north
@@ -131,7 +137,7 @@ def plan_arrays(designs: list[MissileDesign]) -> dict[str, np.ndarray]:
                 out["stage_start"][i, k] = out["stage_end"][i, k] = t
     out["payload_kg"] = np.array([d.payload_kg for d in designs])
     out["rv_beta"] = np.array([d.rv_beta_kg_m2 for d in designs])
-    out["t_vertical"] = np.array([d.vertical_rise_s for d in designs])
+    out["t_vertical"] = np.array([RAIL if d.launcher == "rail" else d.vertical_rise_s for d in designs])
     return out
 
 
@@ -283,6 +289,8 @@ def _accel(tau, x, y, z, vx, vy, vz, thrust, mdot, m_ign, t_ign, area, mode, bur
         dn = np.sqrt(dx * dx + dy * dy + dz * dz)
         if mode == 0:
             pitch = 0.5 * np.pi
+        elif mode == 2:
+            pitch = pf
         else:
             frac = min(max((tau - tv) / max(t_bo - tv, 1e-9), 0.0), 1.0)
             pitch = 0.5 * np.pi - (0.5 * np.pi - pf) * frac**PITCH_EXPONENT
@@ -443,7 +451,7 @@ def _fly_kernel(y0, t_launch, stage_start, stage_end, thrust, mdot, mass_ign, ar
             if burning:
                 f_thrust, f_mdot, f_mign = thrust[i, k], mdot[i, k], mass_ign[i, k]
                 f_tign, f_area = stage_start[i, k], area[i, k]
-                mode = 0 if tau < tv[i] - 1e-9 else 1
+                mode = 2 if tv[i] < 0.0 else (0 if tau < tv[i] - 1e-9 else 1)
                 next_event = tv[i] if mode == 0 else stage_end[i, k]
                 dt = min(dt_boost, next_event - tau)
             else:

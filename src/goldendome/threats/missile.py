@@ -51,6 +51,7 @@ class MissileDesign:
     payload_kg: float
     rv_beta_kg_m2: float
     vertical_rise_s: float = 10.0
+    launcher: str = "vertical"  # "vertical" (silo, pad, submarine tube) | "rail" (set elevation, no pitch programme)
     sources: tuple[str, ...] = field(default=())
 
     @property
@@ -81,6 +82,7 @@ def _design_from_dict(name: str, d: dict) -> MissileDesign:
         payload_kg=float(d["payload_kg"]),
         rv_beta_kg_m2=float(d["rv_beta_kg_m2"]),
         vertical_rise_s=float(d.get("vertical_rise_s", 10.0)),
+        launcher=d.get("launcher", "vertical"),
         sources=tuple(d.get("sources", ())),
     )
 
