@@ -7,7 +7,7 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from goldendome.engine.trial import run_trial
+from goldendome.engine.trial import _launches, run_trial
 from goldendome.io.results import write_run
 from goldendome.scenario.loader import ScenarioError, load_scenario, parse_scenario
 
@@ -41,6 +41,31 @@ def test_salvo_count_and_interval_become_separate_flights():
     np.testing.assert_allclose(res.flights.t_launch_s, [0.0, 20.0, 40.0])
     assert np.all(res.flights.miss_m < 100.0)
     assert res.threats.aim == ("anchorage",) * 3
+
+
+ROCKETS = ("  - {name: R, missile: rocket-122mm, shape: depressed, launch: {lat_deg: 31.45, lon_deg: 34.40}, "
+           "aim: {lat_deg: 31.52, lon_deg: 34.55}, count: 12, interval_s: 2, launch_radius_km: 3, aim_radius_km: 2}")
+
+
+def test_rocket_salvo_is_spread_over_its_launch_and_target_areas():
+    from goldendome.physics.greatcircle import ground_range_m
+
+    scn = parse_scenario(_scenario(threats=ROCKETS))
+    res = run_trial(scn)
+    f = res.flights
+    assert np.all(f.feasible) and np.all(f.miss_m < 30.0)
+    lat0, lon0 = np.radians(31.52), np.radians(34.55)
+    spread = ground_range_m(lat0, lon0, f.impact_lat_rad, f.impact_lon_rad)
+    assert np.all(spread < 2000.0 + 30.0) and np.ptp(spread) > 500.0  # spread over the disc, not all on the centre
+    launches = _launches(scn)[0]
+    launch_lat = np.array([ln.launch_lat_rad for ln in launches])
+    launch_lon = np.array([ln.launch_lon_rad for ln in launches])
+    assert np.all(ground_range_m(np.radians(31.45), np.radians(34.40), launch_lat, launch_lon) < 3000.0)
+    assert np.ptp(launch_lat) > 0.0
+    again = run_trial(parse_scenario(_scenario(threats=ROCKETS)))
+    np.testing.assert_array_equal(again.flights.impact_lat_rad, f.impact_lat_rad)  # same seed, same salvo
+    other = run_trial(scn.model_copy(update={"seed": 7}))
+    assert not np.allclose(other.flights.impact_lat_rad, f.impact_lat_rad)
 
 
 def test_inline_tle_constellation_keeps_names_and_epoch_offset():

@@ -15,8 +15,9 @@ import numpy as np
 from goldendome.effectors.reach import reach_over_time, tracks_from_trajectory
 from goldendome.effectors.sbi import SBIDesign, Timeline, sbi_design
 from goldendome.physics import tle as tle_io
-from goldendome.physics.constants import DEG
+from goldendome.physics.constants import DEG, R_EARTH_MEAN_M
 from goldendome.physics.constellation import Constellation, walker_delta, walker_labels
+from goldendome.physics.greatcircle import destination
 from goldendome.scenario.loader import ScenarioError, scenario_hash
 from goldendome.scenario.models import Scenario
 from goldendome.sensors.presets import PRESETS, build_preset
@@ -99,18 +100,32 @@ class RunResult:
     timings_s: dict[str, float] = field(default_factory=dict)
 
 
+def spread_in_disc(lat_rad: float, lon_rad: float, radius_m: float, n: int, rng: np.random.Generator):
+    """n points spread uniformly over a disc of radius_m (along the surface) around a point: (lat, lon) rad arrays.
+    All points are the centre when n == 1 or radius_m == 0."""
+    if radius_m <= 0.0 or n == 1:
+        return np.full(n, lat_rad), np.full(n, lon_rad)
+    dist = radius_m * np.sqrt(rng.random(n)) / R_EARTH_MEAN_M
+    return destination(lat_rad, lon_rad, rng.random(n) * 2.0 * np.pi, dist)
+
+
 def _launches(scn: Scenario) -> tuple[list[BallisticLaunch], ThreatInfo, list[BusSpec]]:
+    """Ballistic launches of a scenario; a salvo with launch_radius_km / aim_radius_km is spread over its launch area
+    and target area by the scenario seed (its own stream per threat entry, so adding one entry moves no other)."""
     launches, group, missile, launch, aim, buses = [], [], [], [], [], []
-    for th in scn.threats:
+    for j, th in enumerate(scn.threats):
         if th.type != "ballistic":
             continue
         lat_l, lon_l = th.launch.coordinates_deg()
         lat_a, lon_a = th.aim.coordinates_deg()
+        rng = np.random.default_rng([scn.seed, j])
+        lats_l, lons_l = spread_in_disc(lat_l * DEG, lon_l * DEG, th.launch_radius_km * 1e3, th.count, rng)
+        lats_a, lons_a = spread_in_disc(lat_a * DEG, lon_a * DEG, th.aim_radius_km * 1e3, th.count, rng)
         for k in range(th.count):
             name = th.name if th.count == 1 else f"{th.name}.{k + 1}"
             launches.append(BallisticLaunch(
-                name=name, design=design(th.missile), launch_lat_rad=lat_l * DEG, launch_lon_rad=lon_l * DEG,
-                aim_lat_rad=lat_a * DEG, aim_lon_rad=lon_a * DEG, t_launch_s=th.launch_time_s + k * th.interval_s,
+                name=name, design=design(th.missile), launch_lat_rad=lats_l[k], launch_lon_rad=lons_l[k],
+                aim_lat_rad=lats_a[k], aim_lon_rad=lons_a[k], t_launch_s=th.launch_time_s + k * th.interval_s,
                 launch_h_m=th.launch.height_m, aim_h_m=th.aim.height_m, shape=th.shape,
                 shape_value=_shape_si(th.shape, th.shape_value),
             ))  # fmt: skip

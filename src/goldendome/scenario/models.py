@@ -114,6 +114,8 @@ class BallisticThreat(_Model):
     launch_time_s: Annotated[float, Field(ge=0.0)] = 0.0
     count: Annotated[int, Field(ge=1, le=1000)] = 1
     interval_s: Annotated[float, Field(ge=0.0)] = 0.0
+    launch_radius_km: Annotated[float, Field(ge=0.0, le=500.0, description="salvo launch area (disc radius)")] = 0.0
+    aim_radius_km: Annotated[float, Field(ge=0.0, le=500.0, description="spread of aim points (disc radius)")] = 0.0
     shape: Literal[SHAPES] = "minimum_energy"
     shape_value: float | None = Field(None, description="burnout_angle: deg; apogee: km; flight_time: min")
     rvs: Annotated[int, Field(ge=1, le=20, description="re-entry vehicles on the post-boost bus")] = 1
