@@ -92,6 +92,13 @@ def test_version_doctor_and_catalogue_commands():
     assert res.exit_code == 0 and "sources" in res.output and "APS" in res.output
     res = runner.invoke(app, ["threat", "show", "nope"])
     assert res.exit_code == 2
+    # the other two sections: glide vehicles and cruise missiles, each shown with its published figures and sources
+    res = runner.invoke(app, ["threat", "list"])
+    assert "hgv-regional" in res.output and "tomahawk-block-iv" in res.output and "rail" in res.output
+    res = runner.invoke(app, ["threat", "show", "hgv-regional"])
+    assert res.exit_code == 0 and "mrbm-solid-2stage" in res.output and "DF-17" in res.output
+    res = runner.invoke(app, ["threat", "show", "cruise-supersonic"])
+    assert res.exit_code == 0 and "Mach 2.79" in res.output and "BrahMos" in res.output
 
 
 def test_scenario_show_validate_and_schema(tmp_path):

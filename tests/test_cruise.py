@@ -49,8 +49,13 @@ def test_time_over_route_and_constant_height():
     m = CruiseMissile("c", **ROUTE, speed_mps=240.0, altitude_m=50.0, t_launch_s=100.0)
     tr = fly_cruise([m], EPOCH)
     _, cum = route_polyline(m)
-    assert tr.t_s[-1] - tr.t_s[0] == pytest.approx(cum[-1] / 240.0, rel=1e-12)
-    _, _, h = ecef_to_geodetic(eci_to_ecef(tr.r_eci_m, gmst_at(EPOCH, tr.t_s)))
+    # time over the route = flown length / speed; the flown length over the ellipsoid at 60-64 N is the sphere's
+    # route stretched by the ellipsoid's radii of curvature (N ~ 6,394 km vs the mean 6,371 km: < 0.5 %)
+    r = eci_to_ecef(tr.r_eci_m, gmst_at(EPOCH, tr.t_s))
+    flown = np.sum(np.linalg.norm(np.diff(r, axis=0), axis=1))
+    assert tr.t_s[-1] - tr.t_s[0] == pytest.approx(flown / 240.0, rel=1e-5)
+    assert tr.t_s[-1] - tr.t_s[0] == pytest.approx(cum[-1] / 240.0, rel=5e-3)
+    _, _, h = ecef_to_geodetic(r)
     np.testing.assert_allclose(h, 50.0, atol=1e-5)
     assert tr.phase[0] == 0 and tr.phase[-1] == 2
 
@@ -77,6 +82,41 @@ def test_routes_that_cannot_be_flown():
         fly_cruise([CruiseMissile("c", **ROUTE, max_load_factor=1.0)], EPOCH)
     with pytest.raises(RouteError, match="at least two waypoints"):
         fly_cruise([CruiseMissile("c", (0.0,), (0.0,))], EPOCH)
+
+
+def test_catalogue_cruise_missiles_set_speed_height_and_range():
+    from goldendome.engine.trial import run_trial
+    from goldendome.scenario.loader import ScenarioError, parse_scenario
+    from goldendome.threats.missile import cruise_design, load_cruise_missiles
+
+    for d in load_cruise_missiles().values():
+        assert d.sources and d.range_m > 0 and d.platforms
+    text = '''
+name: cruise designs
+epoch: 2026-07-04T12:00:00Z
+threats:
+  - {type: cruise, name: TLAM, missile: tomahawk-block-iv, launch: {lat_deg: 45.0, lon_deg: -135.0},
+     aim: {name: seattle}}
+  - {type: cruise, name: SS, missile: cruise-supersonic, launch: {lat_deg: 47.5, lon_deg: -126.0}, aim: {name: seattle}}
+'''
+    res = run_trial(parse_scenario(text))
+    tlam, ss = cruise_design("tomahawk-block-iv"), cruise_design("cruise-supersonic")
+    r = eci_to_ecef(res.cruise.r_eci_m, gmst_at(EPOCH, res.cruise.t_s))
+    h = ecef_to_geodetic(r)[2]
+    for k, d in enumerate((tlam, ss)):
+        rows = res.cruise.object_id == k
+        assert np.median(h[rows]) == pytest.approx(d.altitude_m, abs=1.0)
+        speed = np.linalg.norm(np.diff(r[rows], axis=0), axis=1) / np.diff(res.cruise.t_s[rows])
+        assert np.median(speed) == pytest.approx(d.speed_mps, rel=1e-3)
+    # the supersonic missile crosses its ~270 km in under 5 min, the subsonic one its ~1,200 km in ~80 min
+    t_end = [res.cruise.t_s[res.cruise.object_id == k].max() for k in (0, 1)]
+    assert t_end[1] < 300.0 and 60 * 60 < t_end[0] < 100 * 60
+    # beyond the range of the design, or from a platform that does not carry it: a plain message
+    too_far = text.replace("lon_deg: -135.0", "lon_deg: -150.0").replace("lat_deg: 45.0", "lat_deg: 30.0")
+    with pytest.raises(ScenarioError, match="TLAM.*beyond the missile's range of 1,600 km"):
+        run_trial(parse_scenario(too_far))
+    with pytest.raises(ScenarioError, match="tomahawk-block-iv is launched from sea"):
+        parse_scenario(text.replace("missile: tomahawk-block-iv,", "missile: tomahawk-block-iv, platform: air,"))
 
 
 def test_cruise_threats_in_a_scenario(tmp_path):

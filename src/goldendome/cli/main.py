@@ -228,10 +228,11 @@ def doctor():
             t.add_row(mod, f"[red]missing ({exc})[/]")
     from goldendome.scenario.loader import builtin_names
     from goldendome.scenario.models import places
-    from goldendome.threats.missile import load_catalogue
+    from goldendome.threats.missile import load_catalogue, load_cruise_missiles, load_glide_vehicles
 
     t.add_row("built-in scenarios", ", ".join(builtin_names()))
-    t.add_row("threat catalogue", f"{len(load_catalogue())} designs")
+    t.add_row("threat catalogue", f"{len(load_catalogue())} ballistic, {len(load_glide_vehicles())} glide, "
+              f"{len(load_cruise_missiles())} cruise")  # fmt: skip
     t.add_row("gazetteer", f"{len(places()['launch_sites'])} launch sites, {len(places()['cities'])} cities")
     try:
         import numpy as np
@@ -297,37 +298,74 @@ def scenario_schema_cmd():
 
 @threat_app.command("list")
 def threat_list():
-    """List the missile designs of the threat catalogue with their headline figures."""
-    from goldendome.threats.missile import load_catalogue
+    """List the threat catalogue: ballistic missiles, glide vehicles and cruise missiles, with headline figures."""
+    from goldendome.threats.missile import load_catalogue, load_cruise_missiles, load_glide_vehicles
 
-    t = Table(header_style="bold")
-    for col in ("name", "propellant", "stages", "boost s", "launch t", "payload kg", "ideal Δv km/s"):
-        t.add_column(col, justify="left" if col in ("name", "propellant") else "right")
+    t = Table(title="Ballistic missiles and boosters", header_style="bold", title_justify="left")
+    for col in ("name", "propellant", "stages", "boost s", "launch t", "payload kg", "ideal Δv km/s", "launcher"):
+        t.add_column(col, justify="left" if col in ("name", "propellant", "launcher") else "right")
     for d in load_catalogue().values():
         t.add_row(d.name, d.propellant, str(len(d.stages)), f"{d.burn_time_s:.0f}", f"{d.launch_mass_kg / 1e3:.1f}",
-                  f"{d.payload_kg:,.0f}", f"{d.ideal_delta_v_mps() / 1e3:.2f}")  # fmt: skip
+                  f"{d.payload_kg:,.0f}", f"{d.ideal_delta_v_mps() / 1e3:.2f}", d.launcher)  # fmt: skip
     console.print(t)
+    t = Table(title="Boost-glide vehicles (type: glide, vehicle: NAME)", header_style="bold", title_justify="left")
+    for col in ("name", "booster", "mass kg", "β kg/m²", "L/D"):
+        t.add_column(col, justify="left" if col in ("name", "booster") else "right")
+    for g in load_glide_vehicles().values():
+        t.add_row(g.name, g.booster, f"{g.mass_kg:,.0f}", f"{g.beta_kg_m2:,.0f}", f"{g.lift_to_drag:.1f}")
+    console.print(t)
+    t = Table(title="Cruise missiles (type: cruise, missile: NAME)", header_style="bold", title_justify="left")
+    for col in ("name", "speed m/s", "Mach (sea level)", "height m", "range km", "turn g", "platforms"):
+        t.add_column(col, justify="left" if col in ("name", "platforms") else "right")
+    for c in load_cruise_missiles().values():
+        t.add_row(c.name, f"{c.speed_mps:.0f}", f"{c.speed_mps / _sea_level_sound_speed():.2f}", f"{c.altitude_m:.0f}",
+                  f"{c.range_m / 1e3:,.0f}", f"{c.max_load_factor:g}", ", ".join(c.platforms))  # fmt: skip
+    console.print(t)
+    console.print("goldendome threat show NAME prints an entry with the source of every number.", highlight=False)
+
+
+def _sea_level_sound_speed() -> float:
+    from goldendome.physics.atmosphere import speed_of_sound_us76
+
+    return float(speed_of_sound_us76(0.0))
 
 
 @threat_app.command("show")
-def threat_show(name: Annotated[str, typer.Argument(help="Design name, e.g. icbm-solid-3stage.")]):
-    """Show one design: stages, payload, re-entry body, and the sources of every number."""
-    from goldendome.threats.missile import design
+def threat_show(name: Annotated[str, typer.Argument(help="Entry name, e.g. icbm-solid-3stage, hgv-regional, kh-101.")]):
+    """Show one catalogue entry: its figures and the sources of every number."""
+    from goldendome.threats.missile import CruiseDesign, GlideDesign, any_design
 
     try:
-        d = design(name)
+        d = any_design(name)
     except KeyError as exc:
         _fail("unknown threat", [str(exc.args[0])])
     console.print(f"[bold]{d.name}[/] — {d.description}")
-    t = Table(header_style="bold")
-    for col in ("stage", "propellant kg", "dry kg", "burn s", "Isp s", "thrust kN", "diameter m"):
-        t.add_column(col, justify="right")
-    for k, s in enumerate(d.stages, start=1):
-        t.add_row(str(k), f"{s.propellant_kg:,.0f}", f"{s.dry_kg:,.0f}", f"{s.burn_time_s:.0f}", f"{s.isp_s:.0f}",
-                  f"{s.thrust_n / 1e3:,.0f}", f"{s.diameter_m:.2f}")  # fmt: skip
-    console.print(t)
-    console.print(f"payload {d.payload_kg:,.0f} kg; re-entry ballistic coefficient {d.rv_beta_kg_m2:,.0f} kg/m²; "
-                  f"launch mass {d.launch_mass_kg:,.0f} kg; ideal Δv {d.ideal_delta_v_mps():,.0f} m/s")  # fmt: skip
+    if isinstance(d, GlideDesign):
+        b = d.booster_design()
+        console.print(f"booster {d.booster} ({len(b.stages)} stages, {b.burn_time_s:.0f} s, ideal Δv with the vehicle "
+                      f"{b.ideal_delta_v_mps():,.0f} m/s); vehicle {d.mass_kg:,.0f} kg, ballistic coefficient "
+                      f"{d.beta_kg_m2:,.0f} kg/m², L/D {d.lift_to_drag:g}, burnout flight-path angle "
+                      f"{d.boost_angle_deg:g}°")  # fmt: skip
+        if d.published:
+            console.print(f"[bold]published[/] {d.published}", highlight=False)
+    elif isinstance(d, CruiseDesign):
+        from goldendome.threats.cruise import level_turn_radius_m
+
+        radius = level_turn_radius_m(d.speed_mps, d.max_load_factor)
+        console.print(f"cruise {d.speed_mps:.0f} m/s (Mach {d.speed_mps / _sea_level_sound_speed():.2f} at sea level) "
+                      f"at {d.altitude_m:.0f} m, range {d.range_m / 1e3:,.0f} km, turns at {d.max_load_factor:g} g "
+                      f"(radius {radius / 1e3:.1f} km); launched from {', '.join(d.platforms)}")  # fmt: skip
+    else:
+        t = Table(header_style="bold")
+        for col in ("stage", "propellant kg", "dry kg", "burn s", "Isp s", "thrust kN", "diameter m"):
+            t.add_column(col, justify="right")
+        for k, s in enumerate(d.stages, start=1):
+            t.add_row(str(k), f"{s.propellant_kg:,.0f}", f"{s.dry_kg:,.0f}", f"{s.burn_time_s:.0f}", f"{s.isp_s:.0f}",
+                      f"{s.thrust_n / 1e3:,.0f}", f"{s.diameter_m:.2f}")  # fmt: skip
+        console.print(t)
+        console.print(f"payload {d.payload_kg:,.0f} kg; re-entry ballistic coefficient {d.rv_beta_kg_m2:,.0f} kg/m²; "
+                      f"launch mass {d.launch_mass_kg:,.0f} kg; ideal Δv {d.ideal_delta_v_mps():,.0f} m/s; "
+                      f"{d.launcher} launch")  # fmt: skip
     console.print("[bold]sources[/]")
     for s in d.sources:
         console.print(f"  - {s}", highlight=False)

@@ -7,7 +7,7 @@ management and interceptors join the loop in later layers; they will take the sa
 import datetime as dt
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +26,7 @@ from goldendome.threats.ballistic import BallisticLaunch, FlightSummary, fly_bal
 from goldendome.threats.cruise import CruiseMissile, RouteError, fly_cruise
 from goldendome.threats.fobs import fly_fobs
 from goldendome.threats.glide import boost_glide
-from goldendome.threats.missile import design
+from goldendome.threats.missile import cruise_design, design, glide_design
 from goldendome.threats.payload import BusSpec, Payloads, dispense
 from goldendome.threats.trajectory import Trajectory
 
@@ -159,11 +159,22 @@ def _fly_each(scn: Scenario, kind: str, flyer) -> tuple[Trajectory | None, tuple
     return (Trajectory.concatenate(parts) if parts else None), tuple(summaries)
 
 
+def _given(value, default):
+    """A scenario key's value where given, else the catalogue's."""
+    return default if value is None else value
+
+
 def _glides(scn: Scenario) -> Trajectory | None:
-    """Boost-glide threats: booster + glide, one flight each."""
-    return _fly_each(scn, "glide", lambda th, ll, aa: boost_glide(
-        th.name, design(th.booster), *ll, *aa, scn.epoch, th.launch_time_s, th.boost_angle_deg * DEG, th.beta_kg_m2,
-        th.lift_to_drag, scn.time_step_s))[0]  # fmt: skip
+    """Boost-glide threats: booster + glide, one flight each; the catalogue vehicle fills what the entry leaves out."""
+
+    def flyer(th, ll, aa):
+        v = glide_design(th.vehicle)
+        booster = v.booster_design() if th.booster is None else replace(design(th.booster), payload_kg=v.mass_kg)
+        return boost_glide(th.name, booster, *ll, *aa, scn.epoch, th.launch_time_s,
+                           _given(th.boost_angle_deg, v.boost_angle_deg) * DEG, _given(th.beta_kg_m2, v.beta_kg_m2),
+                           _given(th.lift_to_drag, v.lift_to_drag), scn.time_step_s)  # fmt: skip
+
+    return _fly_each(scn, "glide", flyer)[0]
 
 
 def _fobs(scn: Scenario) -> tuple[Trajectory | None, tuple]:
@@ -181,9 +192,12 @@ def _cruise(scn: Scenario) -> list[CruiseMissile]:
         pts = [th.launch, *th.waypoints, th.aim]
         lat = tuple(p.coordinates_deg()[0] * DEG for p in pts)
         lon = tuple(p.coordinates_deg()[1] * DEG for p in pts)
+        d = cruise_design(th.missile)
+        speed, height = _given(th.speed_mps, d.speed_mps), _given(th.altitude_m, d.altitude_m)
+        load = _given(th.max_load_factor, d.max_load_factor)
         for k in range(th.count):
-            out.append(CruiseMissile(th.name if th.count == 1 else f"{th.name}.{k + 1}", lat, lon, th.speed_mps,
-                                     th.altitude_m, th.max_load_factor, th.launch_time_s + k * th.interval_s))
+            out.append(CruiseMissile(th.name if th.count == 1 else f"{th.name}.{k + 1}", lat, lon, speed, height, load,
+                                     th.launch_time_s + k * th.interval_s, range_m=d.range_m))  # fmt: skip
     return out
 
 

@@ -25,7 +25,7 @@ from pydantic import (
 
 from goldendome.physics.timescale import parse_epoch
 from goldendome.threats.guidance import SHAPES
-from goldendome.threats.missile import load_catalogue
+from goldendome.threats.missile import cruise_design, design, glide_design
 
 MIN_ORBIT_ALTITUDE_KM = 150.0
 """Below ~150 km a satellite re-enters within hours to days (drag; Vallado 4th ed., sec. 9.6, lifetime estimates),
@@ -36,14 +36,20 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _known_missile(v: str) -> str:
-    cat = load_catalogue()
-    if v not in cat:
-        raise ValueError(f"unknown missile {v!r}; the catalogue has: {', '.join(sorted(cat))}")
-    return v
+def _known(lookup):
+    def check(v: str) -> str:
+        try:
+            lookup(v)
+        except KeyError as exc:
+            raise ValueError(exc.args[0]) from None
+        return v
+
+    return AfterValidator(check)
 
 
-MissileName = Annotated[str, AfterValidator(_known_missile)]
+MissileName = Annotated[str, _known(design)]
+GlideName = Annotated[str, _known(glide_design)]
+CruiseName = Annotated[str, _known(cruise_design)]
 
 
 def _utc_epoch(v):
@@ -143,20 +149,29 @@ class BallisticThreat(_Model):
 
 
 class CruiseThreat(_Model):
-    """A salvo of cruise missiles flying a waypoint route at constant speed and height."""
+    """A salvo of cruise missiles flying a waypoint route at constant speed and height. The missile (a catalogue
+    entry) gives speed, height, load factor and range; speed_mps, altitude_m and max_load_factor override them."""
 
     type: Literal["cruise"] = "cruise"
     name: str = Field(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
+    missile: CruiseName = Field("cruise-subsonic", description="a cruise missile of the catalogue")
     platform: Literal["air", "sea", "ground"] = "sea"
     launch: Place
     waypoints: list[Place] = Field(default_factory=list, max_length=50)
     aim: Place
-    speed_mps: Annotated[float, Field(gt=50.0, le=2000.0, description="~240 subsonic, ~700 supersonic")] = 240.0
-    altitude_m: Annotated[float, Field(ge=5.0, le=30000.0, description="height above the (smooth) Earth")] = 50.0
-    max_load_factor: Annotated[float, Field(gt=1.0, le=30.0)] = 2.0
+    speed_mps: Annotated[float, Field(gt=50.0, le=2000.0, description="~240 subsonic, ~950 supersonic")] | None = None
+    altitude_m: Annotated[float, Field(ge=5.0, le=30000.0, description="height above the (smooth) Earth")] | None = None
+    max_load_factor: Annotated[float, Field(gt=1.0, le=30.0)] | None = None
     launch_time_s: Annotated[float, Field(ge=0.0)] = 0.0
     count: Annotated[int, Field(ge=1, le=1000)] = 1
     interval_s: Annotated[float, Field(ge=0.0)] = 0.0
+
+    @model_validator(mode="after")
+    def _platform(self):
+        d = cruise_design(self.missile)
+        if self.platform not in d.platforms:
+            raise ValueError(f"platform {self.platform!r}: {self.missile} is launched from {', '.join(d.platforms)}")
+        return self
 
 
 class _LaunchToAim(_Model):
@@ -169,13 +184,16 @@ class _LaunchToAim(_Model):
 
 
 class GlideThreat(_LaunchToAim):
-    """A boost-glide vehicle: a ballistic booster burned out flat, then a lifting glide at 30-80 km to the aim."""
+    """A boost-glide vehicle: a ballistic booster burned out flat, then a lifting glide at 30-80 km to the aim. The
+    vehicle (a catalogue entry) gives booster, burnout angle, ballistic coefficient and L/D; the other keys override
+    them."""
 
     type: Literal["glide"] = "glide"
-    booster: MissileName = "icbm-liquid-2stage"
-    boost_angle_deg: Annotated[float, Field(ge=-5.0, le=10.0)] = 0.0
-    beta_kg_m2: Annotated[float, Field(gt=100.0, le=1e5)] = 13000.0
-    lift_to_drag: Annotated[float, Field(gt=0.5, le=6.0)] = 2.6
+    vehicle: GlideName = Field("hgv-intercontinental", description="a glide vehicle of the catalogue")
+    booster: MissileName | None = None
+    boost_angle_deg: Annotated[float, Field(ge=-5.0, le=10.0)] | None = None
+    beta_kg_m2: Annotated[float, Field(gt=100.0, le=1e5)] | None = None
+    lift_to_drag: Annotated[float, Field(gt=0.5, le=6.0)] | None = None
 
 
 class FobsThreat(_LaunchToAim):

@@ -26,6 +26,12 @@ from goldendome.physics.timescale import gmst_at
 from goldendome.threats.trajectory import BOOST, MIDCOURSE, TERMINAL, Trajectory
 
 
+def level_turn_radius_m(speed_mps: float, load_factor: float) -> float:
+    """Radius of a level turn at a load factor n: v^2 / (g sqrt(n^2 - 1)) (the lift's horizontal share turns the
+    flight, its vertical share holds the weight; e.g. Anderson, *Introduction to Flight*, 8th ed., sec. 6.17)."""
+    return speed_mps**2 / (G0_M_S2 * np.sqrt(load_factor**2 - 1.0))
+
+
 class RouteError(ValueError):
     """A route that cannot be flown, with the reason."""
 
@@ -43,11 +49,12 @@ class CruiseMissile:
     t_launch_s: float = 0.0
     boost_s: float = 10.0  # booster phase label (the flight is at cruise speed from the start: a simplification)
     terminal_m: float = 20e3  # the last stretch, labelled terminal
+    range_m: float = np.inf  # the longest route its fuel allows
 
     @property
     def turn_radius_m(self) -> float:
         """Level-turn radius at the maximum load factor, m."""
-        return self.speed_mps**2 / (G0_M_S2 * np.sqrt(self.max_load_factor**2 - 1.0))
+        return level_turn_radius_m(self.speed_mps, self.max_load_factor)
 
 
 def _unit(lat, lon):
@@ -112,32 +119,57 @@ def route_polyline(m: CruiseMissile, arc_step_rad: float = 0.5 * DEG):
     return pts, np.concatenate([[0.0], np.cumsum(seg)])
 
 
+def _track_points(pts, cum, s):
+    """Unit vectors of the ground track at distances s along the polyline (slerp between its points)."""
+    j = np.clip(np.searchsorted(cum, s, side="right") - 1, 0, len(cum) - 2)
+    f = (s - cum[j]) / np.maximum(cum[j + 1] - cum[j], 1e-9)
+    om = np.arccos(np.clip(np.sum(pts[j] * pts[j + 1], axis=1), -1, 1))
+    so = np.sin(om)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        wa = np.where(so > 1e-12, np.sin((1 - f) * om) / so, 1 - f)
+        wb = np.where(so > 1e-12, np.sin(f * om) / so, f)
+    u = wa[:, None] * pts[j] + wb[:, None] * pts[j + 1]
+    return u / np.linalg.norm(u, axis=1, keepdims=True)
+
+
+def _track_ecef(pts, cum, s, altitude_m):
+    u = _track_points(pts, cum, s)
+    return geodetic_to_ecef(np.arcsin(u[:, 2]), np.arctan2(u[:, 1], u[:, 0]), np.full(s.shape, altitude_m))
+
+
+TRACK_STEP_M = 200.0
+"""Spacing of the track on which the flown (ellipsoidal, at height) path length is measured."""
+
+
 def fly_cruise(missiles: list[CruiseMissile], epoch, sample_dt_s: float = 1.0) -> Trajectory:
-    """Trajectories (ECI, on the scenario clock) of cruise missiles flying their routes at constant speed."""
+    """Trajectories (ECI, on the scenario clock) of cruise missiles flying their routes at constant speed.
+
+    The route is laid out on the sphere (great-circle legs, tangent turn arcs) and flown at its height over the
+    WGS-84 ellipsoid; time is measured along the flown path itself (the ellipsoid stretches east-west distances by
+    up to ~0.3 % against the mean sphere), so the speed is the missile's speed over the ground at its height.
+    """
     ids, ts, rs, vs, phases = [], [], [], [], []
     for k, m in enumerate(missiles):  # each route is its own polyline; sampling below is vectorised
-        pts, cum = route_polyline(m)
-        total = cum[-1]
+        try:
+            pts, cum = route_polyline(m)
+        except RouteError as exc:
+            raise RouteError(f"{m.name}: {exc}") from None
+        grid = np.linspace(0.0, cum[-1], max(2, int(np.ceil(cum[-1] / TRACK_STEP_M)) + 1))
+        flown = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(_track_ecef(pts, cum, grid, m.altitude_m),
+                                                                       axis=0), axis=1))])  # fmt: skip
+        total = flown[-1]
+        if total > m.range_m:
+            raise RouteError(f"{m.name}: the route is {total / 1e3:,.0f} km long, beyond the missile's range of "
+                             f"{m.range_m / 1e3:,.0f} km; launch closer or drop waypoints")  # fmt: skip
         duration = total / m.speed_mps
         t_rel = np.unique(np.concatenate([np.arange(0.0, duration, sample_dt_s), [duration]]))
-        s = t_rel * m.speed_mps
-        j = np.clip(np.searchsorted(cum, s, side="right") - 1, 0, len(cum) - 2)
-        f = (s - cum[j]) / np.maximum(cum[j + 1] - cum[j], 1e-9)
-        # slerp between polyline points keeps the track on great circles between them
-        om = np.arccos(np.clip(np.sum(pts[j] * pts[j + 1], axis=1), -1, 1))
-        so = np.sin(om)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            wa = np.where(so > 1e-12, np.sin((1 - f) * om) / so, 1 - f)
-            wb = np.where(so > 1e-12, np.sin(f * om) / so, f)
-        u = wa[:, None] * pts[j] + wb[:, None] * pts[j + 1]
-        u /= np.linalg.norm(u, axis=1, keepdims=True)
-        lat, lon = np.arcsin(u[:, 2]), np.arctan2(u[:, 1], u[:, 0])
-        r_ecef = geodetic_to_ecef(lat, lon, np.full(lat.shape, m.altitude_m))
+        d = t_rel * m.speed_mps
+        r_ecef = _track_ecef(pts, cum, np.interp(d, flown, grid), m.altitude_m)
         v_ecef = np.gradient(r_ecef, t_rel, axis=0) if t_rel.size > 1 else np.zeros_like(r_ecef)
         t_abs = m.t_launch_s + t_rel
         theta = gmst_at(epoch, t_abs)
         r_eci, v_eci = ecef_to_eci_state(r_ecef, v_ecef, theta)
-        phase = np.where(t_rel < m.boost_s, BOOST, np.where(total - s <= m.terminal_m, TERMINAL, MIDCOURSE))
+        phase = np.where(t_rel < m.boost_s, BOOST, np.where(total - d <= m.terminal_m, TERMINAL, MIDCOURSE))
         ids.append(np.full(t_rel.size, k))
         ts.append(t_abs)
         rs.append(r_eci)

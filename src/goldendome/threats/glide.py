@@ -23,7 +23,7 @@ secondary notes, to be verified against the paper).
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -36,6 +36,7 @@ from goldendome.physics.frames import (
     geodetic_to_ecef,
 )
 from goldendome.physics.gravity import accel_gravity
+from goldendome.physics.greatcircle import unit_vector
 from goldendome.physics.integrate import rk4_step
 from goldendome.physics.timescale import gmst_at
 from goldendome.threats.flight import tabulated_density
@@ -183,6 +184,39 @@ def fly_glide(vehicles: list[GlideVehicle], epoch: dt.datetime, dt_s: float = 1.
                       tuple(v.name for v in vehicles))  # fmt: skip
 
 
+AIM_TOLERANCE_M = 500.0
+"""A glide is re-aimed until it lands this close to its target (the guidance itself is good to tens of km)."""
+
+
+def _aim_glide(vehicle: GlideVehicle, epoch: dt.datetime, sample_dt_s: float, max_corrections: int = 8):
+    """Fly a glide and move its guidance aim point against the miss (a fixed point on the Earth-fixed aim: the
+    dive's line of sight and the bank steering then land it on the real target), until it lands within
+    AIM_TOLERANCE_M. A glide that never starts its dive has run out of energy before the target: ValueError with
+    the shortfall. Returns the trajectory of the last flight."""
+    from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef
+
+    target = geodetic_to_ecef(vehicle.aim_lat_rad, vehicle.aim_lon_rad, 0.0)
+    aim, guided = target.copy(), vehicle
+    for _ in range(max_corrections + 1):
+        glide = fly_glide([guided], epoch, sample_dt_s=sample_dt_s)
+        hit = eci_to_ecef(glide.r_eci_m[-1], float(gmst_at(epoch, glide.t_s[-1])))
+        miss = float(np.linalg.norm(hit - target))
+        if glide.phase[-1] != TERMINAL:
+            start = unit_vector(vehicle.start_lat_rad, vehicle.start_lon_rad)
+            u_aim, u_hit = (x / np.linalg.norm(x) for x in (target, hit))
+            need = np.arccos(np.clip(start @ u_aim, -1, 1)) * R_EARTH_MEAN_M
+            flown = np.arccos(np.clip(start @ u_hit, -1, 1)) * R_EARTH_MEAN_M
+            raise ValueError(f"{vehicle.name}: the glide runs out of speed {miss / 1e3:,.0f} km short of the aim "
+                             f"(it glides {flown / 1e3:,.0f} km from pull-up, the aim is {need / 1e3:,.0f} km away); "
+                             "use a larger booster or a closer aim")  # fmt: skip
+        if miss < AIM_TOLERANCE_M:
+            break
+        aim = aim - (hit - target)
+        lat, lon, _ = ecef_to_geodetic(aim)
+        guided = replace(vehicle, aim_lat_rad=float(lat), aim_lon_rad=float(lon))
+    return glide
+
+
 def _last_per_object(ids_sorted, order):
     last = np.r_[np.flatnonzero(np.diff(ids_sorted)), ids_sorted.size - 1]
     return order[last]
@@ -225,7 +259,7 @@ def boost_glide(name: str, booster, launch_lat_rad: float, launch_lon_rad: float
     vehicle = GlideVehicle(name, float(lat), float(lon), float(h), speed, float(np.arctan2(v_e @ east, v_e @ north)),
                            aim_lat_rad, aim_lon_rad, start_gamma_rad=float(np.arcsin(v_e @ up / speed)),
                            t_start_s=t_bo, beta_kg_m2=beta_kg_m2, lift_to_drag=lift_to_drag)  # fmt: skip
-    glide = fly_glide([vehicle], epoch, sample_dt_s=sample_dt_s)
+    glide = _aim_glide(vehicle, epoch, sample_dt_s)
     boost = b_t < t_bo
     trajectory = Trajectory(
         object_id=np.zeros(int(boost.sum()) + len(glide), int), t_s=np.concatenate([b_t[boost], glide.t_s]),

@@ -1,14 +1,16 @@
-"""Missile designs: stages (burn time, propellant and dry mass, specific impulse, diameter) and payload.
+"""The threat catalogue: missile designs (stages and payload), glide vehicles and cruise missiles.
 
-A design is data. :func:`load_catalogue` reads the shipped catalogue (``threats/data/catalogue.yaml``), where every
-number names its source; :class:`MissileDesign` turns stages into the thrust and mass history the flight model
+A design is data. :func:`load_catalogue` reads the ballistic missiles of the shipped catalogue
+(``threats/data/catalogue.yaml``), :func:`load_glide_vehicles` and :func:`load_cruise_missiles` its other two
+sections; every number names its source, and a number that is a modelling choice says so.
+:class:`MissileDesign` turns stages into the thrust and mass history the flight model
 needs. Thrust is constant over each stage's burn (mass flow = propellant / burn time, thrust = mass flow x Isp x g0,
 Sutton & Biblarz, *Rocket Propulsion Elements*, 9th ed., eqs. 2-5 and 2-13); stages burn back to back and a spent
 stage's dry mass is dropped at its burnout. The ideal velocity gain is Tsiolkovsky's, sum of Isp g0 ln(m0/mf).
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 
@@ -87,17 +89,102 @@ def _design_from_dict(name: str, d: dict) -> MissileDesign:
     )
 
 
+@dataclass(frozen=True)
+class GlideDesign:
+    """A boost-glide vehicle: the booster that throws it (a missile of the catalogue), its mass (which replaces the
+    booster's payload), ballistic coefficient m / (Cd S), lift-to-drag ratio, and the booster's burnout
+    flight-path angle (deg; ~0: a depressed boost that ends in the upper atmosphere)."""
+
+    name: str
+    description: str
+    booster: str
+    mass_kg: float
+    beta_kg_m2: float
+    lift_to_drag: float
+    boost_angle_deg: float = 0.0
+    published: str = ""  # published performance to compare with (speed, range, flight time), as text
+    sources: tuple[str, ...] = field(default=())
+
+    def booster_design(self) -> MissileDesign:
+        """The booster of the catalogue carrying this vehicle as its payload."""
+        return replace(design(self.booster), payload_kg=self.mass_kg, name=f"{self.booster}+{self.name}")
+
+
+@dataclass(frozen=True)
+class CruiseDesign:
+    """A cruise missile: cruise speed (m/s), cruise height above the surface (m), the load factor it turns at, its
+    range (m), and the platforms that launch it."""
+
+    name: str
+    description: str
+    speed_mps: float
+    altitude_m: float
+    max_load_factor: float
+    range_m: float
+    platforms: tuple[str, ...]
+    sources: tuple[str, ...] = field(default=())
+
+
+def _catalogue_section(section: str) -> dict:
+    text = resources.files("goldendome.threats").joinpath("data/catalogue.yaml").read_text()
+    return yaml.safe_load(text)[section]
+
+
 @cache
 def load_catalogue() -> dict[str, MissileDesign]:
-    """The shipped missile catalogue, by name."""
-    text = resources.files("goldendome.threats").joinpath("data/catalogue.yaml").read_text()
-    raw = yaml.safe_load(text)["missiles"]
-    return {name: _design_from_dict(name, d) for name, d in raw.items()}
+    """The ballistic missiles (and boosters) of the shipped catalogue, by name."""
+    return {name: _design_from_dict(name, d) for name, d in _catalogue_section("missiles").items()}
+
+
+@cache
+def load_glide_vehicles() -> dict[str, GlideDesign]:
+    """The glide vehicles of the shipped catalogue, by name."""
+    out = {}
+    for name, d in _catalogue_section("glide_vehicles").items():
+        out[name] = GlideDesign(
+            name=name, description=d.get("description", ""), booster=d["booster"], mass_kg=float(d["mass_kg"]),
+            beta_kg_m2=float(d["beta_kg_m2"]), lift_to_drag=float(d["lift_to_drag"]),
+            boost_angle_deg=float(d.get("boost_angle_deg", 0.0)), published=d.get("published", ""),
+            sources=tuple(d.get("sources", ())),
+        )  # fmt: skip
+    return out
+
+
+@cache
+def load_cruise_missiles() -> dict[str, CruiseDesign]:
+    """The cruise missiles of the shipped catalogue, by name."""
+    out = {}
+    for name, d in _catalogue_section("cruise_missiles").items():
+        out[name] = CruiseDesign(
+            name=name, description=d.get("description", ""), speed_mps=float(d["speed_mps"]),
+            altitude_m=float(d["altitude_m"]), max_load_factor=float(d["max_load_factor"]),
+            range_m=float(d["range_km"]) * 1e3, platforms=tuple(d["platforms"]), sources=tuple(d.get("sources", ())),
+        )  # fmt: skip
+    return out
+
+
+def _lookup(kind: str, cat: dict, name: str):
+    if name not in cat:
+        raise KeyError(f"unknown {kind} {name!r}; the catalogue has: {', '.join(sorted(cat))}")
+    return cat[name]
 
 
 def design(name: str) -> MissileDesign:
-    """A catalogue design by name; KeyError lists the names there are."""
-    cat = load_catalogue()
-    if name not in cat:
-        raise KeyError(f"unknown missile {name!r}; the catalogue has: {', '.join(sorted(cat))}")
-    return cat[name]
+    """A ballistic missile of the catalogue by name; KeyError lists the names there are."""
+    return _lookup("missile", load_catalogue(), name)
+
+
+def glide_design(name: str) -> GlideDesign:
+    """A glide vehicle of the catalogue by name; KeyError lists the names there are."""
+    return _lookup("glide vehicle", load_glide_vehicles(), name)
+
+
+def cruise_design(name: str) -> CruiseDesign:
+    """A cruise missile of the catalogue by name; KeyError lists the names there are."""
+    return _lookup("cruise missile", load_cruise_missiles(), name)
+
+
+def any_design(name: str) -> MissileDesign | GlideDesign | CruiseDesign:
+    """Any entry of the catalogue by name (ballistic, glide or cruise); KeyError lists every name."""
+    everything = {**load_catalogue(), **load_glide_vehicles(), **load_cruise_missiles()}
+    return _lookup("threat", everything, name)
