@@ -117,6 +117,25 @@ def test_fobs_comes_from_the_south_under_the_northward_warning_radar(fobs, icbm)
     assert max(warn_fobs.values()) < 0.5 * max(warn_icbm.values())
 
 
+def test_fobs_with_a_glide_vehicle_glides_low_and_unseen(fobs):
+    # the 2021 concept as reported (a FOBS releasing a hypersonic glider): the de-orbit comes earlier and the vehicle
+    # spends tens of minutes gliding at 30-70 km instead of minutes re-entering; it lands on the aim, takes longer
+    # than the re-entry vehicle, and the northward warning radars still do not see it
+    traj_rv, s_rv = fobs
+    traj, s = fly_fobs("fobs-hgv", design("fobs-liquid-2stage"), *PLESETSK, *WASHINGTON, EPOCH,
+                       orbit_altitude_m=150e3, azimuth_guess_rad=np.pi, glide=(13000.0, 2.6))  # fmt: skip
+    assert s.miss_m < 500.0
+    assert s.deorbit_time_s < s_rv.deorbit_time_s - 5 * 60.0 and s.flight_time_s > s_rv.flight_time_s
+    h = ecef_to_geodetic(eci_to_ecef(traj.r_eci_m, gmst_at(EPOCH, traj.t_s)))[2]
+    air = (traj.t_s > s.deorbit_time_s) & (h < 100 * one_km)
+    h_rv = ecef_to_geodetic(eci_to_ecef(traj_rv.r_eci_m, gmst_at(EPOCH, traj_rv.t_s)))[2]
+    air_rv = (traj_rv.t_s > s_rv.deorbit_time_s) & (h_rv < 100 * one_km)
+    dt_s = np.median(np.diff(traj.t_s))
+    assert air.sum() * dt_s > 3 * air_rv.sum() * np.median(np.diff(traj_rv.t_s))
+    assert air.sum() * dt_s > 15 * 60.0 and 30 * one_km < np.median(h[air]) < 70 * one_km
+    assert all(_warning_time(traj, s.impact_time_s, site) < 5 * 60.0 for site in RADARS.values())
+
+
 def test_fobs_threats_in_a_scenario(tmp_path):
     import json
 
@@ -135,3 +154,6 @@ def test_fobs_threats_in_a_scenario(tmp_path):
     with pytest.raises(ScenarioError) as exc:
         parse_scenario(text.replace("aim: {name: washington}", "aim: {name: washington}, orbit_altitude_km: 50"))
     assert any(m.startswith("threats[0].orbit_altitude_km") for m in exc.value.messages)
+    with pytest.raises(ScenarioError) as exc:
+        parse_scenario(text.replace("aim: {name: washington}", "aim: {name: washington}, reentry: parachute"))
+    assert any(m.startswith("threats[0].reentry") for m in exc.value.messages)

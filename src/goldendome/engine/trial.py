@@ -181,7 +181,9 @@ def _fobs(scn: Scenario) -> tuple[Trajectory | None, tuple]:
     """Fractional-orbit threats with their flight summaries."""
     return _fly_each(scn, "fobs", lambda th, ll, aa: fly_fobs(
         th.name, design(th.booster), *ll, *aa, scn.epoch, th.launch_time_s, th.orbit_altitude_km * 1e3,
-        th.deorbit_dv_mps, th.azimuth_guess_deg * DEG, sample_dt_s=scn.time_step_s))  # fmt: skip
+        th.deorbit_dv_mps, th.azimuth_guess_deg * DEG, sample_dt_s=scn.time_step_s,
+        glide=None if th.reentry == "rv" else (glide_design(th.vehicle).beta_kg_m2,
+                                               glide_design(th.vehicle).lift_to_drag)))  # fmt: skip
 
 
 def _cruise(scn: Scenario) -> list[CruiseMissile]:

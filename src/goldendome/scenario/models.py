@@ -204,6 +204,8 @@ class FobsThreat(_LaunchToAim):
     orbit_altitude_km: Annotated[float, Field(ge=120.0, le=600.0)] = 150.0
     deorbit_dv_mps: Annotated[float, Field(gt=20.0, le=2000.0)] = 250.0
     azimuth_guess_deg: Annotated[float, Field(ge=0.0, le=360.0)] = 180.0
+    reentry: Literal["rv", "glide"] = Field("rv", description="rv: ballistic re-entry; glide: a glide vehicle")
+    vehicle: GlideName = Field("hgv-intercontinental", description="the glide vehicle when reentry is glide")
 
 
 def _threat_kind(v) -> str:

@@ -17,6 +17,12 @@ turning air):
    the along-track offset of the flown re-entry (re-entry vehicle's ballistic coefficient, J2, drag).
 6. The launch azimuth is corrected by a secant on the cross-track offset of the flown impact: the Earth turns
    ~15 deg/h under the orbit, so the ground track must be aimed where the target will be.
+7. Optionally the orbital module carries a glide vehicle instead of a re-entry vehicle (China's 2021 test, as
+   reported: a FOBS that released a hypersonic glider): the de-orbit burn comes earlier, the vehicle falls into the
+   upper atmosphere, pulls up into the equilibrium glide of :mod:`goldendome.threats.glide` and glides the rest of
+   the way. Of the de-orbit times on a 1-minute grid before the re-entry vehicle's, the longest glide that still
+   reaches the aim is chosen, less a 2-minute reserve; its dive is then re-aimed onto the aim
+   (:func:`goldendome.threats.glide.aim_glide`).
 
 Impulses are instantaneous (the module's burns last seconds against an orbit of ~90 min). The trajectory's samples
 straddling an impulse are interpolated across the velocity jump (position error < dv x dt / 4, ~60 m at 1 s).
@@ -41,8 +47,9 @@ from goldendome.physics.timescale import gmst_at
 from goldendome.threats import guidance
 from goldendome.threats.ballistic import _sample
 from goldendome.threats.flight import coast_plan, fly, predict_impact
+from goldendome.threats.glide import aim_glide, fly_glide, vehicle_from_state
 from goldendome.threats.missile import MissileDesign
-from goldendome.threats.trajectory import MIDCOURSE, Trajectory
+from goldendome.threats.trajectory import MIDCOURSE, TERMINAL, Trajectory
 
 PITCH_GRID_RAD = np.radians(np.arange(-10.0, 5.01, 0.5))
 """Final pitches tried for the boost (below the horizontal: the programme must stay low to build speed)."""
@@ -51,6 +58,15 @@ MIN_CUT_GAMMA_RAD = np.radians(0.5)
 DEORBIT_GRID_S = 10.0
 AZIMUTH_ITERATIONS = 12
 DEORBIT_ITERATIONS = 10
+GLIDE_LEAD_S = np.arange(0.0, 1801.0, 60.0)
+"""How much earlier than a re-entry vehicle's the de-orbit burn of a glide vehicle may come (the glide adds up to
+~2,000-7,000 km of range, 5-25 min of orbit at ~7.8 km/s)."""
+GLIDE_CAPTURE_M = 100e3
+"""A candidate glide that dives within this of the aim is one the dive re-aiming can land on it."""
+GLIDE_MARGIN_STEPS = 2
+"""The de-orbit time chosen is this many grid steps (minutes) later than the earliest that still reaches the aim:
+the longest glide - the most time below radar horizons - with a reserve of speed for the dive (a modelling
+choice)."""
 
 
 @dataclass(frozen=True)
@@ -232,10 +248,34 @@ class _Fobs:
         return t_c, y_c, dv_c, t_d, along, cross
 
 
+def _glide_reentry(f: _Fobs, name: str, t_c: float, y_c, t_d_rv: float, glide: tuple[float, float],
+                   epoch: dt.datetime, sample_dt_s: float):  # fmt: skip
+    """De-orbit time and flown glide of a glide vehicle (step 7): candidates on a grid before the re-entry vehicle's
+    de-orbit time, all flown at once; the longest glide that dives near the aim, less a reserve, is re-aimed onto
+    it."""
+    beta, lift_to_drag = glide
+    lat_a, lon_a = f.aim
+    t_ds = t_d_rv - GLIDE_LEAD_S[t_d_rv - GLIDE_LEAD_S > t_c + 1.0]
+    vehicles = [vehicle_from_state(name, f.deorbit_state(t_c, y_c, t), float(t), epoch, lat_a, lon_a, beta,
+                                   lift_to_drag) for t in t_ds]  # fmt: skip
+    tr = fly_glide(vehicles, epoch, sample_dt_s=10.0)
+    last = np.r_[np.flatnonzero(np.diff(tr.object_id)), tr.object_id.size - 1]
+    hit = eci_to_ecef(tr.r_eci_m[last], f.theta(tr.t_s[last]))
+    miss = np.where(tr.phase[last] == TERMINAL, np.linalg.norm(hit - f.aim_ecef, axis=1), np.inf)
+    if not np.any(miss < GLIDE_CAPTURE_M):
+        raise ValueError(f"{name}: no de-orbit time up to {GLIDE_LEAD_S[-1] / 60:.0f} min before the re-entry "
+                         "vehicle's brings the glide vehicle onto the aim (it never reaches its dive)")  # fmt: skip
+    # the longest glide that still reaches its dive, less a margin: the most time low in the atmosphere
+    ok = np.flatnonzero(miss < GLIDE_CAPTURE_M)
+    k = int(tr.object_id[last[ok[-1] - GLIDE_MARGIN_STEPS if ok.size > GLIDE_MARGIN_STEPS else ok[0]]])
+    return float(t_ds[k]), aim_glide(vehicles[k], epoch, sample_dt_s)
+
+
 def fly_fobs(name: str, booster: MissileDesign, launch_lat_rad: float, launch_lon_rad: float, aim_lat_rad: float,
              aim_lon_rad: float, epoch: dt.datetime, t_launch_s: float = 0.0, orbit_altitude_m: float = 150e3,
              deorbit_dv_mps: float = 250.0, azimuth_guess_rad: float = np.pi, launch_h_m: float = 0.0,
-             aim_h_m: float = 0.0, tol_m: float = 500.0, sample_dt_s: float = 1.0):  # fmt: skip
+             aim_h_m: float = 0.0, tol_m: float = 500.0, sample_dt_s: float = 1.0,
+             glide: tuple[float, float] | None = None):  # fmt: skip
     """A FOBS flight from a launch site to an aim point. Returns (Trajectory of the one object, FobsSummary).
 
     booster: a design whose payload is the orbital module (e.g. ``fobs-liquid-2stage``); its rv_beta_kg_m2 is used
@@ -243,6 +283,8 @@ def fly_fobs(name: str, booster: MissileDesign, launch_lat_rad: float, launch_lo
     deorbit_dv_mps: the retrograde impulse (~250 m/s brings a 150 km orbit down ~50 deg later, ~12 min).
     azimuth_guess_rad: the launch direction to start from: it picks the branch (pi: due south, over the South
     Pole); the azimuth is then corrected so that the ground track passes over the aim. tol_m: aimed miss.
+    glide: None for a re-entry vehicle, or (ballistic coefficient kg/m^2, L/D) of a glide vehicle released by the
+    de-orbit burn (step 7 above).
     Raises ValueError where the booster cannot reach the orbit or the aim cannot be reached within one turn.
     """
     theta = partial(gmst_at, epoch)
@@ -264,27 +306,35 @@ def fly_fobs(name: str, booster: MissileDesign, launch_lat_rad: float, launch_lo
         az = float(np.clip(az_new, prev[0] - np.radians(20.0), prev[0] + np.radians(20.0)))
         pitch = f.best_pitch(az)
     t_c, y_c, dv_c, t_d, _, _ = f.land(az, pitch, tol_m)
+    if glide is not None:
+        t_d, glide_tr = _glide_reentry(f, name, t_c, y_c, t_d, glide, epoch, sample_dt_s)
     # the final flight, recorded
     rec_b, plan_b, rec_c, plan_c, t_c, y_c, dv_c = f.to_orbit(az, pitch, record=True)
     plan_o = f.orbit_plan(t_c)
     rec_o = fly(plan_o, theta, record=True, max_time_s=t_d - t_c, y0_eci=y_c[None])
-    y_d = rec_o.end_state[0].copy()
-    y_d[3:] -= f.dv_d * y_d[3:] / np.linalg.norm(y_d[3:])
-    rec_r, plan_r = f.reentry(t_d, y_d, record=True)
     t_bo = float(plan_b.t_launch[0] + rec_b.cutoff_tau[0])
     parts = []
-    for rec, plan, t_end in ((rec_b, plan_b, t_bo), (rec_c, plan_c, t_c), (rec_o, plan_o, t_d),
-                             (rec_r, plan_r, np.inf)):  # fmt: skip
+    for rec, plan, t_end in ((rec_b, plan_b, t_bo), (rec_c, plan_c, t_c), (rec_o, plan_o, t_d)):
         _, t, r, v, ph = _sample(rec, plan, 1, sample_dt_s)
         keep = t < t_end
         if parts:
             ph = np.maximum(ph, MIDCOURSE)  # a coast's first record is logged as boost by the integrator
         parts.append((t[keep], r[keep], v[keep], ph[keep]))
+    if glide is None:
+        y_d = rec_o.end_state[0].copy()
+        y_d[3:] -= f.dv_d * y_d[3:] / np.linalg.norm(y_d[3:])
+        rec_r, plan_r = f.reentry(t_d, y_d, record=True)
+        _, t, r, v, ph = _sample(rec_r, plan_r, 1, sample_dt_s)
+        parts.append((t, r, v, np.maximum(ph, MIDCOURSE)))
+        t_i = t_d + float(rec_r.end_tau[0])
+        r_i = rec_r.end_state[0, :3]
+    else:
+        parts.append((glide_tr.t_s, glide_tr.r_eci_m, glide_tr.v_eci_mps, glide_tr.phase))
+        t_i, r_i = float(glide_tr.t_s[-1]), glide_tr.r_eci_m[-1]
     t, r, v, ph = (np.concatenate([p[k] for p in parts]) for k in range(4))
     traj = Trajectory(object_id=np.zeros(t.size, int), t_s=t, r_eci_m=r, v_eci_mps=v, phase=ph.astype(np.int8),
                       names=(name,))  # fmt: skip
-    t_i = t_d + float(rec_r.end_tau[0])
-    lat_i, lon_i, _ = ecef_to_geodetic(eci_to_ecef(rec_r.end_state[0, :3], float(theta(np.array([t_i]))[0])))
+    lat_i, lon_i, _ = ecef_to_geodetic(eci_to_ecef(r_i, float(theta(np.array([t_i]))[0])))
     r_c = float(np.linalg.norm(y_c[:3]))
     summary = FobsSummary(
         name=name, t_launch_s=float(t_launch_s), burnout_time_s=t_bo,

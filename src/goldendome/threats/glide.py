@@ -32,6 +32,9 @@ from goldendome.physics.frames import (
     corotating_velocity,
     ecef_to_eci,
     ecef_to_eci_state,
+    ecef_to_geodetic,
+    eci_to_ecef,
+    eci_to_ecef_state,
     geodetic_height_m,
     geodetic_to_ecef,
 )
@@ -71,6 +74,11 @@ class GlideVehicle:
 DIVE_MARGIN = 0.5
 """The dive starts when the turn onto the line of sight would use this share of the time left (a modelling
 choice: earlier dives waste speed, later ones overshoot)."""
+
+
+DIVE_CEILING_M = 100e3
+"""The dive is a manoeuvre in the air: a vehicle still falling from orbit (a fractional-orbit glider) does not
+start it above the Karman line, where lift cannot turn it."""
 
 
 def equilibrium_glide_range_m(speed_mps: float, lift_to_drag: float, g: float = 9.80665,
@@ -128,7 +136,8 @@ def fly_glide(vehicles: list[GlideVehicle], epoch: dt.datetime, dt_s: float = 1.
         # the flight-path angle onto that line (pursuit with a 5 s time constant), lift within +/- L/D x drag
         gamma_los = -np.arctan2(np.maximum(h, 0.0), np.maximum(go - col["dive_range_m"][idx], 1.0))
         turn_rate = (ld * a_drag + np.maximum(g - np.sum(vh * vh, 1) / rn, 0.0)) / vs
-        dive = diving[idx] | ((gamma - gamma_los) / np.maximum(turn_rate, 1e-6) >= DIVE_MARGIN * go / vs)
+        dive = diving[idx] | ((h < DIVE_CEILING_M) & ((gamma - gamma_los) / np.maximum(turn_rate, 1e-6)
+                                                      >= DIVE_MARGIN * go / vs))  # fmt: skip
         pursue = need + vs * (gamma_los - gamma) / 5.0
         lift = np.clip(np.where(dive, pursue, need), np.where(dive, -ld * a_drag, 0.0), ld * a_drag)
         # bank towards the target: heading error in the local horizontal
@@ -188,13 +197,27 @@ AIM_TOLERANCE_M = 500.0
 """A glide is re-aimed until it lands this close to its target (the guidance itself is good to tens of km)."""
 
 
-def _aim_glide(vehicle: GlideVehicle, epoch: dt.datetime, sample_dt_s: float, max_corrections: int = 8):
+def vehicle_from_state(name: str, y_eci, t_s: float, epoch: dt.datetime, aim_lat_rad: float, aim_lon_rad: float,
+                       beta_kg_m2: float, lift_to_drag: float) -> GlideVehicle:  # fmt: skip
+    """A glide vehicle starting from an inertial state (6,) at scenario time t_s: its Earth-relative speed, heading
+    and flight-path angle over the point below it."""
+    r_e, v_e = eci_to_ecef_state(y_eci[:3], y_eci[3:], float(gmst_at(epoch, t_s)))
+    lat, lon, h = ecef_to_geodetic(r_e)
+    up = r_e / np.linalg.norm(r_e)
+    east = np.cross([0.0, 0.0, 1.0], up)
+    east /= np.linalg.norm(east)
+    north = np.cross(up, east)
+    speed = float(np.linalg.norm(v_e))
+    return GlideVehicle(name, float(lat), float(lon), float(h), speed, float(np.arctan2(v_e @ east, v_e @ north)),
+                        aim_lat_rad, aim_lon_rad, start_gamma_rad=float(np.arcsin(v_e @ up / speed)), t_start_s=t_s,
+                        beta_kg_m2=beta_kg_m2, lift_to_drag=lift_to_drag)  # fmt: skip
+
+
+def aim_glide(vehicle: GlideVehicle, epoch: dt.datetime, sample_dt_s: float, max_corrections: int = 8):
     """Fly a glide and move its guidance aim point against the miss (a fixed point on the Earth-fixed aim: the
     dive's line of sight and the bank steering then land it on the real target), until it lands within
     AIM_TOLERANCE_M. A glide that never starts its dive has run out of energy before the target: ValueError with
     the shortfall. Returns the trajectory of the last flight."""
-    from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef
-
     target = geodetic_to_ecef(vehicle.aim_lat_rad, vehicle.aim_lon_rad, 0.0)
     aim, guided = target.copy(), vehicle
     for _ in range(max_corrections + 1):
@@ -232,7 +255,6 @@ def boost_glide(name: str, booster, launch_lat_rad: float, launch_lon_rad: float
     """
     from functools import partial
 
-    from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef_state
     from goldendome.threats import guidance
     from goldendome.threats.ballistic import _sample
     from goldendome.threats.flight import fly
@@ -248,18 +270,9 @@ def boost_glide(name: str, booster, launch_lat_rad: float, launch_lon_rad: float
         raise ValueError(f"{name}: the booster cannot fly a burnout angle of {np.degrees(boost_angle_rad):.1f} deg")
     b_id, b_t, b_r, b_v, b_phase = _sample(rec, plan, 1, sample_dt_s)
     t_bo = float(t_launch_s + rec.cutoff_tau[0])
-    r, v = rec.cutoff_state[:, :3], rec.cutoff_state[:, 3:]
-    r_e, v_e = eci_to_ecef_state(r[0], v[0], float(gmst_at(epoch, t_bo)))
-    lat, lon, h = ecef_to_geodetic(r_e)
-    up = r_e / np.linalg.norm(r_e)
-    east = np.cross([0.0, 0.0, 1.0], up)
-    east /= np.linalg.norm(east)
-    north = np.cross(up, east)
-    speed = float(np.linalg.norm(v_e))
-    vehicle = GlideVehicle(name, float(lat), float(lon), float(h), speed, float(np.arctan2(v_e @ east, v_e @ north)),
-                           aim_lat_rad, aim_lon_rad, start_gamma_rad=float(np.arcsin(v_e @ up / speed)),
-                           t_start_s=t_bo, beta_kg_m2=beta_kg_m2, lift_to_drag=lift_to_drag)  # fmt: skip
-    glide = _aim_glide(vehicle, epoch, sample_dt_s)
+    vehicle = vehicle_from_state(name, rec.cutoff_state[0], t_bo, epoch, aim_lat_rad, aim_lon_rad, beta_kg_m2,
+                                 lift_to_drag)  # fmt: skip
+    glide = aim_glide(vehicle, epoch, sample_dt_s)
     boost = b_t < t_bo
     trajectory = Trajectory(
         object_id=np.zeros(int(boost.sum()) + len(glide), int), t_s=np.concatenate([b_t[boost], glide.t_s]),
