@@ -1,0 +1,175 @@
+"""Ground, sea and airborne radars: the radar equation, detection probability, the refracted horizon, faces.
+
+Signal-to-noise ratio of a target of radar cross-section sigma at range R, after integrating n pulses coherently
+(the radar range equation; Skolnik, *Introduction to Radar Systems*, 3rd ed., eq. 2.61; Richards, *Fundamentals of
+Radar Signal Processing*, 2nd ed., eq. 2.30):
+
+    SNR = P_t G^2 lambda^2 sigma n / ((4 pi)^3 R^4 k T_s B L)
+
+with P_t the peak power, G the antenna gain (from the aperture: G = 4 pi A eta / lambda^2), T_s the system noise
+temperature, B the receiver bandwidth and L the losses. Detection probability at a false-alarm probability P_fa:
+
+- Swerling 0 (steady target): North's approximation, P_d = 0.5 erfc(sqrt(-ln P_fa) - sqrt(SNR + 1/2))
+  (Richards, eq. 6.50);
+- Swerling I/II (slow/fast Rayleigh fluctuation, one look): exact, P_d = P_fa ** (1 / (1 + SNR))
+  (Richards, eq. 6.61; Skolnik eq. 2.55).
+
+Propagation: the standard atmosphere bends rays down, which radar engineers model with a straight-ray Earth of 4/3
+the true radius (Skolnik sec. 8.2; Doerry, *Earth Curvature and Atmospheric Refraction Effects on Radar Signal
+Propagation*, Sandia SAND2012-10690, 2013). A target is above the horizon when the straight ray on that effective
+Earth clears the surface; the horizon range between heights h_r and h_t is sqrt(2 k R h_r) + sqrt(2 k R h_t)
+(~4.12 (sqrt h_r + sqrt h_t) km with heights in m). That is why a cruise missile at 50 m is invisible to a ground
+radar beyond ~40 km.
+
+A radar has faces (azimuth sector and elevation band: a phased-array face, or a full circle for a rotating antenna)
+and an instrumented range; it measures range, azimuth and elevation with the accuracies of its class, every
+revisit period. Everything is vectorised over targets: positions (N, 3) ECEF in metres.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.special import erfc
+
+from goldendome.physics.constants import R_EARTH_MEAN_M
+from goldendome.physics.frames import azimuth_elevation_range, geodetic_height_m, geodetic_to_ecef
+
+BOLTZMANN_J_K = 1.380649e-23
+"""Boltzmann's constant (exact, SI 2019)."""
+SPEED_OF_LIGHT_M_S = 299_792_458.0
+K_EFFECTIVE_EARTH = 4.0 / 3.0
+"""Effective Earth-radius factor of the standard atmosphere's refraction (Skolnik, sec. 8.2)."""
+
+
+@dataclass(frozen=True)
+class Face:
+    """Coverage of one antenna face: azimuth sector centred on boresight_az_deg (clockwise from north) of half-width
+    half_width_deg (180: all round), elevation band el_min_deg-el_max_deg."""
+
+    boresight_az_deg: float
+    half_width_deg: float
+    el_min_deg: float = 0.0
+    el_max_deg: float = 90.0
+
+
+@dataclass(frozen=True)
+class Radar:
+    """A radar: where it is, what it radiates and receives, what it covers, how well it measures.
+
+    Site geodetic (deg, m above the ellipsoid; an airborne radar flies at its height). Power W, frequency Hz, aperture
+    m^2 with efficiency eta (gain 4 pi A eta / lambda^2), system noise temperature K, bandwidth Hz, losses dB,
+    pulses integrated per look. Accuracies are 1-sigma (range m, angle rad) at high SNR.
+    """
+
+    name: str
+    lat_deg: float
+    lon_deg: float
+    height_m: float
+    frequency_hz: float
+    peak_power_w: float
+    aperture_m2: float
+    noise_temperature_k: float
+    bandwidth_hz: float
+    faces: tuple[Face, ...]
+    max_range_m: float
+    aperture_efficiency: float = 0.6
+    losses_db: float = 6.0
+    pulses: int = 1
+    pfa: float = 1e-6
+    sigma_range_m: float = 10.0
+    sigma_angle_rad: float = 1e-3
+    revisit_s: float = 10.0
+    sources: tuple[str, ...] = field(default=())
+
+    @property
+    def wavelength_m(self) -> float:
+        return SPEED_OF_LIGHT_M_S / self.frequency_hz
+
+    @property
+    def gain(self) -> float:
+        """Antenna gain (linear) of the aperture: 4 pi A eta / lambda^2 (Skolnik eq. 9.1)."""
+        return 4.0 * np.pi * self.aperture_m2 * self.aperture_efficiency / self.wavelength_m**2
+
+    @property
+    def site_ecef(self) -> np.ndarray:
+        return geodetic_to_ecef(np.radians(self.lat_deg), np.radians(self.lon_deg), self.height_m)
+
+    def snr(self, range_m, rcs_m2):
+        """Signal-to-noise ratio (linear) of targets of cross-section rcs_m2 at range_m (the radar equation)."""
+        r = np.asarray(range_m, float)
+        num = self.peak_power_w * self.gain**2 * self.wavelength_m**2 * np.asarray(rcs_m2, float) * self.pulses
+        den = (4.0 * np.pi) ** 3 * r**4 * BOLTZMANN_J_K * self.noise_temperature_k * self.bandwidth_hz
+        return num / den / 10.0 ** (self.losses_db / 10.0)
+
+    def range_for_snr(self, snr, rcs_m2):
+        """Range (m) at which a target of rcs_m2 gives the SNR (linear): the radar equation solved for R."""
+        return (self.snr(1.0, rcs_m2) / np.asarray(snr, float)) ** 0.25
+
+
+def detection_probability(snr, pfa: float, swerling: int = 1):
+    """Single-look detection probability at a given SNR (linear) and false-alarm probability.
+
+    swerling 0: North's approximation for a steady target; 1 or 2: the exact Rayleigh-fluctuating result
+    P_fa ** (1 / (1 + SNR)). Other cases raise ValueError (not modelled).
+    """
+    snr = np.maximum(np.asarray(snr, float), 0.0)
+    if swerling == 0:
+        return 0.5 * erfc(np.sqrt(-np.log(pfa)) - np.sqrt(snr + 0.5))
+    if swerling in (1, 2):
+        return pfa ** (1.0 / (1.0 + snr))
+    raise ValueError(f"swerling {swerling}: only 0 (steady) and 1/2 (Rayleigh) targets are modelled")
+
+
+def required_snr(pd: float, pfa: float, swerling: int = 1) -> float:
+    """SNR (linear) for a detection probability pd at false-alarm probability pfa (inverse of
+    :func:`detection_probability`; closed form for Swerling 1/2, inverted North approximation for 0)."""
+    from scipy.special import erfcinv
+
+    if swerling == 0:
+        return float((np.sqrt(-np.log(pfa)) - erfcinv(2.0 * pd)) ** 2 - 0.5)
+    if swerling in (1, 2):
+        return float(np.log(pfa) / np.log(pd) - 1.0)
+    raise ValueError(f"swerling {swerling}: only 0 (steady) and 1/2 (Rayleigh) targets are modelled")
+
+
+def horizon_range_m(radar_height_m, target_height_m, k: float = K_EFFECTIVE_EARTH, radius_m: float = R_EARTH_MEAN_M):
+    """Radar horizon between two heights over a smooth Earth with refraction: sqrt(2 k R h_r) + sqrt(2 k R h_t)."""
+    kr = k * radius_m
+    return np.sqrt(2.0 * kr * np.maximum(radar_height_m, 0.0)) + np.sqrt(2.0 * kr * np.maximum(target_height_m, 0.0))
+
+
+def refracted_geometry(site_ecef, target_ecef, k: float = K_EFFECTIVE_EARTH, radius_m: float = R_EARTH_MEAN_M):
+    """Line of sight from a site to targets on the effective (4/3) Earth, where rays are straight.
+
+    The ground arc between site and target is kept, so the central angle shrinks by k, and heights stay (Doerry
+    2013, sec. 2). Returns (elevation rad, clear (N,) bool): clear when the straight ray passes above the effective
+    Earth, i.e. the central angle is within the sum of both horizon angles arccos(kR / (kR + h)).
+    """
+    site = np.asarray(site_ecef, float)
+    tgt = np.atleast_2d(np.asarray(target_ecef, float))
+    h_s = max(float(geodetic_height_m(site[None])[0]), 0.0)
+    h_t = np.maximum(geodetic_height_m(tgt), 0.0)
+    cos_psi = np.clip(tgt @ site / (np.linalg.norm(tgt, axis=1) * np.linalg.norm(site)), -1.0, 1.0)
+    psi = np.arccos(cos_psi) / k
+    kr = k * radius_m
+    a, b = kr + h_s, kr + h_t
+    slant = np.sqrt(np.maximum(a * a + b * b - 2.0 * a * b * np.cos(psi), 1e-12))
+    elevation = np.arcsin(np.clip((b * b - a * a - slant * slant) / (2.0 * a * slant), -1.0, 1.0))
+    clear = psi <= np.arccos(kr / a) + np.arccos(kr / b)
+    return elevation, clear
+
+
+def in_coverage(radar: Radar, target_ecef):
+    """Which targets (N, 3) ECEF lie inside a face, above the refracted horizon and within the instrumented range.
+
+    Returns (covered (N,) bool, range m, azimuth rad, elevation rad (geometric)).
+    """
+    tgt = np.atleast_2d(np.asarray(target_ecef, float))
+    lat, lon = np.radians(radar.lat_deg), np.radians(radar.lon_deg)
+    az, el, rng = azimuth_elevation_range(lat, lon, radar.height_m, tgt)
+    el_eff, clear = refracted_geometry(radar.site_ecef, tgt)
+    in_face = np.zeros(tgt.shape[0], bool)
+    for f in radar.faces:
+        off = np.abs((np.degrees(az) - f.boresight_az_deg + 180.0) % 360.0 - 180.0)
+        in_face |= (off <= f.half_width_deg) & (np.degrees(el_eff) >= f.el_min_deg) & (np.degrees(el) <= f.el_max_deg)
+    return in_face & clear & (rng <= radar.max_range_m), rng, az, el

@@ -1,0 +1,85 @@
+"""Radars: the radar equation written out, detection probability against the exact distributions (scipy's
+non-central chi-square as the peer for a steady target, a Monte Carlo square-law detector for a Rayleigh one), the
+textbook required SNRs, the 4/3-Earth horizon against its closed form, and faces."""
+
+import numpy as np
+import pytest
+from scipy.stats import ncx2
+
+from goldendome.physics.constants import DEG
+from goldendome.physics.frames import geodetic_to_ecef
+from goldendome.physics.greatcircle import destination
+from goldendome.sensors.radar import (
+    BOLTZMANN_J_K,
+    Face,
+    Radar,
+    detection_probability,
+    horizon_range_m,
+    in_coverage,
+    required_snr,
+)
+
+RADAR = Radar("r", 40.0, -100.0, 10.0, frequency_hz=3e9, peak_power_w=1e6, aperture_m2=10.0,
+              noise_temperature_k=500.0, bandwidth_hz=1e6, faces=(Face(0.0, 60.0, -2.0, 85.0),), max_range_m=5e6,
+              losses_db=6.0, pulses=10)  # fmt: skip
+
+
+def test_radar_equation_written_out():
+    lam = 299_792_458.0 / 3e9
+    g = 4 * np.pi * 10.0 * 0.6 / lam**2
+    r, sigma = 300e3, 1.0
+    expected = 1e6 * g * g * lam * lam * sigma * 10 / ((4 * np.pi) ** 3 * r**4 * BOLTZMANN_J_K * 500.0 * 1e6 * 10**0.6)
+    assert RADAR.snr(r, sigma) == pytest.approx(expected, rel=1e-12)
+    assert RADAR.snr(2 * r, sigma) == pytest.approx(expected / 16, rel=1e-12)  # 1 / R^4
+    assert RADAR.range_for_snr(RADAR.snr(r, 0.01), 0.01) == pytest.approx(r, rel=1e-12)
+
+
+def test_steady_target_detection_matches_the_exact_marcum_q():
+    # a steady target in Gaussian noise, square-law detector, one pulse: P_d = Q_1(sqrt(2 SNR), sqrt(2 T)) =
+    # ncx2.sf(2 T, 2, 2 SNR) with T = -ln P_fa; North's approximation is within 0.02 of it where it matters
+    pfa = 1e-6
+    snr = 10 ** (np.arange(5.0, 20.0, 0.5) / 10)
+    exact = ncx2.sf(-2 * np.log(pfa), 2, 2 * snr)
+    np.testing.assert_allclose(detection_probability(snr, pfa, swerling=0), exact, atol=0.02)
+
+
+def test_rayleigh_target_detection_matches_a_monte_carlo_detector():
+    rng = np.random.default_rng(1)
+    pfa, n = 1e-3, 400_000
+    for snr in (3.0, 30.0, 300.0):
+        amp = np.sqrt(snr / 2) * (rng.standard_normal(n) + 1j * rng.standard_normal(n))  # Rayleigh target
+        noise = np.sqrt(0.5) * (rng.standard_normal(n) + 1j * rng.standard_normal(n))
+        pd_mc = np.mean(np.abs(amp + noise) ** 2 > -np.log(pfa))
+        assert detection_probability(snr, pfa, swerling=1) == pytest.approx(pd_mc, abs=3e-3)
+
+
+def test_required_snr_textbook_values():
+    # Skolnik (3rd ed., figs. 2.7 and 2.23) and Albersheim: P_d 0.9 at P_fa 1e-6 needs ~13.2 dB for a steady target
+    # and ~21 dB for a Swerling I target (the fluctuation loss of ~8 dB)
+    assert 10 * np.log10(required_snr(0.9, 1e-6, swerling=0)) == pytest.approx(13.2, abs=0.2)
+    assert 10 * np.log10(required_snr(0.9, 1e-6, swerling=1)) == pytest.approx(21.1, abs=0.2)
+    assert detection_probability(required_snr(0.5, 1e-6, 0), 1e-6, 0) == pytest.approx(0.5, abs=1e-9)
+    with pytest.raises(ValueError, match="swerling 3"):
+        detection_probability(10.0, 1e-6, swerling=3)
+
+
+def test_low_target_disappears_at_the_refracted_horizon():
+    # a radar mast at 10 m and a cruise missile at 50 m: horizon sqrt(2 k R h_r) + sqrt(2 k R h_t) ~ 42 km on the
+    # 4/3 Earth (~36.5 km without refraction)
+    d = np.arange(20e3, 60e3, 50.0)
+    lat, lon = destination(40 * DEG, -100 * DEG, 0.0, d / 6371008.8)
+    covered, *_ = in_coverage(RADAR, geodetic_to_ecef(lat, lon, np.full(d.size, 50.0)))
+    last = d[covered][-1]
+    assert last == pytest.approx(horizon_range_m(10.0, 50.0), rel=0.01)
+    assert 41e3 < last < 43e3
+    # a ballistic missile at 300 km altitude is seen from 2,000+ km
+    lat, lon = destination(40 * DEG, -100 * DEG, 0.0, 2000e3 / 6371008.8)
+    assert in_coverage(RADAR, geodetic_to_ecef(lat, lon, 300e3)[None])[0][0]
+
+
+def test_faces_limit_azimuth_and_elevation():
+    lat, lon = destination(40 * DEG, -100 * DEG, np.radians([0.0, 55.0, 65.0, 180.0]), 500e3 / 6371008.8)
+    covered, _, az, _ = in_coverage(RADAR, geodetic_to_ecef(lat, lon, np.full(4, 100e3)))
+    np.testing.assert_array_equal(covered, [True, True, False, False])
+    overhead = geodetic_to_ecef(40 * DEG, -100 * DEG, 300e3)[None]
+    assert not in_coverage(RADAR, overhead)[0][0]  # above the face's 85 deg
