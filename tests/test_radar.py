@@ -83,3 +83,29 @@ def test_faces_limit_azimuth_and_elevation():
     np.testing.assert_array_equal(covered, [True, True, False, False])
     overhead = geodetic_to_ecef(40 * DEG, -100 * DEG, 300e3)[None]
     assert not in_coverage(RADAR, overhead)[0][0]  # above the face's 85 deg
+
+
+def test_uewr_preset_sees_a_10_m2_target_at_its_published_range():
+    # PAVE PAWS / UEWR: 3,000 nmi (5,556 km) is the published range; with its public power, aperture and long pulse
+    # (and assumed 400 K, 6 dB) the radar equation gives SNR ~17-18 dB for 10 m^2 there: P_d ~0.8 (Swerling I)
+    from goldendome.sensors.radar import PRESETS
+
+    uewr = PRESETS["uewr-clear"]
+    assert 10 * np.log10(uewr.gain) == pytest.approx(38.6, abs=0.3)
+    snr_db = 10 * np.log10(uewr.snr(5556e3, 10.0))
+    assert 15.0 < snr_db < 20.0
+    assert detection_probability(uewr.snr(5556e3, 10.0), uewr.pfa, 1) > 0.5
+    # an RV of ~0.01 m^2 (the nose-on order of magnitude) is seen only ~5.6x closer (30 dB = factor 5.6 in range)
+    assert uewr.range_for_snr(uewr.snr(5556e3, 10.0), 0.01) == pytest.approx(5556e3 / 1000**0.25, rel=1e-9)
+
+
+def test_oth_radar_sees_the_band_beyond_the_horizon_but_not_near():
+    from goldendome.sensors.radar import PRESETS
+
+    oth = PRESETS["oth-b-east"]
+    d = np.array([300e3, 1000e3, 2500e3, 3500e3])
+    lat, lon = destination(np.radians(45.0), np.radians(-69.0), np.radians(90.0), d / 6371008.8)
+    np.testing.assert_array_equal(oth.in_coverage(geodetic_to_ecef(lat, lon, np.full(4, 50.0))),
+                                  [False, True, True, False])  # fmt: skip
+    lat, lon = destination(np.radians(45.0), np.radians(-69.0), np.radians(270.0), 1500e3 / 6371008.8)
+    assert not oth.in_coverage(geodetic_to_ecef(lat, lon, 50.0)[None])[0]  # behind: inland, no sector

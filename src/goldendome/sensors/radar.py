@@ -173,3 +173,71 @@ def in_coverage(radar: Radar, target_ecef):
         off = np.abs((np.degrees(az) - f.boresight_az_deg + 180.0) % 360.0 - 180.0)
         in_face |= (off <= f.half_width_deg) & (np.degrees(el_eff) >= f.el_min_deg) & (np.degrees(el) <= f.el_max_deg)
     return in_face & clear & (rng <= radar.max_range_m), rng, az, el
+
+
+@dataclass(frozen=True)
+class OTHRadar:
+    """A sky-wave over-the-horizon radar: it sees targets in a band of ground range beyond the horizon by bouncing
+    off the ionosphere, in azimuth sectors, with coarse ground-position accuracy and no altitude.
+
+    The ionospheric path is not modelled: coverage is the published ground-range band and sectors; detection inside
+    it has a fixed probability (pd). Accuracy sigma_ground_m is 1-sigma per ground axis.
+    """
+
+    name: str
+    lat_deg: float
+    lon_deg: float
+    sectors: tuple[Face, ...]
+    min_ground_range_m: float = 926e3
+    max_ground_range_m: float = 3333e3
+    max_height_m: float = 100e3
+    pd: float = 0.8
+    sigma_ground_m: float = 10e3
+    revisit_s: float = 30.0
+    sources: tuple[str, ...] = field(default=())
+
+    def in_coverage(self, target_ecef):
+        """Targets (N, 3) ECEF inside the ground-range band and a sector, below max_height_m: (N,) bool."""
+        from goldendome.physics.frames import ecef_to_geodetic
+        from goldendome.physics.greatcircle import ground_range_m, initial_azimuth
+
+        lat, lon, h = ecef_to_geodetic(np.atleast_2d(np.asarray(target_ecef, float)))
+        lat0, lon0 = np.radians(self.lat_deg), np.radians(self.lon_deg)
+        d = ground_range_m(lat0, lon0, lat, lon)
+        az = np.degrees(initial_azimuth(lat0, lon0, lat, lon))
+        in_sector = np.zeros(d.shape, bool)
+        for f in self.sectors:
+            in_sector |= np.abs((az - f.boresight_az_deg + 180.0) % 360.0 - 180.0) <= f.half_width_deg
+        return in_sector & (d >= self.min_ground_range_m) & (d <= self.max_ground_range_m) & (h <= self.max_height_m)
+
+
+def _uewr(name: str, lat: float, lon: float, boresights: tuple[float, ...]) -> Radar:
+    return Radar(
+        name, lat, lon, 10.0, frequency_hz=435e6, peak_power_w=609e3, aperture_m2=np.pi * 11.05**2,
+        noise_temperature_k=400.0, bandwidth_hz=1.0 / 16e-3,
+        faces=tuple(Face(b, 60.0, 3.0, 85.0) for b in boresights), max_range_m=5556e3, aperture_efficiency=0.71,
+        losses_db=6.0, pulses=1, pfa=1e-6, sigma_range_m=30.0, sigma_angle_rad=2e-3, revisit_s=10.0,
+        sources=(
+            "UHF (420-450 MHz), two faces of 120 deg each, elevation 3-85 deg, 3,000 nmi (5,556 km) range, 1,792 "
+            "active elements of 340 W peak per face (~609 kW), 72.5 ft (22.1 m) array, ~38.6 dB gain, pulses of "
+            "0.25-16 ms: FAS, 'PAVE PAWS' (AN/FPS-115) and 'Upgraded Early Warning Radar' (AN/FPS-132) pages.",
+            "ASSUMPTION: 400 K system noise temperature, 6 dB losses, one 16 ms pulse per look (bandwidth 1/tau "
+            "after compression), aperture efficiency 0.71 (gives the quoted 38.6 dB), 30 m / 2 mrad accuracies.",
+        ),
+    )  # fmt: skip
+
+
+PRESETS: dict[str, Radar | OTHRadar] = {
+    "uewr-clear": _uewr("uewr-clear", 64.29, -149.19, (0.0, 120.0)),
+    "uewr-thule": _uewr("uewr-thule", 76.57, -68.30, (0.0, 120.0)),
+    "oth-b-east": OTHRadar(
+        "oth-b-east", 45.0, -69.0, sectors=(Face(30.0, 30.0), Face(90.0, 30.0), Face(150.0, 30.0)),
+        sources=(
+            "AN/FPS-118 OTH-B East Coast system (Maine): three 60-deg sectors, coverage 500-1,800 nmi "
+            "(926-3,333 km) in ground range: FAS, 'AN/FPS-118 OTH-B'. Site rounded to 45 N 69 W.",
+            "ASSUMPTION: detection probability 0.8 per 30 s revisit inside coverage, 10 km ground accuracy, "
+            "targets below 100 km (aircraft, cruise missiles, low boost) - not published.",
+        ),
+    ),  # fmt: skip
+}
+"""Radar presets with public parameters (each names its sources; unpublished values marked ASSUMPTION)."""
