@@ -1,0 +1,75 @@
+"""Measurement models, vectorised over tracks: radar (range, azimuth, elevation) and the conversions that
+initiate tracks and gate in Cartesian space.
+
+A radar measures in its local east-north-up frame: given the sensor position s and the rotation M from the
+tracking frame to its ENU axes, a target at p is at d = M (p - s) = (e, n, u), and
+
+    range = |d|,  azimuth = atan2(e, n) (clockwise from north),  elevation = asin(u / range).
+
+The Jacobian with respect to position is J M, with J the derivative of (range, az, el) with respect to (e, n, u)
+(Bar-Shalom, Li & Kirubarajan 2001, sec. 10.3 for the polar case); velocity does not enter.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class RadarModel:
+    """Where a radar is in the tracking frame and how well it measures: position (3,), rotation frame -> ENU (3, 3),
+    1-sigma range (m), azimuth and elevation (rad)."""
+
+    position: np.ndarray
+    rotation: np.ndarray
+    sigma_range_m: float
+    sigma_az_rad: float
+    sigma_el_rad: float
+
+    @property
+    def noise(self) -> np.ndarray:
+        return np.diag([self.sigma_range_m**2, self.sigma_az_rad**2, self.sigma_el_rad**2])
+
+    def measure(self, p):
+        """(range, az, el) (N, 3) of positions p (N, 3) in the tracking frame."""
+        d = (p - self.position) @ self.rotation.T
+        rng = np.linalg.norm(d, axis=1)
+        az = np.mod(np.arctan2(d[:, 0], d[:, 1]), 2.0 * np.pi)
+        el = np.arcsin(np.clip(d[:, 2] / rng, -1.0, 1.0))
+        return np.stack([rng, az, el], axis=1)
+
+    def jacobian(self, x):
+        """H (N, 3, 6) of the measurement at states x (N, 6)."""
+        d = (x[:, :3] - self.position) @ self.rotation.T
+        e, n, u = d[:, 0], d[:, 1], d[:, 2]
+        rho2 = e * e + n * n
+        rho = np.sqrt(rho2)
+        r2 = rho2 + u * u
+        r = np.sqrt(r2)
+        j = np.zeros((x.shape[0], 3, 3))
+        j[:, 0] = d / r[:, None]
+        j[:, 1, 0], j[:, 1, 1] = n / rho2, -e / rho2
+        j[:, 2, 0], j[:, 2, 1], j[:, 2, 2] = -e * u / (r2 * rho), -n * u / (r2 * rho), rho / r2
+        h = np.zeros((x.shape[0], 3, 6))
+        h[:, :, :3] = j @ self.rotation
+        return h
+
+    def innovation(self, z, z_pred):
+        """z - z_pred with the azimuth difference wrapped into (-pi, pi]."""
+        nu = z - z_pred
+        nu[..., 1] = (nu[..., 1] + np.pi) % (2.0 * np.pi) - np.pi
+        return nu
+
+    def to_position(self, z):
+        """Positions (N, 3) in the tracking frame of measurements z (N, 3)."""
+        rng, az, el = z[:, 0], z[:, 1], z[:, 2]
+        d = np.stack([rng * np.cos(el) * np.sin(az), rng * np.cos(el) * np.cos(az), rng * np.sin(el)], axis=1)
+        return self.position + d @ self.rotation
+
+    def position_covariance(self, z):
+        """Covariance (N, 3, 3) of the converted positions: J^-1 R J^-T rotated into the tracking frame (the linearised
+        converted-measurement covariance, Bar-Shalom sec. 10.4)."""
+        x = np.hstack([self.to_position(z), np.zeros_like(z)])
+        jp = self.jacobian(x)[:, :, :3]  # d(z)/d(p)
+        inv = np.linalg.inv(jp)
+        return inv @ self.noise @ np.swapaxes(inv, 1, 2)

@@ -1,0 +1,159 @@
+"""A multi-target tracker over batches: predict, gate, associate (GNN), update, initiate, confirm, delete.
+
+Tracks live in one struct-of-arrays table (states (N, 6), covariances (N, 6, 6), times, histories); a scan from
+any sensor is one call to :meth:`Tracker.step`. Scans from several sensors, processed in time order, update the same
+tracks one after another: that is centralised measurement fusion (Bar-Shalom, Willett & Tian, *Tracking and Data
+Fusion*, 2011, sec. 8.2).
+
+Track management (Blackman & Popoli 1999, sec. 3.2): a detection no track takes starts a tentative track at the
+converted measurement position, with the velocity unknown (zero, with a wide covariance); a track is confirmed when
+it has been hit on M of its last N looks, a tentative track that cannot reach M is dropped, and a confirmed track
+is deleted after max_misses looks in a row without a detection. A look is a scan of a sensor that covers the track.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from goldendome.tracking import filters
+from goldendome.tracking.association import candidate_pairs, gnn_assign
+from goldendome.tracking.measurements import RadarModel
+
+CHI2_3DOF_9999 = 21.11
+"""Gate: the 99.99 % point of chi-square with 3 degrees of freedom (a true detection falls outside 1 time in 10^4)."""
+
+
+@dataclass
+class TrackTable:
+    """All tracks as arrays. history: bit k set if the track was hit k looks ago (bit 0: the latest)."""
+
+    x: np.ndarray = field(default_factory=lambda: np.zeros((0, 6)))
+    p: np.ndarray = field(default_factory=lambda: np.zeros((0, 6, 6)))
+    t: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    track_id: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
+    history: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    looks: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
+    misses: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
+    confirmed: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+
+    def __len__(self) -> int:
+        return self.x.shape[0]
+
+    def keep(self, mask) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name)[mask])
+
+    def append(self, other: "TrackTable") -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, np.concatenate([getattr(self, name), getattr(other, name)]))
+
+
+@dataclass
+class Tracker:
+    """GNN tracker with M-of-N confirmation. model: a motion model of :mod:`goldendome.tracking.filters`;
+    velocity_sigma_mps: 1-sigma of each velocity component of a new track."""
+
+    model: object = field(default_factory=filters.ConstantVelocity)
+    gate: float = CHI2_3DOF_9999
+    confirm_m: int = 3
+    confirm_n: int = 5
+    max_misses: int = 3
+    velocity_sigma_mps: float = 3000.0
+    tracks: TrackTable = field(default_factory=TrackTable)
+    next_id: int = 0
+
+    def predict_to(self, t: float) -> None:
+        """Move every track's state to time t."""
+        if len(self.tracks) == 0:
+            return
+        dt = t - self.tracks.t
+        self.tracks.x, self.tracks.p = filters.predict(self.tracks.x, self.tracks.p, self.model, dt)
+        self.tracks.t = np.full(len(self.tracks), float(t))
+
+    def step(self, t: float, z, sensor: RadarModel, covers: Callable | None = None) -> np.ndarray:
+        """Process one scan: detections z (M, 3) of a sensor at time t. covers(positions (N, 3)) -> bool says which
+        tracks the scan looked at (default: all). Returns the track id each detection went to (-1: started none)."""
+        z = np.atleast_2d(np.asarray(z, float)).reshape(-1, 3)
+        self.predict_to(t)
+        tr = self.tracks
+        n, m = len(tr), z.shape[0]
+        assign = np.full(n, -1)
+        if n and m:
+            z_pred = sensor.measure(tr.x[:, :3])
+            h = sensor.jacobian(tr.x)
+            s = h @ tr.p @ np.swapaxes(h, 1, 2) + sensor.noise
+            # spatial pre-gate: the gate ellipsoid fits in a sphere of sqrt(gate x largest eigenvalue) around the
+            # predicted position (position covariance plus the measurement's own spread there)
+            r_pos = sensor.position_covariance(z_pred)
+            lam = np.linalg.eigvalsh(tr.p[:, :3, :3] + r_pos)[:, -1]
+            ti, dj = candidate_pairs(tr.x[:, :3], np.sqrt(self.gate * lam), sensor.to_position(z))
+            nu = sensor.innovation(z[dj], z_pred[ti])
+            d2 = np.einsum("ni,ni->n", nu, np.linalg.solve(s[ti], nu[:, :, None])[:, :, 0])
+            ok = d2 < self.gate
+            ti, dj, d2 = ti[ok], dj[ok], d2[ok]
+            # confirmed tracks choose first; tentative ones share what is left (a clutter-born tentative track with
+            # its wide gate must not take a confirmed track's detection: Blackman & Popoli 1999, sec. 3.2)
+            first = tr.confirmed[ti]
+            assign = gnn_assign(n, m, ti[first], dj[first], d2[first], self.gate)
+            taken = np.zeros(m, bool)
+            taken[assign[assign >= 0]] = True
+            rest = ~first & ~taken[dj]
+            second = gnn_assign(n, m, ti[rest], dj[rest], d2[rest], self.gate)
+            assign = np.where(assign >= 0, assign, second)
+            hit = assign >= 0
+            if np.any(hit):
+                idx = np.flatnonzero(hit)
+                nu_h = sensor.innovation(z[assign[idx]], z_pred[idx])
+                r = np.broadcast_to(sensor.noise, (idx.size, 3, 3))
+                tr.x[idx], tr.p[idx], _ = filters.update(tr.x[idx], tr.p[idx], nu_h, h[idx], r)
+        looked = np.ones(n, bool) if covers is None else np.asarray(covers(tr.x[:, :3]), bool)
+        hit = assign >= 0
+        looked |= hit
+        tr.history = np.where(looked, (tr.history << 1) | hit, tr.history) & ((1 << self.confirm_n) - 1)
+        tr.looks = tr.looks + looked
+        tr.misses = np.where(hit, 0, tr.misses + looked)
+        tr.confirmed |= np.bitwise_count(tr.history) >= self.confirm_m
+        dead = np.where(tr.confirmed, tr.misses >= self.max_misses,
+                        (tr.looks - np.bitwise_count(tr.history) > self.confirm_n - self.confirm_m))  # fmt: skip
+        det_track = np.full(m, -1)
+        det_track[assign[hit]] = tr.track_id[hit]
+        tr.keep(~dead)
+        free = np.setdiff1d(np.arange(m), assign[hit])
+        if free.size:
+            det_track[free] = self._start(t, z[free], sensor)
+        return det_track
+
+    def seed(self, t: float, x, p) -> np.ndarray:
+        """Start confirmed tracks from given states (K, 6) and covariances (K, 6, 6) (e.g. a cue from another
+        system); returns their ids."""
+        x = np.atleast_2d(np.asarray(x, float))
+        k = x.shape[0]
+        ids = np.arange(self.next_id, self.next_id + k)
+        self.next_id += k
+        full = (1 << self.confirm_n) - 1
+        self.tracks.append(TrackTable(
+            x=x.copy(), p=np.array(p, float).reshape(k, 6, 6), t=np.full(k, float(t)), track_id=ids,
+            history=np.full(k, full, np.int64), looks=np.full(k, self.confirm_n), misses=np.zeros(k, int),
+            confirmed=np.ones(k, bool),
+        ))  # fmt: skip
+        return ids
+
+    def _start(self, t: float, z, sensor: RadarModel) -> np.ndarray:
+        k = z.shape[0]
+        p = np.zeros((k, 6, 6))
+        p[:, :3, :3] = sensor.position_covariance(z)
+        p[:, 3:, 3:] = np.eye(3) * self.velocity_sigma_mps**2
+        ids = np.arange(self.next_id, self.next_id + k)
+        self.next_id += k
+        self.tracks.append(TrackTable(
+            x=np.hstack([sensor.to_position(z), np.zeros((k, 3))]), p=p, t=np.full(k, float(t)), track_id=ids,
+            history=np.ones(k, np.int64), looks=np.ones(k, int), misses=np.zeros(k, int),
+            confirmed=np.zeros(k, bool) if self.confirm_m > 1 else np.ones(k, bool),
+        ))  # fmt: skip
+        return ids
+
+    def confirmed_states(self):
+        """(track ids, states (K, 6), covariances (K, 6, 6)) of the confirmed tracks."""
+        c = self.tracks.confirmed
+        return self.tracks.track_id[c], self.tracks.x[c], self.tracks.p[c]
