@@ -14,6 +14,7 @@ CASES = {
     "bench_visibility.py": ["--sats", "80", "--points", "40", "--repeats", "1"],
     "bench_sbi.py": ["--sats", "300", "--boosters", "2", "--epochs", "4", "--points", "1"],
     "bench_threats.py": ["--missiles", "4", "--loop", "2"],
+    "bench_tracking.py": ["--targets", "60", "--big", "500", "--stonesoup", "60", "--repeats", "1"],
 }
 
 

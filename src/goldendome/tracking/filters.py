@@ -21,6 +21,7 @@ The extended Kalman filter (Bar-Shalom sec. 10.3):
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from goldendome.physics.gravity import accel_gravity
@@ -30,14 +31,21 @@ MU = 3.986004418e14
 
 def _cv_q(dt, q):
     """Continuous white-noise acceleration process noise for time steps dt (N,), (N, 6, 6)."""
-    dt = np.asarray(dt, float)
-    n = dt.shape[0]
-    out = np.zeros((n, 6, 6))
-    eye = np.eye(3)
-    out[:, :3, :3] = (dt**3 / 3.0)[:, None, None] * eye
-    out[:, :3, 3:] = out[:, 3:, :3] = (dt**2 / 2.0)[:, None, None] * eye
-    out[:, 3:, 3:] = dt[:, None, None] * eye
-    return np.asarray(q, float).reshape(-1, 1, 1) * out
+    dt = np.ascontiguousarray(dt, float)
+    return _cv_q_kernel(dt, np.broadcast_to(np.asarray(q, float), dt.shape).copy())
+
+
+@numba.njit(parallel=True, cache=True)
+def _cv_q_kernel(dt, q):  # pragma: no cover - compiled
+    out = np.zeros((dt.shape[0], 6, 6))
+    for i in numba.prange(dt.shape[0]):
+        a, b, c = q[i] * dt[i] ** 3 / 3.0, q[i] * dt[i] ** 2 / 2.0, q[i] * dt[i]
+        for k in range(3):
+            out[i, k, k] = a
+            out[i, k, k + 3] = b
+            out[i, k + 3, k] = b
+            out[i, k + 3, k + 3] = c
+    return out
 
 
 @dataclass(frozen=True)
@@ -111,18 +119,104 @@ def predict(x, p, model, dt):
     dt = np.broadcast_to(np.asarray(dt, float), (x.shape[0],)).copy()
     f = model.transition(x, dt)
     x_new = model.propagate(x, dt)
-    p_new = f @ p @ np.swapaxes(f, 1, 2) + model.noise(x, dt)
-    return x_new, 0.5 * (p_new + np.swapaxes(p_new, 1, 2))
+    return x_new, _fpft_q(np.ascontiguousarray(f), np.ascontiguousarray(p), np.ascontiguousarray(model.noise(x, dt)))
 
 
 def update(x, p, nu, h, r):
     """EKF update of a batch with innovations nu (N, m), Jacobians h (N, m, 6), noise r (N, m, m).
 
     Joseph form. Returns (x, P, S) with S the innovation covariance."""
-    ht = np.swapaxes(h, 1, 2)
-    s = h @ p @ ht + r
-    k = np.swapaxes(np.linalg.solve(s, h @ p), 1, 2)  # K = P H^T S^-1  (S, P symmetric)
-    x_new = x + np.einsum("nij,nj->ni", k, nu)
-    ikh = np.eye(6) - k @ h
-    p_new = ikh @ p @ np.swapaxes(ikh, 1, 2) + k @ r @ np.swapaxes(k, 1, 2)
-    return x_new, 0.5 * (p_new + np.swapaxes(p_new, 1, 2)), s
+    c = np.ascontiguousarray
+    return _update_kernel(c(x, float), c(p, float), c(nu, float), c(h, float), c(r, float))
+
+
+@numba.njit(cache=True, inline="always")
+def _mm(a, b, out):  # pragma: no cover - compiled
+    """out = a @ b for small matrices, written as loops (no BLAS call, no allocation)."""
+    for i in range(a.shape[0]):
+        for j in range(b.shape[1]):
+            acc = 0.0
+            for k in range(a.shape[1]):
+                acc += a[i, k] * b[k, j]
+            out[i, j] = acc
+
+
+@numba.njit(cache=True, inline="always")
+def _mmt(a, b, out):  # pragma: no cover - compiled
+    """out = a @ b^T for small matrices."""
+    for i in range(a.shape[0]):
+        for j in range(b.shape[0]):
+            acc = 0.0
+            for k in range(a.shape[1]):
+                acc += a[i, k] * b[j, k]
+            out[i, j] = acc
+
+
+@numba.njit(parallel=True, cache=True)
+def _fpft_q(f, p, q):  # pragma: no cover - compiled
+    """F P F^T + Q for every track, symmetrised."""
+    n, d = p.shape[0], p.shape[1]
+    out = np.empty_like(p)
+    fp, o = np.empty_like(p), np.empty_like(p)
+    for i in numba.prange(n):
+        _mm(f[i], p[i], fp[i])
+        _mmt(fp[i], f[i], o[i])
+        for a in range(d):
+            for b in range(a, d):
+                v = 0.5 * (o[i, a, b] + o[i, b, a]) + 0.5 * (q[i, a, b] + q[i, b, a])
+                out[i, a, b] = v
+                out[i, b, a] = v
+    return out
+
+
+@numba.njit(cache=True, inline="always")
+def _inv_small(s, out):  # pragma: no cover - compiled
+    """Inverse of a small symmetric positive-definite matrix: closed form for 3 x 3, numpy otherwise."""
+    if s.shape[0] == 3:
+        a, b, c = s[0, 0], s[0, 1], s[0, 2]
+        d, e, f = s[1, 1], s[1, 2], s[2, 2]
+        c00, c01, c02 = d * f - e * e, c * e - b * f, b * e - c * d
+        det = a * c00 + b * c01 + c * c02
+        out[0, 0], out[0, 1], out[0, 2] = c00 / det, c01 / det, c02 / det
+        out[1, 0], out[1, 1], out[1, 2] = c01 / det, (a * f - c * c) / det, (b * c - a * e) / det
+        out[2, 0], out[2, 1], out[2, 2] = c02 / det, (b * c - a * e) / det, (a * d - b * b) / det
+    else:
+        out[:, :] = np.linalg.inv(s)
+
+
+@numba.njit(parallel=True, cache=True)
+def _update_kernel(x, p, nu, h, r):  # pragma: no cover - compiled
+    """Joseph-form Kalman update of every track: S = H P H^T + R, K = P H^T S^-1, x + K nu,
+    P = (I - K H) P (I - K H)^T + K R K^T, symmetrised. Work arrays are allocated once for all tracks."""
+    n, d, m = p.shape[0], p.shape[1], h.shape[1]
+    x_out, p_out, s_out = np.empty_like(x), np.empty_like(p), np.empty((n, m, m))
+    pht, k, kr = np.empty((n, d, m)), np.empty((n, d, m)), np.empty((n, d, m))
+    s_inv, ikh, t1 = np.empty((n, m, m)), np.empty((n, d, d)), np.empty((n, d, d))
+    o, krk = np.empty((n, d, d)), np.empty((n, d, d))
+    for i in numba.prange(n):
+        _mmt(p[i], h[i], pht[i])
+        _mm(h[i], pht[i], s_out[i])
+        for a in range(m):
+            for b in range(m):
+                s_out[i, a, b] += r[i, a, b]
+        _inv_small(s_out[i], s_inv[i])
+        _mm(pht[i], s_inv[i], k[i])
+        for a in range(d):
+            acc = x[i, a]
+            for b in range(m):
+                acc += k[i, a, b] * nu[i, b]
+            x_out[i, a] = acc
+        _mm(k[i], h[i], ikh[i])
+        for a in range(d):
+            for b in range(d):
+                ikh[i, a, b] = (1.0 if a == b else 0.0) - ikh[i, a, b]
+        _mm(ikh[i], p[i], t1[i])
+        _mmt(t1[i], ikh[i], o[i])
+        _mm(k[i], r[i], kr[i])
+        _mmt(kr[i], k[i], krk[i])
+        for a in range(d):
+            for b in range(a, d):
+                v = 0.5 * (o[i, a, b] + o[i, b, a] + krk[i, a, b] + krk[i, b, a])
+                p_out[i, a, b] = v
+                p_out[i, b, a] = v
+    return x_out, p_out, s_out

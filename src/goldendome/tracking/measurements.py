@@ -66,6 +66,13 @@ class RadarModel:
         d = np.stack([rng * np.cos(el) * np.sin(az), rng * np.cos(el) * np.cos(az), rng * np.sin(el)], axis=1)
         return self.position + d @ self.rotation
 
+    def position_variance_trace(self, z):
+        """Trace (N,) of the converted-position covariance of measurements z: the partial derivatives of position
+        by range, azimuth and elevation are orthogonal with lengths 1, r cos(el) and r, so the trace is
+        sigma_r^2 + (r cos(el) sigma_az)^2 + (r sigma_el)^2."""
+        rng, el = z[:, 0], z[:, 2]
+        return self.sigma_range_m**2 + (rng * np.cos(el) * self.sigma_az_rad) ** 2 + (rng * self.sigma_el_rad) ** 2
+
     def position_covariance(self, z):
         """Covariance (N, 3, 3) of the converted positions: J^-1 R J^-T rotated into the tracking frame (the linearised
         converted-measurement covariance, Bar-Shalom sec. 10.4)."""

@@ -84,9 +84,9 @@ class Tracker:
             h = sensor.jacobian(tr.x)
             s = h @ tr.p @ np.swapaxes(h, 1, 2) + sensor.noise
             # spatial pre-gate: the gate ellipsoid fits in a sphere of sqrt(gate x largest eigenvalue) around the
-            # predicted position (position covariance plus the measurement's own spread there)
-            r_pos = sensor.position_covariance(z_pred)
-            lam = np.linalg.eigvalsh(tr.p[:, :3, :3] + r_pos)[:, -1]
+            # predicted position (position covariance plus the measurement's own spread there); the trace bounds
+            # the largest eigenvalue
+            lam = np.trace(tr.p[:, :3, :3], axis1=1, axis2=2) + sensor.position_variance_trace(z_pred)
             ti, dj = candidate_pairs(tr.x[:, :3], np.sqrt(self.gate * lam), sensor.to_position(z))
             nu = sensor.innovation(z[dj], z_pred[ti])
             d2 = np.einsum("ni,ni->n", nu, np.linalg.solve(s[ti], nu[:, :, None])[:, :, 0])
