@@ -109,3 +109,52 @@ def test_oth_radar_sees_the_band_beyond_the_horizon_but_not_near():
                                   [False, True, True, False])  # fmt: skip
     lat, lon = destination(np.radians(45.0), np.radians(-69.0), np.radians(270.0), 1500e3 / 6371008.8)
     assert not oth.in_coverage(geodetic_to_ecef(lat, lon, 50.0)[None])[0]  # behind: inland, no sector
+
+
+def test_scan_detects_with_the_swerling_probability_and_snr_accuracy():
+    from goldendome.sensors.radar import measurement_sigmas, radar_scan
+
+    # 20,000 copies of one target at a range where SNR = 10 dB: the detected fraction is P_fa^(1/(1+SNR)) and the
+    # range errors have the thermal-noise sigma c / (2 B sqrt(2 SNR)) (RSS with the 10 m floor)
+    r = RADAR.range_for_snr(10.0, 1.0)
+    lat, lon = destination(40 * DEG, -100 * DEG, 0.0, r / 6371008.8)
+    tgt = np.repeat(geodetic_to_ecef(lat, lon, 50e3)[None], 20_000, axis=0)
+    det = radar_scan(RADAR, tgt, np.ones(len(tgt)), 0.0, np.random.default_rng(3))
+    true_range = in_coverage(RADAR, tgt[:1])[1][0]
+    snr = RADAR.snr(true_range, 1.0)
+    assert det.origin.size / 20_000 == pytest.approx(detection_probability(snr, RADAR.pfa, 1), abs=0.01)
+    s_r, s_a = measurement_sigmas(RADAR, snr)
+    assert np.std(det.z[:, 0] - true_range) == pytest.approx(s_r, rel=0.03)
+    assert np.all(det.sigma[:, 0] == pytest.approx(s_r))
+    # ten times the SNR: the thermal part of the accuracy shrinks by sqrt(10)
+    s_r10, s_a10 = measurement_sigmas(RADAR, 10 * snr)
+    assert np.sqrt(s_a10**2 - RADAR.sigma_angle_rad**2) == pytest.approx(np.sqrt(s_a**2 - RADAR.sigma_angle_rad**2)
+                                                                        / np.sqrt(10), rel=1e-9)  # fmt: skip
+
+
+def test_false_alarms_and_not_in_flight_targets():
+    from goldendome.sensors.radar import radar_scan
+
+    tgt = np.full((3, 3), np.nan)  # nothing in flight
+    counts = [radar_scan(RADAR, tgt, np.ones(3), 0.0, np.random.default_rng(k), false_alarms=4.0).origin.size
+              for k in range(400)]  # fmt: skip
+    assert np.mean(counts) == pytest.approx(4.0, rel=0.1)  # Poisson mean
+    det = radar_scan(RADAR, tgt, np.ones(3), 0.0, np.random.default_rng(1), false_alarms=4.0)
+    assert np.all(det.origin == -1) and np.all(np.isnan(det.snr_db))
+
+
+def test_an_airborne_radar_sees_a_low_cruise_missile_ten_times_farther_than_a_ground_radar():
+    # NORAD's low-altitude problem from the geometry alone: a cruise missile at 50 m is above the refracted horizon
+    # of a 10 m ground mast to ~42 km, of an E-3 at 9 km to ~420 km (sqrt(2 k R h) for each height)
+    from goldendome.sensors.radar import PRESETS, rcs_for
+
+    e3 = PRESETS["e3-awacs-alaska"]
+    d = np.arange(300e3, 450e3, 1e3)
+    lat, lon = destination(np.radians(e3.lat_deg), np.radians(e3.lon_deg), np.radians(200.0), d / 6371008.8)
+    covered, rng_m, _, _ = in_coverage(e3, geodetic_to_ecef(lat, lon, np.full(d.size, 50.0)))
+    last = d[covered][-1]
+    assert last == pytest.approx(min(horizon_range_m(9000.0, 50.0), e3.max_range_m), rel=0.01)
+    assert last > 9 * horizon_range_m(10.0, 50.0)
+    # and its radar equation gives it the cruise missile's 0.1 m^2 with a usable SNR at ~300 km
+    assert rcs_for("cruise", False) == 0.1 and rcs_for("rv", True) == 10.0
+    assert 10 * np.log10(e3.snr(300e3, rcs_for("cruise", False))) > 10.0

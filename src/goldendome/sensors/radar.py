@@ -175,6 +175,99 @@ def in_coverage(radar: Radar, target_ecef):
     return in_face & clear & (rng <= radar.max_range_m), rng, az, el
 
 
+RCS_M2 = {
+    "booster": 10.0,
+    "missile": 10.0,
+    "rv": 0.01,
+    "decoy": 0.01,
+    "fobs": 0.01,
+    "glide": 0.05,
+    "cruise": 0.1,
+    "rocket": 0.01,
+    "aircraft": 20.0,
+}
+"""Default radar cross-sections (m^2) by object class, at the frequencies of interest, order-of-magnitude values:
+aircraft 20 m^2 (Skolnik, 3rd ed., table 2.2: medium bomber or jet airliner; small fighter 2, jumbo jet 100);
+cruise missile 0.1 m^2 (Skolnik table 2.2 lists 0.5 m^2 for a conventional winged missile; modern low-observable
+cruise missiles are quoted an order of magnitude lower -- ASSUMPTION between them); RV 0.01 m^2 nose-on and decoys
+built to match it (Sessler et al., *Countermeasures*, UCS/MIT Security Studies Program, 2000, ch. 4: modern RVs
+~0.01 m^2 or less); boosters and spent stages ~10 m^2 (ASSUMPTION: a body metres across); glide vehicle 0.05 m^2
+and 122 mm rocket 0.01 m^2 (ASSUMPTION). Swept by users; every value here is a default, not a measurement."""
+
+
+def rcs_for(kind: str, boosting: bool) -> float:
+    """Default cross-section of an object of a kind (see RCS_M2); a booster while it burns."""
+    return RCS_M2["booster"] if boosting else RCS_M2.get(kind, RCS_M2["rv"])
+
+
+MONOPULSE_SLOPE = 1.6
+"""Normalised monopulse slope k_m in the angle-accuracy formula (Skolnik, 3rd ed., sec. 4.2: 1.2-2)."""
+
+
+@dataclass(frozen=True)
+class RadarDetections:
+    """One scan's detections: (range m, azimuth rad, elevation rad) with their 1-sigma accuracies, the object each
+    came from (-1: a false alarm), and its SNR (dB; NaN for false alarms)."""
+
+    sensor: str
+    t_s: float
+    z: np.ndarray
+    sigma: np.ndarray
+    origin: np.ndarray
+    snr_db: np.ndarray
+
+
+def measurement_sigmas(radar: Radar, snr):
+    """1-sigma (range m, angle rad) of a measurement at an SNR (linear): thermal-noise accuracy c / (2 B sqrt(2 SNR))
+    in range and theta_B / (k_m sqrt(2 SNR)) in angle, theta_B = lambda / D (Skolnik, 3rd ed., sec. 6.3, theoretical
+    accuracy of radar measurements; Barton, *Radar System Analysis and Modeling*, 2005, ch. 7), root-sum-squared
+    with the radar's bias floors."""
+    snr = np.maximum(np.asarray(snr, float), 1e-3)
+    width = radar.wavelength_m / np.sqrt(4.0 * radar.aperture_m2 / np.pi)
+    s_r = np.hypot(radar.sigma_range_m, SPEED_OF_LIGHT_M_S / (2.0 * radar.bandwidth_hz * np.sqrt(2.0 * snr)))
+    s_a = np.hypot(radar.sigma_angle_rad, width / (MONOPULSE_SLOPE * np.sqrt(2.0 * snr)))
+    return s_r, s_a
+
+
+def radar_scan(radar: Radar, target_ecef, rcs_m2, t_s: float, rng: np.random.Generator, swerling: int = 1,
+               false_alarms: float = 0.0) -> RadarDetections:  # fmt: skip
+    """One look of a radar at targets (N, 3) ECEF (NaN rows: not in flight) of cross-sections rcs_m2 (N,).
+
+    A covered target is detected with the Swerling probability of its SNR; its measurement is the true (range,
+    azimuth, elevation) plus Gaussian noise of the SNR's accuracy. False alarms: Poisson with mean false_alarms,
+    uniform in range (up to the instrumented range) and over the first face's azimuth sector, at 0-10 deg elevation.
+    """
+    tgt = np.asarray(target_ecef, float)
+    alive = np.all(np.isfinite(tgt), axis=1)
+    covered = np.zeros(len(tgt), bool)
+    rng_m = az = el = np.zeros(len(tgt))
+    if np.any(alive):
+        cov, r_a, az_a, el_a = in_coverage(radar, tgt[alive])
+        covered[alive] = cov
+        rng_m, az, el = (np.zeros(len(tgt)) for _ in range(3))
+        rng_m[alive], az[alive], el[alive] = r_a, az_a, el_a
+    idx = np.flatnonzero(covered)
+    snr = radar.snr(rng_m[idx], np.asarray(rcs_m2, float)[idx])
+    seen = rng.random(idx.size) < detection_probability(snr, radar.pfa, swerling)
+    idx, snr = idx[seen], snr[seen]
+    s_r, s_a = measurement_sigmas(radar, snr)
+    sig = np.stack([s_r, s_a, s_a], axis=1)
+    z = np.stack([rng_m[idx], az[idx], el[idx]], axis=1) + rng.standard_normal((idx.size, 3)) * sig
+    n_f = rng.poisson(false_alarms) if false_alarms > 0 else 0
+    if n_f:
+        f = radar.faces[0]
+        zf = np.stack([rng.uniform(0.05, 1.0, n_f) * radar.max_range_m,
+                       np.radians(f.boresight_az_deg + rng.uniform(-f.half_width_deg, f.half_width_deg, n_f)),
+                       np.radians(rng.uniform(0.0, 10.0, n_f))], axis=1)  # fmt: skip
+        s_r_f, s_a_f = measurement_sigmas(radar, np.full(n_f, 20.0))
+        z = np.vstack([z, zf])
+        sig = np.vstack([sig, np.stack([s_r_f, s_a_f, s_a_f], axis=1)])
+    z[:, 1] %= 2.0 * np.pi
+    origin = np.concatenate([idx, np.full(n_f, -1)])
+    snr_db = np.concatenate([10.0 * np.log10(snr), np.full(n_f, np.nan)])
+    return RadarDetections(radar.name, float(t_s), z, sig, origin, snr_db)
+
+
 @dataclass(frozen=True)
 class OTHRadar:
     """A sky-wave over-the-horizon radar: it sees targets in a band of ground range beyond the horizon by bouncing
@@ -227,7 +320,50 @@ def _uewr(name: str, lat: float, lon: float, boresights: tuple[float, ...]) -> R
     )  # fmt: skip
 
 
+def _spy1(name: str, lat: float, lon: float) -> Radar:
+    return Radar(
+        name, lat, lon, 20.0, frequency_hz=3.3e9, peak_power_w=4e6, aperture_m2=3.65**2, noise_temperature_k=500.0,
+        bandwidth_hz=1e6, faces=tuple(Face(b, 45.0, -1.0, 90.0) for b in (0.0, 90.0, 180.0, 270.0)),
+        max_range_m=370e3, aperture_efficiency=0.6, losses_db=8.0, pulses=8, sigma_range_m=15.0,
+        sigma_angle_rad=1e-3, revisit_s=2.0,
+        sources=(
+            "S band (3.1-3.5 GHz), four fixed faces of 12 ft (3.65 m) square with 4,350 elements each, 4-6 MW peak, "
+            "range ~200 nmi (370 km): FAS, 'AN/SPY-1 Radar' (Aegis). Mast at 20 m (ASSUMPTION).",
+            "ASSUMPTION: 500 K, 8 dB losses, 1 MHz bandwidth, 8 pulses a look, 1 mrad / 15 m floors, 2 s revisit.",
+        ),
+    )  # fmt: skip
+
+
 PRESETS: dict[str, Radar | OTHRadar] = {
+    "ship-spy1-norfolk": _spy1("ship-spy1-norfolk", 36.95, -76.30),
+    "e3-awacs-alaska": Radar(
+        "e3-awacs-alaska", 61.25, -149.80, 9000.0, frequency_hz=3.1e9, peak_power_w=1e6, aperture_m2=7.3 * 1.5,
+        noise_temperature_k=500.0, bandwidth_hz=1e6, faces=(Face(0.0, 180.0, -10.0, 30.0),), max_range_m=400e3,
+        aperture_efficiency=0.6, losses_db=8.0, pulses=200, sigma_range_m=30.0, sigma_angle_rad=3e-3,
+        revisit_s=10.0,
+        sources=(
+            "E-3 Sentry (AWACS), AN/APY-1/2: S-band pulse-Doppler radar in a 30 ft rotodome turning at 6 rpm (a "
+            "look every 10 s), 'range of more than 250 miles (375.5 km)' for low-flying targets, flying at ~29,000 "
+            "ft (~9 km): US Air Force fact sheet 'E-3 Sentry (AWACS)'. Antenna 7.3 m x 1.5 m (ASSUMPTION, public "
+            "descriptions of the slotted array).",
+            "ASSUMPTION: 1 MW peak, 500 K, 8 dB, 30 m / 3 mrad floors; 200 pulses integrated a look (the 0.76 deg "
+            "beam, lambda / 7.3 m, sweeps a target in ~21 ms at 6 rpm: ~200 pulses at a ~10 kHz pulse-Doppler "
+            "PRF); the platform is held fixed over its orbit point (61.25 N 149.8 W, near Elmendorf).",
+        ),
+    ),  # fmt: skip
+    "tpy2-forward": Radar(
+        "tpy2-forward", 40.66, 141.37, 30.0, frequency_hz=9.5e9, peak_power_w=25_344 * 10.0, aperture_m2=9.2,
+        noise_temperature_k=600.0, bandwidth_hz=50e6, faces=(Face(300.0, 60.0, 0.0, 90.0),), max_range_m=3000e3,
+        aperture_efficiency=0.7, losses_db=6.0, pulses=20, sigma_range_m=5.0, sigma_angle_rad=2e-4, revisit_s=1.0,
+        sources=(
+            "AN/TPY-2 (forward-based X-band, THAAD radar): X band, 9.2 m^2 array of 25,344 transmit/receive "
+            "modules (Missile Defense Agency / Raytheon public fact sheets); a forward site at Shariki, Japan "
+            "(40.66 N 141.37 E, rounded).",
+            "ASSUMPTION: 10 W peak per module (~250 kW), 600 K, 6 dB, 50 MHz bandwidth, 20 pulses a look, +/- 60 deg "
+            "about a 300 deg boresight (towards the Korean peninsula), 3,000 km instrumented range, 5 m / 0.2 mrad "
+            "floors. Power and sensitivity are not published.",
+        ),
+    ),  # fmt: skip
     "uewr-clear": _uewr("uewr-clear", 64.29, -149.19, (0.0, 120.0)),
     "uewr-thule": _uewr("uewr-thule", 76.57, -68.30, (0.0, 120.0)),
     "oth-b-east": OTHRadar(
