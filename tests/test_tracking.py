@@ -193,3 +193,46 @@ def test_same_detections_ours_equals_stone_soup(tmp_path, seed):
     assert g_ours <= g_ss * (1 + 5e-4)
     # same model, same equations: the estimates agree to metres (the 20 m / 1 mrad radar at 30-150 km)
     assert np.median(np.abs(ours - theirs)) < 1.0
+
+
+def _turning_target(dt=1.0, turn_g=4.0):
+    """Level flight at 250 m/s, a turn at turn_g from 60 s to 90 s, level again: states (150, 6)."""
+    v, pos, heading, out = 250.0, np.array([60e3, 0.0, 5e3]), 0.0, []
+    for k in range(150):
+        w = turn_g * 9.80665 / v if 60 <= k * dt < 90 else 0.0
+        out.append(np.r_[pos, v * np.sin(heading), v * np.cos(heading), 0.0])
+        heading += w * dt
+        pos = pos + dt * np.array([v * np.sin(heading), v * np.cos(heading), 0.0])
+    return np.array(out)
+
+
+def test_imm_follows_a_4g_turn_and_is_quiet_in_level_flight():
+    # the textbook IMM result (Bar-Shalom et al. 2001, sec. 11.7): a quiet and a manoeuvre constant-velocity model;
+    # the quiet filter alone loses the turning target, the manoeuvre filter alone is noisy in level flight; the IMM
+    # is near the quiet one in level flight, near the manoeuvre one in the turn, and its mode probability says which
+    truth = _turning_target()
+    sensor = RadarModel(np.zeros(3), np.eye(3), 10.0, 5e-4, 5e-4)
+    quiet, manoeuvre = filters.ConstantVelocity(0.5), filters.ConstantVelocity(500.0)
+    imm = filters.IMM((quiet, manoeuvre), np.array([[0.95, 0.05], [0.10, 0.90]]))
+
+    def run(model, seed):
+        rng = np.random.default_rng(seed)
+        trk = Tracker(model=model, max_misses=100)
+        trk.seed(0.0, truth[0] + rng.normal(0, [100] * 3 + [20] * 3), np.diag([1e4] * 3 + [400.0] * 3))
+        err, mu = [], []
+        for k in range(1, len(truth)):
+            z = sensor.measure(truth[k : k + 1, :3]) + rng.normal(size=(1, 3)) * [10.0, 5e-4, 5e-4]
+            trk.step(float(k), z, sensor)
+            err.append(np.linalg.norm(trk.tracks.x[0, :3] - truth[k, :3]))
+            mu.append(trk.tracks.mu[0, 1] if trk.imm else np.nan)
+        return np.array(err), np.array(mu)
+
+    rms = {}
+    for name, model in (("quiet", quiet), ("manoeuvre", manoeuvre), ("imm", imm)):
+        e = np.sqrt(np.mean([run(model, s)[0] ** 2 for s in range(8)], axis=0))
+        rms[name] = (e[20:59].mean(), e[60:90].mean(), e[100:].mean())  # level, turn, level again
+    assert rms["quiet"][1] > 1000.0  # lost in the turn
+    assert rms["imm"][0] < 0.8 * rms["manoeuvre"][0] and rms["imm"][2] < 0.8 * rms["manoeuvre"][2]
+    assert rms["imm"][1] < 1.1 * rms["manoeuvre"][1]
+    _, mu = run(imm, 0)
+    assert mu[20:59].mean() < 0.2 and mu[62:90].mean() > 0.8 and mu[110:].mean() < 0.2

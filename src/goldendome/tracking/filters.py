@@ -220,3 +220,52 @@ def _update_kernel(x, p, nu, h, r):  # pragma: no cover - compiled
                 p_out[i, a, b] = v
                 p_out[i, b, a] = v
     return x_out, p_out, s_out
+
+
+@dataclass(frozen=True)
+class IMM:
+    """Interacting multiple model estimator over a batch (Blom & Bar-Shalom 1988; Bar-Shalom, Li & Kirubarajan 2001,
+    sec. 11.6.6): r motion models, a Markov switching matrix (r, r) (row: from, column: to, per step), and per
+    track r mode-matched Kalman filters whose estimates are mixed before each prediction and combined after.
+
+    Typical uses: a quiet and a manoeuvring constant-velocity model (a glide vehicle's pull-ups and turns, a cruise
+    missile's waypoints), or a thrusting (high process noise) and a coasting (ballistic) model for boost ->
+    midcourse.
+    """
+
+    models: tuple
+    switching: np.ndarray
+
+    @property
+    def r(self) -> int:
+        return len(self.models)
+
+    def predict(self, xm, pm, mu, dt):
+        """Mix, then predict each mode-matched filter. xm (N, r, 6), pm (N, r, 6, 6), mu (N, r) -> predicted xm, pm
+        and the predicted mode probabilities c (N, r)."""
+        pi = np.asarray(self.switching, float)
+        c = mu @ pi  # c_j = sum_i pi_ij mu_i
+        w = mu[:, :, None] * pi[None] / np.maximum(c[:, None, :], 1e-300)  # mu_{i|j} (N, i, j)
+        x0 = np.einsum("nij,nid->njd", w, xm)
+        dx = xm[:, :, None, :] - x0[:, None, :, :]  # (N, i, j, 6)
+        p0 = np.einsum("nij,nijde->njde", w, pm[:, :, None] + dx[..., :, None] * dx[..., None, :])
+        xs, ps = [], []
+        for j, model in enumerate(self.models):
+            xj, pj = predict(x0[:, j], p0[:, j], model, dt)
+            xs.append(xj)
+            ps.append(pj)
+        return np.stack(xs, axis=1), np.stack(ps, axis=1), c
+
+    @staticmethod
+    def combine(xm, pm, mu):
+        """Combined estimate x = sum mu_j x_j, P = sum mu_j (P_j + (x_j - x)(x_j - x)^T)."""
+        x = np.einsum("nj,njd->nd", mu, xm)
+        dx = xm - x[:, None]
+        p = np.einsum("nj,njde->nde", mu, pm + dx[..., :, None] * dx[..., None, :])
+        return x, p
+
+    @staticmethod
+    def likelihood(nu, s):
+        """Gaussian likelihood N(nu; 0, S) of innovations (N, m) with covariances (N, m, m)."""
+        d2 = np.einsum("ni,ni->n", nu, np.linalg.solve(s, nu[:, :, None])[:, :, 0])
+        return np.exp(-0.5 * d2) / np.sqrt(np.linalg.det(2.0 * np.pi * s))

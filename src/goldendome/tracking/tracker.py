@@ -36,6 +36,10 @@ class TrackTable:
     looks: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
     misses: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
     confirmed: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    # IMM only: mode-matched states (N, r, 6), covariances (N, r, 6, 6), mode probabilities (N, r); r = 0 otherwise
+    xm: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 6)))
+    pm: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 6, 6)))
+    mu: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
 
     def __len__(self) -> int:
         return self.x.shape[0]
@@ -45,8 +49,10 @@ class TrackTable:
             setattr(self, name, getattr(self, name)[mask])
 
     def append(self, other: "TrackTable") -> None:
+        empty = len(self) == 0  # an empty table takes the other's shapes (IMM mode axes)
         for name in self.__dataclass_fields__:
-            setattr(self, name, np.concatenate([getattr(self, name), getattr(other, name)]))
+            theirs = getattr(other, name)
+            setattr(self, name, theirs.copy() if empty else np.concatenate([getattr(self, name), theirs]))
 
 
 @dataclass
@@ -63,13 +69,58 @@ class Tracker:
     tracks: TrackTable = field(default_factory=TrackTable)
     next_id: int = 0
 
+    @property
+    def imm(self) -> bool:
+        return isinstance(self.model, filters.IMM)
+
     def predict_to(self, t: float) -> None:
-        """Move every track's state to time t."""
-        if len(self.tracks) == 0:
+        """Move every track's state to time t (an IMM: mix, predict each mode, combine)."""
+        tr = self.tracks
+        if len(tr) == 0:
             return
-        dt = t - self.tracks.t
-        self.tracks.x, self.tracks.p = filters.predict(self.tracks.x, self.tracks.p, self.model, dt)
-        self.tracks.t = np.full(len(self.tracks), float(t))
+        dt = t - tr.t
+        if self.imm:
+            tr.xm, tr.pm, tr.mu = self.model.predict(tr.xm, tr.pm, tr.mu, dt)
+            tr.x, tr.p = filters.IMM.combine(tr.xm, tr.pm, tr.mu)
+        else:
+            tr.x, tr.p = filters.predict(tr.x, tr.p, self.model, dt)
+        tr.t = np.full(len(tr), float(t))
+
+    def _distance2(self, ti, z, sensor: RadarModel, z_pred, h):
+        """Squared Mahalanobis distance of detections z from tracks ti; an IMM takes the smallest over its modes (a
+        detection any mode explains is in the gate: the manoeuvre mode's wide gate keeps a turning target)."""
+        tr = self.tracks
+
+        def d2_of(x, p, zp, hh):
+            s = hh @ p @ np.swapaxes(hh, 1, 2) + sensor.noise
+            nu = sensor.innovation(z, zp)
+            return np.einsum("ni,ni->n", nu, np.linalg.solve(s, nu[:, :, None])[:, :, 0])
+
+        d2 = d2_of(tr.x[ti], tr.p[ti], z_pred[ti], h[ti])
+        if self.imm:
+            for j in range(self.model.r):
+                xj = tr.xm[ti, j]
+                d2 = np.minimum(d2, d2_of(xj, tr.pm[ti, j], sensor.measure(xj[:, :3]), sensor.jacobian(xj)))
+        return d2
+
+    def _update(self, idx, z, sensor: RadarModel, z_pred, h) -> None:
+        """Kalman update of the tracks idx with their detections z (an IMM: each mode, then the mode probabilities
+        from the likelihoods, then the combination)."""
+        tr = self.tracks
+        r = np.broadcast_to(sensor.noise, (idx.size, 3, 3))
+        if not self.imm:
+            tr.x[idx], tr.p[idx], _ = filters.update(tr.x[idx], tr.p[idx], sensor.innovation(z, z_pred[idx]), h[idx], r)
+            return
+        like = np.empty((idx.size, self.model.r))
+        for j in range(self.model.r):
+            xj = tr.xm[idx, j]
+            nu = sensor.innovation(z, sensor.measure(xj[:, :3]))
+            tr.xm[idx, j], tr.pm[idx, j], s = filters.update(xj, tr.pm[idx, j], nu, sensor.jacobian(xj), r)
+            like[:, j] = filters.IMM.likelihood(nu, s)
+        w = like * tr.mu[idx]
+        total = w.sum(axis=1, keepdims=True)
+        tr.mu[idx] = np.where(total > 0.0, w / np.where(total > 0.0, total, 1.0), tr.mu[idx])
+        tr.x[idx], tr.p[idx] = filters.IMM.combine(tr.xm[idx], tr.pm[idx], tr.mu[idx])
 
     def step(self, t: float, z, sensor: RadarModel, covers: Callable | None = None) -> np.ndarray:
         """Process one scan: detections z (M, 3) of a sensor at time t. covers(positions (N, 3)) -> bool says which
@@ -82,14 +133,12 @@ class Tracker:
         if n and m:
             z_pred = sensor.measure(tr.x[:, :3])
             h = sensor.jacobian(tr.x)
-            s = h @ tr.p @ np.swapaxes(h, 1, 2) + sensor.noise
             # spatial pre-gate: the gate ellipsoid fits in a sphere of sqrt(gate x largest eigenvalue) around the
             # predicted position (position covariance plus the measurement's own spread there); the trace bounds
             # the largest eigenvalue
             lam = np.trace(tr.p[:, :3, :3], axis1=1, axis2=2) + sensor.position_variance_trace(z_pred)
             ti, dj = candidate_pairs(tr.x[:, :3], np.sqrt(self.gate * lam), sensor.to_position(z))
-            nu = sensor.innovation(z[dj], z_pred[ti])
-            d2 = np.einsum("ni,ni->n", nu, np.linalg.solve(s[ti], nu[:, :, None])[:, :, 0])
+            d2 = self._distance2(ti, z[dj], sensor, z_pred, h)
             ok = d2 < self.gate
             ti, dj, d2 = ti[ok], dj[ok], d2[ok]
             # confirmed tracks choose first; tentative ones share what is left (a clutter-born tentative track with
@@ -101,12 +150,9 @@ class Tracker:
             rest = ~first & ~taken[dj]
             second = gnn_assign(n, m, ti[rest], dj[rest], d2[rest], self.gate)
             assign = np.where(assign >= 0, assign, second)
-            hit = assign >= 0
-            if np.any(hit):
-                idx = np.flatnonzero(hit)
-                nu_h = sensor.innovation(z[assign[idx]], z_pred[idx])
-                r = np.broadcast_to(sensor.noise, (idx.size, 3, 3))
-                tr.x[idx], tr.p[idx], _ = filters.update(tr.x[idx], tr.p[idx], nu_h, h[idx], r)
+            idx = np.flatnonzero(assign >= 0)
+            if idx.size:
+                self._update(idx, z[assign[idx]], sensor, z_pred, h)
         looked = np.ones(n, bool) if covers is None else np.asarray(covers(tr.x[:, :3]), bool)
         hit = assign >= 0
         looked |= hit
@@ -124,6 +170,12 @@ class Tracker:
             det_track[free] = self._start(t, z[free], sensor)
         return det_track
 
+    def _modes(self, x, p) -> dict:
+        """IMM fields of new tracks: every mode starts from the same estimate, modes equally likely."""
+        k, r = x.shape[0], (self.model.r if self.imm else 0)
+        return dict(xm=np.repeat(x[:, None], r, axis=1), pm=np.repeat(p[:, None], r, axis=1),
+                    mu=np.full((k, r), 1.0 / max(r, 1)))  # fmt: skip
+
     def seed(self, t: float, x, p) -> np.ndarray:
         """Start confirmed tracks from given states (K, 6) and covariances (K, 6, 6) (e.g. a cue from another
         system); returns their ids."""
@@ -132,10 +184,10 @@ class Tracker:
         ids = np.arange(self.next_id, self.next_id + k)
         self.next_id += k
         full = (1 << self.confirm_n) - 1
+        p = np.array(p, float).reshape(k, 6, 6)
         self.tracks.append(TrackTable(
-            x=x.copy(), p=np.array(p, float).reshape(k, 6, 6), t=np.full(k, float(t)), track_id=ids,
-            history=np.full(k, full, np.int64), looks=np.full(k, self.confirm_n), misses=np.zeros(k, int),
-            confirmed=np.ones(k, bool),
+            x=x.copy(), p=p, t=np.full(k, float(t)), track_id=ids, history=np.full(k, full, np.int64),
+            looks=np.full(k, self.confirm_n), misses=np.zeros(k, int), confirmed=np.ones(k, bool), **self._modes(x, p),
         ))  # fmt: skip
         return ids
 
@@ -146,10 +198,11 @@ class Tracker:
         p[:, 3:, 3:] = np.eye(3) * self.velocity_sigma_mps**2
         ids = np.arange(self.next_id, self.next_id + k)
         self.next_id += k
+        x = np.hstack([sensor.to_position(z), np.zeros((k, 3))])
         self.tracks.append(TrackTable(
-            x=np.hstack([sensor.to_position(z), np.zeros((k, 3))]), p=p, t=np.full(k, float(t)), track_id=ids,
-            history=np.ones(k, np.int64), looks=np.ones(k, int), misses=np.zeros(k, int),
-            confirmed=np.zeros(k, bool) if self.confirm_m > 1 else np.ones(k, bool),
+            x=x, p=p, t=np.full(k, float(t)), track_id=ids, history=np.ones(k, np.int64), looks=np.ones(k, int),
+            misses=np.zeros(k, int), confirmed=np.zeros(k, bool) if self.confirm_m > 1 else np.ones(k, bool),
+            **self._modes(x, p),
         ))  # fmt: skip
         return ids
 
