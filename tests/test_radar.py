@@ -28,7 +28,7 @@ def test_radar_equation_written_out():
     lam = 299_792_458.0 / 3e9
     g = 4 * np.pi * 10.0 * 0.6 / lam**2
     r, sigma = 300e3, 1.0
-    expected = 1e6 * g * g * lam * lam * sigma * 10 / ((4 * np.pi) ** 3 * r**4 * BOLTZMANN_J_K * 500.0 * 1e6 * 10**0.6)
+    expected = 1e6 * 1e-6 * g * g * lam * lam * sigma * 10 / ((4 * np.pi) ** 3 * r**4 * BOLTZMANN_J_K * 500.0 * 10**0.6)
     assert RADAR.snr(r, sigma) == pytest.approx(expected, rel=1e-12)
     assert RADAR.snr(2 * r, sigma) == pytest.approx(expected / 16, rel=1e-12)  # 1 / R^4
     assert RADAR.range_for_snr(RADAR.snr(r, 0.01), 0.01) == pytest.approx(r, rel=1e-12)

@@ -236,3 +236,47 @@ def test_imm_follows_a_4g_turn_and_is_quiet_in_level_flight():
     assert rms["imm"][1] < 1.1 * rms["manoeuvre"][1]
     _, mu = run(imm, 0)
     assert mu[20:59].mean() < 0.2 and mu[62:90].mean() > 0.8 and mu[110:].mean() < 0.2
+
+
+def test_imm_switches_from_thrust_to_coast_at_burnout_of_a_flown_icbm():
+    # a solid ICBM from Sohae towards Seattle, seen by the forward X-band radar at Shariki (preset tpy2-forward);
+    # tracked in the inertial frame by an IMM of a thrusting model (constant velocity, high noise) and the ballistic
+    # model (gravity + J2): the coasting mode wins within ~30 s of burnout and the midcourse velocity is known to m/s
+    import datetime as dt
+
+    from goldendome.physics.constants import DEG
+    from goldendome.physics.frames import eci_to_ecef
+    from goldendome.physics.timescale import gmst_at
+    from goldendome.sensors.radar import PRESETS, radar_scan, rcs_for
+    from goldendome.threats.ballistic import BallisticLaunch, fly_ballistic
+    from goldendome.threats.missile import design
+
+    epoch = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    traj, s = fly_ballistic([BallisticLaunch("m", design("icbm-solid-3stage"), 39.66 * DEG, 124.71 * DEG,
+                                             47.6 * DEG, -122.3 * DEG)], epoch)  # fmt: skip
+    radar = PRESETS["tpy2-forward"]
+    imm = filters.IMM((filters.ConstantVelocity(3000.0), filters.Ballistic(q=0.01)),
+                      np.array([[0.97, 0.03], [0.001, 0.999]]))  # fmt: skip
+    trk = Tracker(model=imm, velocity_sigma_mps=2000.0, confirm_m=2, confirm_n=3, max_misses=5)
+    rng = np.random.default_rng(0)
+    burnout = float(s.burnout_time_s[0])
+    rows = []
+    for t in np.arange(0.0, 540.0, 5.0):
+        r, v = traj.states_at(t)
+        theta = float(gmst_at(epoch, t))
+        det = radar_scan(radar, eci_to_ecef(r, theta), np.array([rcs_for("missile", t < burnout)]), t, rng)
+        sig = det.sigma.mean(axis=0) if len(det.z) else np.array([radar.sigma_range_m, radar.sigma_angle_rad, 0])
+        sensor = RadarModel.site(radar.site_ecef, np.radians(radar.lat_deg), np.radians(radar.lon_deg), theta,
+                                 float(sig[0]), float(sig[1]))  # fmt: skip
+        trk.step(t, det.z, sensor)
+        c = trk.tracks.confirmed
+        if c.any():
+            rows.append((t, trk.tracks.mu[c][0, 1], np.linalg.norm(trk.tracks.x[c][0, :3] - r[0]),
+                         np.linalg.norm(trk.tracks.x[c][0, 3:] - v[0])))  # fmt: skip
+    t, mu_coast, pos_err, vel_err = np.array(rows).T
+    assert t.min() < burnout - 30.0  # tracked in boost
+    boost = (t > t.min()) & (t < burnout)  # from the first update after confirmation (modes start equal)
+    assert np.all(mu_coast[boost] < 0.2)
+    assert np.all(mu_coast[t > burnout + 30.0] > 0.9)
+    mid = (t > 250.0) & (t < 520.0)
+    assert np.median(vel_err[mid]) < 5.0 and np.median(pos_err[mid]) < 300.0

@@ -4,10 +4,13 @@ Signal-to-noise ratio of a target of radar cross-section sigma at range R, after
 (the radar range equation; Skolnik, *Introduction to Radar Systems*, 3rd ed., eq. 2.61; Richards, *Fundamentals of
 Radar Signal Processing*, 2nd ed., eq. 2.30):
 
-    SNR = P_t G^2 lambda^2 sigma n / ((4 pi)^3 R^4 k T_s B L)
+    SNR = P_t tau G^2 lambda^2 sigma n / ((4 pi)^3 R^4 k T_s L)
 
-with P_t the peak power, G the antenna gain (from the aperture: G = 4 pi A eta / lambda^2), T_s the system noise
-temperature, B the receiver bandwidth and L the losses. Detection probability at a false-alarm probability P_fa:
+with P_t the peak power, tau the (uncompressed) pulse length -- a matched filter's output SNR depends on the pulse
+energy P_t tau, whatever the compressed bandwidth B that sets the range resolution (Skolnik, 3rd ed., sec. 11.5;
+with tau = 1 / B it is the textbook form with the noise bandwidth B) --, G the antenna gain (from the aperture: G =
+4 pi A eta / lambda^2), T_s the system noise temperature and L the losses. Detection probability at a false-alarm
+probability P_fa:
 
 - Swerling 0 (steady target): North's approximation, P_d = 0.5 erfc(sqrt(-ln P_fa) - sqrt(SNR + 1/2))
   (Richards, eq. 6.50);
@@ -57,8 +60,9 @@ class Radar:
     """A radar: where it is, what it radiates and receives, what it covers, how well it measures.
 
     Site geodetic (deg, m above the ellipsoid; an airborne radar flies at its height). Power W, frequency Hz, aperture
-    m^2 with efficiency eta (gain 4 pi A eta / lambda^2), system noise temperature K, bandwidth Hz, losses dB,
-    pulses integrated per look. Accuracies are 1-sigma (range m, angle rad) at high SNR.
+    m^2 with efficiency eta (gain 4 pi A eta / lambda^2), system noise temperature K, bandwidth Hz (compressed: range
+    resolution and accuracy), pulse length s (energy; default 1 / bandwidth, an uncompressed pulse), losses dB,
+    pulses integrated per look. Accuracy floors are 1-sigma (range m, angle rad).
     """
 
     name: str
@@ -79,6 +83,7 @@ class Radar:
     sigma_range_m: float = 10.0
     sigma_angle_rad: float = 1e-3
     revisit_s: float = 10.0
+    pulse_width_s: float | None = None
     sources: tuple[str, ...] = field(default=())
 
     @property
@@ -97,8 +102,9 @@ class Radar:
     def snr(self, range_m, rcs_m2):
         """Signal-to-noise ratio (linear) of targets of cross-section rcs_m2 at range_m (the radar equation)."""
         r = np.asarray(range_m, float)
-        num = self.peak_power_w * self.gain**2 * self.wavelength_m**2 * np.asarray(rcs_m2, float) * self.pulses
-        den = (4.0 * np.pi) ** 3 * r**4 * BOLTZMANN_J_K * self.noise_temperature_k * self.bandwidth_hz
+        tau = 1.0 / self.bandwidth_hz if self.pulse_width_s is None else self.pulse_width_s
+        num = self.peak_power_w * tau * self.gain**2 * self.wavelength_m**2 * np.asarray(rcs_m2, float) * self.pulses
+        den = (4.0 * np.pi) ** 3 * r**4 * BOLTZMANN_J_K * self.noise_temperature_k
         return num / den / 10.0 ** (self.losses_db / 10.0)
 
     def range_for_snr(self, snr, rcs_m2):
@@ -307,15 +313,15 @@ class OTHRadar:
 def _uewr(name: str, lat: float, lon: float, boresights: tuple[float, ...]) -> Radar:
     return Radar(
         name, lat, lon, 10.0, frequency_hz=435e6, peak_power_w=609e3, aperture_m2=np.pi * 11.05**2,
-        noise_temperature_k=400.0, bandwidth_hz=1.0 / 16e-3,
+        noise_temperature_k=400.0, bandwidth_hz=1e6, pulse_width_s=16e-3,
         faces=tuple(Face(b, 60.0, 3.0, 85.0) for b in boresights), max_range_m=5556e3, aperture_efficiency=0.71,
         losses_db=6.0, pulses=1, pfa=1e-6, sigma_range_m=30.0, sigma_angle_rad=2e-3, revisit_s=10.0,
         sources=(
             "UHF (420-450 MHz), two faces of 120 deg each, elevation 3-85 deg, 3,000 nmi (5,556 km) range, 1,792 "
             "active elements of 340 W peak per face (~609 kW), 72.5 ft (22.1 m) array, ~38.6 dB gain, pulses of "
             "0.25-16 ms: FAS, 'PAVE PAWS' (AN/FPS-115) and 'Upgraded Early Warning Radar' (AN/FPS-132) pages.",
-            "ASSUMPTION: 400 K system noise temperature, 6 dB losses, one 16 ms pulse per look (bandwidth 1/tau "
-            "after compression), aperture efficiency 0.71 (gives the quoted 38.6 dB), 30 m / 2 mrad accuracies.",
+            "ASSUMPTION: 400 K system noise temperature, 6 dB losses, one 16 ms pulse per look compressed to 1 MHz, "
+            "aperture efficiency 0.71 (gives the quoted 38.6 dB), 30 m / 2 mrad accuracy floors.",
         ),
     )  # fmt: skip
 
@@ -353,13 +359,15 @@ PRESETS: dict[str, Radar | OTHRadar] = {
     ),  # fmt: skip
     "tpy2-forward": Radar(
         "tpy2-forward", 40.66, 141.37, 30.0, frequency_hz=9.5e9, peak_power_w=25_344 * 10.0, aperture_m2=9.2,
-        noise_temperature_k=600.0, bandwidth_hz=50e6, faces=(Face(300.0, 60.0, 0.0, 90.0),), max_range_m=3000e3,
+        noise_temperature_k=600.0, bandwidth_hz=50e6, pulse_width_s=1e-3, faces=(Face(300.0, 60.0, 0.0, 90.0),),
+        max_range_m=3000e3,
         aperture_efficiency=0.7, losses_db=6.0, pulses=20, sigma_range_m=5.0, sigma_angle_rad=2e-4, revisit_s=1.0,
         sources=(
             "AN/TPY-2 (forward-based X-band, THAAD radar): X band, 9.2 m^2 array of 25,344 transmit/receive "
             "modules (Missile Defense Agency / Raytheon public fact sheets); a forward site at Shariki, Japan "
             "(40.66 N 141.37 E, rounded).",
-            "ASSUMPTION: 10 W peak per module (~250 kW), 600 K, 6 dB, 50 MHz bandwidth, 20 pulses a look, +/- 60 deg "
+            "ASSUMPTION: 10 W peak per module (~250 kW), 600 K, 6 dB, 1 ms pulses compressed to 50 MHz, 20 a look, "
+            "+/- 60 deg "
             "about a 300 deg boresight (towards the Korean peninsula), 3,000 km instrumented range, 5 m / 0.2 mrad "
             "floors. Power and sensitivity are not published.",
         ),

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from goldendome.physics.frames import rot_ecef_to_enu, rot_eci_to_ecef
+
 
 @dataclass(frozen=True)
 class RadarModel:
@@ -25,6 +27,15 @@ class RadarModel:
     sigma_range_m: float
     sigma_az_rad: float
     sigma_el_rad: float
+
+    @classmethod
+    def site(cls, site_ecef, lat_rad: float, lon_rad: float, theta_rad: float, sigma_range_m: float,
+             sigma_angle_rad: float) -> "RadarModel":  # fmt: skip
+        """A ground radar seen from the inertial (ECI) tracking frame at Earth rotation angle theta: its position
+        turned into ECI and its rotation ECI -> ENU = (ECEF -> ENU)(ECI -> ECEF)."""
+        r = rot_eci_to_ecef(theta_rad)
+        return cls(r.T @ np.asarray(site_ecef, float), rot_ecef_to_enu(lat_rad, lon_rad) @ r, sigma_range_m,
+                   sigma_angle_rad, sigma_angle_rad)  # fmt: skip
 
     @property
     def noise(self) -> np.ndarray:
