@@ -99,6 +99,7 @@ def run(
         fobs_rows,
         glide_rows,
         threat_rows,
+        tracking_dict,
         write_run,
     )
     from goldendome.scenario.loader import ScenarioError
@@ -180,6 +181,28 @@ def run(
                       _fmt(g["median_glide_altitude_km"], ".0f"),
                       f"{abs(lat):.2f}{'N' if lat >= 0 else 'S'} {abs(lon):.2f}{'E' if lon >= 0 else 'W'}")  # fmt: skip
         console.print(t)
+    track = tracking_dict(result)
+    if track is not None:
+        t = Table(title="Radars", title_justify="left", header_style="bold")
+        for col in ("radar", "looks", "detections", "false alarms"):
+            t.add_column(col, justify="left" if col == "radar" else "right")
+        for r in track["radars"]:
+            t.add_row(r["name"], f"{r['looks']:,}", f"{r['detections']:,}", f"{r['false_alarms']:,}")
+        console.print(t)
+        t = Table(title="Radar track picture", title_justify="left", header_style="bold")
+        for col in ("object", "kind", "first detected s", "by", "first track s"):
+            t.add_column(col, justify="left" if col in ("object", "kind", "by") else "right")
+        for o in track["objects"]:
+            t.add_row(o["name"], o["kind"], _fmt(o["first_detection_s"], ".0f"), o["first_detection_radar"] or "never",
+                      _fmt(o["first_track_s"], ".0f"))  # fmt: skip
+        console.print(t)
+        for name, first in track["over_the_horizon_first_coverage_s"].items():
+            seen = [f"{n} {v:.0f} s" for n, v in zip(result.tracking.object_names, first, strict=True) if v is not None]
+            console.print(f"{name} (over the horizon) first covers: {', '.join(seen) or 'nothing'}", highlight=False)
+        if track["gospa_mean_m"] is not None:
+            console.print(f"GOSPA (c = {track['gospa_cutoff_m'] / 1e3:g} km) over time: mean "
+                          f"{track['gospa_mean_m']:,.0f} m; {track['confirmed_tracks']} confirmed track(s) "
+                          "(tracks.parquet, gospa.parquet)")  # fmt: skip
     if result.payloads is not None:
         kinds = result.payloads.kind
         console.print(f"released by post-boost buses: {kinds.count('rv')} more RV(s) and {kinds.count('decoy')} "
@@ -205,7 +228,8 @@ def run(
     console.print(f"computed in {result.timings_s.get('total', 0.0):.2f} s")
     if out is not None:
         path = write_run(result, out)
-        console.print(f"results written to [bold]{path}[/] (summary.json, trajectories.parquet, satellites.parquet)")
+        files = ", ".join(sorted(f.name for f in path.iterdir() if f.suffix in (".json", ".parquet")))
+        console.print(f"results written to [bold]{path}[/] ({files})")
 
 
 @app.command()

@@ -14,6 +14,7 @@ import numpy as np
 
 from goldendome.effectors.reach import reach_over_time, tracks_from_trajectory
 from goldendome.effectors.sbi import SBIDesign, Timeline, sbi_design
+from goldendome.engine.tracking import TrackingReport, track_objects
 from goldendome.physics import tle as tle_io
 from goldendome.physics.constants import DEG, R_EARTH_MEAN_M
 from goldendome.physics.constellation import Constellation, walker_delta, walker_labels
@@ -98,6 +99,19 @@ class RunResult:
     fobs_flights: tuple = ()
     warnings: list[str] = field(default_factory=list)
     timings_s: dict[str, float] = field(default_factory=dict)
+    tracking: TrackingReport | None = None
+
+    def objects(self) -> tuple[Trajectory | None, tuple[str, ...]]:
+        """Every flown object in one trajectory, with its kind: missiles (boost, then their first RV), released RVs
+        and decoys, cruise missiles, glide vehicles, fractional-orbit vehicles."""
+        parts, kinds = [], []
+        for tr, kind in ((self.trajectory, "missile"), (self.payloads.trajectory if self.payloads else None, None),
+                         (self.cruise, "cruise"), (self.glide, "glide"), (self.fobs, "fobs")):  # fmt: skip
+            if tr is None:
+                continue
+            parts.append(tr)
+            kinds += list(self.payloads.kind) if kind is None else [kind] * tr.n_objects
+        return (Trajectory.concatenate(parts) if parts else None), tuple(kinds)
 
 
 def spread_in_disc(lat_rad: float, lon_rad: float, radius_m: float, n: int, rng: np.random.Generator):
@@ -296,8 +310,13 @@ def assess_space_layers(scn: Scenario, layers: list[Layer], trajectory: Trajecto
                             min(matched, n))  # fmt: skip
 
 
+RADAR_STREAM = 6
+"""Random stream of the radar looks under the scenario seed (other streams: one per threat entry)."""
+
+
 def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | None = None) -> RunResult:
-    """Fly every threat of the scenario and place its constellations. Deterministic (no randomness yet)."""
+    """Fly every threat of the scenario, place its constellations and, where it names radars, track what they see.
+    Deterministic: the radars' random draws come from the scenario seed (their own stream)."""
     say = progress or (lambda what, frac: None)
     timings: dict[str, float] = {}
     warnings: list[str] = []
@@ -348,8 +367,17 @@ def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | 
             never = [flights.names[k] for k in np.flatnonzero(np.isnan(space.first_detection_s))]
             if never and any(layer.sensor is not None for layer in layers):
                 warnings.append(f"never detected by the sensor layers: {', '.join(never)}")
+    result = RunResult(scn, scenario_hash(scn), scn.epoch, trajectory, flights, info, constellations, layers, space,
+                       payloads, cruise_traj, tuple(cruise), glide_traj, fobs_traj, fobs_flights, warnings,
+                       timings)  # fmt: skip
+    objects, kinds = result.objects()
+    if scn.radars and objects is not None:
+        t3 = time.perf_counter()
+        report = track_objects(objects, kinds, list(scn.radars), scn.epoch, scn.duration_min * 60.0,
+                               np.random.default_rng([scn.seed, RADAR_STREAM]), scn.tracking.false_alarms_per_look,
+                               scn.tracking.gospa_cutoff_km * 1e3, say)  # fmt: skip
+        timings["tracking"] = time.perf_counter() - t3
+        result = replace(result, tracking=report)
     say("done", 1.0)
     timings["total"] = time.perf_counter() - t0
-    return RunResult(scn, scenario_hash(scn), scn.epoch, trajectory, flights, info, constellations, layers, space,
-                     payloads, cruise_traj, tuple(cruise), glide_traj, fobs_traj, fobs_flights, warnings,
-                     timings)  # fmt: skip
+    return result

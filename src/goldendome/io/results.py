@@ -25,7 +25,7 @@ from goldendome.physics.constants import WGS84_A_M
 from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef
 from goldendome.physics.kepler import period_s
 from goldendome.physics.timescale import gmst_at
-from goldendome.threats.trajectory import PHASE_NAMES, Trajectory
+from goldendome.threats.trajectory import PHASE_NAMES
 
 
 def _versions() -> dict[str, str]:
@@ -101,6 +101,48 @@ def glide_rows(result: RunResult) -> list[dict]:
     return rows
 
 
+def tracking_dict(result: RunResult) -> dict | None:
+    """The radar track picture's summary: per radar looks and detections, per object first detection and first
+    confirmed track (s; None: never), GOSPA (mean over time, m) and its parts."""
+    tr = result.tracking
+    if tr is None:
+        return None
+    g = tr.gospa
+    return {
+        "radars": [{"name": n, "looks": int(lk), "detections": int(d), "false_alarms": int(f)}
+                   for n, lk, d, f in zip(tr.radars, tr.looks, tr.detections, tr.false_alarms, strict=True)],
+        "objects": [{"name": n, "kind": k, "first_detection_s": _num(fd), "first_detection_radar": fr or None,
+                     "first_track_s": _num(ft)}
+                    for n, k, fd, fr, ft in zip(tr.object_names, tr.object_kinds, tr.first_detection_s,
+                                                tr.first_detection_radar, tr.first_track_s, strict=True)],
+        "over_the_horizon_first_coverage_s": {o: [_num(v) for v in arr] for o, arr in tr.oth_coverage_s.items()},
+        "gospa_cutoff_m": tr.gospa_c_m, "gospa_mean_m": float(g[:, 0].mean()) if len(g) else None,
+        "gospa_mean_parts_m2": {"localisation": float(g[:, 1].mean()), "missed": float(g[:, 2].mean()),
+                                "false": float(g[:, 3].mean())} if len(g) else None,
+        "confirmed_tracks": int(np.unique(tr.track_id).size),
+    }  # fmt: skip
+
+
+def track_table(result: RunResult) -> pa.Table:
+    """Confirmed tracks at every look: time, track id, ECI state, IMM mode probabilities (thrust, cruise, coast)."""
+    tr = result.tracking
+    x, mu = tr.track_x, tr.track_mu
+    return pa.table({
+        "t_s": tr.track_t, "track_id": pa.array(tr.track_id.astype(np.int64)),
+        "x_m": x[:, 0], "y_m": x[:, 1], "z_m": x[:, 2], "vx_mps": x[:, 3], "vy_mps": x[:, 4], "vz_mps": x[:, 5],
+        "p_thrust": mu[:, 0], "p_cruise": mu[:, 1], "p_coast": mu[:, 2],
+    })  # fmt: skip
+
+
+def gospa_table(result: RunResult) -> pa.Table:
+    """GOSPA over time (m) with its parts (m^2: they add up to GOSPA^2) and the counts behind it."""
+    tr = result.tracking
+    g, n = tr.gospa, tr.gospa_counts
+    return pa.table({"t_s": tr.gospa_t, "gospa_m": g[:, 0], "localisation_m2": g[:, 1], "missed_m2": g[:, 2],
+                     "false_m2": g[:, 3], "truths_in_coverage": n[:, 0].astype(np.int32),
+                     "confirmed_tracks": n[:, 1].astype(np.int32)})  # fmt: skip
+
+
 def cruise_rows(result: RunResult) -> list[dict]:
     """Per cruise missile: route length, flight time, speed and height (km, min, m/s, m)."""
     rows = []
@@ -156,29 +198,14 @@ def summary_dict(result: RunResult) -> dict:
         "salvo_engageable_by_distinct_sbis": None if result.space is None else int(result.space.salvo_matched),
         "released_objects": _released(result), "cruise_missiles": cruise_rows(result),
         "glide_vehicles": glide_rows(result), "fractional_orbits": fobs_rows(result),
+        "tracking": tracking_dict(result),
         "timings_s": {k: round(v, 4) for k, v in result.timings_s.items()},
     }  # fmt: skip
 
 
 def trajectory_table(result: RunResult) -> pa.Table:
     """Missiles (kind 'missile': boost, then their first RV) and released objects (kind 'rv' / 'decoy')."""
-    parts, kinds = [], []
-    if result.trajectory is not None:
-        parts.append(result.trajectory)
-        kinds += ["missile"] * result.trajectory.n_objects
-    if result.payloads is not None:
-        parts.append(result.payloads.trajectory)
-        kinds += list(result.payloads.kind)
-    if result.cruise is not None:
-        parts.append(result.cruise)
-        kinds += ["cruise"] * result.cruise.n_objects
-    if result.glide is not None:
-        parts.append(result.glide)
-        kinds += ["glide"] * result.glide.n_objects
-    if result.fobs is not None:
-        parts.append(result.fobs)
-        kinds += ["fobs"] * result.fobs.n_objects
-    tr = Trajectory.concatenate(parts)
+    tr, kinds = result.objects()
     theta = gmst_at(result.epoch, tr.t_s)
     lat, lon, h = ecef_to_geodetic(eci_to_ecef(tr.r_eci_m, theta))
     names = np.array(tr.names, dtype=object)
@@ -216,4 +243,7 @@ def write_run(result: RunResult, out_dir: str | Path) -> Path:
         pq.write_table(trajectory_table(result), out / "trajectories.parquet")
     if result.constellations:
         pq.write_table(satellite_table(result), out / "satellites.parquet")
+    if result.tracking is not None:
+        pq.write_table(track_table(result), out / "tracks.parquet")
+        pq.write_table(gospa_table(result), out / "gospa.parquet")
     return out

@@ -303,8 +303,26 @@ class Engagement(_Model):
     track_s: Annotated[float, Field(ge=0.0, le=600.0)] = 0.0
 
 
+def _radar_preset(name: str):
+    from goldendome.sensors.radar import PRESETS
+
+    if name not in PRESETS:
+        raise KeyError(f"unknown radar {name!r}; the presets are: {', '.join(sorted(PRESETS))}")
+    return PRESETS[name]
+
+
+RadarName = Annotated[str, _known(_radar_preset)]
+
+
+class Tracking(_Model):
+    """Settings of the radar track picture: false alarms per radar look (Poisson mean) and the GOSPA cut-off."""
+
+    false_alarms_per_look: Annotated[float, Field(ge=0.0, le=100.0)] = 0.0
+    gospa_cutoff_km: Annotated[float, Field(gt=0.0, le=1000.0)] = 5.0
+
+
 class Scenario(_Model):
-    """One scenario: epoch, duration, threats and constellations."""
+    """One scenario: epoch, duration, threats, constellations and radars."""
 
     name: str = Field(..., min_length=1, max_length=120)
     description: str = ""
@@ -315,6 +333,9 @@ class Scenario(_Model):
     threats: list[Threat] = Field(default_factory=list)
     constellations: list[Constellation] = Field(default_factory=list)
     engagement: Engagement = Field(default_factory=Engagement)
+    radars: list[RadarName] = Field(default_factory=list, max_length=50,
+                                    description="radar presets (goldendome radar list) whose looks are tracked")
+    tracking: Tracking = Field(default_factory=Tracking)
 
     @model_validator(mode="after")
     def _unique_names(self):

@@ -30,12 +30,13 @@ revisit period. Everything is vectorised over targets: positions (N, 3) ECEF in 
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from scipy.special import erfc
 
 from goldendome.physics.constants import R_EARTH_MEAN_M
-from goldendome.physics.frames import azimuth_elevation_range, geodetic_height_m, geodetic_to_ecef
+from goldendome.physics.frames import geodetic_height_m, geodetic_to_ecef, rot_ecef_to_enu
 
 BOLTZMANN_J_K = 1.380649e-23
 """Boltzmann's constant (exact, SI 2019)."""
@@ -95,9 +96,14 @@ class Radar:
         """Antenna gain (linear) of the aperture: 4 pi A eta / lambda^2 (Skolnik eq. 9.1)."""
         return 4.0 * np.pi * self.aperture_m2 * self.aperture_efficiency / self.wavelength_m**2
 
-    @property
+    @cached_property
     def site_ecef(self) -> np.ndarray:
         return geodetic_to_ecef(np.radians(self.lat_deg), np.radians(self.lon_deg), self.height_m)
+
+    @cached_property
+    def enu_rotation(self) -> np.ndarray:
+        """Rotation ECEF -> the site's east-north-up axes."""
+        return rot_ecef_to_enu(np.radians(self.lat_deg), np.radians(self.lon_deg))
 
     def snr(self, range_m, rcs_m2):
         """Signal-to-noise ratio (linear) of targets of cross-section rcs_m2 at range_m (the radar equation)."""
@@ -144,7 +150,8 @@ def horizon_range_m(radar_height_m, target_height_m, k: float = K_EFFECTIVE_EART
     return np.sqrt(2.0 * kr * np.maximum(radar_height_m, 0.0)) + np.sqrt(2.0 * kr * np.maximum(target_height_m, 0.0))
 
 
-def refracted_geometry(site_ecef, target_ecef, k: float = K_EFFECTIVE_EARTH, radius_m: float = R_EARTH_MEAN_M):
+def refracted_geometry(site_ecef, target_ecef, k: float = K_EFFECTIVE_EARTH, radius_m: float = R_EARTH_MEAN_M,
+                       site_height_m: float | None = None):  # fmt: skip
     """Line of sight from a site to targets on the effective (4/3) Earth, where rays are straight.
 
     The ground arc between site and target is kept, so the central angle shrinks by k, and heights stay (Doerry
@@ -153,7 +160,7 @@ def refracted_geometry(site_ecef, target_ecef, k: float = K_EFFECTIVE_EARTH, rad
     """
     site = np.asarray(site_ecef, float)
     tgt = np.atleast_2d(np.asarray(target_ecef, float))
-    h_s = max(float(geodetic_height_m(site[None])[0]), 0.0)
+    h_s = max(float(geodetic_height_m(site[None])[0]) if site_height_m is None else site_height_m, 0.0)
     h_t = np.maximum(geodetic_height_m(tgt), 0.0)
     cos_psi = np.clip(tgt @ site / (np.linalg.norm(tgt, axis=1) * np.linalg.norm(site)), -1.0, 1.0)
     psi = np.arccos(cos_psi) / k
@@ -171,9 +178,12 @@ def in_coverage(radar: Radar, target_ecef):
     Returns (covered (N,) bool, range m, azimuth rad, elevation rad (geometric)).
     """
     tgt = np.atleast_2d(np.asarray(target_ecef, float))
-    lat, lon = np.radians(radar.lat_deg), np.radians(radar.lon_deg)
-    az, el, rng = azimuth_elevation_range(lat, lon, radar.height_m, tgt)
-    el_eff, clear = refracted_geometry(radar.site_ecef, tgt)
+    enu = (tgt - radar.site_ecef) @ radar.enu_rotation.T
+    rng = np.linalg.norm(enu, axis=1)
+    az = np.mod(np.arctan2(enu[:, 0], enu[:, 1]), 2.0 * np.pi)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        el = np.arcsin(enu[:, 2] / rng)
+    el_eff, clear = refracted_geometry(radar.site_ecef, tgt, site_height_m=radar.height_m)
     in_face = np.zeros(tgt.shape[0], bool)
     for f in radar.faces:
         off = np.abs((np.degrees(az) - f.boresight_az_deg + 180.0) % 360.0 - 180.0)
@@ -183,7 +193,7 @@ def in_coverage(radar: Radar, target_ecef):
 
 RCS_M2 = {
     "booster": 10.0,
-    "missile": 10.0,
+    "missile": 0.01,  # a missile object after burnout is its (first) re-entry vehicle
     "rv": 0.01,
     "decoy": 0.01,
     "fobs": 0.01,

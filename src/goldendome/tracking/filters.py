@@ -24,19 +24,51 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from goldendome.physics.gravity import accel_gravity
+from goldendome.physics.constants import J2_EARTH, WGS84_A_M
 
 MU = 3.986004418e14
+
+
+@numba.njit(cache=True, inline="always")
+def _gravity(x, y, z, j2):  # pragma: no cover - compiled
+    """Point-mass + J2 acceleration (Vallado, 4th ed., eq. 8-30)."""
+    r2 = x * x + y * y + z * z
+    r = np.sqrt(r2)
+    mu_r3 = MU / (r2 * r)
+    k = -1.5 * j2 * MU * WGS84_A_M * WGS84_A_M / (r2 * r2 * r)
+    zz = 5.0 * z * z / r2
+    return -mu_r3 * x + k * x * (1.0 - zz), -mu_r3 * y + k * y * (1.0 - zz), -mu_r3 * z + k * z * (3.0 - zz)
+
+
+def _ballistic_rk4_py(x, dt, n_sub, j2):  # pragma: no cover - compiled
+    out = np.empty_like(x)
+    for i in numba.prange(x.shape[0]):
+        s = x[i].copy()
+        h = dt[i] / n_sub[i]
+        for _ in range(n_sub[i]):
+            k = np.empty((4, 6))
+            y = s.copy()
+            for stage in range(4):
+                if stage > 0:
+                    f = 0.5 if stage < 3 else 1.0
+                    for a in range(6):
+                        y[a] = s[a] + f * h * k[stage - 1, a]
+                ax, ay, az = _gravity(y[0], y[1], y[2], j2)
+                k[stage, 0], k[stage, 1], k[stage, 2] = y[3], y[4], y[5]
+                k[stage, 3], k[stage, 4], k[stage, 5] = ax, ay, az
+            for a in range(6):
+                s[a] += h / 6.0 * (k[0, a] + 2.0 * k[1, a] + 2.0 * k[2, a] + k[3, a])
+        out[i] = s
+    return out
 
 
 def _cv_q(dt, q):
     """Continuous white-noise acceleration process noise for time steps dt (N,), (N, 6, 6)."""
     dt = np.ascontiguousarray(dt, float)
-    return _cv_q_kernel(dt, np.broadcast_to(np.asarray(q, float), dt.shape).copy())
+    return _kernel("_cv_q_kernel", dt.shape[0])(dt, np.broadcast_to(np.asarray(q, float), dt.shape).copy())
 
 
-@numba.njit(parallel=True, cache=True)
-def _cv_q_kernel(dt, q):  # pragma: no cover - compiled
+def _cv_q_kernel_py(dt, q):  # pragma: no cover - compiled
     out = np.zeros((dt.shape[0], 6, 6))
     for i in numba.prange(dt.shape[0]):
         a, b, c = q[i] * dt[i] ** 3 / 3.0, q[i] * dt[i] ** 2 / 2.0, q[i] * dt[i]
@@ -79,21 +111,12 @@ class Ballistic:
     max_step_s: float = 10.0
 
     def propagate(self, x, dt):
-        """RK4 in sub-steps of at most max_step_s; dt (N,) may differ per track (and be 0)."""
-        y = x.copy()
-        n_sub = max(1, int(np.ceil(np.max(np.abs(dt)) / self.max_step_s))) if dt.size else 1
-        h = (dt / n_sub)[:, None]
-
-        def rhs(s):
-            return np.hstack([s[:, 3:], accel_gravity(s[:, :3], j2=self.j2)])
-
-        for _ in range(n_sub):
-            k1 = rhs(y)
-            k2 = rhs(y + 0.5 * h * k1)
-            k3 = rhs(y + 0.5 * h * k2)
-            k4 = rhs(y + h * k3)
-            y = y + h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
-        return y
+        """RK4 in sub-steps of at most max_step_s; dt (N,) may differ per track (and be 0). Compiled, one track per
+        loop pass (same forces as :func:`goldendome.physics.gravity.accel_gravity`, checked in the tests)."""
+        dt = np.ascontiguousarray(dt, float)
+        n_sub = np.maximum(1, np.ceil(np.abs(dt) / self.max_step_s)).astype(np.int64)
+        return _kernel("_ballistic_rk4", x.shape[0])(np.ascontiguousarray(x, float), dt, n_sub,
+                                                     J2_EARTH if self.j2 else 0.0)  # fmt: skip
 
     def transition(self, x, dt):
         """Phi = I + A dt + A^2 dt^2 / 2 + A^3 dt^3 / 6 with the point-mass gravity gradient taken at the mid-step
@@ -119,7 +142,8 @@ def predict(x, p, model, dt):
     dt = np.broadcast_to(np.asarray(dt, float), (x.shape[0],)).copy()
     f = model.transition(x, dt)
     x_new = model.propagate(x, dt)
-    return x_new, _fpft_q(np.ascontiguousarray(f), np.ascontiguousarray(p), np.ascontiguousarray(model.noise(x, dt)))
+    return x_new, _kernel("_fpft_q", x.shape[0])(np.ascontiguousarray(f), np.ascontiguousarray(p),
+                                                 np.ascontiguousarray(model.noise(x, dt)))  # fmt: skip
 
 
 def update(x, p, nu, h, r):
@@ -127,7 +151,7 @@ def update(x, p, nu, h, r):
 
     Joseph form. Returns (x, P, S) with S the innovation covariance."""
     c = np.ascontiguousarray
-    return _update_kernel(c(x, float), c(p, float), c(nu, float), c(h, float), c(r, float))
+    return _kernel("_update_kernel", x.shape[0])(c(x, float), c(p, float), c(nu, float), c(h, float), c(r, float))
 
 
 @numba.njit(cache=True, inline="always")
@@ -152,8 +176,7 @@ def _mmt(a, b, out):  # pragma: no cover - compiled
             out[i, j] = acc
 
 
-@numba.njit(parallel=True, cache=True)
-def _fpft_q(f, p, q):  # pragma: no cover - compiled
+def _fpft_q_py(f, p, q):  # pragma: no cover - compiled
     """F P F^T + Q for every track, symmetrised."""
     n, d = p.shape[0], p.shape[1]
     out = np.empty_like(p)
@@ -184,8 +207,7 @@ def _inv_small(s, out):  # pragma: no cover - compiled
         out[:, :] = np.linalg.inv(s)
 
 
-@numba.njit(parallel=True, cache=True)
-def _update_kernel(x, p, nu, h, r):  # pragma: no cover - compiled
+def _update_kernel_py(x, p, nu, h, r):  # pragma: no cover - compiled
     """Joseph-form Kalman update of every track: S = H P H^T + R, K = P H^T S^-1, x + K nu,
     P = (I - K H) P (I - K H)^T + K R K^T, symmetrised. Work arrays are allocated once for all tracks."""
     n, d, m = p.shape[0], p.shape[1], h.shape[1]
@@ -222,6 +244,32 @@ def _update_kernel(x, p, nu, h, r):  # pragma: no cover - compiled
     return x_out, p_out, s_out
 
 
+@numba.njit(cache=True)
+def _imm_mix(mu, pi, xm, pm):  # pragma: no cover - compiled
+    """IMM mixing: c_j = sum_i pi_ij mu_i; mu_i|j = pi_ij mu_i / c_j; x0_j = sum_i mu_i|j x_i;
+    P0_j = sum_i mu_i|j (P_i + (x_i - x0_j)(x_i - x0_j)^T)."""
+    n, r, d = xm.shape
+    c = np.zeros((n, r))
+    x0 = np.zeros((n, r, d))
+    p0 = np.zeros((n, r, d, d))
+    for k in range(n):
+        for j in range(r):
+            for i in range(r):
+                c[k, j] += pi[i, j] * mu[k, i]
+            cj = max(c[k, j], 1e-300)
+            for i in range(r):
+                w = pi[i, j] * mu[k, i] / cj
+                for a in range(d):
+                    x0[k, j, a] += w * xm[k, i, a]
+            for i in range(r):
+                w = pi[i, j] * mu[k, i] / cj
+                for a in range(d):
+                    da = xm[k, i, a] - x0[k, j, a]
+                    for b in range(d):
+                        p0[k, j, a, b] += w * (pm[k, i, a, b] + da * (xm[k, i, b] - x0[k, j, b]))
+    return c, x0, p0
+
+
 @dataclass(frozen=True)
 class IMM:
     """Interacting multiple model estimator over a batch (Blom & Bar-Shalom 1988; Bar-Shalom, Li & Kirubarajan 2001,
@@ -243,12 +291,8 @@ class IMM:
     def predict(self, xm, pm, mu, dt):
         """Mix, then predict each mode-matched filter. xm (N, r, 6), pm (N, r, 6, 6), mu (N, r) -> predicted xm, pm
         and the predicted mode probabilities c (N, r)."""
-        pi = np.asarray(self.switching, float)
-        c = mu @ pi  # c_j = sum_i pi_ij mu_i
-        w = mu[:, :, None] * pi[None] / np.maximum(c[:, None, :], 1e-300)  # mu_{i|j} (N, i, j)
-        x0 = np.einsum("nij,nid->njd", w, xm)
-        dx = xm[:, :, None, :] - x0[:, None, :, :]  # (N, i, j, 6)
-        p0 = np.einsum("nij,nijde->njde", w, pm[:, :, None] + dx[..., :, None] * dx[..., None, :])
+        c, x0, p0 = _imm_mix(np.ascontiguousarray(mu, float), np.asarray(self.switching, float),
+                             np.ascontiguousarray(xm, float), np.ascontiguousarray(pm, float))  # fmt: skip
         xs, ps = [], []
         for j, model in enumerate(self.models):
             xj, pj = predict(x0[:, j], p0[:, j], model, dt)
@@ -269,3 +313,18 @@ class IMM:
         """Gaussian likelihood N(nu; 0, S) of innovations (N, m) with covariances (N, m, m)."""
         d2 = np.einsum("ni,ni->n", nu, np.linalg.solve(s, nu[:, :, None])[:, :, 0])
         return np.exp(-0.5 * d2) / np.sqrt(np.linalg.det(2.0 * np.pi * s))
+
+
+PARALLEL_FROM = 512
+"""Batches of at least this many tracks run the kernels on all cores; smaller ones serially (a thread pool's
+start-up costs more than a few tracks' work)."""
+_KERNELS = {
+    name: (numba.njit(cache=True)(fn), numba.njit(parallel=True, cache=True)(fn))
+    for name, fn in (("_ballistic_rk4", _ballistic_rk4_py), ("_cv_q_kernel", _cv_q_kernel_py),
+                     ("_fpft_q", _fpft_q_py), ("_update_kernel", _update_kernel_py))
+}  # fmt: skip
+
+
+def _kernel(name: str, n: int):
+    """The serial or the parallel compilation of a batch kernel, by batch size."""
+    return _KERNELS[name][n >= PARALLEL_FROM]

@@ -1,0 +1,182 @@
+"""Ground, sea and airborne radars watch every flown object; one tracker fuses their scans into a track picture.
+
+Each radar looks once per revisit period. A look: the truth of every object in flight (positions from the
+trajectories), its radar cross-section by kind and phase (a burning booster is big, an RV small), the radar's
+coverage (faces, refracted horizon, instrumented range), Swerling detection at the look's SNR, measurements with the
+SNR's accuracy, and Poisson false alarms. The scans of all radars, in time order, update one tracker in the inertial
+frame (centralised measurement fusion) with an IMM of three modes: thrusting (constant velocity, high process
+noise), cruising (constant velocity, low noise: cruise missiles, glide vehicles between manoeuvres) and coasting
+(ballistic: gravity + J2). Over-the-horizon radars report coverage only (their ground-position measurements are not
+fused yet).
+
+GOSPA is computed every 10 s against the objects that at least one radar covers at that time (the surveillance
+volume's truth), with the cut-off c of the scenario.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from goldendome.physics.frames import eci_to_ecef
+from goldendome.physics.timescale import gmst_at
+from goldendome.sensors.radar import PRESETS, OTHRadar, Radar, in_coverage, radar_scan, rcs_for
+from goldendome.threats.trajectory import BOOST, Trajectory
+from goldendome.tracking import filters
+from goldendome.tracking.measurements import RadarModel
+from goldendome.tracking.metrics import gospa
+from goldendome.tracking.tracker import Tracker
+
+THRUST_Q, CRUISE_Q, COAST_Q = 3000.0, 1.0, 0.01
+"""Process noise (m^2/s^3) of the IMM's modes: thrust ~ tens of m/s^2 of unknown direction, a cruising body's
+small manoeuvres, a coasting body's unmodelled drag and J2 residue (modelling choices)."""
+SWITCHING = np.array([[0.97, 0.02, 0.01], [0.01, 0.98, 0.01], [0.001, 0.001, 0.998]])
+"""Mode switching per look (from row to column): thrust, cruise, coast; coasting bodies rarely thrust again."""
+
+
+GOSPA_DT_S = 10.0
+"""GOSPA is evaluated every this many seconds of scenario time (after the last look at that time)."""
+
+
+def tracking_imm() -> filters.IMM:
+    """The three-mode IMM used for a scenario's track picture."""
+    return filters.IMM((filters.ConstantVelocity(THRUST_Q), filters.ConstantVelocity(CRUISE_Q),
+                        filters.Ballistic(q=COAST_Q)), SWITCHING)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TrackingReport:
+    """Results of a scenario's radar tracking (scenario-clock times s; ECI states).
+
+    Per radar: looks, detections, false alarms. Per object: first detection (s, NaN: never) and the radar, first
+    time a confirmed track is assigned to it (GOSPA assignment within c). Track history: one row per confirmed
+    track and look. GOSPA over time with its parts.
+    """
+
+    radars: tuple[str, ...]
+    looks: np.ndarray
+    detections: np.ndarray
+    false_alarms: np.ndarray
+    object_names: tuple[str, ...]
+    object_kinds: tuple[str, ...]
+    first_detection_s: np.ndarray
+    first_detection_radar: tuple[str, ...]
+    first_track_s: np.ndarray
+    track_t: np.ndarray
+    track_id: np.ndarray
+    track_x: np.ndarray
+    track_mu: np.ndarray
+    gospa_t: np.ndarray
+    gospa: np.ndarray  # (T, 4): distance, localisation, missed, false (the last three to the power p = 2)
+    gospa_counts: np.ndarray  # (T, 2): truths in coverage, confirmed tracks
+    gospa_c_m: float
+    oth_coverage_s: dict
+
+
+def _look_times(radars: list[Radar], duration_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """All looks of all radars in time order: (times, radar index)."""
+    t, k = [], []
+    for i, r in enumerate(radars):
+        ts = np.arange(0.0, duration_s + 1e-9, r.revisit_s)
+        t.append(ts)
+        k.append(np.full(ts.size, i))
+    t, k = np.concatenate(t), np.concatenate(k)
+    order = np.lexsort((k, t))
+    return t[order], k[order]
+
+
+def track_objects(objects: Trajectory, kinds: tuple[str, ...], radar_names: list[str], epoch, duration_s: float,
+                  rng: np.random.Generator, false_alarms_per_look: float = 0.0, gospa_c_m: float = 5000.0,
+                  progress=None) -> TrackingReport:  # fmt: skip
+    """Radar looks at every object and the fused track picture (see the module docstring)."""
+    say = progress or (lambda what, frac: None)
+    radars = [PRESETS[n] for n in radar_names if isinstance(PRESETS[n], Radar)]
+    oths = [PRESETS[n] for n in radar_names if isinstance(PRESETS[n], OTHRadar)]
+    n_obj = objects.n_objects
+    first_det = np.full(n_obj, np.nan)
+    first_det_radar = [""] * n_obj
+    first_track = np.full(n_obj, np.nan)
+    oth_first = {o.name: np.full(n_obj, np.nan) for o in oths}
+    looks, n_det, n_false = (np.zeros(len(radars), int) for _ in range(3))
+    trk = Tracker(model=tracking_imm(), velocity_sigma_mps=3000.0, confirm_m=3, confirm_n=5, max_misses=4)
+    rows_t, rows_id, rows_x, rows_mu, g_t, g_val, g_cnt = [], [], [], [], [], [], []
+    times, which = _look_times(radars, duration_s)
+    next_gospa = 0.0
+    kinds_arr = np.array(kinds)
+    for step, (t, i) in enumerate(zip(times, which, strict=True)):
+        if step % 200 == 0:
+            say(f"radar looks and tracking ({len(radars)} radars)", step / max(len(times), 1))
+        radar = radars[i]
+        r_eci, _ = objects.states_at(float(t))
+        alive = np.all(np.isfinite(r_eci), axis=1)
+        theta = float(gmst_at(epoch, float(t)))
+        r_ecef = eci_to_ecef(np.where(alive[:, None], r_eci, 0.0), theta)
+        r_ecef[~alive] = np.nan
+        boosting = _boosting(objects, float(t))
+        rcs = np.array([rcs_for(k, b) for k, b in zip(kinds_arr, boosting, strict=True)])
+        det = radar_scan(radar, r_ecef, rcs, float(t), rng, false_alarms=false_alarms_per_look)
+        looks[i] += 1
+        n_det[i] += int(np.sum(det.origin >= 0))
+        n_false[i] += int(np.sum(det.origin < 0))
+        new = det.origin[det.origin >= 0]
+        new = new[np.isnan(first_det[new])]
+        first_det[new] = t
+        for k in new:
+            first_det_radar[k] = radar.name
+        for o in oths:
+            seen = np.zeros(n_obj, bool)
+            seen[alive] = o.in_coverage(r_ecef[alive])
+            oth_first[o.name] = np.where(np.isnan(oth_first[o.name]) & seen, t, oth_first[o.name])
+        sigma = det.sigma.mean(axis=0) if len(det.z) else np.array([radar.sigma_range_m, radar.sigma_angle_rad, 0.0])
+        sensor = RadarModel.site(radar.site_ecef, np.radians(radar.lat_deg), np.radians(radar.lon_deg), theta,
+                                 float(sigma[0]), float(sigma[1]))  # fmt: skip
+
+        def covers(pos_eci, theta=theta, radar=radar):
+            return in_coverage(radar, eci_to_ecef(pos_eci, theta))[0]
+
+        if len(det.z) or len(trk.tracks):  # an empty look at an empty picture changes nothing
+            trk.step(float(t), det.z, sensor, covers=covers)
+        ids, xs, _ = trk.confirmed_states()
+        mu = trk.tracks.mu[trk.tracks.confirmed] if ids.size else np.zeros((0, 3))
+        rows_t.append(np.full(ids.size, t))
+        rows_id.append(ids)
+        rows_x.append(xs)
+        rows_mu.append(mu)
+        # first confirmed track within c of each object in flight (closely spaced objects -- a bus and its RVs just
+        # after release -- can share one)
+        hit = gospa(r_eci[alive], xs[:, :3], c=gospa_c_m).assignment >= 0
+        tracked = np.flatnonzero(alive)[hit]
+        first_track[tracked] = np.where(np.isnan(first_track[tracked]), t, first_track[tracked])
+        if t >= next_gospa and (step + 1 == len(times) or times[step + 1] > t):
+            # GOSPA on a GOSPA_DT_S grid, against the objects any radar covers now (the surveillance volume's truth)
+            next_gospa = t + GOSPA_DT_S
+            covered = np.zeros(n_obj, bool)
+            if alive.any():
+                for r in radars:
+                    covered[alive] |= in_coverage(r, r_ecef[alive])[0]
+            g = gospa(r_eci[covered], xs[:, :3], c=gospa_c_m)
+            g_t.append(t)
+            g_val.append((g.distance, g.localisation, g.missed, g.false))
+            g_cnt.append((int(covered.sum()), ids.size))
+    say("tracking done", 1.0)
+    cat = (lambda a, shape: np.concatenate(a) if a else np.zeros(shape))  # noqa: E731
+    return TrackingReport(
+        radars=tuple(r.name for r in radars), looks=looks, detections=n_det, false_alarms=n_false,
+        object_names=objects.names, object_kinds=kinds, first_detection_s=first_det,
+        first_detection_radar=tuple(first_det_radar), first_track_s=first_track, track_t=cat(rows_t, (0,)),
+        track_id=cat(rows_id, (0,)).astype(int), track_x=cat(rows_x, (0, 6)), track_mu=cat(rows_mu, (0, 3)),
+        gospa_t=np.array(g_t), gospa=np.array(g_val).reshape(-1, 4), gospa_counts=np.array(g_cnt).reshape(-1, 2),
+        gospa_c_m=gospa_c_m, oth_coverage_s=oth_first,
+    )  # fmt: skip
+
+
+def _boosting(objects: Trajectory, t: float) -> np.ndarray:
+    """Which objects are in powered flight at t (their sample at or before t is a boost sample)."""
+    n = objects.n_objects
+    out = np.zeros(n, bool)
+    starts = np.searchsorted(objects.object_id, np.arange(n))
+    ends = np.searchsorted(objects.object_id, np.arange(n), side="right")
+    for k in range(n):
+        seg = objects.t_s[starts[k] : ends[k]]
+        j = np.searchsorted(seg, t, side="right") - 1
+        out[k] = 0 <= j < seg.size and objects.phase[starts[k] + j] == BOOST
+    return out

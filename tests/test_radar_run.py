@@ -1,0 +1,72 @@
+"""Radars in a scenario run: looks, detections and the fused track picture end to end -- the ICBM seen in boost by
+the forward X-band radar, a low cruise missile seen by the airborne radar but not by the ground early-warning radar,
+GOSPA over time and the track table written to Parquet, the same seed giving the same picture."""
+
+import json
+import textwrap
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+
+from goldendome.engine.trial import run_trial
+from goldendome.io.results import write_run
+from goldendome.scenario.loader import ScenarioError, parse_scenario
+
+SCENARIO = textwrap.dedent("""
+    name: radars
+    epoch: 2026-07-04T12:00:00Z
+    duration_min: 20
+    seed: 3
+    threats:
+      - {name: ICBM, missile: icbm-solid-3stage, launch: {name: sohae}, aim: {name: seattle}}
+      - {type: cruise, name: CM, missile: kh-101, platform: air, launch: {lat_deg: 61.0, lon_deg: -158.0},
+         aim: {lat_deg: 61.2, lon_deg: -149.9}}
+    radars: [uewr-clear, tpy2-forward, e3-awacs-alaska]
+    tracking: {false_alarms_per_look: 0.5}
+""")
+
+
+@pytest.fixture(scope="module")
+def run():
+    return run_trial(parse_scenario(SCENARIO))
+
+
+def test_boost_seen_by_the_forward_radar_and_the_cruise_missile_only_from_the_air(run):
+    tr = run.tracking
+    k = {n: i for i, n in enumerate(tr.object_names)}
+    # the booster rises above the Shariki radar's horizon ~1,400 km away within two minutes and is tracked at once
+    assert tr.first_detection_radar[k["ICBM"]] == "tpy2-forward" and tr.first_detection_s[k["ICBM"]] < 150.0
+    assert tr.first_track_s[k["ICBM"]] - tr.first_detection_s[k["ICBM"]] < 30.0
+    # the cruise missile at 50 m: the E-3 at 9 km sees it (~400 km horizon); the UEWR at Clear, ~400 km away on the
+    # ground, never does (its horizon for a 50 m target is ~50 km)
+    assert tr.first_detection_radar[k["CM"]] == "e3-awacs-alaska"
+    assert np.isfinite(tr.first_track_s[k["CM"]])
+    looks = dict(zip(tr.radars, tr.looks, strict=True))
+    assert looks["tpy2-forward"] == 1201 and looks["uewr-clear"] == 121  # one look per revisit over 20 min
+
+
+def test_gospa_and_tracks_are_written_to_parquet(run, tmp_path):
+    write_run(run, tmp_path)
+    g = {k: np.asarray(v) for k, v in pq.read_table(tmp_path / "gospa.parquet").to_pydict().items()}
+    assert {"t_s", "gospa_m", "localisation_m2", "missed_m2", "false_m2", "truths_in_coverage"} <= set(g)
+    np.testing.assert_allclose(g["gospa_m"] ** 2, g["localisation_m2"] + g["missed_m2"] + g["false_m2"], rtol=1e-9)
+    assert g["gospa_m"][-1] < 5000.0 * np.sqrt(g["truths_in_coverage"][-1])  # tracked, not all missed
+    t = {k: np.asarray(v) for k, v in pq.read_table(tmp_path / "tracks.parquet").to_pydict().items()}
+    assert {"track_id", "x_m", "vx_mps", "p_thrust", "p_cruise", "p_coast"} <= set(t)
+    np.testing.assert_allclose(t["p_thrust"] + t["p_cruise"] + t["p_coast"], 1.0, atol=1e-9)
+    summary = json.loads((tmp_path / "summary.json").read_text())["tracking"]
+    assert [r["name"] for r in summary["radars"]] == ["uewr-clear", "tpy2-forward", "e3-awacs-alaska"]
+    assert summary["gospa_mean_m"] > 0
+
+
+def test_same_seed_same_track_picture(run):
+    again = run_trial(parse_scenario(SCENARIO))
+    np.testing.assert_array_equal(again.tracking.track_x, run.tracking.track_x)
+    np.testing.assert_array_equal(again.tracking.detections, run.tracking.detections)
+
+
+def test_unknown_radar_is_named():
+    with pytest.raises(ScenarioError) as exc:
+        parse_scenario(SCENARIO.replace("e3-awacs-alaska]", "e3-awacs-nowhere]"))
+    assert any("unknown radar 'e3-awacs-nowhere'" in m and "tpy2-forward" in m for m in exc.value.messages)
