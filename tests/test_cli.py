@@ -97,6 +97,11 @@ def test_version_doctor_and_catalogue_commands():
     assert "hgv-regional" in res.output and "tomahawk-block-iv" in res.output and "rail" in res.output
     res = runner.invoke(app, ["threat", "show", "hgv-regional"])
     assert res.exit_code == 0 and "mrbm-solid-2stage" in res.output and "DF-17" in res.output
+    res = runner.invoke(app, ["radar", "list"])
+    assert res.exit_code == 0 and "tpy2-forward" in res.output and "oth-b-east" in res.output
+    res = runner.invoke(app, ["radar", "show", "uewr-clear"])
+    assert res.exit_code == 0 and "PAVE PAWS" in res.output and "ASSUMPTION" in res.output
+    assert runner.invoke(app, ["radar", "show", "nope"]).exit_code == 2
     res = runner.invoke(app, ["threat", "show", "cruise-supersonic"])
     assert res.exit_code == 0 and "Mach 2.79" in res.output and "BrahMos" in res.output
 

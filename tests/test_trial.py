@@ -124,6 +124,18 @@ def test_same_scenario_same_result():
     assert a.scenario_hash == b.scenario_hash
 
 
+def test_builtin_northern_approaches_tracks_with_its_radars(tmp_path):
+    from goldendome.scenario.loader import load_builtin
+
+    res = run_trial(load_builtin("northern-approaches"))
+    tr = res.tracking
+    first = dict(zip(tr.object_names, tr.first_detection_radar, strict=True))
+    assert first["ICBM"] == "tpy2-forward" and first["KH.1"] == first["KH.2"] == "e3-awacs-alaska"
+    assert np.all(np.isfinite(tr.first_track_s[[tr.object_names.index(n) for n in ("ICBM", "KH.1", "KH.2")]]))
+    write_run(res, tmp_path)
+    assert (tmp_path / "tracks.parquet").exists() and (tmp_path / "gospa.parquet").exists()
+
+
 def test_builtin_threat_library_runs_every_class(tmp_path):
     from goldendome.scenario.loader import load_builtin
 

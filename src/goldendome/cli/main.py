@@ -30,9 +30,11 @@ app = typer.Typer(
 )
 scenario_app = typer.Typer(help="Built-in scenarios, validation and the scenario file's JSON Schema.")
 threat_app = typer.Typer(help="The threat catalogue: missile designs and their sources.")
+radar_app = typer.Typer(help="Radar presets (ground, sea, airborne, over-the-horizon): parameters and sources.")
 sbi_app = typer.Typer(help="Space-based interceptors: how many it takes, from physics.")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(threat_app, name="threat")
+app.add_typer(radar_app, name="radar")
 app.add_typer(sbi_app, name="sbi")
 
 # a pipe or a CI log has no width: print tables whole rather than folded to 80 columns
@@ -128,7 +130,7 @@ def run(
             t.add_column(col, justify=just, no_wrap=col in ("threat", "missile", "impact"))  # fmt: skip
         for r in rows:
             lat, lon = r["impact_lat_deg"], r["impact_lon_deg"]
-            impact = f"{abs(lat):.2f}{'N' if lat >= 0 else 'S'} {abs(lon):.2f}{'E' if lon >= 0 else 'W'}"
+            impact = _latlon(lat, lon)
             miss = f"{r['miss_km']:,.1f}" if r["reachable"] else f"[red]{r['miss_km']:,.0f} (out of reach)[/]"
             t.add_row(r["name"], r["missile"], f"{r['launch']} → {r['aim']}", f"{r['launch_time_s']:.0f}",
                       f"{r['burnout_time_s']:.0f}", f"{r['burnout_speed_km_s']:.2f}", f"{r['apogee_km']:,.0f}",
@@ -179,7 +181,7 @@ def run(
             lat, lon = g["impact_lat_deg"], g["impact_lon_deg"]
             t.add_row(g["name"], f"{g['launch_time_s']:.0f}", f"{g['flight_time_min']:.1f}",
                       _fmt(g["median_glide_altitude_km"], ".0f"),
-                      f"{abs(lat):.2f}{'N' if lat >= 0 else 'S'} {abs(lon):.2f}{'E' if lon >= 0 else 'W'}")  # fmt: skip
+                      _latlon(lat, lon))  # fmt: skip
         console.print(t)
     track = tracking_dict(result)
     if track is not None:
@@ -320,6 +322,54 @@ def scenario_schema_cmd():
     sys.stdout.write(json.dumps(scenario_schema(), indent=2) + "\n")
 
 
+@radar_app.command("list")
+def radar_list():
+    """List the radar presets a scenario can name under `radars:`, with what each can see."""
+    from goldendome.sensors.radar import PRESETS, RCS_M2, OTHRadar
+
+    t = Table(title="Radars (scenario key radars: [NAME, ...])", header_style="bold", title_justify="left")
+    for col in ("name", "site", "band GHz", "height m", "faces", "range km", "revisit s", "10 m² at (SNR 13 dB)",
+                "RV 0.01 m² at"):
+        t.add_column(col, justify="left" if col in ("name", "site", "faces") else "right")
+    for r in PRESETS.values():
+        site = _latlon(r.lat_deg, r.lon_deg, 1)
+        if isinstance(r, OTHRadar):
+            t.add_row(r.name, site, "HF", "–", f"{len(r.sectors)} sectors", f"{r.min_ground_range_m / 1e3:,.0f}–"
+                      f"{r.max_ground_range_m / 1e3:,.0f} ground", f"{r.revisit_s:g}", "–", "–")  # fmt: skip
+            continue
+        faces = ", ".join(f"{f.boresight_az_deg:g}±{f.half_width_deg:g}°" for f in r.faces)
+        at = [min(r.range_for_snr(20.0, s), r.max_range_m) / 1e3 for s in (10.0, RCS_M2["rv"])]
+        t.add_row(r.name, site, f"{r.frequency_hz / 1e9:.2f}", f"{r.height_m:,.0f}", faces,
+                  f"{r.max_range_m / 1e3:,.0f}", f"{r.revisit_s:g}", *(f"{a:,.0f} km" for a in at))  # fmt: skip
+    console.print(t)
+    console.print("SNR 13 dB: P_d 0.9 for a steady target at P_fa 1e-6. goldendome radar show NAME gives the sources.",
+                  highlight=False)  # fmt: skip
+
+
+@radar_app.command("show")
+def radar_show(name: Annotated[str, typer.Argument(help="Preset name, e.g. uewr-clear, tpy2-forward.")]):
+    """Show one radar preset: every parameter and the sources (public figures; assumptions marked)."""
+    from dataclasses import fields
+
+    from goldendome.sensors.radar import PRESETS
+
+    if name not in PRESETS:
+        _fail("unknown radar", [f"unknown radar {name!r}; the presets are: {', '.join(sorted(PRESETS))}"])
+    r = PRESETS[name]
+    t = Table(header_style="bold")
+    t.add_column("parameter")
+    t.add_column("value", justify="right")
+    for f in fields(r):
+        if f.name in ("sources", "name"):
+            continue
+        t.add_row(f.name, str(getattr(r, f.name)))
+    console.print(f"[bold]{r.name}[/]")
+    console.print(t)
+    console.print("[bold]sources[/]")
+    for s in r.sources:
+        console.print(f"  - {s}", highlight=False)
+
+
 @threat_app.command("list")
 def threat_list():
     """List the threat catalogue: ballistic missiles, glide vehicles and cruise missiles, with headline figures."""
@@ -393,6 +443,12 @@ def threat_show(name: Annotated[str, typer.Argument(help="Entry name, e.g. icbm-
     console.print("[bold]sources[/]")
     for s in d.sources:
         console.print(f"  - {s}", highlight=False)
+
+
+def _latlon(lat_deg: float, lon_deg: float, digits: int = 2) -> str:
+    """A position as people write it: 47.61N 122.33W."""
+    return (f"{abs(lat_deg):.{digits}f}{'N' if lat_deg >= 0 else 'S'} "
+            f"{abs(lon_deg):.{digits}f}{'E' if lon_deg >= 0 else 'W'}")  # fmt: skip
 
 
 def _progress_bar(quiet: bool):
