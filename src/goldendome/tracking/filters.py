@@ -288,14 +288,16 @@ class IMM:
     def r(self) -> int:
         return len(self.models)
 
-    def predict(self, xm, pm, mu, dt):
-        """Mix, then predict each mode-matched filter. xm (N, r, 6), pm (N, r, 6, 6), mu (N, r) -> predicted xm, pm
-        and the predicted mode probabilities c (N, r)."""
+    def predict(self, xm, pm, mu, dt, predictor=None):
+        """Mix, then predict each mode-matched filter (predictor: :func:`predict` (EKF, default) or
+        :func:`ukf_predict`). xm (N, r, 6), pm (N, r, 6, 6), mu (N, r) -> predicted xm, pm and the predicted mode
+        probabilities c (N, r)."""
+        predictor = predict if predictor is None else predictor
         c, x0, p0 = _imm_mix(np.ascontiguousarray(mu, float), np.asarray(self.switching, float),
                              np.ascontiguousarray(xm, float), np.ascontiguousarray(pm, float))  # fmt: skip
         xs, ps = [], []
         for j, model in enumerate(self.models):
-            xj, pj = predict(x0[:, j], p0[:, j], model, dt)
+            xj, pj = predictor(x0[:, j], p0[:, j], model, dt)
             xs.append(xj)
             ps.append(pj)
         return np.stack(xs, axis=1), np.stack(ps, axis=1), c
@@ -328,3 +330,64 @@ _KERNELS = {
 def _kernel(name: str, n: int):
     """The serial or the parallel compilation of a batch kernel, by batch size."""
     return _KERNELS[name][n >= PARALLEL_FROM]
+
+
+UKF_ALPHA, UKF_BETA, UKF_KAPPA = 1.0, 2.0, 0.0
+"""Scaled unscented transform parameters (Wan & van der Merwe, "The unscented Kalman filter for nonlinear
+estimation", 2000): alpha = 1 spreads the 2n + 1 sigma points at sqrt(n) standard deviations (no negative centre
+weight for n = 6), beta = 2 is optimal for Gaussian priors."""
+
+
+def _ut_weights(n: int):
+    lam = UKF_ALPHA**2 * (n + UKF_KAPPA) - n
+    wm = np.full(2 * n + 1, 0.5 / (n + lam))
+    wc = wm.copy()
+    wm[0] = lam / (n + lam)
+    wc[0] = wm[0] + (1.0 - UKF_ALPHA**2 + UKF_BETA)
+    return lam, wm, wc
+
+
+def sigma_points(x, p):
+    """Sigma points (N, 2n + 1, n) of a batch of Gaussians (scaled unscented transform)."""
+    n = x.shape[1]
+    lam, _, _ = _ut_weights(n)
+    l_chol = np.linalg.cholesky((n + lam) * p)  # columns are the spreads
+    spread = np.swapaxes(l_chol, 1, 2)  # (N, n, n): row k = column k of L
+    return np.concatenate([x[:, None], x[:, None] + spread, x[:, None] - spread], axis=1)
+
+
+def ukf_predict(x, p, model, dt):
+    """Unscented prediction: sigma points through the model's own propagation (the nonlinear flight itself), their
+    weighted mean and covariance plus Q."""
+    dt = np.broadcast_to(np.asarray(dt, float), (x.shape[0],)).copy()
+    n = x.shape[1]
+    _, wm, wc = _ut_weights(n)
+    pts = sigma_points(x, p)
+    m = pts.shape[1]
+    moved = model.propagate(pts.reshape(-1, n), np.repeat(dt, m)).reshape(x.shape[0], m, n)
+    x_new = np.einsum("k,nkd->nd", wm, moved)
+    d = moved - x_new[:, None]
+    p_new = np.einsum("k,nki,nkj->nij", wc, d, d) + model.noise(x, dt)
+    return x_new, 0.5 * (p_new + np.swapaxes(p_new, 1, 2))
+
+
+def ukf_update(x, p, z, r, measure, innovation):
+    """Unscented update with measurements z (N, m): measure maps states (K, n) to measurements (K, m);
+    innovation(a, b) is a - b with angles wrapped. Returns (x, P, S)."""
+    n = x.shape[1]
+    _, wm, wc = _ut_weights(n)
+    pts = sigma_points(x, p)
+    k = pts.shape[1]
+    zs = measure(pts.reshape(-1, n)).reshape(x.shape[0], k, -1)
+    # the mean of wrapped quantities: average the residuals about the centre point, then add back
+    dz0 = innovation(zs, zs[:, :1])
+    z_hat = zs[:, 0] + np.einsum("k,nkm->nm", wm, dz0)
+    dz = innovation(zs, z_hat[:, None])
+    s = np.einsum("k,nki,nkj->nij", wc, dz, dz) + r
+    dx = pts - x[:, None]
+    pxz = np.einsum("k,nki,nkj->nij", wc, dx, dz)
+    gain = np.swapaxes(np.linalg.solve(s, np.swapaxes(pxz, 1, 2)), 1, 2)  # P_xz S^-1
+    nu = innovation(z, z_hat)
+    x_new = x + np.einsum("nij,nj->ni", gain, nu)
+    p_new = p - gain @ s @ np.swapaxes(gain, 1, 2)
+    return x_new, 0.5 * (p_new + np.swapaxes(p_new, 1, 2)), s

@@ -66,6 +66,7 @@ class Tracker:
     confirm_n: int = 5
     max_misses: int = 3
     velocity_sigma_mps: float = 3000.0
+    unscented: bool = False  # UKF instead of EKF (prediction and update; gating stays linearised)
     tracks: TrackTable = field(default_factory=TrackTable)
     next_id: int = 0
 
@@ -79,11 +80,12 @@ class Tracker:
         if len(tr) == 0:
             return
         dt = t - tr.t
+        predictor = filters.ukf_predict if self.unscented else filters.predict
         if self.imm:
-            tr.xm, tr.pm, tr.mu = self.model.predict(tr.xm, tr.pm, tr.mu, dt)
+            tr.xm, tr.pm, tr.mu = self.model.predict(tr.xm, tr.pm, tr.mu, dt, predictor)
             tr.x, tr.p = filters.IMM.combine(tr.xm, tr.pm, tr.mu)
         else:
-            tr.x, tr.p = filters.predict(tr.x, tr.p, self.model, dt)
+            tr.x, tr.p = predictor(tr.x, tr.p, self.model, dt)
         tr.t = np.full(len(tr), float(t))
 
     def _distance2(self, ti, z, sensor: RadarModel, z_pred, h):
@@ -108,14 +110,26 @@ class Tracker:
         from the likelihoods, then the combination)."""
         tr = self.tracks
         r = np.broadcast_to(sensor.noise, (idx.size, 3, 3))
+
+        def one(x, p):
+            """(x, P, S, innovation) of one filter's update."""
+            if self.unscented:
+                xn, pn, s = filters.ukf_update(x, p, z, r, lambda k: sensor.measure(k[:, :3]), sensor.innovation)
+                return xn, pn, s, sensor.innovation(z, sensor.measure(x[:, :3]))
+            nu = sensor.innovation(z, sensor.measure(x[:, :3]))
+            xn, pn, s = filters.update(x, p, nu, sensor.jacobian(x), r)
+            return xn, pn, s, nu
+
+        if not self.imm and not self.unscented:  # the scan's linearisation is already at hand
+            nu = sensor.innovation(z, z_pred[idx])
+            tr.x[idx], tr.p[idx], _ = filters.update(tr.x[idx], tr.p[idx], nu, h[idx], r)
+            return
         if not self.imm:
-            tr.x[idx], tr.p[idx], _ = filters.update(tr.x[idx], tr.p[idx], sensor.innovation(z, z_pred[idx]), h[idx], r)
+            tr.x[idx], tr.p[idx], _, _ = one(tr.x[idx], tr.p[idx])
             return
         like = np.empty((idx.size, self.model.r))
         for j in range(self.model.r):
-            xj = tr.xm[idx, j]
-            nu = sensor.innovation(z, sensor.measure(xj[:, :3]))
-            tr.xm[idx, j], tr.pm[idx, j], s = filters.update(xj, tr.pm[idx, j], nu, sensor.jacobian(xj), r)
+            tr.xm[idx, j], tr.pm[idx, j], s, nu = one(tr.xm[idx, j], tr.pm[idx, j])
             like[:, j] = filters.IMM.likelihood(nu, s)
         w = like * tr.mu[idx]
         total = w.sum(axis=1, keepdims=True)
