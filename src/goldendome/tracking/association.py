@@ -71,3 +71,60 @@ def gnn_assign(n_tracks: int, n_dets: int, ti, dj, cost, gate: float):
     real = c < b
     out[tracks[r[real]]] = dets[c[real]]
     return out
+
+
+MAX_JPDA_TRACKS = 8
+"""Clusters with more tracks than this fall back to GNN for their joint events (enumeration grows factorially)."""
+
+
+def jpda_weights(n_tracks: int, ti, dj, ratio, miss):
+    """Joint probabilistic data association (Fortmann, Bar-Shalom & Scheffe 1983; Bar-Shalom et al. 2011, sec. 6.2):
+    marginal association probabilities of gated pairs, from every feasible joint event of each cluster.
+
+    ti, dj: gated pairs; ratio: Pd N(nu; 0, S) / lambda of each pair (likelihood ratio against clutter of spatial
+    density lambda); miss (n_tracks,): 1 - Pd Pg, a track's weight for "no detection". An event gives each track at
+    most one detection and each detection at most one track; its weight is the product over tracks of ratio or miss.
+    Returns (beta of each pair (K,), beta_0 of each track (n_tracks,): the probability it got none).
+    """
+    beta = np.zeros(ti.size)
+    beta0 = np.ones(n_tracks)
+    if ti.size == 0:
+        return beta, beta0
+    n_dets = int(dj.max()) + 1
+    graph = coo_matrix((np.ones(ti.size), (ti, n_tracks + dj)), shape=(n_tracks + n_dets,) * 2)
+    _, label = connected_components(graph, directed=False)
+    comp = label[ti]
+    order = np.argsort(comp, kind="stable")
+    for group in np.split(order, np.flatnonzero(np.diff(comp[order])) + 1):
+        tracks = np.unique(ti[group])
+        if tracks.size > MAX_JPDA_TRACKS:  # too many joint events: each track keeps its best pair (GNN-like)
+            for t in tracks:
+                mine = group[ti[group] == t]
+                best = mine[np.argmax(ratio[mine])]
+                beta[best] = ratio[best] / (ratio[best] + miss[t])
+                beta0[t] = 1.0 - beta[best]
+            continue
+        options = [group[ti[group] == t] for t in tracks]  # pair indices open to each track
+        total = 0.0
+        acc = np.zeros(ti.size)
+        acc0 = np.zeros(tracks.size)
+
+        def walk(k, used, weight, chosen, options=options, tracks=tracks, acc=acc, acc0=acc0):
+            nonlocal total
+            if k == tracks.size:
+                total += weight
+                for kk, pair in enumerate(chosen):
+                    if pair < 0:
+                        acc0[kk] += weight
+                    else:
+                        acc[pair] += weight
+                return
+            walk(k + 1, used, weight * miss[tracks[k]], chosen + [-1])
+            for pair in options[k]:
+                if dj[pair] not in used:
+                    walk(k + 1, used | {int(dj[pair])}, weight * ratio[pair], chosen + [int(pair)])
+
+        walk(0, frozenset(), 1.0, [])
+        beta[group] = acc[group] / total
+        beta0[tracks] = acc0 / total
+    return beta, beta0

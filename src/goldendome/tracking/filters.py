@@ -391,3 +391,28 @@ def ukf_update(x, p, z, r, measure, innovation):
     x_new = x + np.einsum("nij,nj->ni", gain, nu)
     p_new = p - gain @ s @ np.swapaxes(gain, 1, 2)
     return x_new, 0.5 * (p_new + np.swapaxes(p_new, 1, 2)), s
+
+
+def pda_update(x, p, h, r, pair_track, nu, beta, beta0):
+    """(J)PDA update (Bar-Shalom & Tse 1975; Bar-Shalom, Willett & Tian, *Tracking and Data Fusion*, 2011, ch. 3 and
+    6): each track's state moves by the gain times the beta-weighted innovation, and its covariance mixes the
+    no-detection prior, the updated covariance and the spread of the innovations:
+
+        nu = sum_j beta_j nu_j,  x = x + K nu,
+        P = beta_0 P + (1 - beta_0) (I - K H) P + K (sum_j beta_j nu_j nu_j^T - nu nu^T) K^T.
+
+    x, p, h (N, m, 6), r (N, m, m) of N tracks; pairs: their track pair_track (K,), innovation nu (K, m), beta (K,);
+    beta0 (N,). Returns (x, P)."""
+    n, m = x.shape[0], h.shape[1]
+    ht = np.swapaxes(h, 1, 2)
+    s = h @ p @ ht + r
+    k = np.swapaxes(np.linalg.solve(s, h @ p), 1, 2)
+    nu_c = np.zeros((n, m))
+    np.add.at(nu_c, pair_track, beta[:, None] * nu)
+    spread = np.zeros((n, m, m))
+    np.add.at(spread, pair_track, beta[:, None, None] * nu[:, :, None] * nu[:, None, :])
+    spread -= nu_c[:, :, None] * nu_c[:, None, :]
+    x_new = x + np.einsum("nij,nj->ni", k, nu_c)
+    p_upd = (np.eye(x.shape[1]) - k @ h) @ p
+    p_new = beta0[:, None, None] * p + (1.0 - beta0)[:, None, None] * p_upd + k @ spread @ np.swapaxes(k, 1, 2)
+    return x_new, 0.5 * (p_new + np.swapaxes(p_new, 1, 2))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from goldendome.tracking import filters
-from goldendome.tracking.association import candidate_pairs, gnn_assign
+from goldendome.tracking.association import candidate_pairs, gnn_assign, jpda_weights
 from goldendome.tracking.measurements import RadarModel
 
 CHI2_3DOF_9999 = 21.11
@@ -67,6 +67,9 @@ class Tracker:
     max_misses: int = 3
     velocity_sigma_mps: float = 3000.0
     unscented: bool = False  # UKF instead of EKF (prediction and update; gating stays linearised)
+    association: str = "gnn"  # "gnn" | "jpda" (JPDA: EKF, single model)
+    pd: float = 0.9  # detection probability assumed by JPDA
+    clutter_density: float = 1e-9  # JPDA: false detections per unit measurement volume (m rad^2)
     tracks: TrackTable = field(default_factory=TrackTable)
     next_id: int = 0
 
@@ -155,6 +158,8 @@ class Tracker:
             d2 = self._distance2(ti, z[dj], sensor, z_pred, h)
             ok = d2 < self.gate
             ti, dj, d2 = ti[ok], dj[ok], d2[ok]
+            if self.association == "jpda":
+                return self._jpda(t, z, sensor, z_pred, h, ti, dj, d2, covers)
             # confirmed tracks choose first; tentative ones share what is left (a clutter-born tentative track with
             # its wide gate must not take a confirmed track's detection: Blackman & Popoli 1999, sec. 3.2)
             first = tr.confirmed[ti]
@@ -167,8 +172,16 @@ class Tracker:
             idx = np.flatnonzero(assign >= 0)
             if idx.size:
                 self._update(idx, z[assign[idx]], sensor, z_pred, h)
-        looked = np.ones(n, bool) if covers is None else np.asarray(covers(tr.x[:, :3]), bool)
         hit = assign >= 0
+        det_track = np.full(m, -1)
+        det_track[assign[hit]] = tr.track_id[hit]
+        return self._manage(t, z, sensor, hit, np.setdiff1d(np.arange(m), assign[hit]), det_track, covers)
+
+    def _manage(self, t, z, sensor, hit, free, det_track, covers):
+        """M-of-N bookkeeping of a look (hit: tracks that took a detection), deletions, and new tentative tracks
+        from the free detections."""
+        tr = self.tracks
+        looked = np.ones(len(tr), bool) if covers is None else np.asarray(covers(tr.x[:, :3]), bool)
         looked |= hit
         tr.history = np.where(looked, (tr.history << 1) | hit, tr.history) & ((1 << self.confirm_n) - 1)
         tr.looks = tr.looks + looked
@@ -176,13 +189,39 @@ class Tracker:
         tr.confirmed |= np.bitwise_count(tr.history) >= self.confirm_m
         dead = np.where(tr.confirmed, tr.misses >= self.max_misses,
                         (tr.looks - np.bitwise_count(tr.history) > self.confirm_n - self.confirm_m))  # fmt: skip
-        det_track = np.full(m, -1)
-        det_track[assign[hit]] = tr.track_id[hit]
         tr.keep(~dead)
-        free = np.setdiff1d(np.arange(m), assign[hit])
         if free.size:
             det_track[free] = self._start(t, z[free], sensor)
         return det_track
+
+    def _jpda(self, t, z, sensor, z_pred, h, ti, dj, d2, covers):
+        """A look with joint probabilistic data association: every gated detection updates its tracks with its
+        marginal probability; detections in no gate start tracks."""
+        from scipy.stats import chi2
+
+        if self.imm or self.unscented:
+            raise ValueError("JPDA is implemented for a single-model EKF tracker")
+        tr = self.tracks
+        n, m = len(tr), z.shape[0]
+        s = h @ tr.p @ np.swapaxes(h, 1, 2) + sensor.noise
+        norm = np.sqrt(np.linalg.det(2.0 * np.pi * s))
+        ratio = self.pd * np.exp(-0.5 * d2) / norm[ti] / self.clutter_density
+        miss = np.full(n, 1.0 - self.pd * chi2.cdf(self.gate, 3))
+        beta, beta0 = jpda_weights(n, ti, dj, ratio, miss)
+        hit = np.zeros(n, bool)
+        hit[ti] = True
+        idx = np.flatnonzero(hit)
+        if idx.size:
+            local = np.full(n, -1)
+            local[idx] = np.arange(idx.size)
+            nu = sensor.innovation(z[dj], z_pred[ti])
+            r = np.broadcast_to(sensor.noise, (idx.size, 3, 3))
+            tr.x[idx], tr.p[idx] = filters.pda_update(tr.x[idx], tr.p[idx], h[idx], r, local[ti], nu, beta,
+                                                      beta0[idx])  # fmt: skip
+        det_track = np.full(m, -1)
+        best = np.argsort(-beta)
+        det_track[dj[best][::-1]] = tr.track_id[ti[best][::-1]]  # each detection: its most probable track
+        return self._manage(t, z, sensor, hit, np.setdiff1d(np.arange(m), dj), det_track, covers)
 
     def _modes(self, x, p) -> dict:
         """IMM fields of new tracks: every mode starts from the same estimate, modes equally likely."""
