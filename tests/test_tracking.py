@@ -397,3 +397,46 @@ def test_jpda_tracker_tracks_in_clutter_as_well_as_gnn():
         out[assoc] = (np.mean([x.distance for x in g]), g[-1].n_missed)
     assert out["jpda"][1] == 0 and out["gnn"][1] == 0
     assert out["jpda"][0] == pytest.approx(out["gnn"][0], rel=1e-3)
+
+
+def test_covariance_intersection_stays_consistent_where_naive_fusion_does_not():
+    # two estimates of one state whose errors are 90 % correlated (tracks with a shared history): the naive Kalman
+    # fusion (independence assumed) claims a covariance smaller than its real error; covariance intersection's bound
+    # holds (its P minus the real error covariance is positive semi-definite) and is no worse than either input
+    rng = np.random.default_rng(5)
+    pa = np.diag([4.0, 1.0, 2.0, 0.5, 0.3, 0.2])
+    pb = np.diag([1.0, 4.0, 2.0, 0.2, 0.6, 0.3])
+    la, lb = np.linalg.cholesky(pa), np.linalg.cholesky(pb)
+    n = 20_000
+    common = rng.standard_normal((n, 6))
+    ea = (0.9 * common + np.sqrt(1 - 0.81) * rng.standard_normal((n, 6))) @ la.T
+    eb = (0.9 * common + np.sqrt(1 - 0.81) * rng.standard_normal((n, 6))) @ lb.T
+    truth = np.zeros((n, 6))
+    x, p, w = filters.covariance_intersection(truth + ea, np.tile(pa, (n, 1, 1)), truth + eb, np.tile(pb, (n, 1, 1)))
+    err_cov = np.cov((x - truth).T)
+    assert np.all(np.linalg.eigvalsh(p[0] - err_cov) > -1e-2 * np.trace(p[0]))  # consistent (to sampling)
+    assert np.trace(p[0]) <= min(np.trace(pa), np.trace(pb)) + 1e-9 and 0.0 <= w[0] <= 1.0
+    p_naive = np.linalg.inv(np.linalg.inv(pa) + np.linalg.inv(pb))
+    x_naive = (p_naive @ (np.linalg.inv(pa) @ (truth + ea).T + np.linalg.inv(pb) @ (truth + eb).T)).T
+    assert np.min(np.linalg.eigvalsh(p_naive - np.cov(x_naive.T))) < -0.05  # overconfident
+    # identical inputs come back unchanged
+    xs, ps, _ = filters.covariance_intersection(np.ones((1, 6)), pa[None], np.ones((1, 6)), pa[None])
+    np.testing.assert_allclose(xs[0], 1.0)
+    np.testing.assert_allclose(ps[0], pa, rtol=1e-9)
+
+
+def test_track_continuity_counts_switches_and_fragments():
+    from goldendome.tracking.metrics import track_continuity
+
+    assigned = np.array([
+        [-2, 5, -1],
+        [7, 5, -1],
+        [7, 6, 3],   # object 1 switches track 5 -> 6
+        [-1, 6, 3],  # object 0 dropped
+        [7, 6, -1],  # object 0 picked up again by the same track: a fragment, no switch; object 2 dropped
+        [7, 6, 4],   # object 2 re-acquired by another track: a fragment and a switch
+    ])  # fmt: skip
+    c = track_continuity(assigned)
+    np.testing.assert_allclose(c.tracked_fraction, [4 / 5, 1.0, 3 / 6])
+    np.testing.assert_array_equal(c.switches, [0, 1, 1])
+    np.testing.assert_array_equal(c.fragments, [1, 0, 1])

@@ -192,11 +192,14 @@ def run(
             t.add_row(r["name"], f"{r['looks']:,}", f"{r['detections']:,}", f"{r['false_alarms']:,}")
         console.print(t)
         t = Table(title="Radar track picture", title_justify="left", header_style="bold")
-        for col in ("object", "kind", "first detected s", "by", "first track s"):
+        for col in ("object", "kind", "first detected s", "by", "first track s", "tracked %", "switches",
+                    "fragments"):
             t.add_column(col, justify="left" if col in ("object", "kind", "by") else "right")
         for o in track["objects"]:
+            frac = None if o["tracked_fraction"] is None else 100 * o["tracked_fraction"]
             t.add_row(o["name"], o["kind"], _fmt(o["first_detection_s"], ".0f"), o["first_detection_radar"] or "never",
-                      _fmt(o["first_track_s"], ".0f"))  # fmt: skip
+                      _fmt(o["first_track_s"], ".0f"), _fmt(frac, ".0f"), str(o["track_switches"]),
+                      str(o["track_fragments"]))  # fmt: skip
         console.print(t)
         for name, first in track["over_the_horizon_first_coverage_s"].items():
             seen = [f"{n} {v:.0f} s" for n, v in zip(result.tracking.object_names, first, strict=True) if v is not None]

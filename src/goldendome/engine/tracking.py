@@ -23,7 +23,7 @@ from goldendome.sensors.radar import PRESETS, OTHRadar, Radar, in_coverage, rada
 from goldendome.threats.trajectory import BOOST, Trajectory
 from goldendome.tracking import filters
 from goldendome.tracking.measurements import RadarModel
-from goldendome.tracking.metrics import gospa
+from goldendome.tracking.metrics import gospa, track_continuity
 from goldendome.tracking.tracker import Tracker
 
 THRUST_Q, CRUISE_Q, COAST_Q = 3000.0, 1.0, 0.01
@@ -48,8 +48,8 @@ class TrackingReport:
     """Results of a scenario's radar tracking (scenario-clock times s; ECI states).
 
     Per radar: looks, detections, false alarms. Per object: first detection (s, NaN: never) and the radar, first
-    time a confirmed track is assigned to it (GOSPA assignment within c). Track history: one row per confirmed
-    track and look. GOSPA over time with its parts.
+    time a confirmed track is assigned to it (GOSPA assignment within c), and its track continuity on the GOSPA grid.
+    Track history: one row per confirmed track and look. GOSPA over time with its parts.
     """
 
     radars: tuple[str, ...]
@@ -70,6 +70,9 @@ class TrackingReport:
     gospa_counts: np.ndarray  # (T, 2): truths in coverage, confirmed tracks
     gospa_c_m: float
     oth_coverage_s: dict
+    tracked_fraction: np.ndarray  # per object: share of the GOSPA looks in coverage with a track within c
+    track_switches: np.ndarray  # per object: changes of the track id assigned to it
+    track_fragments: np.ndarray  # per object: times it was dropped and picked up again
 
 
 def _look_times(radars: list[Radar], duration_s: float) -> tuple[np.ndarray, np.ndarray]:
@@ -98,7 +101,7 @@ def track_objects(objects: Trajectory, kinds: tuple[str, ...], radar_names: list
     oth_first = {o.name: np.full(n_obj, np.nan) for o in oths}
     looks, n_det, n_false = (np.zeros(len(radars), int) for _ in range(3))
     trk = Tracker(model=tracking_imm(), velocity_sigma_mps=3000.0, confirm_m=3, confirm_n=5, max_misses=4)
-    rows_t, rows_id, rows_x, rows_mu, g_t, g_val, g_cnt = [], [], [], [], [], [], []
+    rows_t, rows_id, rows_x, rows_mu, g_t, g_val, g_cnt, held = [], [], [], [], [], [], [], []
     times, which = _look_times(radars, duration_s)
     next_gospa = 0.0
     kinds_arr = np.array(kinds)
@@ -154,10 +157,17 @@ def track_objects(objects: Trajectory, kinds: tuple[str, ...], radar_names: list
                 for r in radars:
                     covered[alive] |= in_coverage(r, r_ecef[alive])[0]
             g = gospa(r_eci[covered], xs[:, :3], c=gospa_c_m)
+            row = np.full(n_obj, -2)
+            if ids.size:
+                row[covered] = np.where(g.assignment >= 0, ids[np.maximum(g.assignment, 0)], -1)
+            else:
+                row[covered] = -1
+            held.append(row)
             g_t.append(t)
             g_val.append((g.distance, g.localisation, g.missed, g.false))
             g_cnt.append((int(covered.sum()), ids.size))
     say("tracking done", 1.0)
+    cont = track_continuity(np.array(held).reshape(-1, n_obj))
     cat = (lambda a, shape: np.concatenate(a) if a else np.zeros(shape))  # noqa: E731
     return TrackingReport(
         radars=tuple(r.name for r in radars), looks=looks, detections=n_det, false_alarms=n_false,
@@ -165,7 +175,8 @@ def track_objects(objects: Trajectory, kinds: tuple[str, ...], radar_names: list
         first_detection_radar=tuple(first_det_radar), first_track_s=first_track, track_t=cat(rows_t, (0,)),
         track_id=cat(rows_id, (0,)).astype(int), track_x=cat(rows_x, (0, 6)), track_mu=cat(rows_mu, (0, 3)),
         gospa_t=np.array(g_t), gospa=np.array(g_val).reshape(-1, 4), gospa_counts=np.array(g_cnt).reshape(-1, 2),
-        gospa_c_m=gospa_c_m, oth_coverage_s=oth_first,
+        gospa_c_m=gospa_c_m, oth_coverage_s=oth_first, tracked_fraction=cont.tracked_fraction,
+        track_switches=cont.switches, track_fragments=cont.fragments,
     )  # fmt: skip
 
 

@@ -112,9 +112,12 @@ def tracking_dict(result: RunResult) -> dict | None:
         "radars": [{"name": n, "looks": int(lk), "detections": int(d), "false_alarms": int(f)}
                    for n, lk, d, f in zip(tr.radars, tr.looks, tr.detections, tr.false_alarms, strict=True)],
         "objects": [{"name": n, "kind": k, "first_detection_s": _num(fd), "first_detection_radar": fr or None,
-                     "first_track_s": _num(ft)}
-                    for n, k, fd, fr, ft in zip(tr.object_names, tr.object_kinds, tr.first_detection_s,
-                                                tr.first_detection_radar, tr.first_track_s, strict=True)],
+                     "first_track_s": _num(ft), "tracked_fraction": _num(tf), "track_switches": int(sw),
+                     "track_fragments": int(fg)}
+                    for n, k, fd, fr, ft, tf, sw, fg in zip(tr.object_names, tr.object_kinds, tr.first_detection_s,
+                                                            tr.first_detection_radar, tr.first_track_s,
+                                                            tr.tracked_fraction, tr.track_switches,
+                                                            tr.track_fragments, strict=True)],
         "over_the_horizon_first_coverage_s": {o: [_num(v) for v in arr] for o, arr in tr.oth_coverage_s.items()},
         "gospa_cutoff_m": tr.gospa_c_m, "gospa_mean_m": float(g[:, 0].mean()) if len(g) else None,
         "gospa_mean_parts_m2": {"localisation": float(g[:, 1].mean()), "missed": float(g[:, 2].mean()),

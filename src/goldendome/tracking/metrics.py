@@ -67,3 +67,32 @@ def nees(errors, covariances) -> np.ndarray:
     """Normalised estimation error squared e^T P^-1 e for errors (N, d) and covariances (N, d, d)."""
     e = np.asarray(errors, float)
     return np.einsum("ni,ni->n", e, np.linalg.solve(covariances, e[:, :, None])[:, :, 0])
+
+
+@dataclass(frozen=True)
+class Continuity:
+    """Per truth object, from its per-look track assignment: looks assigned / looks in view (tracked fraction),
+    identity switches (its assigned track id changes) and fragments (it is dropped, then picked up again)."""
+
+    tracked_fraction: np.ndarray
+    switches: np.ndarray
+    fragments: np.ndarray
+
+
+def track_continuity(assigned) -> Continuity:
+    """Continuity of tracks over looks. assigned (T, n): the track id assigned to each of n truth objects at each
+    look (-1 none; NaN-free), with -2 where the object is not in view (those looks are skipped)."""
+    a = np.asarray(assigned, int)
+    n = a.shape[1]
+    frac, sw, fr = np.zeros(n), np.zeros(n, int), np.zeros(n, int)
+    for k in range(n):
+        seq = a[:, k][a[:, k] != -2]
+        if seq.size == 0:
+            frac[k] = np.nan
+            continue
+        frac[k] = np.mean(seq >= 0)
+        ids = seq[seq >= 0]
+        sw[k] = int(np.sum(ids[1:] != ids[:-1]))
+        held = (seq >= 0).astype(int)
+        fr[k] = int(np.sum(np.diff(held) == 1)) - (0 if held[0] == 1 else 1) if held.any() else 0
+    return Continuity(frac, sw, np.maximum(fr, 0))
