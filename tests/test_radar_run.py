@@ -70,3 +70,39 @@ def test_unknown_radar_is_named():
     with pytest.raises(ScenarioError) as exc:
         parse_scenario(SCENARIO.replace("e3-awacs-alaska]", "e3-awacs-nowhere]"))
     assert any("unknown radar 'e3-awacs-nowhere'" in m and "tpy2-forward" in m for m in exc.value.messages)
+
+
+def test_over_the_horizon_radar_alone_holds_a_low_cruise_missile():
+    # a Kh-101 at 50 m over the Atlantic, 1,600-1,900 km from OTH-B East (inside its 926-3,333 km band) and far
+    # below Thule's horizon: only the sky-wave radar sees it; its coarse ground positions (10 km) hold one track,
+    # mostly in the cruise mode, within a few km over the ground
+    from goldendome.physics.frames import eci_to_ecef
+    from goldendome.physics.timescale import gmst_at
+
+    text = textwrap.dedent("""
+        name: oth
+        epoch: 2026-07-04T12:00:00Z
+        duration_min: 30
+        seed: 1
+        threats:
+          - {type: cruise, name: CM, missile: kh-101, platform: air, launch: {lat_deg: 40.0, lon_deg: -50.0},
+             aim: {lat_deg: 42.36, lon_deg: -71.06}}
+        radars: [oth-b-east, uewr-thule]
+    """)  # fmt: skip
+    res = run_trial(parse_scenario(text))
+    tr = res.tracking
+    assert tr.first_detection_radar == ("oth-b-east",)
+    assert dict(zip(tr.radars, tr.detections, strict=True))["uewr-thule"] == 0
+    late = tr.track_t > 1200.0
+    assert np.unique(tr.track_id[late]).size == 1
+    assert np.mean(tr.track_mu[late, 1]) > 0.5  # the cruise mode
+    obj, _ = res.objects()
+    err = []
+    for t, x in zip(tr.track_t[late], tr.track_x[late], strict=True):
+        theta = gmst_at(res.epoch, t)
+        truth = eci_to_ecef(obj.states_at(float(t))[0][:1], theta)[0]
+        est = eci_to_ecef(x[None, :3], theta)[0]
+        up = truth / np.linalg.norm(truth)
+        d = est - truth
+        err.append(np.linalg.norm(d - (d @ up) * up))  # over the ground
+    assert np.median(err) < 8e3

@@ -201,9 +201,6 @@ def run(
                       _fmt(o["first_track_s"], ".0f"), _fmt(frac, ".0f"), str(o["track_switches"]),
                       str(o["track_fragments"]))  # fmt: skip
         console.print(t)
-        for name, first in track["over_the_horizon_first_coverage_s"].items():
-            seen = [f"{n} {v:.0f} s" for n, v in zip(result.tracking.object_names, first, strict=True) if v is not None]
-            console.print(f"{name} (over the horizon) first covers: {', '.join(seen) or 'nothing'}", highlight=False)
         if track["gospa_mean_m"] is not None:
             console.print(f"GOSPA (c = {track['gospa_cutoff_m'] / 1e3:g} km) over time: mean "
                           f"{track['gospa_mean_m']:,.0f} m; {track['confirmed_tracks']} confirmed track(s) "

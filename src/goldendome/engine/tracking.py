@@ -6,8 +6,8 @@ coverage (faces, refracted horizon, instrumented range), Swerling detection at t
 SNR's accuracy, and Poisson false alarms. The scans of all radars, in time order, update one tracker in the inertial
 frame (centralised measurement fusion) with an IMM of three modes: thrusting (constant velocity, high process
 noise), cruising (constant velocity, low noise: cruise missiles, glide vehicles between manoeuvres) and coasting
-(ballistic: gravity + J2). Over-the-horizon radars report coverage only (their ground-position measurements are not
-fused yet).
+(ballistic: gravity + J2). Over-the-horizon radars add their coarse ground positions (no height) to the same
+picture: they can hold a low, distant target no line-of-sight radar sees, and start tracks that the others refine.
 
 GOSPA is computed every 10 s against the objects that at least one radar covers at that time (the surveillance
 volume's truth), with the cut-off c of the scenario.
@@ -17,12 +17,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from goldendome.physics.frames import eci_to_ecef
+from goldendome.physics.frames import eci_to_ecef, geodetic_to_ecef
 from goldendome.physics.timescale import gmst_at
-from goldendome.sensors.radar import PRESETS, OTHRadar, Radar, in_coverage, radar_scan, rcs_for
+from goldendome.sensors.radar import PRESETS, OTHRadar, in_coverage, oth_scan, radar_scan, rcs_for
 from goldendome.threats.trajectory import BOOST, Trajectory
 from goldendome.tracking import filters
-from goldendome.tracking.measurements import RadarModel
+from goldendome.tracking.measurements import GroundPositionModel, RadarModel
 from goldendome.tracking.metrics import gospa, track_continuity
 from goldendome.tracking.tracker import Tracker
 
@@ -69,13 +69,12 @@ class TrackingReport:
     gospa: np.ndarray  # (T, 4): distance, localisation, missed, false (the last three to the power p = 2)
     gospa_counts: np.ndarray  # (T, 2): truths in coverage, confirmed tracks
     gospa_c_m: float
-    oth_coverage_s: dict
     tracked_fraction: np.ndarray  # per object: share of the GOSPA looks in coverage with a track within c
     track_switches: np.ndarray  # per object: changes of the track id assigned to it
     track_fragments: np.ndarray  # per object: times it was dropped and picked up again
 
 
-def _look_times(radars: list[Radar], duration_s: float) -> tuple[np.ndarray, np.ndarray]:
+def _look_times(radars: list, duration_s: float) -> tuple[np.ndarray, np.ndarray]:
     """All looks of all radars in time order: (times, radar index)."""
     t, k = [], []
     for i, r in enumerate(radars):
@@ -92,31 +91,44 @@ def track_objects(objects: Trajectory, kinds: tuple[str, ...], radar_names: list
                   progress=None) -> TrackingReport:  # fmt: skip
     """Radar looks at every object and the fused track picture (see the module docstring)."""
     say = progress or (lambda what, frac: None)
-    radars = [PRESETS[n] for n in radar_names if isinstance(PRESETS[n], Radar)]
-    oths = [PRESETS[n] for n in radar_names if isinstance(PRESETS[n], OTHRadar)]
+    sensors = [PRESETS[n] for n in radar_names]
     n_obj = objects.n_objects
     first_det = np.full(n_obj, np.nan)
     first_det_radar = [""] * n_obj
     first_track = np.full(n_obj, np.nan)
-    oth_first = {o.name: np.full(n_obj, np.nan) for o in oths}
-    looks, n_det, n_false = (np.zeros(len(radars), int) for _ in range(3))
+    looks, n_det, n_false = (np.zeros(len(sensors), int) for _ in range(3))
     trk = Tracker(model=tracking_imm(), velocity_sigma_mps=3000.0, confirm_m=3, confirm_n=5, max_misses=4)
     rows_t, rows_id, rows_x, rows_mu, g_t, g_val, g_cnt, held = [], [], [], [], [], [], [], []
-    times, which = _look_times(radars, duration_s)
+    times, which = _look_times(sensors, duration_s)
     next_gospa = 0.0
     kinds_arr = np.array(kinds)
     for step, (t, i) in enumerate(zip(times, which, strict=True)):
         if step % 200 == 0:
-            say(f"radar looks and tracking ({len(radars)} radars)", step / max(len(times), 1))
-        radar = radars[i]
+            say(f"radar looks and tracking ({len(sensors)} radars)", step / max(len(times), 1))
+        radar = sensors[i]
         r_eci, _ = objects.states_at(float(t))
         alive = np.all(np.isfinite(r_eci), axis=1)
         theta = float(gmst_at(epoch, float(t)))
         r_ecef = eci_to_ecef(np.where(alive[:, None], r_eci, 0.0), theta)
         r_ecef[~alive] = np.nan
-        boosting = _boosting(objects, float(t))
-        rcs = np.array([rcs_for(k, b) for k, b in zip(kinds_arr, boosting, strict=True)])
-        det = radar_scan(radar, r_ecef, rcs, float(t), rng, false_alarms=false_alarms_per_look)
+        lat, lon = np.radians(radar.lat_deg), np.radians(radar.lon_deg)
+        if isinstance(radar, OTHRadar):
+            det = oth_scan(radar, r_ecef, float(t), rng, false_alarms=false_alarms_per_look)
+            site = geodetic_to_ecef(lat, lon, 0.0)
+            sensor = GroundPositionModel.site(site, lat, lon, theta, radar.sigma_ground_m)
+
+            def covers(pos_eci, theta=theta, radar=radar):
+                return radar.in_coverage(eci_to_ecef(pos_eci, theta))
+        else:
+            boosting = _boosting(objects, float(t))
+            rcs = np.array([rcs_for(k, b) for k, b in zip(kinds_arr, boosting, strict=True)])
+            det = radar_scan(radar, r_ecef, rcs, float(t), rng, false_alarms=false_alarms_per_look)
+            sigma = det.sigma.mean(axis=0) if len(det.z) else np.array([radar.sigma_range_m, radar.sigma_angle_rad])
+            sensor = RadarModel.site(radar.site_ecef, lat, lon, theta, float(sigma[0]), float(sigma[1]))
+
+            def covers(pos_eci, theta=theta, radar=radar):
+                return in_coverage(radar, eci_to_ecef(pos_eci, theta))[0]
+
         looks[i] += 1
         n_det[i] += int(np.sum(det.origin >= 0))
         n_false[i] += int(np.sum(det.origin < 0))
@@ -125,19 +137,9 @@ def track_objects(objects: Trajectory, kinds: tuple[str, ...], radar_names: list
         first_det[new] = t
         for k in new:
             first_det_radar[k] = radar.name
-        for o in oths:
-            seen = np.zeros(n_obj, bool)
-            seen[alive] = o.in_coverage(r_ecef[alive])
-            oth_first[o.name] = np.where(np.isnan(oth_first[o.name]) & seen, t, oth_first[o.name])
-        sigma = det.sigma.mean(axis=0) if len(det.z) else np.array([radar.sigma_range_m, radar.sigma_angle_rad, 0.0])
-        sensor = RadarModel.site(radar.site_ecef, np.radians(radar.lat_deg), np.radians(radar.lon_deg), theta,
-                                 float(sigma[0]), float(sigma[1]))  # fmt: skip
-
-        def covers(pos_eci, theta=theta, radar=radar):
-            return in_coverage(radar, eci_to_ecef(pos_eci, theta))[0]
-
         if len(det.z) or len(trk.tracks):  # an empty look at an empty picture changes nothing
-            trk.step(float(t), det.z, sensor, covers=covers)
+            z = sensor.with_height(det.z) if isinstance(radar, OTHRadar) else det.z
+            trk.step(float(t), z, sensor, covers=covers)
         ids, xs, _ = trk.confirmed_states()
         mu = trk.tracks.mu[trk.tracks.confirmed] if ids.size else np.zeros((0, 3))
         rows_t.append(np.full(ids.size, t))
@@ -154,8 +156,9 @@ def track_objects(objects: Trajectory, kinds: tuple[str, ...], radar_names: list
             next_gospa = t + GOSPA_DT_S
             covered = np.zeros(n_obj, bool)
             if alive.any():
-                for r in radars:
-                    covered[alive] |= in_coverage(r, r_ecef[alive])[0]
+                for r in sensors:
+                    covered[alive] |= (r.in_coverage(r_ecef[alive]) if isinstance(r, OTHRadar)
+                                       else in_coverage(r, r_ecef[alive])[0])  # fmt: skip
             g = gospa(r_eci[covered], xs[:, :3], c=gospa_c_m)
             row = np.full(n_obj, -2)
             if ids.size:
@@ -170,12 +173,12 @@ def track_objects(objects: Trajectory, kinds: tuple[str, ...], radar_names: list
     cont = track_continuity(np.array(held).reshape(-1, n_obj))
     cat = (lambda a, shape: np.concatenate(a) if a else np.zeros(shape))  # noqa: E731
     return TrackingReport(
-        radars=tuple(r.name for r in radars), looks=looks, detections=n_det, false_alarms=n_false,
+        radars=tuple(r.name for r in sensors), looks=looks, detections=n_det, false_alarms=n_false,
         object_names=objects.names, object_kinds=kinds, first_detection_s=first_det,
         first_detection_radar=tuple(first_det_radar), first_track_s=first_track, track_t=cat(rows_t, (0,)),
         track_id=cat(rows_id, (0,)).astype(int), track_x=cat(rows_x, (0, 6)), track_mu=cat(rows_mu, (0, 3)),
         gospa_t=np.array(g_t), gospa=np.array(g_val).reshape(-1, 4), gospa_counts=np.array(g_cnt).reshape(-1, 2),
-        gospa_c_m=gospa_c_m, oth_coverage_s=oth_first, tracked_fraction=cont.tracked_fraction,
+        gospa_c_m=gospa_c_m, tracked_fraction=cont.tracked_fraction,
         track_switches=cont.switches, track_fragments=cont.fragments,
     )  # fmt: skip
 

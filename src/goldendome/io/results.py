@@ -118,7 +118,6 @@ def tracking_dict(result: RunResult) -> dict | None:
                                                             tr.first_detection_radar, tr.first_track_s,
                                                             tr.tracked_fraction, tr.track_switches,
                                                             tr.track_fragments, strict=True)],
-        "over_the_horizon_first_coverage_s": {o: [_num(v) for v in arr] for o, arr in tr.oth_coverage_s.items()},
         "gospa_cutoff_m": tr.gospa_c_m, "gospa_mean_m": float(g[:, 0].mean()) if len(g) else None,
         "gospa_mean_parts_m2": {"localisation": float(g[:, 1].mean()), "missed": float(g[:, 2].mean()),
                                 "false": float(g[:, 3].mean())} if len(g) else None,

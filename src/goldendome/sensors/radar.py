@@ -320,6 +320,33 @@ class OTHRadar:
         return in_sector & (d >= self.min_ground_range_m) & (d <= self.max_ground_range_m) & (h <= self.max_height_m)
 
 
+def oth_scan(oth: OTHRadar, target_ecef, t_s: float, rng: np.random.Generator, radius_m: float = R_EARTH_MEAN_M,
+             false_alarms: float = 0.0) -> RadarDetections:  # fmt: skip
+    """One look of an over-the-horizon radar: each covered target (NaN rows: not in flight) is detected with the
+    radar's probability; a detection is the (east, north) position in the site's tangent plane of the point below
+    the target on the sphere, with Gaussian noise of sigma_ground_m per axis. False alarms: Poisson, uniform over the
+    first sector's ground-range band."""
+    tgt = np.asarray(target_ecef, float)
+    alive = np.all(np.isfinite(tgt), axis=1)
+    covered = np.zeros(len(tgt), bool)
+    covered[alive] = oth.in_coverage(tgt[alive])
+    idx = np.flatnonzero(covered)
+    idx = idx[rng.random(idx.size) < oth.pd]
+    site = geodetic_to_ecef(np.radians(oth.lat_deg), np.radians(oth.lon_deg), 0.0)
+    rot = rot_ecef_to_enu(np.radians(oth.lat_deg), np.radians(oth.lon_deg))
+    q = radius_m * tgt[idx] / np.linalg.norm(tgt[idx], axis=1, keepdims=True)
+    z = ((q - site) @ rot.T)[:, :2] + rng.standard_normal((idx.size, 2)) * oth.sigma_ground_m
+    n_f = rng.poisson(false_alarms) if false_alarms > 0 else 0
+    if n_f:
+        f = oth.sectors[0]
+        d = rng.uniform(oth.min_ground_range_m, oth.max_ground_range_m, n_f)
+        az = np.radians(f.boresight_az_deg + rng.uniform(-f.half_width_deg, f.half_width_deg, n_f))
+        z = np.vstack([z, np.stack([d * np.sin(az), d * np.cos(az)], axis=1)])  # flat-plane placement, clutter only
+    sig = np.full((len(z), 2), oth.sigma_ground_m)
+    return RadarDetections(oth.name, float(t_s), z, sig, np.concatenate([idx, np.full(n_f, -1)]),
+                           np.full(len(z), np.nan))  # fmt: skip
+
+
 def _uewr(name: str, lat: float, lon: float, boresights: tuple[float, ...]) -> Radar:
     return Radar(
         name, lat, lon, 10.0, frequency_hz=435e6, peak_power_w=609e3, aperture_m2=np.pi * 11.05**2,

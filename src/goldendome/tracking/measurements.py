@@ -91,3 +91,64 @@ class RadarModel:
         jp = self.jacobian(x)[:, :, :3]  # d(z)/d(p)
         inv = np.linalg.inv(jp)
         return inv @ self.noise @ np.swapaxes(inv, 1, 2)
+
+
+@dataclass(frozen=True)
+class GroundPositionModel:
+    """An over-the-horizon radar's measurement: where the target is over the ground, not how high -- the east and
+    north coordinates, in the site's tangent plane, of the point below the target on a sphere of radius_m
+    (Earth-centred tracking frame: ECEF or ECI) -- plus a pseudo-measurement of height, assumed_height_m with
+    height_sigma_m, the weak prior that keeps a 3-D track's height bounded when the sensor cannot see it (the surface:
+    what an OTH radar holds alone is low -- ships, cruise missiles, aircraft; another sensor's height measurement
+    overrides it). Detections (east, north) become (east, north, height) with :meth:`with_height`."""
+
+    position: np.ndarray
+    rotation: np.ndarray
+    sigma_ground_m: float
+    radius_m: float = 6_371_008.8
+    assumed_height_m: float = 0.0
+    height_sigma_m: float = 15e3
+
+    @classmethod
+    def site(cls, site_ecef, lat_rad: float, lon_rad: float, theta_rad: float, sigma_ground_m: float):
+        """The radar at Earth rotation angle theta, in the inertial frame (see :meth:`RadarModel.site`)."""
+        r = rot_eci_to_ecef(theta_rad)
+        return cls(r.T @ np.asarray(site_ecef, float), rot_ecef_to_enu(lat_rad, lon_rad) @ r, sigma_ground_m)
+
+    @property
+    def noise(self) -> np.ndarray:
+        return np.diag([self.sigma_ground_m**2, self.sigma_ground_m**2, self.height_sigma_m**2])
+
+    def with_height(self, z2):
+        """Ground detections (K, 2) with the height pseudo-measurement appended: (K, 3)."""
+        return np.hstack([z2, np.full((len(z2), 1), self.assumed_height_m)])
+
+    def measure(self, p):
+        rn = np.linalg.norm(p, axis=1, keepdims=True)
+        q = self.radius_m * p / rn
+        return np.hstack([((q - self.position) @ self.rotation.T)[:, :2], rn - self.radius_m])
+
+    def jacobian(self, x):
+        p = x[:, :3]
+        rn = np.linalg.norm(p, axis=1)
+        u = p / rn[:, None]
+        dq = (self.radius_m / rn)[:, None, None] * (np.eye(3) - u[:, :, None] * u[:, None, :])
+        h = np.zeros((x.shape[0], 3, 6))
+        h[:, :2, :3] = self.rotation[:2] @ dq
+        h[:, 2, :3] = u
+        return h
+
+    def innovation(self, z, z_pred):
+        return z - z_pred
+
+    def to_position(self, z):
+        d = np.hstack([z[:, :2], np.zeros((z.shape[0], 1))])
+        q = self.position + d @ self.rotation
+        return (self.radius_m + z[:, 2:3]) * q / np.linalg.norm(q, axis=1, keepdims=True)
+
+    def position_covariance(self, z):
+        enu = np.diag([self.sigma_ground_m**2, self.sigma_ground_m**2, self.height_sigma_m**2])
+        return np.broadcast_to(self.rotation.T @ enu @ self.rotation, (z.shape[0], 3, 3)).copy()
+
+    def position_variance_trace(self, z):
+        return np.full(z.shape[0], 2.0 * self.sigma_ground_m**2 + self.height_sigma_m**2)

@@ -20,8 +20,9 @@ from goldendome.tracking import filters
 from goldendome.tracking.association import candidate_pairs, gnn_assign, jpda_weights
 from goldendome.tracking.measurements import RadarModel
 
-CHI2_3DOF_9999 = 21.11
-"""Gate: the 99.99 % point of chi-square with 3 degrees of freedom (a true detection falls outside 1 time in 10^4)."""
+GATE_PROBABILITY = 0.9999
+"""Gate: the chi-square point with as many degrees of freedom as the measurement that a true detection passes with
+this probability (21.11 for a radar's 3 coordinates: outside 1 time in 10^4)."""
 
 
 @dataclass
@@ -61,7 +62,8 @@ class Tracker:
     velocity_sigma_mps: 1-sigma of each velocity component of a new track."""
 
     model: object = field(default_factory=filters.ConstantVelocity)
-    gate: float = CHI2_3DOF_9999
+    gate_probability: float = GATE_PROBABILITY
+    gate: float | None = None  # an explicit chi-square threshold instead (same for every sensor)
     confirm_m: int = 3
     confirm_n: int = 5
     max_misses: int = 3
@@ -72,6 +74,12 @@ class Tracker:
     clutter_density: float = 1e-9  # JPDA: false detections per unit measurement volume (m rad^2)
     tracks: TrackTable = field(default_factory=TrackTable)
     next_id: int = 0
+
+    def _gamma(self, dof: int) -> float:
+        """The gate's chi-square threshold for measurements of dof coordinates."""
+        from scipy.stats import chi2
+
+        return float(chi2.ppf(self.gate_probability, dof)) if self.gate is None else float(self.gate)
 
     @property
     def imm(self) -> bool:
@@ -112,7 +120,8 @@ class Tracker:
         """Kalman update of the tracks idx with their detections z (an IMM: each mode, then the mode probabilities
         from the likelihoods, then the combination)."""
         tr = self.tracks
-        r = np.broadcast_to(sensor.noise, (idx.size, 3, 3))
+        m = sensor.noise.shape[0]
+        r = np.broadcast_to(sensor.noise, (idx.size, m, m))
 
         def one(x, p):
             """(x, P, S, innovation) of one filter's update."""
@@ -140,9 +149,11 @@ class Tracker:
         tr.x[idx], tr.p[idx] = filters.IMM.combine(tr.xm[idx], tr.pm[idx], tr.mu[idx])
 
     def step(self, t: float, z, sensor: RadarModel, covers: Callable | None = None) -> np.ndarray:
-        """Process one scan: detections z (M, 3) of a sensor at time t. covers(positions (N, 3)) -> bool says which
+        """Process one scan: detections z (M, m) of a sensor at time t (m = 3 for a radar's range, azimuth, elevation,
+        2 for an over-the-horizon radar's ground position). covers(positions (N, 3)) -> bool says which
         tracks the scan looked at (default: all). Returns the track id each detection went to (-1: started none)."""
-        z = np.atleast_2d(np.asarray(z, float)).reshape(-1, 3)
+        z = np.asarray(z, float).reshape(-1, sensor.noise.shape[0])
+        gamma = self._gamma(z.shape[1])
         self.predict_to(t)
         tr = self.tracks
         n, m = len(tr), z.shape[0]
@@ -154,20 +165,20 @@ class Tracker:
             # predicted position (position covariance plus the measurement's own spread there); the trace bounds
             # the largest eigenvalue
             lam = np.trace(tr.p[:, :3, :3], axis1=1, axis2=2) + sensor.position_variance_trace(z_pred)
-            ti, dj = candidate_pairs(tr.x[:, :3], np.sqrt(self.gate * lam), sensor.to_position(z))
+            ti, dj = candidate_pairs(tr.x[:, :3], np.sqrt(gamma * lam), sensor.to_position(z))
             d2 = self._distance2(ti, z[dj], sensor, z_pred, h)
-            ok = d2 < self.gate
+            ok = d2 < gamma
             ti, dj, d2 = ti[ok], dj[ok], d2[ok]
             if self.association == "jpda":
-                return self._jpda(t, z, sensor, z_pred, h, ti, dj, d2, covers)
+                return self._jpda(t, z, sensor, z_pred, h, ti, dj, d2, covers, gamma)
             # confirmed tracks choose first; tentative ones share what is left (a clutter-born tentative track with
             # its wide gate must not take a confirmed track's detection: Blackman & Popoli 1999, sec. 3.2)
             first = tr.confirmed[ti]
-            assign = gnn_assign(n, m, ti[first], dj[first], d2[first], self.gate)
+            assign = gnn_assign(n, m, ti[first], dj[first], d2[first], gamma)
             taken = np.zeros(m, bool)
             taken[assign[assign >= 0]] = True
             rest = ~first & ~taken[dj]
-            second = gnn_assign(n, m, ti[rest], dj[rest], d2[rest], self.gate)
+            second = gnn_assign(n, m, ti[rest], dj[rest], d2[rest], gamma)
             assign = np.where(assign >= 0, assign, second)
             idx = np.flatnonzero(assign >= 0)
             if idx.size:
@@ -194,7 +205,7 @@ class Tracker:
             det_track[free] = self._start(t, z[free], sensor)
         return det_track
 
-    def _jpda(self, t, z, sensor, z_pred, h, ti, dj, d2, covers):
+    def _jpda(self, t, z, sensor, z_pred, h, ti, dj, d2, covers, gamma):
         """A look with joint probabilistic data association: every gated detection updates its tracks with its
         marginal probability; detections in no gate start tracks."""
         from scipy.stats import chi2
@@ -206,7 +217,7 @@ class Tracker:
         s = h @ tr.p @ np.swapaxes(h, 1, 2) + sensor.noise
         norm = np.sqrt(np.linalg.det(2.0 * np.pi * s))
         ratio = self.pd * np.exp(-0.5 * d2) / norm[ti] / self.clutter_density
-        miss = np.full(n, 1.0 - self.pd * chi2.cdf(self.gate, 3))
+        miss = np.full(n, 1.0 - self.pd * chi2.cdf(gamma, z.shape[1]))
         beta, beta0 = jpda_weights(n, ti, dj, ratio, miss)
         hit = np.zeros(n, bool)
         hit[ti] = True
@@ -215,7 +226,7 @@ class Tracker:
             local = np.full(n, -1)
             local[idx] = np.arange(idx.size)
             nu = sensor.innovation(z[dj], z_pred[ti])
-            r = np.broadcast_to(sensor.noise, (idx.size, 3, 3))
+            r = np.broadcast_to(sensor.noise, (idx.size, z.shape[1], z.shape[1]))
             tr.x[idx], tr.p[idx] = filters.pda_update(tr.x[idx], tr.p[idx], h[idx], r, local[ti], nu, beta,
                                                       beta0[idx])  # fmt: skip
         det_track = np.full(m, -1)
