@@ -106,3 +106,30 @@ def test_over_the_horizon_radar_alone_holds_a_low_cruise_missile():
         d = est - truth
         err.append(np.linalg.norm(d - (d @ up) * up))  # over the ground
     assert np.median(err) < 8e3
+
+
+def test_space_tracking_layer_triangulates_boosters_into_the_track_picture():
+    # the SDA Tranche 1 tracking layer alone (no radar): each frame's bearings from two or more satellites fixed in 3-D
+    # and tracked; both boosters of a two-missile salvo are tracked within a few seconds of their first fix and held
+    # while the layer sees them, with few ghosts
+    text = textwrap.dedent("""
+        name: ir
+        epoch: 2026-07-04T12:00:00Z
+        duration_min: 20
+        seed: 2
+        threats:
+          - {name: ICBM, missile: icbm-solid-3stage, launch: {name: sohae}, aim: {name: seattle}, count: 2,
+             interval_s: 30}
+        constellations:
+          - {name: tracking-leo, role: tracking, preset: sda-t1-tracking}
+        tracking: {space_layers: true}
+    """)  # fmt: skip
+    res = run_trial(parse_scenario(text))
+    tr = res.tracking
+    assert tr.radars == ("tracking-leo",) and set(tr.first_detection_radar) == {"tracking-leo"}
+    assert np.all(tr.first_track_s - tr.first_detection_s <= 10.0)
+    assert np.all(tr.tracked_fraction > 0.9) and np.all(tr.track_switches == 0)
+    assert tr.false_alarms[0] <= 0.01 * tr.detections[0]  # ghosts of the triangulation
+    assert np.mean(tr.gospa[:, 0]) < 2000.0
+    # off by default: the same scenario without the switch has no track picture
+    assert run_trial(parse_scenario(text.replace("tracking: {space_layers: true}", ""))).tracking is None

@@ -185,13 +185,14 @@ def run(
         console.print(t)
     track = tracking_dict(result)
     if track is not None:
-        t = Table(title="Radars", title_justify="left", header_style="bold")
-        for col in ("radar", "looks", "detections", "false alarms"):
-            t.add_column(col, justify="left" if col == "radar" else "right")
+        t = Table(title="Sensors in the track picture (radar looks; infrared frames, triangulated)",
+                  title_justify="left", header_style="bold")  # fmt: skip
+        for col in ("sensor", "looks", "detections", "false / ghost"):
+            t.add_column(col, justify="left" if col == "sensor" else "right")
         for r in track["radars"]:
             t.add_row(r["name"], f"{r['looks']:,}", f"{r['detections']:,}", f"{r['false_alarms']:,}")
         console.print(t)
-        t = Table(title="Radar track picture", title_justify="left", header_style="bold")
+        t = Table(title="Track picture", title_justify="left", header_style="bold")
         for col in ("object", "kind", "first detected s", "by", "first track s", "tracked %", "switches",
                     "fragments"):
             t.add_column(col, justify="left" if col in ("object", "kind", "by") else "right")

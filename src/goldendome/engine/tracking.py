@@ -8,6 +8,8 @@ frame (centralised measurement fusion) with an IMM of three modes: thrusting (co
 noise), cruising (constant velocity, low noise: cruise missiles, glide vehicles between manoeuvres) and coasting
 (ballistic: gravity + J2). Over-the-horizon radars add their coarse ground positions (no height) to the same
 picture: they can hold a low, distant target no line-of-sight radar sees, and start tracks that the others refine.
+A scenario's space tracking layers add their frames too: each frame's bearings triangulated across satellites into
+3-D fixes with their covariances (boosters by their plumes, cold bodies above the limb).
 
 GOSPA is computed every 10 s against the objects that at least one radar covers at that time (the surveillance
 volume's truth), with the cut-off c of the scenario.
@@ -18,13 +20,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from goldendome.physics.frames import eci_to_ecef, geodetic_to_ecef
+from goldendome.physics.kepler import propagate
 from goldendome.physics.timescale import gmst_at
-from goldendome.sensors.radar import PRESETS, OTHRadar, in_coverage, oth_scan, radar_scan, rcs_for
+from goldendome.sensors.radar import PRESETS, OTHRadar, RadarDetections, in_coverage, oth_scan, radar_scan, rcs_for
+from goldendome.sensors.space_ir import detections_from_trajectory, phase_at, plume_visible, visible_count
 from goldendome.threats.trajectory import BOOST, Trajectory
 from goldendome.tracking import filters
-from goldendome.tracking.measurements import GroundPositionModel, RadarModel
+from goldendome.tracking.measurements import GroundPositionModel, PositionModel, RadarModel
 from goldendome.tracking.metrics import gospa, track_continuity
 from goldendome.tracking.tracker import Tracker
+from goldendome.tracking.triangulation import associate_and_triangulate
 
 THRUST_Q, CRUISE_Q, COAST_Q = 3000.0, 1.0, 0.01
 """Process noise (m^2/s^3) of the IMM's modes: thrust ~ tens of m/s^2 of unknown direction, a cruising body's
@@ -86,12 +91,55 @@ def _look_times(radars: list, duration_s: float) -> tuple[np.ndarray, np.ndarray
     return t[order], k[order]
 
 
+@dataclass(frozen=True)
+class InfraredFixes:
+    """A space infrared layer's looks as 3-D fixes: its bearings of each frame triangulated across satellites.
+
+    name: the layer; revisit_s: its frame time; fixes: frame time -> (points (P, 3) ECI, covariances (P, 3, 3),
+    truth object of each fix (-1: a ghost -- rays of different objects paired))."""
+
+    name: str
+    revisit_s: float
+    fixes: dict
+    constellation: object = None
+    sensor: object = None
+
+    def in_coverage(self, objects: Trajectory, r_eci, t: float):
+        """Objects (rows of r_eci, NaN: not in flight) at least two satellites of the layer can see at t -- the ones
+        it can triangulate (plumes in boost, cold bodies above the limb)."""
+        alive = np.all(np.isfinite(r_eci), axis=1)
+        out = np.zeros(len(r_eci), bool)
+        if alive.any():
+            r_sat = propagate(self.constellation.elements, np.array([t]))[0]
+            hot = plume_visible(r_eci[alive], phase_at(objects, t)[alive], self.sensor)
+            out[alive] = visible_count(r_sat, r_eci[alive], hot, self.sensor) >= 2
+        return out
+
+
+def infrared_fixes(name: str, objects: Trajectory, constellation, sensor, duration_s: float,
+                   rng: np.random.Generator) -> InfraredFixes:  # fmt: skip
+    """Every frame of a space layer over [0, duration]: its detections (plumes in boost, cold bodies above the
+    limb), then multi-satellite triangulation of each frame (:mod:`goldendome.tracking.triangulation`)."""
+    det = detections_from_trajectory(objects, constellation, sensor, rng, 0.0, duration_s)
+    fixes = {}
+    for t in np.unique(det.t_s):
+        rows = np.flatnonzero(det.t_s == t)
+        pts, covs, groups = associate_and_triangulate(det.sensor_id[rows], det.r_sensor_eci_m[rows],
+                                                      det.los_eci[rows], sensor.sigma_rad)  # fmt: skip
+        if len(pts):
+            truth = np.array([det.target_id[rows][g][0] if len(set(det.target_id[rows][g])) == 1 else -1
+                              for g in groups])  # fmt: skip
+            fixes[float(t)] = (pts, covs, truth)
+    return InfraredFixes(name, sensor.frame_s, fixes, constellation, sensor)
+
+
 def track_objects(objects: Trajectory, kinds: tuple[str, ...], radar_names: list[str], epoch, duration_s: float,
                   rng: np.random.Generator, false_alarms_per_look: float = 0.0, gospa_c_m: float = 5000.0,
-                  progress=None) -> TrackingReport:  # fmt: skip
-    """Radar looks at every object and the fused track picture (see the module docstring)."""
+                  progress=None, infrared: tuple[InfraredFixes, ...] = ()) -> TrackingReport:  # fmt: skip
+    """Radar looks (and space-layer infrared fixes) at every object and the fused track picture (see the module
+    docstring)."""
     say = progress or (lambda what, frac: None)
-    sensors = [PRESETS[n] for n in radar_names]
+    sensors = [PRESETS[n] for n in radar_names] + list(infrared)
     n_obj = objects.n_objects
     first_det = np.full(n_obj, np.nan)
     first_det_radar = [""] * n_obj
@@ -111,8 +159,19 @@ def track_objects(objects: Trajectory, kinds: tuple[str, ...], radar_names: list
         theta = float(gmst_at(epoch, float(t)))
         r_ecef = eci_to_ecef(np.where(alive[:, None], r_eci, 0.0), theta)
         r_ecef[~alive] = np.nan
-        lat, lon = np.radians(radar.lat_deg), np.radians(radar.lon_deg)
-        if isinstance(radar, OTHRadar):
+        noise = None
+        if isinstance(radar, InfraredFixes):
+            if float(t) not in radar.fixes:
+                continue
+            pts, covs, truth = radar.fixes[float(t)]
+            det = RadarDetections(radar.name, float(t), pts, np.zeros((len(pts), 3)), truth,
+                                  np.full(len(pts), np.nan))  # fmt: skip
+            sensor, noise = PositionModel(), covs
+
+            def covers(pos_eci):  # infrared frames confirm what they fix; they miss nothing (cold RVs, limb)
+                return np.zeros(len(pos_eci), bool)
+        elif isinstance(radar, OTHRadar):
+            lat, lon = np.radians(radar.lat_deg), np.radians(radar.lon_deg)
             det = oth_scan(radar, r_ecef, float(t), rng, false_alarms=false_alarms_per_look)
             site = geodetic_to_ecef(lat, lon, 0.0)
             sensor = GroundPositionModel.site(site, lat, lon, theta, radar.sigma_ground_m)
@@ -120,6 +179,7 @@ def track_objects(objects: Trajectory, kinds: tuple[str, ...], radar_names: list
             def covers(pos_eci, theta=theta, radar=radar):
                 return radar.in_coverage(eci_to_ecef(pos_eci, theta))
         else:
+            lat, lon = np.radians(radar.lat_deg), np.radians(radar.lon_deg)
             boosting = _boosting(objects, float(t))
             rcs = np.array([rcs_for(k, b) for k, b in zip(kinds_arr, boosting, strict=True)])
             det = radar_scan(radar, r_ecef, rcs, float(t), rng, false_alarms=false_alarms_per_look)
@@ -139,7 +199,7 @@ def track_objects(objects: Trajectory, kinds: tuple[str, ...], radar_names: list
             first_det_radar[k] = radar.name
         if len(det.z) or len(trk.tracks):  # an empty look at an empty picture changes nothing
             z = sensor.with_height(det.z) if isinstance(radar, OTHRadar) else det.z
-            trk.step(float(t), z, sensor, covers=covers)
+            trk.step(float(t), z, sensor, covers=covers, noise=noise)
         ids, xs, _ = trk.confirmed_states()
         mu = trk.tracks.mu[trk.tracks.confirmed] if ids.size else np.zeros((0, 3))
         rows_t.append(np.full(ids.size, t))
@@ -157,8 +217,12 @@ def track_objects(objects: Trajectory, kinds: tuple[str, ...], radar_names: list
             covered = np.zeros(n_obj, bool)
             if alive.any():
                 for r in sensors:
-                    covered[alive] |= (r.in_coverage(r_ecef[alive]) if isinstance(r, OTHRadar)
-                                       else in_coverage(r, r_ecef[alive])[0])  # fmt: skip
+                    if isinstance(r, InfraredFixes):
+                        covered |= r.in_coverage(objects, r_eci, float(t))
+                    elif isinstance(r, OTHRadar):
+                        covered[alive] |= r.in_coverage(r_ecef[alive])
+                    else:
+                        covered[alive] |= in_coverage(r, r_ecef[alive])[0]
             g = gospa(r_eci[covered], xs[:, :3], c=gospa_c_m)
             row = np.full(n_obj, -2)
             if ids.size:

@@ -14,7 +14,7 @@ import numpy as np
 
 from goldendome.effectors.reach import reach_over_time, tracks_from_trajectory
 from goldendome.effectors.sbi import SBIDesign, Timeline, sbi_design
-from goldendome.engine.tracking import TrackingReport, track_objects
+from goldendome.engine.tracking import TrackingReport, infrared_fixes, track_objects
 from goldendome.physics import tle as tle_io
 from goldendome.physics.constants import DEG, R_EARTH_MEAN_M
 from goldendome.physics.constellation import Constellation, walker_delta, walker_labels
@@ -310,8 +310,9 @@ def assess_space_layers(scn: Scenario, layers: list[Layer], trajectory: Trajecto
                             min(matched, n))  # fmt: skip
 
 
-RADAR_STREAM = 6
-"""Random stream of the radar looks under the scenario seed (other streams: one per threat entry)."""
+RADAR_STREAM, IR_STREAM = 6, 7
+"""Random streams of the radar looks and of the infrared frames under the scenario seed (other streams: one per
+threat entry)."""
 
 
 def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | None = None) -> RunResult:
@@ -371,11 +372,17 @@ def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | 
                        payloads, cruise_traj, tuple(cruise), glide_traj, fobs_traj, fobs_flights, warnings,
                        timings)  # fmt: skip
     objects, kinds = result.objects()
-    if scn.radars and objects is not None:
+    ir_layers = [layer for layer in layers if scn.tracking.space_layers and layer.role == "tracking" and layer.sensor]
+    if (scn.radars or ir_layers) and objects is not None:
         t3 = time.perf_counter()
-        report = track_objects(objects, kinds, list(scn.radars), scn.epoch, scn.duration_min * 60.0,
+        duration = scn.duration_min * 60.0
+        say("triangulating the space layers' infrared frames", 0.6) if ir_layers else None
+        infrared = tuple(infrared_fixes(layer.constellation.name, objects, layer.constellation, layer.sensor,
+                                        duration, np.random.default_rng([scn.seed, IR_STREAM, k]))
+                         for k, layer in enumerate(ir_layers))  # fmt: skip
+        report = track_objects(objects, kinds, list(scn.radars), scn.epoch, duration,
                                np.random.default_rng([scn.seed, RADAR_STREAM]), scn.tracking.false_alarms_per_look,
-                               scn.tracking.gospa_cutoff_km * 1e3, say)  # fmt: skip
+                               scn.tracking.gospa_cutoff_km * 1e3, say, infrared)  # fmt: skip
         timings["tracking"] = time.perf_counter() - t3
         result = replace(result, tracking=report)
     say("done", 1.0)

@@ -315,10 +315,12 @@ RadarName = Annotated[str, _known(_radar_preset)]
 
 
 class Tracking(_Model):
-    """Settings of the radar track picture: false alarms per radar look (Poisson mean) and the GOSPA cut-off."""
+    """Settings of the track picture: false alarms per radar look (Poisson mean), the GOSPA cut-off, and whether
+    the space tracking layers' triangulated infrared fixes join the radars' looks."""
 
     false_alarms_per_look: Annotated[float, Field(ge=0.0, le=100.0)] = 0.0
     gospa_cutoff_km: Annotated[float, Field(gt=0.0, le=1000.0)] = 5.0
+    space_layers: bool = Field(False, description="fuse the tracking-role IR constellations' triangulated fixes")
 
 
 class Scenario(_Model):

@@ -394,6 +394,34 @@ PRESETS: dict[str, Radar | OTHRadar] = {
             "PRF); the platform is held fixed over its orbit point (61.25 N 149.8 W, near Elmendorf).",
         ),
     ),  # fmt: skip
+    "lrdr-clear": Radar(
+        "lrdr-clear", 64.29, -149.19, 10.0, frequency_hz=3.1e9, peak_power_w=2e6, aperture_m2=18.0 * 18.0,
+        noise_temperature_k=500.0, bandwidth_hz=100e6, pulse_width_s=2e-3,
+        faces=(Face(250.0, 60.0, 1.0, 85.0), Face(340.0, 60.0, 1.0, 85.0)), max_range_m=5000e3,
+        aperture_efficiency=0.7, losses_db=6.0, pulses=10, sigma_range_m=2.0, sigma_angle_rad=2e-4, revisit_s=2.0,
+        sources=(
+            "Long Range Discrimination Radar: a solid-state S-band radar with two array faces at Clear Space Force "
+            "Station, Alaska, built to track and discriminate threats from the Pacific (Missile Defense Agency "
+            "public descriptions; Lockheed Martin).",
+            "ASSUMPTION: faces ~18 m square facing 250 and 340 deg (towards the Pacific approaches), 2 MW peak, "
+            "2 ms pulses compressed to 100 MHz, 10 a look, 500 K, 6 dB, 5,000 km instrumented range, 2 m / "
+            "0.2 mrad floors: sensitivity is not published.",
+        ),
+    ),  # fmt: skip
+    "sbx-adak": Radar(
+        "sbx-adak", 51.87, -176.65, 50.0, frequency_hz=9.5e9, peak_power_w=45_000 * 10.0, aperture_m2=384.0,
+        noise_temperature_k=600.0, bandwidth_hz=100e6, pulse_width_s=1e-3, faces=(Face(270.0, 60.0, 0.0, 90.0),),
+        max_range_m=4000e3, aperture_efficiency=0.7, losses_db=6.0, pulses=10, sigma_range_m=1.0,
+        sigma_angle_rad=1e-4, revisit_s=2.0,
+        sources=(
+            "Sea-Based X-band radar: an X-band phased array of ~45,000 transmit/receive modules, 384 m^2, on a "
+            "semi-submersible platform home-ported at Adak, Alaska (Missile Defense Agency fact sheet 'Sea-Based "
+            "X-Band Radar'; Boeing/Raytheon public material).",
+            "ASSUMPTION: 10 W peak per module (~450 kW), 1 ms pulses compressed to 100 MHz, 10 a look, 600 K, 6 dB, "
+            "array 50 m above the sea, pointed west (+/- 60 deg electronic), 4,000 km instrumented range, 1 m / "
+            "0.1 mrad floors: sensitivity is not published.",
+        ),
+    ),  # fmt: skip
     "tpy2-forward": Radar(
         "tpy2-forward", 40.66, 141.37, 30.0, frequency_hz=9.5e9, peak_power_w=25_344 * 10.0, aperture_m2=9.2,
         noise_temperature_k=600.0, bandwidth_hz=50e6, pulse_width_s=1e-3, faces=(Face(300.0, 60.0, 0.0, 90.0),),

@@ -84,13 +84,13 @@ class RadarModel:
         rng, el = z[:, 0], z[:, 2]
         return self.sigma_range_m**2 + (rng * np.cos(el) * self.sigma_az_rad) ** 2 + (rng * self.sigma_el_rad) ** 2
 
-    def position_covariance(self, z):
+    def position_covariance(self, z, r=None):
         """Covariance (N, 3, 3) of the converted positions: J^-1 R J^-T rotated into the tracking frame (the linearised
-        converted-measurement covariance, Bar-Shalom sec. 10.4)."""
+        converted-measurement covariance, Bar-Shalom sec. 10.4); r: each detection's noise (default the sensor's)."""
         x = np.hstack([self.to_position(z), np.zeros_like(z)])
         jp = self.jacobian(x)[:, :, :3]  # d(z)/d(p)
         inv = np.linalg.inv(jp)
-        return inv @ self.noise @ np.swapaxes(inv, 1, 2)
+        return inv @ (self.noise if r is None else r) @ np.swapaxes(inv, 1, 2)
 
 
 @dataclass(frozen=True)
@@ -146,9 +146,41 @@ class GroundPositionModel:
         q = self.position + d @ self.rotation
         return (self.radius_m + z[:, 2:3]) * q / np.linalg.norm(q, axis=1, keepdims=True)
 
-    def position_covariance(self, z):
+    def position_covariance(self, z, r=None):
         enu = np.diag([self.sigma_ground_m**2, self.sigma_ground_m**2, self.height_sigma_m**2])
         return np.broadcast_to(self.rotation.T @ enu @ self.rotation, (z.shape[0], 3, 3)).copy()
 
     def position_variance_trace(self, z):
         return np.full(z.shape[0], 2.0 * self.sigma_ground_m**2 + self.height_sigma_m**2)
+
+
+@dataclass(frozen=True)
+class PositionModel:
+    """A measured position in the tracking frame (e.g. a triangulated infrared fix): z = p, H = [I 0]. The noise is
+    normally given per detection (each triangulation has its own covariance); sigma_m is the default."""
+
+    sigma_m: float = 1000.0
+
+    @property
+    def noise(self) -> np.ndarray:
+        return np.eye(3) * self.sigma_m**2
+
+    def measure(self, p):
+        return np.asarray(p, float).copy()
+
+    def jacobian(self, x):
+        h = np.zeros((x.shape[0], 3, 6))
+        h[:, :, :3] = np.eye(3)
+        return h
+
+    def innovation(self, z, z_pred):
+        return z - z_pred
+
+    def to_position(self, z):
+        return np.asarray(z, float).copy()
+
+    def position_covariance(self, z, r=None):
+        return np.broadcast_to(self.noise if r is None else r, (len(z), 3, 3)).copy()
+
+    def position_variance_trace(self, z):
+        return np.full(len(z), 3.0 * self.sigma_m**2)

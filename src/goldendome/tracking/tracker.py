@@ -99,13 +99,13 @@ class Tracker:
             tr.x, tr.p = predictor(tr.x, tr.p, self.model, dt)
         tr.t = np.full(len(tr), float(t))
 
-    def _distance2(self, ti, z, sensor: RadarModel, z_pred, h):
+    def _distance2(self, ti, z, sensor: RadarModel, z_pred, h, r):
         """Squared Mahalanobis distance of detections z from tracks ti; an IMM takes the smallest over its modes (a
         detection any mode explains is in the gate: the manoeuvre mode's wide gate keeps a turning target)."""
         tr = self.tracks
 
         def d2_of(x, p, zp, hh):
-            s = hh @ p @ np.swapaxes(hh, 1, 2) + sensor.noise
+            s = hh @ p @ np.swapaxes(hh, 1, 2) + r
             nu = sensor.innovation(z, zp)
             return np.einsum("ni,ni->n", nu, np.linalg.solve(s, nu[:, :, None])[:, :, 0])
 
@@ -116,12 +116,10 @@ class Tracker:
                 d2 = np.minimum(d2, d2_of(xj, tr.pm[ti, j], sensor.measure(xj[:, :3]), sensor.jacobian(xj)))
         return d2
 
-    def _update(self, idx, z, sensor: RadarModel, z_pred, h) -> None:
+    def _update(self, idx, z, sensor: RadarModel, z_pred, h, r) -> None:
         """Kalman update of the tracks idx with their detections z (an IMM: each mode, then the mode probabilities
         from the likelihoods, then the combination)."""
         tr = self.tracks
-        m = sensor.noise.shape[0]
-        r = np.broadcast_to(sensor.noise, (idx.size, m, m))
 
         def one(x, p):
             """(x, P, S, innovation) of one filter's update."""
@@ -148,11 +146,13 @@ class Tracker:
         tr.mu[idx] = np.where(total > 0.0, w / np.where(total > 0.0, total, 1.0), tr.mu[idx])
         tr.x[idx], tr.p[idx] = filters.IMM.combine(tr.xm[idx], tr.pm[idx], tr.mu[idx])
 
-    def step(self, t: float, z, sensor: RadarModel, covers: Callable | None = None) -> np.ndarray:
+    def step(self, t: float, z, sensor: RadarModel, covers: Callable | None = None, noise=None) -> np.ndarray:
         """Process one scan: detections z (M, m) of a sensor at time t (m = 3 for a radar's range, azimuth, elevation,
         2 for an over-the-horizon radar's ground position). covers(positions (N, 3)) -> bool says which
         tracks the scan looked at (default: all). Returns the track id each detection went to (-1: started none)."""
         z = np.asarray(z, float).reshape(-1, sensor.noise.shape[0])
+        # measurement noise of each detection: the sensor's, or given per detection (triangulated points)
+        r_det = np.broadcast_to(sensor.noise, (len(z),) + sensor.noise.shape) if noise is None else np.asarray(noise)
         gamma = self._gamma(z.shape[1])
         self.predict_to(t)
         tr = self.tracks
@@ -164,13 +164,15 @@ class Tracker:
             # spatial pre-gate: the gate ellipsoid fits in a sphere of sqrt(gate x largest eigenvalue) around the
             # predicted position (position covariance plus the measurement's own spread there); the trace bounds
             # the largest eigenvalue
-            lam = np.trace(tr.p[:, :3, :3], axis1=1, axis2=2) + sensor.position_variance_trace(z_pred)
+            spread = (sensor.position_variance_trace(z_pred) if noise is None
+                      else np.trace(r_det, axis1=1, axis2=2).max())  # fmt: skip
+            lam = np.trace(tr.p[:, :3, :3], axis1=1, axis2=2) + spread
             ti, dj = candidate_pairs(tr.x[:, :3], np.sqrt(gamma * lam), sensor.to_position(z))
-            d2 = self._distance2(ti, z[dj], sensor, z_pred, h)
+            d2 = self._distance2(ti, z[dj], sensor, z_pred, h, r_det[dj])
             ok = d2 < gamma
             ti, dj, d2 = ti[ok], dj[ok], d2[ok]
             if self.association == "jpda":
-                return self._jpda(t, z, sensor, z_pred, h, ti, dj, d2, covers, gamma)
+                return self._jpda(t, z, sensor, z_pred, h, ti, dj, d2, covers, gamma, r_det)
             # confirmed tracks choose first; tentative ones share what is left (a clutter-born tentative track with
             # its wide gate must not take a confirmed track's detection: Blackman & Popoli 1999, sec. 3.2)
             first = tr.confirmed[ti]
@@ -182,13 +184,13 @@ class Tracker:
             assign = np.where(assign >= 0, assign, second)
             idx = np.flatnonzero(assign >= 0)
             if idx.size:
-                self._update(idx, z[assign[idx]], sensor, z_pred, h)
+                self._update(idx, z[assign[idx]], sensor, z_pred, h, r_det[assign[idx]])
         hit = assign >= 0
         det_track = np.full(m, -1)
         det_track[assign[hit]] = tr.track_id[hit]
-        return self._manage(t, z, sensor, hit, np.setdiff1d(np.arange(m), assign[hit]), det_track, covers)
+        return self._manage(t, z, sensor, hit, np.setdiff1d(np.arange(m), assign[hit]), det_track, covers, r_det)
 
-    def _manage(self, t, z, sensor, hit, free, det_track, covers):
+    def _manage(self, t, z, sensor, hit, free, det_track, covers, r_det):
         """M-of-N bookkeeping of a look (hit: tracks that took a detection), deletions, and new tentative tracks
         from the free detections."""
         tr = self.tracks
@@ -202,10 +204,10 @@ class Tracker:
                         (tr.looks - np.bitwise_count(tr.history) > self.confirm_n - self.confirm_m))  # fmt: skip
         tr.keep(~dead)
         if free.size:
-            det_track[free] = self._start(t, z[free], sensor)
+            det_track[free] = self._start(t, z[free], sensor, r_det[free])
         return det_track
 
-    def _jpda(self, t, z, sensor, z_pred, h, ti, dj, d2, covers, gamma):
+    def _jpda(self, t, z, sensor, z_pred, h, ti, dj, d2, covers, gamma, r_det):
         """A look with joint probabilistic data association: every gated detection updates its tracks with its
         marginal probability; detections in no gate start tracks."""
         from scipy.stats import chi2
@@ -232,7 +234,7 @@ class Tracker:
         det_track = np.full(m, -1)
         best = np.argsort(-beta)
         det_track[dj[best][::-1]] = tr.track_id[ti[best][::-1]]  # each detection: its most probable track
-        return self._manage(t, z, sensor, hit, np.setdiff1d(np.arange(m), dj), det_track, covers)
+        return self._manage(t, z, sensor, hit, np.setdiff1d(np.arange(m), dj), det_track, covers, r_det)
 
     def _modes(self, x, p) -> dict:
         """IMM fields of new tracks: every mode starts from the same estimate, modes equally likely."""
@@ -255,10 +257,10 @@ class Tracker:
         ))  # fmt: skip
         return ids
 
-    def _start(self, t: float, z, sensor: RadarModel) -> np.ndarray:
+    def _start(self, t: float, z, sensor: RadarModel, r) -> np.ndarray:
         k = z.shape[0]
         p = np.zeros((k, 6, 6))
-        p[:, :3, :3] = sensor.position_covariance(z)
+        p[:, :3, :3] = sensor.position_covariance(z, r)
         p[:, 3:, 3:] = np.eye(3) * self.velocity_sigma_mps**2
         ids = np.arange(self.next_id, self.next_id + k)
         self.next_id += k
