@@ -60,6 +60,19 @@ def test_gospa_and_tracks_are_written_to_parquet(run, tmp_path):
     assert summary["gospa_mean_m"] > 0
 
 
+def test_run_plot_draws_the_track_picture(run, tmp_path):
+    from typer.testing import CliRunner
+
+    from goldendome.cli.main import app
+    from goldendome.io.plots import track_picture
+
+    tr = run.tracking
+    path = track_picture(tr.gospa_t, tr.gospa, tr.assigned, tr.nees, tr.object_names, tr.gospa_c_m, tmp_path, "t")
+    assert path.exists() and path.stat().st_size > 20_000
+    res = CliRunner().invoke(app, ["run", "northern-approaches", "--plot"])
+    assert res.exit_code == 2 and "--plot needs --out" in res.output
+
+
 def test_same_seed_same_track_picture(run):
     again = run_trial(parse_scenario(SCENARIO))
     np.testing.assert_array_equal(again.tracking.track_x, run.tracking.track_x)
@@ -131,5 +144,7 @@ def test_space_tracking_layer_triangulates_boosters_into_the_track_picture():
     assert np.all(tr.tracked_fraction > 0.9) and np.all(tr.track_switches == 0)
     assert tr.false_alarms[0] <= 0.01 * tr.detections[0]  # ghosts of the triangulation
     assert np.mean(tr.gospa[:, 0]) < 2000.0
+    # the fixes' covariances are honest: position NEES of the held tracks averages ~3 (chi-square, 3 dof)
+    assert 1.5 < np.nanmean(tr.nees) < 5.0
     # off by default: the same scenario without the switch has no track picture
     assert run_trial(parse_scenario(text.replace("tracking: {space_layers: true}", ""))).tracking is None

@@ -88,6 +88,7 @@ def run(
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the results folder here.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    plot: Annotated[bool, typer.Option("--plot", help="Draw the figures into --out (tracking.png).")] = False,
 ):
     """Run one trial of a scenario and print what each threat does.
 
@@ -106,6 +107,8 @@ def run(
     )
     from goldendome.scenario.loader import ScenarioError
 
+    if plot and out is None:
+        _fail("--plot needs --out", ["give a folder for the figures, e.g. --out results/run"])
     scn, base = _load(scenario)
     console.print(f"[bold]{scn.name}[/]  epoch {scn.epoch:%Y-%m-%d %H:%M:%S} UTC, {len(scn.threats)} threat "
                   f"entr{'y' if len(scn.threats) == 1 else 'ies'}, {len(scn.constellations)} constellation(s)")
@@ -194,13 +197,13 @@ def run(
         console.print(t)
         t = Table(title="Track picture", title_justify="left", header_style="bold")
         for col in ("object", "kind", "first detected s", "by", "first track s", "tracked %", "switches",
-                    "fragments"):
+                    "fragments", "NEES (3)"):
             t.add_column(col, justify="left" if col in ("object", "kind", "by") else "right")
         for o in track["objects"]:
             frac = None if o["tracked_fraction"] is None else 100 * o["tracked_fraction"]
             t.add_row(o["name"], o["kind"], _fmt(o["first_detection_s"], ".0f"), o["first_detection_radar"] or "never",
                       _fmt(o["first_track_s"], ".0f"), _fmt(frac, ".0f"), str(o["track_switches"]),
-                      str(o["track_fragments"]))  # fmt: skip
+                      str(o["track_fragments"]), _fmt(o["mean_position_nees"], ".1f"))  # fmt: skip
         console.print(t)
         if track["gospa_mean_m"] is not None:
             console.print(f"GOSPA (c = {track['gospa_cutoff_m'] / 1e3:g} km) over time: mean "
@@ -231,7 +234,13 @@ def run(
     console.print(f"computed in {result.timings_s.get('total', 0.0):.2f} s")
     if out is not None:
         path = write_run(result, out)
-        files = ", ".join(sorted(f.name for f in path.iterdir() if f.suffix in (".json", ".parquet")))
+        if plot and result.tracking is not None:
+            from goldendome.io import plots
+
+            tr = result.tracking
+            plots.track_picture(tr.gospa_t, tr.gospa, tr.assigned, tr.nees, tr.object_names, tr.gospa_c_m, path,
+                                result.scenario.name)  # fmt: skip
+        files = ", ".join(sorted(f.name for f in path.iterdir() if f.suffix in (".json", ".parquet", ".png")))
         console.print(f"results written to [bold]{path}[/] ({files})")
 
 

@@ -27,7 +27,7 @@ from goldendome.sensors.space_ir import detections_from_trajectory, phase_at, pl
 from goldendome.threats.trajectory import BOOST, Trajectory
 from goldendome.tracking import filters
 from goldendome.tracking.measurements import GroundPositionModel, PositionModel, RadarModel
-from goldendome.tracking.metrics import gospa, track_continuity
+from goldendome.tracking.metrics import gospa, nees, track_continuity
 from goldendome.tracking.tracker import Tracker
 from goldendome.tracking.triangulation import associate_and_triangulate
 
@@ -77,6 +77,8 @@ class TrackingReport:
     tracked_fraction: np.ndarray  # per object: share of the GOSPA looks in coverage with a track within c
     track_switches: np.ndarray  # per object: changes of the track id assigned to it
     track_fragments: np.ndarray  # per object: times it was dropped and picked up again
+    nees: np.ndarray  # (T, n): position NEES of each object's assigned track on the GOSPA grid (NaN: none)
+    assigned: np.ndarray  # (T, n): track id held by each object on the GOSPA grid (-1 none, -2 not in coverage)
 
 
 def _look_times(radars: list, duration_s: float) -> tuple[np.ndarray, np.ndarray]:
@@ -146,7 +148,7 @@ def track_objects(objects: Trajectory, kinds: tuple[str, ...], radar_names: list
     first_track = np.full(n_obj, np.nan)
     looks, n_det, n_false = (np.zeros(len(sensors), int) for _ in range(3))
     trk = Tracker(model=tracking_imm(), velocity_sigma_mps=3000.0, confirm_m=3, confirm_n=5, max_misses=4)
-    rows_t, rows_id, rows_x, rows_mu, g_t, g_val, g_cnt, held = [], [], [], [], [], [], [], []
+    rows_t, rows_id, rows_x, rows_mu, g_t, g_val, g_cnt, held, nees_rows = [], [], [], [], [], [], [], [], []
     times, which = _look_times(sensors, duration_s)
     next_gospa = 0.0
     kinds_arr = np.array(kinds)
@@ -200,7 +202,7 @@ def track_objects(objects: Trajectory, kinds: tuple[str, ...], radar_names: list
         if len(det.z) or len(trk.tracks):  # an empty look at an empty picture changes nothing
             z = sensor.with_height(det.z) if isinstance(radar, OTHRadar) else det.z
             trk.step(float(t), z, sensor, covers=covers, noise=noise)
-        ids, xs, _ = trk.confirmed_states()
+        ids, xs, ps = trk.confirmed_states()
         mu = trk.tracks.mu[trk.tracks.confirmed] if ids.size else np.zeros((0, 3))
         rows_t.append(np.full(ids.size, t))
         rows_id.append(ids)
@@ -230,6 +232,13 @@ def track_objects(objects: Trajectory, kinds: tuple[str, ...], radar_names: list
             else:
                 row[covered] = -1
             held.append(row)
+            # position NEES of the tracks assigned to a truth object (3 degrees of freedom when consistent)
+            obj = np.flatnonzero(covered)[g.assignment >= 0]
+            trk_rows = g.assignment[g.assignment >= 0]
+            nees_row = np.full(n_obj, np.nan)
+            if trk_rows.size:
+                nees_row[obj] = nees(xs[trk_rows, :3] - r_eci[obj], ps[trk_rows, :3, :3])
+            nees_rows.append(nees_row)
             g_t.append(t)
             g_val.append((g.distance, g.localisation, g.missed, g.false))
             g_cnt.append((int(covered.sum()), ids.size))
@@ -244,6 +253,7 @@ def track_objects(objects: Trajectory, kinds: tuple[str, ...], radar_names: list
         gospa_t=np.array(g_t), gospa=np.array(g_val).reshape(-1, 4), gospa_counts=np.array(g_cnt).reshape(-1, 2),
         gospa_c_m=gospa_c_m, tracked_fraction=cont.tracked_fraction,
         track_switches=cont.switches, track_fragments=cont.fragments,
+        nees=np.array(nees_rows).reshape(-1, n_obj), assigned=np.array(held).reshape(-1, n_obj),
     )  # fmt: skip
 
 

@@ -137,3 +137,37 @@ def first_detection(layers: list[tuple[str, np.ndarray, np.ndarray]], out_dir: P
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     return _finish(fig, out_dir / "first_detection.png")
+
+
+def track_picture(t_s, gospa, assigned, nees, names: tuple[str, ...], c_m: float, out_dir: Path, title: str) -> Path:
+    """Three panels of a run's track picture: GOSPA over time (its localisation, missed and false parts stacked, in
+    the GOSPA^2 they add up to), each object's timeline (in coverage, tracked), and each object's position NEES
+    against the chi-square(3) 95 % band."""
+    from scipy.stats import chi2
+
+    t = np.asarray(t_s) / 60.0
+    fig, (ax1, ax2, ax3) = plt.subplots(3, 1, figsize=(10, 9), sharex=True)
+    parts = np.asarray(gospa)[:, 1:] / 1e6
+    ax1.stackplot(t, parts.T, labels=("localisation", "missed", "false"), alpha=0.7)
+    ax1.set_ylabel("GOSPA² parts (km²)")
+    ax1b = ax1.twinx()
+    ax1b.plot(t, np.asarray(gospa)[:, 0] / 1e3, "k-", lw=1.2, label="GOSPA")
+    ax1b.set_ylabel("GOSPA (km)")
+    ax1.legend(loc="upper left", fontsize=8)
+    ax1.set_title(f"{title}: GOSPA (c = {c_m / 1e3:g} km, p = 2)")
+    a = np.asarray(assigned)
+    for k in range(len(names)):
+        seen = a[:, k] != -2
+        held = a[:, k] >= 0
+        ax2.scatter(t[seen], np.full(seen.sum(), k), s=6, color="0.75", marker="s")
+        ax2.scatter(t[held], np.full(held.sum(), k), s=6, color="tab:green", marker="s")
+    ax2.set_yticks(range(len(names)), names, fontsize=7)
+    ax2.set_title("objects: in coverage (grey), held by a track within c (green)")
+    lo, hi = chi2.ppf([0.025, 0.975], 3)
+    ax3.axhspan(lo, hi, color="0.9", label="χ²(3) 95 % band")
+    for k, name in enumerate(names):
+        ax3.semilogy(t, np.asarray(nees)[:, k], ".", ms=3, label=name)
+    ax3.set_ylabel("position NEES")
+    ax3.set_xlabel("time from epoch (min)")
+    ax3.legend(fontsize=7, ncol=4, loc="upper right")
+    return _finish(fig, Path(out_dir) / "tracking.png")
