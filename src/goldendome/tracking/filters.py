@@ -24,7 +24,9 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from goldendome.physics.constants import J2_EARTH, WGS84_A_M
+from goldendome.physics.atmosphere import density_us76
+from goldendome.physics.constants import J2_EARTH, OMEGA_EARTH_RAD_S, WGS84_A_M
+from goldendome.physics.frames import _geodetic_height_scalar
 
 MU = 3.986004418e14
 
@@ -40,7 +42,7 @@ def _gravity(x, y, z, j2):  # pragma: no cover - compiled
     return -mu_r3 * x + k * x * (1.0 - zz), -mu_r3 * y + k * y * (1.0 - zz), -mu_r3 * z + k * z * (3.0 - zz)
 
 
-def _ballistic_rk4_py(x, dt, n_sub, j2):  # pragma: no cover - compiled
+def _ballistic_rk4_py(x, dt, n_sub, j2, inv_beta, log_rho):  # pragma: no cover - compiled
     out = np.empty_like(x)
     for i in numba.prange(x.shape[0]):
         s = x[i].copy()
@@ -54,12 +56,26 @@ def _ballistic_rk4_py(x, dt, n_sub, j2):  # pragma: no cover - compiled
                     for a in range(6):
                         y[a] = s[a] + f * h * k[stage - 1, a]
                 ax, ay, az = _gravity(y[0], y[1], y[2], j2)
+                if inv_beta > 0.0:
+                    hh = max(_geodetic_height_scalar(y[0], y[1], y[2]), 0.0) / _DRAG_H_STEP
+                    if hh < log_rho.shape[0] - 1:
+                        j = int(hh)
+                        w = hh - j
+                        rho = np.exp(log_rho[j] * (1.0 - w) + log_rho[j + 1] * w)
+                        wx, wy, wz = y[3] + OMEGA_EARTH_RAD_S * y[1], y[4] - OMEGA_EARTH_RAD_S * y[0], y[5]
+                        qd = 0.5 * rho * np.sqrt(wx * wx + wy * wy + wz * wz) * inv_beta
+                        ax, ay, az = ax - qd * wx, ay - qd * wy, az - qd * wz
                 k[stage, 0], k[stage, 1], k[stage, 2] = y[3], y[4], y[5]
                 k[stage, 3], k[stage, 4], k[stage, 5] = ax, ay, az
             for a in range(6):
                 s[a] += h / 6.0 * (k[0, a] + 2.0 * k[1, a] + 2.0 * k[2, a] + k[3, a])
         out[i] = s
     return out
+
+
+_DRAG_H_STEP = 100.0
+_LOG_RHO = np.log(np.maximum(density_us76(np.arange(0.0, 150e3 + 1.0, _DRAG_H_STEP)), 1e-300))
+"""ln(density) of the US Standard Atmosphere 1976 every 100 m up to 150 km (above it drag is negligible here)."""
 
 
 def _cv_q(dt, q):
@@ -104,19 +120,24 @@ class ConstantVelocity:
 
 @dataclass(frozen=True)
 class Ballistic:
-    """Unpowered flight in vacuum under point-mass + J2 gravity (inertial frame), white acceleration noise q."""
+    """Unpowered flight under point-mass + J2 gravity (inertial frame), white acceleration noise q; optionally with
+    the drag of the turning air, -rho |v_rel| v_rel / (2 beta), v_rel = v - w x r (US Standard Atmosphere 1976 on a
+    100 m table, geodetic height) for a known ballistic coefficient beta_kg_m2 (the re-entry phase; the transition
+    matrix leaves drag out, the process noise covers it)."""
 
     q: float = 1.0
     j2: bool = True
     max_step_s: float = 10.0
+    beta_kg_m2: float | None = None
 
     def propagate(self, x, dt):
         """RK4 in sub-steps of at most max_step_s; dt (N,) may differ per track (and be 0). Compiled, one track per
         loop pass (same forces as :func:`goldendome.physics.gravity.accel_gravity`, checked in the tests)."""
         dt = np.ascontiguousarray(dt, float)
         n_sub = np.maximum(1, np.ceil(np.abs(dt) / self.max_step_s)).astype(np.int64)
+        inv_beta = 0.0 if self.beta_kg_m2 is None else 1.0 / self.beta_kg_m2
         return _kernel("_ballistic_rk4", x.shape[0])(np.ascontiguousarray(x, float), dt, n_sub,
-                                                     J2_EARTH if self.j2 else 0.0)  # fmt: skip
+                                                     J2_EARTH if self.j2 else 0.0, inv_beta, _LOG_RHO)  # fmt: skip
 
     def transition(self, x, dt):
         """Phi = I + A dt + A^2 dt^2 / 2 + A^3 dt^3 / 6 with the point-mass gravity gradient taken at the mid-step
