@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from goldendome.physics.frames import eci_to_ecef, geodetic_to_ecef
+from goldendome.physics.frames import eci_to_ecef, eci_to_ecef_state, geodetic_to_ecef
 from goldendome.physics.kepler import propagate
 from goldendome.physics.timescale import gmst_at
 from goldendome.sensors.radar import PRESETS, OTHRadar, RadarDetections, in_coverage, oth_scan, radar_scan, rcs_for
@@ -156,10 +156,11 @@ def track_objects(objects: Trajectory, kinds: tuple[str, ...], radar_names: list
         if step % 200 == 0:
             say(f"radar looks and tracking ({len(sensors)} radars)", step / max(len(times), 1))
         radar = sensors[i]
-        r_eci, _ = objects.states_at(float(t))
+        r_eci, v_eci = objects.states_at(float(t))
         alive = np.all(np.isfinite(r_eci), axis=1)
         theta = float(gmst_at(epoch, float(t)))
-        r_ecef = eci_to_ecef(np.where(alive[:, None], r_eci, 0.0), theta)
+        r_ecef, v_ecef = eci_to_ecef_state(np.where(alive[:, None], r_eci, 0.0), np.where(alive[:, None], v_eci, 0.0),
+                                           theta)  # fmt: skip
         r_ecef[~alive] = np.nan
         noise = None
         if isinstance(radar, InfraredFixes):
@@ -184,9 +185,11 @@ def track_objects(objects: Trajectory, kinds: tuple[str, ...], radar_names: list
             lat, lon = np.radians(radar.lat_deg), np.radians(radar.lon_deg)
             boosting = _boosting(objects, float(t))
             rcs = np.array([rcs_for(k, b) for k, b in zip(kinds_arr, boosting, strict=True)])
-            det = radar_scan(radar, r_ecef, rcs, float(t), rng, false_alarms=false_alarms_per_look)
+            det = radar_scan(radar, r_ecef, rcs, float(t), rng, false_alarms=false_alarms_per_look,
+                             target_vel_ecef=v_ecef)  # fmt: skip
             sigma = det.sigma.mean(axis=0) if len(det.z) else np.array([radar.sigma_range_m, radar.sigma_angle_rad])
-            sensor = RadarModel.site(radar.site_ecef, lat, lon, theta, float(sigma[0]), float(sigma[1]))
+            sensor = RadarModel.site(radar.site_ecef, lat, lon, theta, float(sigma[0]), float(sigma[1]),
+                                     radar.sigma_range_rate_mps)  # fmt: skip
 
             def covers(pos_eci, theta=theta, radar=radar):
                 return in_coverage(radar, eci_to_ecef(pos_eci, theta))[0]

@@ -26,7 +26,8 @@ radar beyond ~40 km.
 
 A radar has faces (azimuth sector and elevation band: a phased-array face, or a full circle for a rotating antenna)
 and an instrumented range; it measures range, azimuth and elevation with the accuracies of its class, every
-revisit period. Everything is vectorised over targets: positions (N, 3) ECEF in metres.
+revisit period, and -- pulse-Doppler presets -- the range rate (1-sigma 2 m/s E-3, 1 m/s LRDR, 0.5 m/s TPY-2 and
+SBX: ASSUMPTIONS, not published). Everything is vectorised over targets: positions (N, 3) ECEF in metres.
 """
 
 from dataclasses import dataclass, field
@@ -85,6 +86,7 @@ class Radar:
     sigma_angle_rad: float = 1e-3
     revisit_s: float = 10.0
     pulse_width_s: float | None = None
+    sigma_range_rate_mps: float | None = None  # a Doppler (range-rate) measurement with this 1-sigma; None: none
     sources: tuple[str, ...] = field(default=())
 
     @property
@@ -246,12 +248,13 @@ def measurement_sigmas(radar: Radar, snr):
 
 
 def radar_scan(radar: Radar, target_ecef, rcs_m2, t_s: float, rng: np.random.Generator, swerling: int = 1,
-               false_alarms: float = 0.0) -> RadarDetections:  # fmt: skip
+               false_alarms: float = 0.0, target_vel_ecef=None) -> RadarDetections:  # fmt: skip
     """One look of a radar at targets (N, 3) ECEF (NaN rows: not in flight) of cross-sections rcs_m2 (N,).
 
     A covered target is detected with the Swerling probability of its SNR; its measurement is the true (range,
     azimuth, elevation) plus Gaussian noise of the SNR's accuracy. False alarms: Poisson with mean false_alarms,
     uniform in range (up to the instrumented range) and over the first face's azimuth sector, at 0-10 deg elevation.
+    A radar with sigma_range_rate_mps also measures the range rate (target_vel_ecef (N, 3) needed): a fourth column.
     """
     tgt = np.asarray(target_ecef, float)
     alive = np.all(np.isfinite(tgt), axis=1)
@@ -269,6 +272,12 @@ def radar_scan(radar: Radar, target_ecef, rcs_m2, t_s: float, rng: np.random.Gen
     s_r, s_a = measurement_sigmas(radar, snr)
     sig = np.stack([s_r, s_a, s_a], axis=1)
     z = np.stack([rng_m[idx], az[idx], el[idx]], axis=1) + rng.standard_normal((idx.size, 3)) * sig
+    doppler = radar.sigma_range_rate_mps is not None
+    if doppler:
+        d = tgt[idx] - radar.site_ecef
+        rr = np.einsum("ni,ni->n", d, np.asarray(target_vel_ecef, float)[idx]) / np.linalg.norm(d, axis=1)
+        z = np.hstack([z, (rr + rng.standard_normal(idx.size) * radar.sigma_range_rate_mps)[:, None]])
+        sig = np.hstack([sig, np.full((idx.size, 1), radar.sigma_range_rate_mps)])
     n_f = rng.poisson(false_alarms) if false_alarms > 0 else 0
     if n_f:
         f = radar.faces[0]
@@ -276,8 +285,12 @@ def radar_scan(radar: Radar, target_ecef, rcs_m2, t_s: float, rng: np.random.Gen
                        np.radians(f.boresight_az_deg + rng.uniform(-f.half_width_deg, f.half_width_deg, n_f)),
                        np.radians(rng.uniform(0.0, 10.0, n_f))], axis=1)  # fmt: skip
         s_r_f, s_a_f = measurement_sigmas(radar, np.full(n_f, 20.0))
+        sig_f = np.stack([s_r_f, s_a_f, s_a_f], axis=1)
+        if doppler:
+            zf = np.hstack([zf, rng.uniform(-3000.0, 3000.0, (n_f, 1))])
+            sig_f = np.hstack([sig_f, np.full((n_f, 1), radar.sigma_range_rate_mps)])
         z = np.vstack([z, zf])
-        sig = np.vstack([sig, np.stack([s_r_f, s_a_f, s_a_f], axis=1)])
+        sig = np.vstack([sig, sig_f])
     z[:, 1] %= 2.0 * np.pi
     origin = np.concatenate([idx, np.full(n_f, -1)])
     snr_db = np.concatenate([10.0 * np.log10(snr), np.full(n_f, np.nan)])
@@ -372,7 +385,8 @@ def _spy1(name: str, lat: float, lon: float) -> Radar:
         sources=(
             "S band (3.1-3.5 GHz), four fixed faces of 12 ft (3.65 m) square with 4,350 elements each, 4-6 MW peak, "
             "range ~200 nmi (370 km): FAS, 'AN/SPY-1 Radar' (Aegis). Mast at 20 m (ASSUMPTION).",
-            "ASSUMPTION: 500 K, 8 dB losses, 1 MHz bandwidth, 8 pulses a look, 1 mrad / 15 m floors, 2 s revisit.",
+            "ASSUMPTION: 500 K, 8 dB losses, 1 MHz bandwidth, 8 pulses a look, 1 mrad / 15 m floors, 2 s revisit; no "
+            "range-rate measurement modelled.",
         ),
     )  # fmt: skip
 
@@ -383,7 +397,7 @@ PRESETS: dict[str, Radar | OTHRadar] = {
         "e3-awacs-alaska", 61.25, -149.80, 9000.0, frequency_hz=3.1e9, peak_power_w=1e6, aperture_m2=7.3 * 1.5,
         noise_temperature_k=500.0, bandwidth_hz=1e6, faces=(Face(0.0, 180.0, -10.0, 30.0),), max_range_m=400e3,
         aperture_efficiency=0.6, losses_db=8.0, pulses=200, sigma_range_m=30.0, sigma_angle_rad=3e-3,
-        revisit_s=10.0,
+        revisit_s=10.0, sigma_range_rate_mps=2.0,
         sources=(
             "E-3 Sentry (AWACS), AN/APY-1/2: S-band pulse-Doppler radar in a 30 ft rotodome turning at 6 rpm (a "
             "look every 10 s), 'range of more than 250 miles (375.5 km)' for low-flying targets, flying at ~29,000 "
@@ -399,6 +413,7 @@ PRESETS: dict[str, Radar | OTHRadar] = {
         noise_temperature_k=500.0, bandwidth_hz=100e6, pulse_width_s=2e-3,
         faces=(Face(250.0, 60.0, 1.0, 85.0), Face(340.0, 60.0, 1.0, 85.0)), max_range_m=5000e3,
         aperture_efficiency=0.7, losses_db=6.0, pulses=10, sigma_range_m=2.0, sigma_angle_rad=2e-4, revisit_s=2.0,
+        sigma_range_rate_mps=1.0,
         sources=(
             "Long Range Discrimination Radar: a solid-state S-band radar with two array faces at Clear Space Force "
             "Station, Alaska, built to track and discriminate threats from the Pacific (Missile Defense Agency "
@@ -412,7 +427,7 @@ PRESETS: dict[str, Radar | OTHRadar] = {
         "sbx-adak", 51.87, -176.65, 50.0, frequency_hz=9.5e9, peak_power_w=45_000 * 10.0, aperture_m2=384.0,
         noise_temperature_k=600.0, bandwidth_hz=100e6, pulse_width_s=1e-3, faces=(Face(270.0, 60.0, 0.0, 90.0),),
         max_range_m=4000e3, aperture_efficiency=0.7, losses_db=6.0, pulses=10, sigma_range_m=1.0,
-        sigma_angle_rad=1e-4, revisit_s=2.0,
+        sigma_angle_rad=1e-4, revisit_s=2.0, sigma_range_rate_mps=0.5,
         sources=(
             "Sea-Based X-band radar: an X-band phased array of ~45,000 transmit/receive modules, 384 m^2, on a "
             "semi-submersible platform home-ported at Adak, Alaska (Missile Defense Agency fact sheet 'Sea-Based "
@@ -427,6 +442,7 @@ PRESETS: dict[str, Radar | OTHRadar] = {
         noise_temperature_k=600.0, bandwidth_hz=50e6, pulse_width_s=1e-3, faces=(Face(300.0, 60.0, 0.0, 90.0),),
         max_range_m=3000e3,
         aperture_efficiency=0.7, losses_db=6.0, pulses=20, sigma_range_m=5.0, sigma_angle_rad=2e-4, revisit_s=1.0,
+        sigma_range_rate_mps=0.5,
         sources=(
             "AN/TPY-2 (forward-based X-band, THAAD radar): X band, 9.2 m^2 array of 25,344 transmit/receive "
             "modules (Missile Defense Agency / Raytheon public fact sheets); a forward site at Shariki, Japan "

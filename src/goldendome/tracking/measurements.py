@@ -10,47 +10,62 @@ The Jacobian with respect to position is J M, with J the derivative of (range, a
 (Bar-Shalom, Li & Kirubarajan 2001, sec. 10.3 for the polar case); velocity does not enter.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from goldendome.physics.constants import OMEGA_EARTH_RAD_S
 from goldendome.physics.frames import rot_ecef_to_enu, rot_eci_to_ecef
 
 
 @dataclass(frozen=True)
 class RadarModel:
     """Where a radar is in the tracking frame and how well it measures: position (3,), rotation frame -> ENU (3, 3),
-    1-sigma range (m), azimuth and elevation (rad)."""
+    1-sigma range (m), azimuth and elevation (rad); with sigma_range_rate_mps, a fourth coordinate, the range rate
+    (Doppler) d . d_dot / |d| of the target relative to the site moving at velocity (3,) in the tracking frame."""
 
     position: np.ndarray
     rotation: np.ndarray
     sigma_range_m: float
     sigma_az_rad: float
     sigma_el_rad: float
+    sigma_range_rate_mps: float | None = None
+    velocity: np.ndarray = field(default_factory=lambda: np.zeros(3))
 
     @classmethod
     def site(cls, site_ecef, lat_rad: float, lon_rad: float, theta_rad: float, sigma_range_m: float,
-             sigma_angle_rad: float) -> "RadarModel":  # fmt: skip
+             sigma_angle_rad: float, sigma_range_rate_mps: float | None = None) -> "RadarModel":  # fmt: skip
         """A ground radar seen from the inertial (ECI) tracking frame at Earth rotation angle theta: its position
-        turned into ECI and its rotation ECI -> ENU = (ECEF -> ENU)(ECI -> ECEF)."""
+        turned into ECI, its rotation ECI -> ENU = (ECEF -> ENU)(ECI -> ECEF), its velocity w x r."""
         r = rot_eci_to_ecef(theta_rad)
-        return cls(r.T @ np.asarray(site_ecef, float), rot_ecef_to_enu(lat_rad, lon_rad) @ r, sigma_range_m,
-                   sigma_angle_rad, sigma_angle_rad)  # fmt: skip
+        pos = r.T @ np.asarray(site_ecef, float)
+        return cls(pos, rot_ecef_to_enu(lat_rad, lon_rad) @ r, sigma_range_m, sigma_angle_rad, sigma_angle_rad,
+                   sigma_range_rate_mps, np.cross([0.0, 0.0, OMEGA_EARTH_RAD_S], pos))  # fmt: skip
+
+    @property
+    def doppler(self) -> bool:
+        return self.sigma_range_rate_mps is not None
 
     @property
     def noise(self) -> np.ndarray:
-        return np.diag([self.sigma_range_m**2, self.sigma_az_rad**2, self.sigma_el_rad**2])
+        sig = [self.sigma_range_m**2, self.sigma_az_rad**2, self.sigma_el_rad**2]
+        return np.diag(sig + [self.sigma_range_rate_mps**2] if self.doppler else sig)
 
-    def measure(self, p):
-        """(range, az, el) (N, 3) of positions p (N, 3) in the tracking frame."""
-        d = (p - self.position) @ self.rotation.T
+    def measure(self, x):
+        """(range, az, el[, range rate]) (N, 3 or 4) of states x (N, 6) -- positions (N, 3) will do without
+        Doppler -- in the tracking frame."""
+        x = np.asarray(x, float)
+        d = (x[:, :3] - self.position) @ self.rotation.T
         rng = np.linalg.norm(d, axis=1)
         az = np.mod(np.arctan2(d[:, 0], d[:, 1]), 2.0 * np.pi)
         el = np.arcsin(np.clip(d[:, 2] / rng, -1.0, 1.0))
-        return np.stack([rng, az, el], axis=1)
+        if not self.doppler:
+            return np.stack([rng, az, el], axis=1)
+        rr = np.einsum("ni,ni->n", x[:, 3:] - self.velocity, x[:, :3] - self.position) / rng
+        return np.stack([rng, az, el, rr], axis=1)
 
     def jacobian(self, x):
-        """H (N, 3, 6) of the measurement at states x (N, 6)."""
+        """H (N, 3 or 4, 6) of the measurement at states x (N, 6)."""
         d = (x[:, :3] - self.position) @ self.rotation.T
         e, n, u = d[:, 0], d[:, 1], d[:, 2]
         rho2 = e * e + n * n
@@ -61,8 +76,14 @@ class RadarModel:
         j[:, 0] = d / r[:, None]
         j[:, 1, 0], j[:, 1, 1] = n / rho2, -e / rho2
         j[:, 2, 0], j[:, 2, 1], j[:, 2, 2] = -e * u / (r2 * rho), -n * u / (r2 * rho), rho / r2
-        h = np.zeros((x.shape[0], 3, 6))
-        h[:, :, :3] = j @ self.rotation
+        h = np.zeros((x.shape[0], 4 if self.doppler else 3, 6))
+        h[:, :3, :3] = j @ self.rotation
+        if self.doppler:  # rr = (p - s).(v - w) / |p - s|
+            dp = x[:, :3] - self.position
+            dv = x[:, 3:] - self.velocity
+            rr = np.einsum("ni,ni->n", dp, dv) / r
+            h[:, 3, :3] = (dv - rr[:, None] * dp / r[:, None]) / r[:, None]
+            h[:, 3, 3:] = dp / r[:, None]
         return h
 
     def innovation(self, z, z_pred):
@@ -71,8 +92,22 @@ class RadarModel:
         nu[..., 1] = (nu[..., 1] + np.pi) % (2.0 * np.pi) - np.pi
         return nu
 
+    def initial_velocity(self, z, sigma_mps: float):
+        """Velocity prior of tracks started from detections z: unknown (zero, sigma_mps on each axis), except along
+        the line of sight when the range rate is measured (the site's velocity plus the range rate there)."""
+        k = len(z)
+        v = np.zeros((k, 3))
+        p = np.tile(np.eye(3) * sigma_mps**2, (k, 1, 1))
+        if self.doppler:
+            u = self.to_position(z) - self.position
+            u /= np.linalg.norm(u, axis=1, keepdims=True)
+            uu = u[:, :, None] * u[:, None, :]
+            v = self.velocity + z[:, 3:4] * u
+            p = sigma_mps**2 * (np.eye(3) - uu) + self.sigma_range_rate_mps**2 * uu
+        return v, p
+
     def to_position(self, z):
-        """Positions (N, 3) in the tracking frame of measurements z (N, 3)."""
+        """Positions (N, 3) in the tracking frame of measurements z (N, 3 or 4)."""
         rng, az, el = z[:, 0], z[:, 1], z[:, 2]
         d = np.stack([rng * np.cos(el) * np.sin(az), rng * np.cos(el) * np.cos(az), rng * np.sin(el)], axis=1)
         return self.position + d @ self.rotation
@@ -87,10 +122,11 @@ class RadarModel:
     def position_covariance(self, z, r=None):
         """Covariance (N, 3, 3) of the converted positions: J^-1 R J^-T rotated into the tracking frame (the linearised
         converted-measurement covariance, Bar-Shalom sec. 10.4); r: each detection's noise (default the sensor's)."""
-        x = np.hstack([self.to_position(z), np.zeros_like(z)])
-        jp = self.jacobian(x)[:, :, :3]  # d(z)/d(p)
+        x = np.hstack([self.to_position(z), np.zeros((len(z), 3))])
+        jp = self.jacobian(x)[:, :3, :3]  # d(range, az, el)/d(p)
         inv = np.linalg.inv(jp)
-        return inv @ (self.noise if r is None else r) @ np.swapaxes(inv, 1, 2)
+        r3 = (self.noise if r is None else r)[..., :3, :3]
+        return inv @ r3 @ np.swapaxes(inv, 1, 2)
 
 
 @dataclass(frozen=True)
@@ -123,7 +159,8 @@ class GroundPositionModel:
         """Ground detections (K, 2) with the height pseudo-measurement appended: (K, 3)."""
         return np.hstack([z2, np.full((len(z2), 1), self.assumed_height_m)])
 
-    def measure(self, p):
+    def measure(self, x):
+        p = np.asarray(x, float)[:, :3]
         rn = np.linalg.norm(p, axis=1, keepdims=True)
         q = self.radius_m * p / rn
         return np.hstack([((q - self.position) @ self.rotation.T)[:, :2], rn - self.radius_m])
@@ -165,8 +202,8 @@ class PositionModel:
     def noise(self) -> np.ndarray:
         return np.eye(3) * self.sigma_m**2
 
-    def measure(self, p):
-        return np.asarray(p, float).copy()
+    def measure(self, x):
+        return np.asarray(x, float)[:, :3].copy()
 
     def jacobian(self, x):
         h = np.zeros((x.shape[0], 3, 6))

@@ -113,7 +113,7 @@ class Tracker:
         if self.imm:
             for j in range(self.model.r):
                 xj = tr.xm[ti, j]
-                d2 = np.minimum(d2, d2_of(xj, tr.pm[ti, j], sensor.measure(xj[:, :3]), sensor.jacobian(xj)))
+                d2 = np.minimum(d2, d2_of(xj, tr.pm[ti, j], sensor.measure(xj), sensor.jacobian(xj)))
         return d2
 
     def _update(self, idx, z, sensor: RadarModel, z_pred, h, r) -> None:
@@ -124,9 +124,9 @@ class Tracker:
         def one(x, p):
             """(x, P, S, innovation) of one filter's update."""
             if self.unscented:
-                xn, pn, s = filters.ukf_update(x, p, z, r, lambda k: sensor.measure(k[:, :3]), sensor.innovation)
-                return xn, pn, s, sensor.innovation(z, sensor.measure(x[:, :3]))
-            nu = sensor.innovation(z, sensor.measure(x[:, :3]))
+                xn, pn, s = filters.ukf_update(x, p, z, r, sensor.measure, sensor.innovation)
+                return xn, pn, s, sensor.innovation(z, sensor.measure(x))
+            nu = sensor.innovation(z, sensor.measure(x))
             xn, pn, s = filters.update(x, p, nu, sensor.jacobian(x), r)
             return xn, pn, s, nu
 
@@ -159,7 +159,7 @@ class Tracker:
         n, m = len(tr), z.shape[0]
         assign = np.full(n, -1)
         if n and m:
-            z_pred = sensor.measure(tr.x[:, :3])
+            z_pred = sensor.measure(tr.x)
             h = sensor.jacobian(tr.x)
             # spatial pre-gate: the gate ellipsoid fits in a sphere of sqrt(gate x largest eigenvalue) around the
             # predicted position (position covariance plus the measurement's own spread there); the trace bounds
@@ -261,10 +261,13 @@ class Tracker:
         k = z.shape[0]
         p = np.zeros((k, 6, 6))
         p[:, :3, :3] = sensor.position_covariance(z, r)
-        p[:, 3:, 3:] = np.eye(3) * self.velocity_sigma_mps**2
+        if hasattr(sensor, "initial_velocity"):
+            v, p[:, 3:, 3:] = sensor.initial_velocity(z, self.velocity_sigma_mps)
+        else:
+            v, p[:, 3:, 3:] = np.zeros((k, 3)), np.eye(3) * self.velocity_sigma_mps**2
         ids = np.arange(self.next_id, self.next_id + k)
         self.next_id += k
-        x = np.hstack([sensor.to_position(z), np.zeros((k, 3))])
+        x = np.hstack([sensor.to_position(z), v])
         self.tracks.append(TrackTable(
             x=x, p=p, t=np.full(k, float(t)), track_id=ids, history=np.ones(k, np.int64), looks=np.ones(k, int),
             misses=np.zeros(k, int), confirmed=np.zeros(k, bool) if self.confirm_m > 1 else np.ones(k, bool),
