@@ -505,3 +505,45 @@ def test_range_rate_jacobian_and_its_value_for_velocity():
     # 2.7 m/s here, not the 0.5 m/s of the measurement: the unknown cross-range velocity of a 2-look track couples
     # into the linearised range rate
     assert err[0.5] < 0.5 * err[None] and err[None] > 3.0
+
+
+def test_coordinated_turn_model_is_exact_for_a_level_turn_and_helps_the_imm():
+    # a turn at 4 g and 250 m/s about the local vertical: the model's prediction is the circle itself
+    g, v = 9.80665, 250.0
+    w = 4 * g / v
+    p0 = np.array([6_371e3 + 5e3, 0.0, 0.0])  # over the equator at 5 km: vertical = +x
+    x0 = np.r_[p0, 0.0, v, 0.0][None]
+    model = filters.CoordinatedTurn(w)
+    x1 = model.propagate(x0, np.array([10.0]))[0]
+    radius = v / w
+    centre = p0 + np.array([0.0, 0.0, radius])  # turning left about +x from heading +y: towards +z
+    assert np.linalg.norm(x1[:3] - centre) == pytest.approx(radius, rel=1e-9)
+    assert np.linalg.norm(x1[3:]) == pytest.approx(v, rel=1e-12)
+    np.testing.assert_allclose(model.transition(x0, np.array([10.0]))[0] @ x0[0], x1, rtol=1e-12)
+    # an IMM with +/- 4 g turn modes follows the 4 g turn of the earlier case better than the CV pair does
+    truth = _turning_target()
+    # the flat test case's vertical is +z: lift it onto an Earth-centred frame (origin 6,371 km below) so that the
+    # model's local vertical is +z too
+    shift = np.array([0.0, 0.0, 6_371e3])
+    sensor = RadarModel(shift, np.eye(3), 10.0, 5e-4, 5e-4)
+    pi3 = np.array([[0.90, 0.05, 0.05], [0.10, 0.90, 0.0], [0.10, 0.0, 0.90]])
+    imms = {"cv": filters.IMM((filters.ConstantVelocity(0.5), filters.ConstantVelocity(500.0)),
+                              np.array([[0.95, 0.05], [0.10, 0.90]])),
+            "ct": filters.IMM((filters.ConstantVelocity(0.5), filters.CoordinatedTurn(w, 0.5),
+                               filters.CoordinatedTurn(-w, 0.5)), pi3)}  # fmt: skip
+    turn_err = {}
+    for name, model in imms.items():
+        errs = []
+        for seed in range(6):
+            rng = np.random.default_rng(seed)
+            trk = Tracker(model=model, max_misses=100)
+            start = truth[0] + np.r_[shift, 0, 0, 0]
+            trk.seed(0.0, start + rng.normal(0, [100] * 3 + [20] * 3), np.diag([1e4] * 3 + [400.0] * 3))
+            e = []
+            for k in range(1, 100):
+                z = sensor.measure((truth[k, :3] + shift)[None]) + rng.normal(size=(1, 3)) * [10.0, 5e-4, 5e-4]
+                trk.step(float(k), z, sensor)
+                e.append(np.linalg.norm(trk.tracks.x[0, :3] - shift - truth[k, :3]))
+            errs.append(e)
+        turn_err[name] = np.sqrt(np.mean(np.square(errs), axis=0))[60:90].mean()
+    assert turn_err["ct"] < 0.8 * turn_err["cv"]

@@ -119,6 +119,49 @@ class ConstantVelocity:
 
 
 @dataclass(frozen=True)
+class CoordinatedTurn:
+    """A level turn at a known rate omega (rad/s, + to the left) about the local vertical (the position's radial
+    direction in an Earth-centred frame): the velocity turns at omega in the horizontal plane, its vertical part is
+    kept (Bar-Shalom, Li & Kirubarajan 2001, sec. 11.7.1, for the 2-D form; here about the vertical k):
+
+        v(t) = k k^T v + cos(w t) (I - k k^T) v + sin(w t) k x v
+        p(t) = p + t k k^T v + sin(w t) / w (I - k k^T) v + (1 - cos(w t)) / w k x v
+
+    which is linear in the state: F = [[I, A], [0, B]] (the vertical k is taken at the start of the step). An IMM of
+    constant velocity and turns of +omega and -omega follows a cruise missile through its waypoints. White
+    acceleration noise q as for constant velocity."""
+
+    omega_rad_s: float
+    q: float = 1.0
+
+    def _blocks(self, x, dt):
+        k = x[:, :3] / np.linalg.norm(x[:, :3], axis=1, keepdims=True)
+        kk = k[:, :, None] * k[:, None, :]
+        kx = np.zeros((x.shape[0], 3, 3))  # [k]x, the cross-product matrix
+        kx[:, 0, 1], kx[:, 0, 2], kx[:, 1, 2] = -k[:, 2], k[:, 1], -k[:, 0]
+        kx -= np.swapaxes(kx, 1, 2)
+        w = self.omega_rad_s
+        c, s_ = np.cos(w * dt)[:, None, None], np.sin(w * dt)[:, None, None]
+        perp = np.eye(3) - kk
+        a = dt[:, None, None] * kk + s_ / w * perp + (1.0 - c) / w * kx
+        b = kk + c * perp + s_ * kx
+        return a, b
+
+    def transition(self, x, dt):
+        a, b = self._blocks(x, dt)
+        f = np.tile(np.eye(6), (x.shape[0], 1, 1))
+        f[:, :3, 3:] = a
+        f[:, 3:, 3:] = b
+        return f
+
+    def propagate(self, x, dt):
+        return np.einsum("nij,nj->ni", self.transition(x, dt), x)
+
+    def noise(self, x, dt):
+        return _cv_q(dt, self.q)
+
+
+@dataclass(frozen=True)
 class Ballistic:
     """Unpowered flight under point-mass + J2 gravity (inertial frame), white acceleration noise q; optionally with
     the drag of the turning air, -rho |v_rel| v_rel / (2 beta), v_rel = v - w x r (US Standard Atmosphere 1976 on a
