@@ -148,3 +148,14 @@ def test_space_tracking_layer_triangulates_boosters_into_the_track_picture():
     assert 1.5 < np.nanmean(tr.nees) < 5.0
     # off by default: the same scenario without the switch has no track picture
     assert run_trial(parse_scenario(text.replace("tracking: {space_layers: true}", ""))).tracking is None
+
+
+def test_track_fusion_option_gives_the_same_picture_from_separate_trackers(run):
+    # one tracker per radar, merged by covariance intersection: the same objects are held as with measurement fusion
+    text = SCENARIO.replace("tracking: {false_alarms_per_look: 0.5}", "tracking: {false_alarms_per_look: 0.5, "
+                            "fusion: track}")  # fmt: skip
+    res = run_trial(parse_scenario(text))
+    tr, ref = res.tracking, run.tracking
+    assert np.all(np.isfinite(tr.first_track_s)) and np.all(np.isfinite(ref.first_track_s))
+    assert np.all(np.abs(tr.tracked_fraction - ref.tracked_fraction) < 0.15)
+    assert np.all(np.isnan(tr.track_mu))  # mode probabilities do not survive track fusion

@@ -547,3 +547,22 @@ def test_coordinated_turn_model_is_exact_for_a_level_turn_and_helps_the_imm():
             errs.append(e)
         turn_err[name] = np.sqrt(np.mean(np.square(errs), axis=0))[60:90].mean()
     assert turn_err["ct"] < 0.8 * turn_err["cv"]
+
+
+def test_track_fusion_merges_two_systems_by_covariance_intersection():
+    from goldendome.tracking.fusion import fuse_pictures
+
+    rng = np.random.default_rng(3)
+    truth = rng.uniform(-1e5, 1e5, (5, 6))
+    p = np.tile(np.diag([100.0**2] * 3 + [10.0**2] * 3), (5, 1, 1))
+    a = truth + rng.normal(0, [100] * 3 + [10] * 3, (5, 6))
+    b = truth[[4, 3, 2, 1, 0]] + rng.normal(0, [100] * 3 + [10] * 3, (5, 6))  # the same five in another order
+    extra = np.r_[5e5, 5e5, 5e5, 0, 0, 0][None]  # one only the second system holds
+    ids, xs, ps, count = fuse_pictures([(np.arange(5), a, p), (np.arange(6), np.vstack([b, extra]),
+                                                              np.vstack([p, p[:1]]))])  # fmt: skip
+    assert len(ids) == 6 and np.all(count[:5] == 2) and count[5] == 1
+    assert ids[5] == 1_000_000_000 + 5  # the second picture's own id space
+    np.testing.assert_allclose(xs[5], extra[0])
+    for k in range(5):  # fused with its own counterpart, no worse than either
+        assert np.linalg.norm(xs[k, :3] - truth[k, :3]) < 400.0
+        assert np.trace(ps[k]) <= np.trace(p[k]) + 1e-6

@@ -197,13 +197,13 @@ def run(
         console.print(t)
         t = Table(title="Track picture", title_justify="left", header_style="bold")
         for col in ("object", "kind", "first detected s", "by", "first track s", "tracked %", "switches",
-                    "fragments", "NEES (3)"):
+                    "fragments", "NEES median (2.37)"):
             t.add_column(col, justify="left" if col in ("object", "kind", "by") else "right")
         for o in track["objects"]:
             frac = None if o["tracked_fraction"] is None else 100 * o["tracked_fraction"]
             t.add_row(o["name"], o["kind"], _fmt(o["first_detection_s"], ".0f"), o["first_detection_radar"] or "never",
                       _fmt(o["first_track_s"], ".0f"), _fmt(frac, ".0f"), str(o["track_switches"]),
-                      str(o["track_fragments"]), _fmt(o["mean_position_nees"], ".1f"))  # fmt: skip
+                      str(o["track_fragments"]), _fmt(o["median_position_nees"], ".1f"))  # fmt: skip
         console.print(t)
         if track["gospa_mean_m"] is not None:
             console.print(f"GOSPA (c = {track['gospa_cutoff_m'] / 1e3:g} km) over time: mean "

@@ -8,6 +8,8 @@ frame (centralised measurement fusion) with an IMM of three modes: thrusting (co
 noise), cruising (constant velocity, low noise: cruise missiles, glide vehicles between manoeuvres) and coasting
 (ballistic: gravity + J2). Over-the-horizon radars add their coarse ground positions (no height) to the same
 picture: they can hold a low, distant target no line-of-sight radar sees, and start tracks that the others refine.
+With fusion "track", each sensor keeps its own tracker instead and the pictures are merged at every look by
+covariance intersection (:mod:`goldendome.tracking.fusion`): the architecture of separate systems sharing tracks.
 A scenario's space tracking layers add their frames too: each frame's bearings triangulated across satellites into
 3-D fixes with their covariances (boosters by their plumes, cold bodies above the limb).
 
@@ -26,6 +28,7 @@ from goldendome.sensors.radar import PRESETS, OTHRadar, RadarDetections, in_cove
 from goldendome.sensors.space_ir import detections_from_trajectory, phase_at, plume_visible, visible_count
 from goldendome.threats.trajectory import BOOST, Trajectory
 from goldendome.tracking import filters
+from goldendome.tracking.fusion import fuse_pictures
 from goldendome.tracking.measurements import GroundPositionModel, PositionModel, RadarModel
 from goldendome.tracking.metrics import gospa, nees, track_continuity
 from goldendome.tracking.tracker import Tracker
@@ -137,7 +140,8 @@ def infrared_fixes(name: str, objects: Trajectory, constellation, sensor, durati
 
 def track_objects(objects: Trajectory, kinds: tuple[str, ...], radar_names: list[str], epoch, duration_s: float,
                   rng: np.random.Generator, false_alarms_per_look: float = 0.0, gospa_c_m: float = 5000.0,
-                  progress=None, infrared: tuple[InfraredFixes, ...] = ()) -> TrackingReport:  # fmt: skip
+                  progress=None, infrared: tuple[InfraredFixes, ...] = (),
+                  fusion: str = "measurement") -> TrackingReport:  # fmt: skip
     """Radar looks (and space-layer infrared fixes) at every object and the fused track picture (see the module
     docstring)."""
     say = progress or (lambda what, frac: None)
@@ -147,7 +151,10 @@ def track_objects(objects: Trajectory, kinds: tuple[str, ...], radar_names: list
     first_det_radar = [""] * n_obj
     first_track = np.full(n_obj, np.nan)
     looks, n_det, n_false = (np.zeros(len(sensors), int) for _ in range(3))
-    trk = Tracker(model=tracking_imm(), velocity_sigma_mps=3000.0, confirm_m=3, confirm_n=5, max_misses=4)
+    # measurement fusion: one tracker takes every sensor's looks; track fusion: one tracker per sensor, their
+    # confirmed tracks merged by covariance intersection at every look
+    trackers = [Tracker(model=tracking_imm(), velocity_sigma_mps=3000.0, confirm_m=3, confirm_n=5, max_misses=4)
+                for _ in range(1 if fusion == "measurement" else len(sensors))]  # fmt: skip
     rows_t, rows_id, rows_x, rows_mu, g_t, g_val, g_cnt, held, nees_rows = [], [], [], [], [], [], [], [], []
     times, which = _look_times(sensors, duration_s)
     next_gospa = 0.0
@@ -202,11 +209,18 @@ def track_objects(objects: Trajectory, kinds: tuple[str, ...], radar_names: list
         first_det[new] = t
         for k in new:
             first_det_radar[k] = radar.name
+        trk = trackers[0 if fusion == "measurement" else i]
         if len(det.z) or len(trk.tracks):  # an empty look at an empty picture changes nothing
             z = sensor.with_height(det.z) if isinstance(radar, OTHRadar) else det.z
             trk.step(float(t), z, sensor, covers=covers, noise=noise)
-        ids, xs, ps = trk.confirmed_states()
-        mu = trk.tracks.mu[trk.tracks.confirmed] if ids.size else np.zeros((0, 3))
+        if fusion == "measurement":
+            ids, xs, ps = trk.confirmed_states()
+            mu = trk.tracks.mu[trk.tracks.confirmed] if ids.size else np.zeros((0, 3))
+        else:
+            for other in trackers:
+                other.predict_to(float(t))
+            ids, xs, ps, _ = fuse_pictures([other.confirmed_states() for other in trackers])
+            mu = np.full((ids.size, 3), np.nan)  # mode probabilities do not survive track fusion
         rows_t.append(np.full(ids.size, t))
         rows_id.append(ids)
         rows_x.append(xs)

@@ -382,7 +382,7 @@ def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | 
                          for k, layer in enumerate(ir_layers))  # fmt: skip
         report = track_objects(objects, kinds, list(scn.radars), scn.epoch, duration,
                                np.random.default_rng([scn.seed, RADAR_STREAM]), scn.tracking.false_alarms_per_look,
-                               scn.tracking.gospa_cutoff_km * 1e3, say, infrared)  # fmt: skip
+                               scn.tracking.gospa_cutoff_km * 1e3, say, infrared, scn.tracking.fusion)  # fmt: skip
         timings["tracking"] = time.perf_counter() - t3
         result = replace(result, tracking=report)
     say("done", 1.0)

@@ -321,6 +321,9 @@ class Tracking(_Model):
     false_alarms_per_look: Annotated[float, Field(ge=0.0, le=100.0)] = 0.0
     gospa_cutoff_km: Annotated[float, Field(gt=0.0, le=1000.0)] = 5.0
     space_layers: bool = Field(False, description="fuse the tracking-role IR constellations' triangulated fixes")
+    fusion: Literal["measurement", "track"] = Field(
+        "measurement", description="measurement: one tracker takes every look; track: a tracker per sensor, merged "
+        "by covariance intersection")  # fmt: skip
 
 
 class Scenario(_Model):
