@@ -229,17 +229,6 @@ def _mm(a, b, out):  # pragma: no cover - compiled
             out[i, j] = acc
 
 
-@numba.njit(cache=True, inline="always")
-def _mmt(a, b, out):  # pragma: no cover - compiled
-    """out = a @ b^T for small matrices."""
-    for i in range(a.shape[0]):
-        for j in range(b.shape[0]):
-            acc = 0.0
-            for k in range(a.shape[1]):
-                acc += a[i, k] * b[j, k]
-            out[i, j] = acc
-
-
 def _fpft_q_py(f, p, q):  # pragma: no cover - compiled
     """F P F^T + Q for every track, symmetrised."""
     n, d = p.shape[0], p.shape[1]
@@ -247,7 +236,7 @@ def _fpft_q_py(f, p, q):  # pragma: no cover - compiled
     fp, o = np.empty_like(p), np.empty_like(p)
     for i in numba.prange(n):
         _mm(f[i], p[i], fp[i])
-        _mmt(fp[i], f[i], o[i])
+        _mm(fp[i], f[i].T, o[i])
         for a in range(d):
             for b in range(a, d):
                 v = 0.5 * (o[i, a, b] + o[i, b, a]) + 0.5 * (q[i, a, b] + q[i, b, a])
@@ -280,7 +269,7 @@ def _update_kernel_py(x, p, nu, h, r):  # pragma: no cover - compiled
     s_inv, ikh, t1 = np.empty((n, m, m)), np.empty((n, d, d)), np.empty((n, d, d))
     o, krk = np.empty((n, d, d)), np.empty((n, d, d))
     for i in numba.prange(n):
-        _mmt(p[i], h[i], pht[i])
+        _mm(p[i], h[i].T, pht[i])
         _mm(h[i], pht[i], s_out[i])
         for a in range(m):
             for b in range(m):
@@ -297,9 +286,9 @@ def _update_kernel_py(x, p, nu, h, r):  # pragma: no cover - compiled
             for b in range(d):
                 ikh[i, a, b] = (1.0 if a == b else 0.0) - ikh[i, a, b]
         _mm(ikh[i], p[i], t1[i])
-        _mmt(t1[i], ikh[i], o[i])
+        _mm(t1[i], ikh[i].T, o[i])
         _mm(k[i], r[i], kr[i])
-        _mmt(kr[i], k[i], krk[i])
+        _mm(kr[i], k[i].T, krk[i])
         for a in range(d):
             for b in range(a, d):
                 v = 0.5 * (o[i, a, b] + o[i, b, a] + krk[i, a, b] + krk[i, b, a])
