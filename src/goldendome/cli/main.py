@@ -93,7 +93,9 @@ def run(
     """Run one trial of a scenario and print what each threat does.
 
     Example: [bold]goldendome run --out results/demo[/] flies the built-in salvo and writes summary.json,
-    trajectories.parquet and satellites.parquet to results/demo.
+    trajectories.parquet and satellites.parquet to results/demo. A scenario with radars (e.g. [bold]goldendome run
+    northern-approaches --out results/na --plot[/]) also tracks what they see and writes tracks.parquet,
+    gospa.parquet and tracking.png.
     """
     from goldendome.engine.trial import run_trial
     from goldendome.io.results import (
