@@ -500,3 +500,32 @@ def covariance_intersection(xa, pa, xb, pb):
     x = np.einsum("nij,nj->ni", p, w[:, None] * np.einsum("nij,nj->ni", ia, xa)
                   + (1.0 - w[:, None]) * np.einsum("nij,nj->ni", ib, xb))  # fmt: skip
     return x, 0.5 * (p + np.swapaxes(p, 1, 2)), w
+
+
+@numba.njit(cache=True)
+def _pair_distance2_kernel(h, p, r, nu, ti):  # pragma: no cover - compiled
+    out = np.empty(ti.shape[0])
+    m, d = h.shape[1], h.shape[2]
+    hp = np.empty((m, d))
+    s = np.empty((m, m))
+    s_inv = np.empty((m, m))
+    for k in range(ti.shape[0]):
+        i = ti[k]
+        _mm(h[i], p[i], hp)
+        _mm(hp, h[i].T, s)
+        for a in range(m):
+            for b in range(m):
+                s[a, b] += r[k, a, b]
+        _inv_small(s, s_inv)
+        acc = 0.0
+        for a in range(m):
+            for b in range(m):
+                acc += nu[k, a] * s_inv[a, b] * nu[k, b]
+        out[k] = acc
+    return out
+
+
+def pair_distance2(h, p, r, nu, ti):
+    """Squared Mahalanobis distances nu^T (H P H^T + R)^-1 nu of detection-track pairs, compiled: H (N, m, 6) and
+    P (N, 6, 6) of the tracks, the pair's track ti (K,), noise r (K, m, m) and innovation nu (K, m)."""
+    return _pair_distance2_kernel(h, p, r, nu, ti)

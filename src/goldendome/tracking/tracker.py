@@ -104,16 +104,15 @@ class Tracker:
         detection any mode explains is in the gate: the manoeuvre mode's wide gate keeps a turning target)."""
         tr = self.tracks
 
-        def d2_of(x, p, zp, hh):
-            s = hh @ p @ np.swapaxes(hh, 1, 2) + r
-            nu = sensor.innovation(z, zp)
-            return np.einsum("ni,ni->n", nu, np.linalg.solve(s, nu[:, :, None])[:, :, 0])
-
-        d2 = d2_of(tr.x[ti], tr.p[ti], z_pred[ti], h[ti])
+        c = np.ascontiguousarray
+        d2 = filters.pair_distance2(c(h, float), c(tr.p), c(r, float), c(sensor.innovation(z, z_pred[ti])),
+                                    c(ti, np.int64))  # fmt: skip
         if self.imm:
             for j in range(self.model.r):
-                xj = tr.xm[ti, j]
-                d2 = np.minimum(d2, d2_of(xj, tr.pm[ti, j], sensor.measure(xj), sensor.jacobian(xj)))
+                xj = tr.xm[:, j]
+                hj = c(sensor.jacobian(xj))
+                nu = c(sensor.innovation(z, sensor.measure(xj)[ti]))
+                d2 = np.minimum(d2, filters.pair_distance2(hj, c(tr.pm[:, j]), c(r, float), nu, c(ti, np.int64)))
         return d2
 
     def _update(self, idx, z, sensor: RadarModel, z_pred, h, r) -> None:
@@ -202,7 +201,8 @@ class Tracker:
         tr.confirmed |= np.bitwise_count(tr.history) >= self.confirm_m
         dead = np.where(tr.confirmed, tr.misses >= self.max_misses,
                         (tr.looks - np.bitwise_count(tr.history) > self.confirm_n - self.confirm_m))  # fmt: skip
-        tr.keep(~dead)
+        if dead.any():
+            tr.keep(~dead)
         if free.size:
             det_track[free] = self._start(t, z[free], sensor, r_det[free])
         return det_track
