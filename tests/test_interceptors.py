@@ -1,0 +1,54 @@
+"""Ground- and sea-based interceptors: the catalogue (every entry sourced), the fly-out time against its closed form,
+and predicted intercept points against a flown ICBM and a rocket (engagement windows by layer)."""
+
+import datetime as dt
+
+import pytest
+
+from goldendome.effectors.interceptors import interceptor, load_interceptors, predicted_intercept
+
+EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def test_catalogue_has_every_layer_with_sources():
+    cat = load_interceptors()
+    assert {w.layer for w in cat.values()} == {"midcourse", "upper", "lower", "short_range", "cmd"}
+    for w in cat.values():
+        assert w.sources and 0 < min(w.sspk.values()) <= max(w.sspk.values()) <= 1
+        assert w.min_altitude_m < w.max_altitude_m
+    assert interceptor("gbi").sspk["icbm"] == pytest.approx(10 / 18, abs=0.01)  # the test-record figure
+    with pytest.raises(KeyError, match="the catalogue has"):
+        interceptor("nope")
+
+
+def test_fly_out_time_closed_form():
+    w = interceptor("thaad")
+    v, tb = w.burnout_speed_mps, w.burn_time_s
+    d_boost = 0.5 * v * tb
+    assert w.fly_out_time_s(d_boost) == pytest.approx(tb)  # the boost ends where both branches meet
+    assert w.fly_out_time_s(100e3) == pytest.approx(tb / 2 + 100e3 / v)
+    assert w.fly_out_time_s(0.25 * d_boost) == pytest.approx(tb / 2)  # d = a t^2 / 2 with a = v / t_b
+
+
+def test_engagement_windows_by_layer_against_a_flown_icbm():
+    # an ICBM from Sohae at Seattle: a GBI from Fort Greely (64.0 N 145.7 W) launched 10 min after the missile can
+    # meet it in midcourse; a THAAD battery at Seattle only in the last minute, inside its 40-150 km band
+    from goldendome.physics.constants import DEG
+    from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef, geodetic_to_ecef
+    from goldendome.physics.timescale import gmst_at
+    from goldendome.threats.ballistic import BallisticLaunch, fly_ballistic
+    from goldendome.threats.missile import design
+
+    traj, s = fly_ballistic([BallisticLaunch("m", design("icbm-solid-3stage"), 39.66 * DEG, 124.71 * DEG,
+                                             47.61 * DEG, -122.33 * DEG)], EPOCH)  # fmt: skip
+    r = eci_to_ecef(traj.r_eci_m, gmst_at(EPOCH, traj.t_s))
+    alt = ecef_to_geodetic(r)[2]
+    greely = geodetic_to_ecef(64.0 * DEG, -145.7 * DEG, 0.0)
+    k, t_gbi, tf = predicted_intercept(interceptor("gbi"), greely, 600.0, traj.t_s, r, alt)
+    assert k >= 0 and 100e3 < alt[k] < 2000e3 and t_gbi > 600.0 + tf - 1e-9
+    seattle = geodetic_to_ecef(47.61 * DEG, -122.33 * DEG, 0.0)
+    k2, t_thaad, _ = predicted_intercept(interceptor("thaad"), seattle, 0.0, traj.t_s, r, alt)
+    impact = traj.t_s[-1]
+    assert k2 >= 0 and impact - t_thaad < 60.0 and 40e3 <= alt[k2] <= 150e3
+    # too late a launch: no intercept left
+    assert predicted_intercept(interceptor("gbi"), greely, impact, traj.t_s, r, alt)[0] == -1
