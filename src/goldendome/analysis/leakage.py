@@ -6,9 +6,9 @@ With independent shots of single-shot kill probability p (SSPK):
 - a salvo of n shots at one target lets it through with (1 - p)^n;
 - independent layers multiply: a target leaks through all of them with prod_i (1 - p_i)^(n_i);
 - shoot-look-shoot: n1 shots, a kill assessment that sees a surviving target with probability q, then n2 more
-  shots at what it sees surviving: leak = (1 - p)^n1 (q (1 - p)^n2 + (1 - q)), with n1 + q n2 (1 - p)^n1 + ...
-  interceptors expected (Wilkening, "A Simple Model for Calculating Ballistic Missile Defense Effectiveness",
-  Science & Global Security 8, 2000, eqs. 1-6);
+  shots at what it sees surviving: leak = (1 - p)^n1 (q (1 - p)^n2 + (1 - q)), with n1 + q n2 (1 - p)^n1
+  interceptors expected (the kind of model in Wilkening, "A Simple Model for Calculating Ballistic Missile
+  Defense Effectiveness", Science & Global Security 8, 2000);
 - a raid of N warheads, each leaking with probability L independently, has N L expected leakers and lets none
   through with probability (1 - L)^N.
 
