@@ -24,7 +24,8 @@ import yaml
 @dataclass(frozen=True)
 class Interceptor:
     """An interceptor type: layer, burnout speed (m/s), burn time (s), altitude band and range (m), unit cost (US$
-    millions), single-shot kill probability by threat class, and the sources of every number."""
+    millions), single-shot kill probability by threat class, rounds per launcher and reload time (s), and the
+    sources of every number."""
 
     name: str
     description: str
@@ -36,7 +37,13 @@ class Interceptor:
     max_range_m: float
     unit_cost_musd: float
     sspk: dict
+    rounds_per_launcher: int = 1
+    reload_s: float = 0.0
     sources: tuple[str, ...] = field(default=())
+
+    def kill_probability(self, threat_class: str) -> float:
+        """Single-shot kill probability against a threat class (0 for a class this weapon does not engage)."""
+        return float(self.sspk.get(threat_class, 0.0))
 
     def fly_out_time_s(self, distance_m):
         """Time (s) to reach points at distance_m (uniform acceleration, then coast at burnout speed)."""
@@ -56,7 +63,9 @@ def load_interceptors() -> dict[str, Interceptor]:
             name=name, description=d["description"], layer=d["layer"], burnout_speed_mps=float(d["burnout_speed_mps"]),
             burn_time_s=float(d["burn_time_s"]), min_altitude_m=float(d["min_altitude_km"]) * 1e3,
             max_altitude_m=float(d["max_altitude_km"]) * 1e3, max_range_m=float(d["max_range_km"]) * 1e3,
-            unit_cost_musd=float(d["unit_cost_musd"]), sspk=dict(d["sspk"]), sources=tuple(d.get("sources", ())),
+            unit_cost_musd=float(d["unit_cost_musd"]), sspk=dict(d["sspk"]),
+            rounds_per_launcher=int(d.get("rounds_per_launcher", 1)), reload_s=float(d.get("reload_s", 0.0)),
+            sources=tuple(d.get("sources", ())),
         )  # fmt: skip
     return out
 

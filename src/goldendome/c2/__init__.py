@@ -1,0 +1,1 @@
+"""Battle management: threat evaluation, impact prediction, defended assets, weapon-target assignment."""

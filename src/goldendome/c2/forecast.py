@@ -1,0 +1,191 @@
+"""Where will a tracked object come down, how sure is the battle manager, and where can it be intercepted?
+
+A track is a state estimate x (ECI position and velocity, m and m/s) with its covariance P (6x6). The battle
+manager needs three things from it:
+
+1. the predicted impact point and time, with the uncertainty of the point on the ground: the mean state is flown
+   to the ground (drag and J2), and P is carried to the ground by the unscented transform (Julier & Uhlmann,
+   "Unscented filtering and nonlinear estimation", Proc. IEEE 92(3), 2004): the 2n = 12 sigma points x +/- columns
+   of sqrt(n P) go to the impact sphere on their vacuum conics (closed-form Kepler, a thousand times cheaper than
+   flying them), and the spread of their impact points about the mean state's conic impact is the 2x2 east-north
+   covariance of the predicted impact (equal weights 1/(2n), kappa = 0). Drag moves all points nearly alike: the
+   vacuum spread is the sensitivity that matters (for an endo-atmospheric rocket it overstates it somewhat);
+2. the predicted path of the mean state, sampled every few seconds, along which the engagement windows of every
+   battery are searched (:func:`goldendome.c2.windows.engagement_windows`);
+3. whether a prediction exists at all: a state that never comes down (orbital) or is still thrusting has none.
+
+Ballistic objects (re-entry vehicles, decoys, burnt-out boosters, rockets) are flown by the same compiled drag and
+J2 integrator as the threats (:func:`goldendome.threats.flight.fly`), with a nominal ballistic coefficient the
+battle manager assumes (it does not know the true one): 5,000 kg/m^2 for a generic RV-class body (ASSUMPTION, the
+middle of the 1,000-15,000 kg/m^2 band of public re-entry-vehicle discussions, e.g. Regan, *Re-Entry Vehicle
+Dynamics*, AIAA 1984, ch. 1). A light decoy, whose real beta is far lower, is then predicted to fall where an RV
+would: the decoy's deception, until the air strips it away.
+
+Manoeuvring objects (cruise missiles, glide vehicles) have no ballistic impact: their path is extrapolated along
+their current ground course at their current speed and height (:func:`heading_path`), the assumption a
+defence must make of a target whose destination it does not know.
+"""
+
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+
+from goldendome.physics.constants import R_EARTH_MEAN_M
+from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef, geodetic_to_ecef, rot_ecef_to_enu
+from goldendome.physics.greatcircle import destination
+from goldendome.physics.timescale import gmst_at
+from goldendome.threats.flight import coast_plan, fly, predict_impact
+
+NOMINAL_BETA_KG_M2 = 5000.0
+"""Ballistic coefficient the battle manager assumes for every ballistic track (see the module docstring)."""
+
+PATH_DT_S = 4.0
+"""Spacing (s) of the predicted path's samples handed to the engagement-window search."""
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Predicted impacts of N tracks and the predicted paths of their mean states.
+
+    t_impact_s : (N,) scenario time of impact, NaN where none; lat_rad, lon_rad : (N,) geodetic impact point;
+    cov_en_m2 : (N, 2, 2) east-north covariance of the impact point; valid : (N,) bool.
+    path_track : (M,) index of the track each path sample belongs to (sorted); path_t_s : (M,) scenario time;
+    path_ecef_m : (M, 3) Earth-fixed position; path_alt_m : (M,) geodetic height.
+    """
+
+    t_impact_s: np.ndarray
+    lat_rad: np.ndarray
+    lon_rad: np.ndarray
+    cov_en_m2: np.ndarray
+    valid: np.ndarray
+    path_track: np.ndarray
+    path_t_s: np.ndarray
+    path_ecef_m: np.ndarray
+    path_alt_m: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return int(self.t_impact_s.size)
+
+    @staticmethod
+    def empty() -> "Forecast":
+        z = np.zeros(0)
+        return Forecast(z, z, z, np.zeros((0, 2, 2)), np.zeros(0, bool), np.zeros(0, int), z, np.zeros((0, 3)), z)
+
+    @staticmethod
+    def concatenate(parts: "list[Forecast]") -> "Forecast":
+        """Join the forecasts of disjoint track sets (track indices renumbered in order)."""
+        parts = [p for p in parts if p.n] or [Forecast.empty()]
+        offsets = np.cumsum([0] + [p.n for p in parts[:-1]])
+        cat = np.concatenate
+        track = cat([p.path_track + o for p, o in zip(parts, offsets, strict=True)])
+        return Forecast(cat([p.t_impact_s for p in parts]), cat([p.lat_rad for p in parts]),
+                        cat([p.lon_rad for p in parts]), cat([p.cov_en_m2 for p in parts]),
+                        cat([p.valid for p in parts]), track, cat([p.path_t_s for p in parts]),
+                        cat([p.path_ecef_m for p in parts]), cat([p.path_alt_m for p in parts]))  # fmt: skip
+
+    def take(self, order) -> "Forecast":
+        """The forecast of tracks ``order`` (an index array), renumbered 0..len(order)-1."""
+        order = np.asarray(order, int)
+        inverse = np.full(self.n, -1)
+        inverse[order] = np.arange(order.size)
+        keep = inverse[self.path_track] >= 0
+        new_track = inverse[self.path_track[keep]]
+        sort = np.argsort(new_track, kind="stable")
+        return Forecast(self.t_impact_s[order], self.lat_rad[order], self.lon_rad[order], self.cov_en_m2[order],
+                        self.valid[order], new_track[sort], self.path_t_s[keep][sort],
+                        self.path_ecef_m[keep][sort], self.path_alt_m[keep][sort])  # fmt: skip
+
+
+def sigma_points(x, p):
+    """Symmetric sigma points of states x (N, 6) with covariances p (N, 6, 6): (N, 12, 6), x +/- columns of
+    sqrt(6 P) (a Cholesky factor; a covariance that is not positive definite is repaired by its eigenvalues)."""
+    x = np.asarray(x, float)
+    n = x.shape[1]
+    p = 0.5 * (np.asarray(p, float) + np.swapaxes(p, 1, 2))
+    try:
+        s = np.linalg.cholesky(n * p)
+    except np.linalg.LinAlgError:
+        w, v = np.linalg.eigh(n * p)
+        s = v * np.sqrt(np.clip(w, 0.0, None))[:, None, :]
+    cols = np.swapaxes(s, 1, 2)  # (N, 6 columns, 6)
+    return np.concatenate([x[:, None, :] + cols, x[:, None, :] - cols], axis=1)
+
+
+def ballistic_forecast(x_eci, p_eci, t_s: float, epoch, beta_kg_m2: float = NOMINAL_BETA_KG_M2,
+                       max_time_s: float = 3600.0) -> Forecast:  # fmt: skip
+    """Impact forecasts of N ballistic tracks with states x_eci (N, 6) and covariances p_eci (N, 6, 6) at scenario
+    time t_s: the mean states flown to the ground with their paths recorded (one parallel call), the 12 sigma
+    points per track carried to the impact sphere on their conics."""
+    x = np.asarray(x_eci, float).reshape(-1, 6)
+    n = x.shape[0]
+    if n == 0:
+        return Forecast.empty()
+    theta = partial(gmst_at, epoch)
+    mean = fly(coast_plan(np.full(n, t_s), np.full(n, beta_kg_m2)), theta, until="impact", record=True,
+               max_time_s=max_time_s, y0_eci=x)  # fmt: skip
+    t_imp = t_s + mean.end_tau
+    impact = eci_to_ecef(mean.end_state[:, :3], theta(t_imp))
+    lat, lon, _ = ecef_to_geodetic(impact)
+    # the spread: sigma points and the mean state to the impact sphere in vacuum (Kepler); the drag the mean state
+    # feels shifts every point nearly alike, so the spread about the vacuum mean is the impact's uncertainty
+    sig = np.concatenate([x[:, None, :], sigma_points(x, p_eci)], axis=1).reshape(-1, 6)
+    radius = np.repeat(np.linalg.norm(mean.end_state[:, :3], axis=1), 13)
+    kep, _, _, kep_ok = predict_impact(sig[:, :3], sig[:, 3:], np.full(len(sig), t_s), radius, theta)
+    kep = kep.reshape(n, 13, 3)
+    enu = rot_ecef_to_enu(lat, lon)  # (N, 3, 3)
+    d_en = np.einsum("nij,nkj->nki", enu, kep[:, 1:] - kep[:, :1])[..., :2]
+    cov = np.einsum("nki,nkj->nij", d_en, d_en) / 12.0
+    spread_ok = kep_ok.reshape(n, 13).all(axis=1)
+    cov[~spread_ok] = np.nan
+    valid = mean.impacted & spread_ok
+    # the recorded path, resampled every PATH_DT_S (the integrator's steps are irregular)
+    rows, ts, pos = [], [], []
+    for k in range(n):
+        sel = np.flatnonzero(mean.idx == k)
+        if sel.size < 2:
+            continue
+        tau = mean.tau[sel]
+        grid = np.arange(0.0, tau[-1], PATH_DT_S)
+        grid = np.append(grid, tau[-1])
+        r_eci = np.stack([np.interp(grid, tau, mean.y[sel, j]) for j in range(3)], axis=1)
+        rows.append(np.full(grid.size, k))
+        ts.append(t_s + grid)
+        pos.append(eci_to_ecef(r_eci, theta(t_s + grid)))
+    path_t = np.concatenate(ts) if ts else np.zeros(0)
+    path_ecef = np.concatenate(pos) if pos else np.zeros((0, 3))
+    _, _, alt = ecef_to_geodetic(path_ecef) if len(path_ecef) else (None, None, np.zeros(0))
+    return Forecast(np.where(valid, t_imp, np.nan), np.where(valid, lat, np.nan), np.where(valid, lon, np.nan), cov,
+                    valid, np.concatenate(rows) if rows else np.zeros(0, int), path_t, path_ecef,
+                    np.asarray(alt, float))  # fmt: skip
+
+
+def heading_path(x_eci, p_eci, t_s: float, epoch, horizon_s: float = 1800.0) -> Forecast:
+    """Forecasts of N manoeuvring tracks (cruise missiles, glide vehicles): each extrapolated along its current
+    ground course at its current ground speed and height for horizon_s, with no impact predicted (valid False);
+    the position covariance grows with the velocity uncertainty (cov_en = P_pos + t^2 P_vel at the path's end)."""
+    x = np.asarray(x_eci, float).reshape(-1, 6)
+    n = x.shape[0]
+    if n == 0:
+        return Forecast.empty()
+    theta0 = float(gmst_at(epoch, t_s))
+    r = eci_to_ecef(x[:, :3], theta0)
+    # the Earth-fixed velocity: the inertial one less the frame's rotation
+    omega = np.array([0.0, 0.0, 7.2921159e-5])
+    v = eci_to_ecef(x[:, 3:], theta0) - np.cross(omega, r)
+    lat, lon, h = ecef_to_geodetic(r)
+    enu = rot_ecef_to_enu(lat, lon)
+    v_enu = np.einsum("nij,nj->ni", enu, v)
+    speed = np.hypot(v_enu[:, 0], v_enu[:, 1])
+    course = np.arctan2(v_enu[:, 0], v_enu[:, 1])
+    grid = np.arange(0.0, horizon_s + 1e-9, PATH_DT_S)
+    ang = speed[:, None] * grid[None, :] / R_EARTH_MEAN_M
+    plat, plon = destination(lat[:, None], lon[:, None], course[:, None], ang)
+    height = np.broadcast_to(np.maximum(h, 0.0)[:, None], plat.shape)
+    pos = geodetic_to_ecef(plat.ravel(), plon.ravel(), height.ravel())
+    p = np.asarray(p_eci, float).reshape(-1, 6, 6)
+    cov = np.einsum("nij,njk,nlk->nil", enu[:, :2], p[:, :3, :3] + horizon_s**2 * p[:, 3:, 3:], enu[:, :2])
+    nan = np.full(n, np.nan)
+    return Forecast(nan, nan, nan, cov, np.zeros(n, bool), np.repeat(np.arange(n), grid.size),
+                    np.tile(t_s + grid, n), pos, height.ravel().copy())  # fmt: skip
