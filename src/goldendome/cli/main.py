@@ -211,6 +211,7 @@ def run(
             console.print(f"GOSPA (c = {track['gospa_cutoff_m'] / 1e3:g} km) over time: mean "
                           f"{track['gospa_mean_m']:,.0f} m; {track['confirmed_tracks']} confirmed track(s) "
                           "(tracks.parquet, gospa.parquet)")  # fmt: skip
+    _print_battle(result)
     if result.payloads is not None:
         kinds = result.payloads.kind
         console.print(f"released by post-boost buses: {kinds.count('rv')} more RV(s) and {kinds.count('decoy')} "
@@ -244,6 +245,40 @@ def run(
                                 result.scenario.name)  # fmt: skip
         files = ", ".join(sorted(f.name for f in path.iterdir() if f.suffix in (".json", ".parquet", ".png")))
         console.print(f"results written to [bold]{path}[/] ({files})")
+
+
+def _print_battle(result) -> None:
+    """The battle's tables: what each layer fired and achieved, and what leaked where."""
+    from goldendome.io.results import battle_dict
+
+    b = battle_dict(result)
+    if b is None:
+        return
+    t = Table(title="Battle: engagements by layer", title_justify="left", header_style="bold")
+    for col in ("layer", "engagements", "rounds", "kills", "decoys killed", "misses", "wasted", "cost $M"):
+        t.add_column(col, justify="left" if col == "layer" else "right")
+    for r in b["layers"]:
+        t.add_row(r["layer"], str(r["engagements"]), str(r["rounds"]), str(r["kills"]), str(r["decoys_killed"]),
+                  str(r["misses"]), str(r["wasted"]), f"{r['cost_musd']:,.0f}")  # fmt: skip
+    console.print(t)
+    ev = result.battle.events
+    leak = ev[ev.event == "leaker"]
+    if len(leak):
+        t = Table(title="Leakers", title_justify="left", header_style="bold")
+        for col in ("object", "impact s", "asset", "people (metro)", "impact point"):
+            t.add_column(col, justify="right" if col in ("impact s", "people (metro)") else "left")
+        for r in leak.itertuples():
+            t.add_row(r.object, f"{r.t_s:.0f}", r.asset, _fmt(r.value if r.value > 0 else None), r.detail)
+        console.print(t)
+    colour = "green" if b["leakers"] == 0 else "red"
+    console.print(f"[{colour}]{b['leakers']} of {b['lethal_objects']} lethal object(s) leaked[/]; "
+                  f"{b['killed']} destroyed; interceptors fired: "
+                  f"{', '.join(f'{k} {v}' for k, v in b['interceptors_by_layer'].items()) or 'none'}; "
+                  f"cost ${b['cost_musd']:,.0f}M", highlight=False)  # fmt: skip
+    for why, n in b["not_engaged"].items():
+        console.print(f"not engaged ({why}): {n} track(s)", highlight=False)
+    for w in b["warnings"]:
+        console.print(f"[yellow]warning:[/] {w}", highlight=False)
 
 
 @app.command()

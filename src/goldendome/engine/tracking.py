@@ -41,6 +41,10 @@ SWITCHING = np.array([[0.97, 0.02, 0.01], [0.01, 0.98, 0.01], [0.001, 0.001, 0.9
 """Mode switching per look (from row to column): thrust, cruise, coast; coasting bodies rarely thrust again."""
 
 
+RADAR_STREAM, IR_STREAM = 6, 7
+"""Random streams of the radar looks and of the infrared frames under the scenario seed (other streams: one per
+threat entry)."""
+
 GOSPA_DT_S = 10.0
 """GOSPA is evaluated every this many seconds of scenario time (after the last look at that time)."""
 
@@ -165,42 +169,10 @@ def track_objects(objects: Trajectory, kinds: tuple[str, ...], radar_names: list
         radar = sensors[i]
         r_eci, v_eci = objects.states_at(float(t))
         alive = np.all(np.isfinite(r_eci), axis=1)
-        theta = float(gmst_at(epoch, float(t)))
-        r_ecef, v_ecef = eci_to_ecef_state(np.where(alive[:, None], r_eci, 0.0), np.where(alive[:, None], v_eci, 0.0),
-                                           theta)  # fmt: skip
-        r_ecef[~alive] = np.nan
-        noise = None
-        if isinstance(radar, InfraredFixes):
-            if float(t) not in radar.fixes:
-                continue
-            pts, covs, truth = radar.fixes[float(t)]
-            det = RadarDetections(radar.name, float(t), pts, np.zeros((len(pts), 3)), truth,
-                                  np.full(len(pts), np.nan))  # fmt: skip
-            sensor, noise = PositionModel(), covs
-
-            def covers(pos_eci):  # infrared frames confirm what they fix; they miss nothing (cold RVs, limb)
-                return np.zeros(len(pos_eci), bool)
-        elif isinstance(radar, OTHRadar):
-            lat, lon = np.radians(radar.lat_deg), np.radians(radar.lon_deg)
-            det = oth_scan(radar, r_ecef, float(t), rng, false_alarms=false_alarms_per_look)
-            site = geodetic_to_ecef(lat, lon, 0.0)
-            sensor = GroundPositionModel.site(site, lat, lon, theta, radar.sigma_ground_m)
-
-            def covers(pos_eci, theta=theta, radar=radar):
-                return radar.in_coverage(eci_to_ecef(pos_eci, theta))
-        else:
-            lat, lon = np.radians(radar.lat_deg), np.radians(radar.lon_deg)
-            boosting = _boosting(objects, float(t))
-            rcs = np.array([rcs_for(k, b) for k, b in zip(kinds_arr, boosting, strict=True)])
-            det = radar_scan(radar, r_ecef, rcs, float(t), rng, false_alarms=false_alarms_per_look,
-                             target_vel_ecef=v_ecef)  # fmt: skip
-            sigma = det.sigma.mean(axis=0) if len(det.z) else np.array([radar.sigma_range_m, radar.sigma_angle_rad])
-            sensor = RadarModel.site(radar.site_ecef, lat, lon, theta, float(sigma[0]), float(sigma[1]),
-                                     radar.sigma_range_rate_mps)  # fmt: skip
-
-            def covers(pos_eci, theta=theta, radar=radar):
-                return in_coverage(radar, eci_to_ecef(pos_eci, theta))[0]
-
+        look = scan(radar, objects, kinds_arr, float(t), epoch, rng, false_alarms_per_look, r_eci, v_eci, alive)
+        if look is None:
+            continue
+        det, sensor, covers, noise, r_ecef = look
         looks[i] += 1
         n_det[i] += int(np.sum(det.origin >= 0))
         n_false[i] += int(np.sum(det.origin < 0))
@@ -274,14 +246,50 @@ def track_objects(objects: Trajectory, kinds: tuple[str, ...], radar_names: list
     )  # fmt: skip
 
 
+def scan(radar, objects: Trajectory, kinds: np.ndarray, t: float, epoch, rng: np.random.Generator,
+         false_alarms_per_look: float, r_eci, v_eci, alive):  # fmt: skip
+    """One look of one sensor (a radar, an over-the-horizon radar, or a space layer's infrared frame) at the objects
+    in flight (``alive``; states r_eci, v_eci at t). Returns (detections, the measurement model, covers(positions)
+    -> which of them the look could see, per-detection noise or None, Earth-fixed positions), or None when an
+    infrared layer has no frame at t."""
+    theta = float(gmst_at(epoch, t))
+    r_ecef, v_ecef = eci_to_ecef_state(np.where(alive[:, None], r_eci, 0.0), np.where(alive[:, None], v_eci, 0.0),
+                                       theta)  # fmt: skip
+    r_ecef[~alive] = np.nan
+    noise = None
+    if isinstance(radar, InfraredFixes):
+        if t not in radar.fixes:
+            return None
+        pts, covs, truth = radar.fixes[t]
+        keep = (truth < 0) | alive[np.maximum(truth, 0)]  # a destroyed object leaves no fix
+        pts, covs, truth = pts[keep], covs[keep], truth[keep]
+        det = RadarDetections(radar.name, t, pts, np.zeros((len(pts), 3)), truth, np.full(len(pts), np.nan))
+        sensor, noise = PositionModel(), covs
+
+        def covers(pos_eci):  # infrared frames confirm what they fix; they miss nothing (cold RVs, limb)
+            return np.zeros(len(pos_eci), bool)
+    elif isinstance(radar, OTHRadar):
+        lat, lon = np.radians(radar.lat_deg), np.radians(radar.lon_deg)
+        det = oth_scan(radar, r_ecef, t, rng, false_alarms=false_alarms_per_look)
+        site = geodetic_to_ecef(lat, lon, 0.0)
+        sensor = GroundPositionModel.site(site, lat, lon, theta, radar.sigma_ground_m)
+
+        def covers(pos_eci, theta=theta, radar=radar):
+            return radar.in_coverage(eci_to_ecef(pos_eci, theta))
+    else:
+        lat, lon = np.radians(radar.lat_deg), np.radians(radar.lon_deg)
+        boosting = _boosting(objects, t)
+        rcs = np.array([rcs_for(k, b) for k, b in zip(kinds, boosting, strict=True)])
+        det = radar_scan(radar, r_ecef, rcs, t, rng, false_alarms=false_alarms_per_look, target_vel_ecef=v_ecef)
+        sigma = det.sigma.mean(axis=0) if len(det.z) else np.array([radar.sigma_range_m, radar.sigma_angle_rad])
+        sensor = RadarModel.site(radar.site_ecef, lat, lon, theta, float(sigma[0]), float(sigma[1]),
+                                 radar.sigma_range_rate_mps)  # fmt: skip
+
+        def covers(pos_eci, theta=theta, radar=radar):
+            return in_coverage(radar, eci_to_ecef(pos_eci, theta))[0]
+    return det, sensor, covers, noise, r_ecef
+
+
 def _boosting(objects: Trajectory, t: float) -> np.ndarray:
     """Which objects are in powered flight at t (their sample at or before t is a boost sample)."""
-    n = objects.n_objects
-    out = np.zeros(n, bool)
-    starts = np.searchsorted(objects.object_id, np.arange(n))
-    ends = np.searchsorted(objects.object_id, np.arange(n), side="right")
-    for k in range(n):
-        seg = objects.t_s[starts[k] : ends[k]]
-        j = np.searchsorted(seg, t, side="right") - 1
-        out[k] = 0 <= j < seg.size and objects.phase[starts[k] + j] == BOOST
-    return out
+    return phase_at(objects, t) == BOOST

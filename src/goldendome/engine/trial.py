@@ -14,7 +14,8 @@ import numpy as np
 
 from goldendome.effectors.reach import reach_over_time, tracks_from_trajectory
 from goldendome.effectors.sbi import SBIDesign, Timeline, sbi_design
-from goldendome.engine.tracking import TrackingReport, infrared_fixes, track_objects
+from goldendome.engine.battle import fight
+from goldendome.engine.tracking import IR_STREAM, RADAR_STREAM, TrackingReport, infrared_fixes, track_objects
 from goldendome.physics import tle as tle_io
 from goldendome.physics.constants import DEG, R_EARTH_MEAN_M
 from goldendome.physics.constellation import Constellation, walker_delta, walker_labels
@@ -100,6 +101,7 @@ class RunResult:
     warnings: list[str] = field(default_factory=list)
     timings_s: dict[str, float] = field(default_factory=dict)
     tracking: TrackingReport | None = None
+    battle: object = None  # a goldendome.engine.battle.BattleReport when the scenario has a defence
 
     def objects(self) -> tuple[Trajectory | None, tuple[str, ...]]:
         """Every flown object in one trajectory, with its kind: missiles (boost, then their first RV), released RVs
@@ -310,14 +312,12 @@ def assess_space_layers(scn: Scenario, layers: list[Layer], trajectory: Trajecto
                             min(matched, n))  # fmt: skip
 
 
-RADAR_STREAM, IR_STREAM = 6, 7
-"""Random streams of the radar looks and of the infrared frames under the scenario seed (other streams: one per
-threat entry)."""
-
-
-def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | None = None) -> RunResult:
-    """Fly every threat of the scenario, place its constellations and, where it names radars, track what they see.
-    Deterministic: the radars' random draws come from the scenario seed (their own stream)."""
+def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | None = None,
+              battle: bool = True) -> RunResult:  # fmt: skip
+    """Fly every threat of the scenario, place its constellations and, where it names radars, track what they see;
+    where it has a defence, fight the battle (sensors, tracking, battle manager and interceptors in one loop,
+    :mod:`goldendome.engine.battle`) instead of tracking alone. battle=False stops after the flights and the space
+    layers (the truth a Monte Carlo study reuses). Deterministic: the random draws come from the scenario seed."""
     say = progress or (lambda what, frac: None)
     timings: dict[str, float] = {}
     warnings: list[str] = []
@@ -373,7 +373,12 @@ def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | 
                        timings)  # fmt: skip
     objects, kinds = result.objects()
     ir_layers = [layer for layer in layers if scn.tracking.space_layers and layer.role == "tracking" and layer.sensor]
-    if (scn.radars or ir_layers) and objects is not None:
+    if scn.defence is not None:
+        if battle:
+            t3 = time.perf_counter()
+            result = replace(result, battle=fight(result, progress=say))
+            timings["battle"] = time.perf_counter() - t3
+    elif (scn.radars or ir_layers) and objects is not None:
         t3 = time.perf_counter()
         duration = scn.duration_min * 60.0
         say("triangulating the space layers' infrared frames", 0.6) if ir_layers else None

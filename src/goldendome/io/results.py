@@ -204,6 +204,34 @@ def constellation_rows(result: RunResult) -> list[dict]:
     return rows
 
 
+def battle_dict(result: RunResult) -> dict | None:
+    """The battle's headline figures (None without a defence): lethal objects, leakers and where, kills, rounds and
+    cost by layer."""
+    b = result.battle
+    if b is None:
+        return None
+    ev = b.events
+    layers = []
+    for layer in [ly for ly in ev.layer.unique() if ly]:
+        e = ev[ev.layer == layer]
+        launches = e[e.event == "launch"]
+        layers.append({
+            "layer": layer, "engagements": int(len(launches)), "rounds": int(launches.shots.sum()),
+            "kills": int((e.event == "kill").sum()), "decoys_killed": int((e.event == "decoy_killed").sum()),
+            "misses": int((e.event == "miss").sum()), "wasted": int((e.event == "wasted").sum()),
+            "cost_musd": float(launches.cost_musd.sum()),
+        })  # fmt: skip
+    leak = ev[ev.event == "leaker"]
+    return {
+        "lethal_objects": b.lethal, "leakers": b.leakers, "killed": b.killed, "cost_musd": b.cost_musd,
+        "interceptors_by_layer": b.interceptors, "layers": layers,
+        "leakers_by_asset": {str(k): int(v) for k, v in leak.groupby("asset").size().items()},
+        "people_in_struck_metros": float(leak.value.fillna(0.0).sum()),
+        "not_engaged": {str(k): int(v) for k, v in ev[ev.event == "not_engaged"].groupby("detail").size().items()},
+        "warnings": b.warnings, "wall_s": round(b.wall_s, 3),
+    }  # fmt: skip
+
+
 def summary_dict(result: RunResult) -> dict:
     scn = result.scenario
     return {
@@ -214,7 +242,7 @@ def summary_dict(result: RunResult) -> dict:
         "salvo_engageable_by_distinct_sbis": None if result.space is None else int(result.space.salvo_matched),
         "released_objects": _released(result), "cruise_missiles": cruise_rows(result),
         "glide_vehicles": glide_rows(result), "fractional_orbits": fobs_rows(result),
-        "tracking": tracking_dict(result),
+        "tracking": tracking_dict(result), "battle": battle_dict(result),
         "timings_s": {k: round(v, 4) for k, v in result.timings_s.items()},
     }  # fmt: skip
 
@@ -262,4 +290,6 @@ def write_run(result: RunResult, out_dir: str | Path) -> Path:
     if result.tracking is not None:
         pq.write_table(track_table(result), out / "tracks.parquet")
         pq.write_table(gospa_table(result), out / "gospa.parquet")
+    if result.battle is not None:
+        result.battle.events.to_parquet(out / "events.parquet", index=False)
     return out

@@ -73,6 +73,11 @@ def places() -> dict:
     return yaml.safe_load(text)
 
 
+def _named_places() -> dict:
+    g = places()
+    return {**g["launch_sites"], **g["cities"], **g.get("defence_sites", {})}
+
+
 class Place(_Model):
     """A point on the Earth: a named place from the gazetteer, or latitude/longitude in degrees."""
 
@@ -88,7 +93,7 @@ class Place(_Model):
         if self.name is not None:
             if self.lat_deg is not None or self.lon_deg is not None:
                 raise ValueError("give either 'name' or 'lat_deg'/'lon_deg', not both")
-            known = {**places()["launch_sites"], **places()["cities"]}
+            known = _named_places()
             if self.name not in known:
                 raise ValueError(f"unknown place {self.name!r}; known places: {', '.join(sorted(known))}")
         return self
@@ -96,7 +101,7 @@ class Place(_Model):
     def coordinates_deg(self) -> tuple[float, float]:
         """(lat, lon) in degrees, longitude wrapped to [-180, 180)."""
         if self.name is not None:
-            p = {**places()["launch_sites"], **places()["cities"]}[self.name]
+            p = _named_places()[self.name]
             lat, lon = float(p["lat_deg"]), float(p["lon_deg"])
         else:
             lat, lon = float(self.lat_deg), float(self.lon_deg)
@@ -326,6 +331,100 @@ class Tracking(_Model):
         "by covariance intersection")  # fmt: skip
 
 
+def _interceptor(name: str):
+    from goldendome.effectors.interceptors import interceptor
+
+    return interceptor(name)
+
+
+InterceptorName = Annotated[str, _known(_interceptor)]
+
+
+class Doctrine(_Model):
+    """How a layer fires: a salvo of `shots` interceptors per engagement, and up to `looks` further engagements of a
+    survivor after a kill assessment (shoot-look-shoot is looks >= 1), while its window lasts."""
+
+    shots: Annotated[int, Field(ge=1, le=8)] = 2
+    looks: Annotated[int, Field(ge=0, le=4)] = 1
+
+
+class Battery(_Model):
+    """A ground or sea battery: an interceptor type from the catalogue (goldendome interceptor list) at a site."""
+
+    name: str = Field(..., min_length=1, max_length=60)
+    interceptor: InterceptorName
+    site: Place
+    launchers: Annotated[int, Field(ge=1, le=500)] = 1
+    inventory: Annotated[int, Field(ge=0, le=10000)] | None = Field(
+        None, description="rounds in all (default: launchers x the interceptor's rounds per launcher)")
+    doctrine: Doctrine | None = Field(None, description="overrides the defence's doctrine for this battery")
+    latency_s: Annotated[float, Field(ge=0.0, le=600.0)] | None = Field(
+        None, description="command latency, decision to launch (default: the defence's)")
+
+
+class SBILayer(_Model):
+    """How the space-based interceptors of the scenario's interceptor constellations fight in the battle."""
+
+    shots: Annotated[int, Field(ge=1, le=4)] = 1
+    sspk: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
+        0.8, description="single-shot kill probability of an SBI against a booster (ASSUMPTION: no public test "
+        "record exists; sweep it)")  # fmt: skip
+    unit_cost_musd: Annotated[float, Field(ge=0.0)] = Field(
+        22.0, description="US$M per SBI (CBO 2026 national missile defence estimate, ~$22M a unit)")
+
+
+class Discrimination(_Model):
+    """Telling re-entry vehicles from decoys: the probability that a decoy is recognised as one in midcourse, and
+    the height below which the air strips light decoys away (they slow down and are recognised with certainty)."""
+
+    midcourse: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
+    atmospheric_filter_km: Annotated[float, Field(ge=0.0, le=200.0)] = 80.0
+
+
+class AssetChoice(_Model):
+    """Which defended assets the battle manager protects: the shipped table filtered by country and kind, plus
+    assets of your own."""
+
+    countries: list[Literal["US", "CA", "MX", "GL"]] = Field(default_factory=lambda: ["US", "CA", "GL"])
+    kinds: list[Literal["metro", "military"]] = Field(default_factory=lambda: ["metro", "military"])
+    only: list[str] | None = Field(None, description="keys of the shipped table to keep (default: all chosen)")
+    extra: list[dict] = Field(default_factory=list, description="your own assets: name, lat_deg, lon_deg, "
+                              "population or value, radius_km")  # fmt: skip
+
+
+class Defence(_Model):
+    """The defence that fights the battle: batteries, the SBI layer, doctrine, discrimination, defended assets."""
+
+    batteries: list[Battery] = Field(default_factory=list, max_length=200)
+    sbi: SBILayer = Field(default_factory=SBILayer)
+    doctrine: Doctrine = Field(default_factory=Doctrine)
+    handover: bool = Field(True, description="a lower layer engages a target only once the layers above have no "
+                           "engagement of it in flight (false: every layer fires as soon as it can)")  # fmt: skip
+    latency_s: Annotated[float, Field(ge=0.0, le=600.0)] = Field(
+        15.0, description="command latency from decision to launch, s (ASSUMPTION)")
+    assessment_s: Annotated[float, Field(ge=0.0, le=600.0)] = Field(
+        10.0, description="kill assessment after an intercept before a survivor is engaged again, s (ASSUMPTION)")
+    decision_s: Annotated[float, Field(gt=0.0, le=120.0)] = Field(5.0, description="battle-manager cycle, s")
+    tracks: Literal["sensors", "truth"] = Field(
+        "sensors", description="sensors: fire on the radars' (and IR layers') track picture; truth: perfect tracks "
+        "with a firing-quality covariance (quick studies)")  # fmt: skip
+    discrimination: Discrimination = Field(default_factory=Discrimination)
+    assets: AssetChoice = Field(default_factory=AssetChoice)
+    engage_threshold: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
+        0.02, description="a track is engaged only if it threatens defended assets with at least this probability "
+        "(rockets falling in open ground are left alone)")  # fmt: skip
+    cost_weight: Annotated[float, Field(ge=0.0)] = Field(
+        0.0, description="people-equivalent value traded per US$M of interceptors (0: cost breaks ties only)")
+
+    @model_validator(mode="after")
+    def _unique(self):
+        names = [b.name for b in self.batteries]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"battery names must be unique; repeated: {', '.join(dup)}")
+        return self
+
+
 class Scenario(_Model):
     """One scenario: epoch, duration, threats, constellations and radars."""
 
@@ -341,6 +440,7 @@ class Scenario(_Model):
     radars: list[RadarName] = Field(default_factory=list, max_length=50,
                                     description="radar presets (goldendome radar list) whose looks are tracked")
     tracking: Tracking = Field(default_factory=Tracking)
+    defence: Defence | None = Field(None, description="batteries, doctrine and defended assets: the battle")
 
     @model_validator(mode="after")
     def _unique_names(self):

@@ -1,0 +1,480 @@
+"""The battle: one trial of a defended scenario as a time-stepped loop over the kill chain.
+
+Each cycle of the battle manager (``defence.decision_s``) reads as its verbs::
+
+    resolve_intercepts   shots due by now meet their targets: kill draws, the truth loses what was killed
+    record_impacts       objects that came down: a lethal one not killed is a leaker (over a city or open ground)
+    picture.observe      the sensors look at what still flies (radar looks and infrared frames up to now) and the
+                         tracker updates
+    picture.tracks       the confirmed tracks, predicted to now, each associated with the object it follows
+    discriminate         what the battle manager believes each track is (decoys recognised, or not)
+    manager.decide       threat evaluation, engagement windows, weapon-target assignment under the doctrine
+    launch               the orders become interceptors in flight, due at their intercept times
+
+The space-based interceptors fight first, in boost: where the space layers give a missile SBIs in reach before
+burnout (:class:`goldendome.engine.trial.SpaceLayerReport`), ``defence.sbi.shots`` of them are released at the
+release time and meet the booster at the earliest intercept; a kill there takes the missile's whole payload
+(RVs and decoys not yet released). Distinct SBIs engage at most ``salvo_matched`` boosters at once.
+
+Every step is written to an event log (detections, track confirmations, launches, kills and misses, leakers,
+impacts, decisions not to engage and why), one row per event, saved as ``events.parquet``.
+
+Randomness: kill draws, discrimination and the sensors each draw from their own stream of the scenario seed, so
+one seed gives one battle whatever else changes.
+"""
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from goldendome.c2.assets import Assets, assets_from, load_assets
+from goldendome.c2.manager import LAYERS, BatterySpec, BattleManager, Order
+from goldendome.effectors.interceptors import interceptor
+from goldendome.engine.tracking import (
+    IR_STREAM,
+    RADAR_STREAM,
+    _boosting,
+    _look_times,
+    infrared_fixes,
+    scan,
+    tracking_imm,
+)
+from goldendome.physics.constants import DEG
+from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef
+from goldendome.physics.timescale import gmst_at
+from goldendome.scenario.models import Scenario
+from goldendome.sensors.radar import PRESETS
+from goldendome.threats.trajectory import Trajectory
+from goldendome.tracking.metrics import gospa
+from goldendome.tracking.tracker import Tracker
+
+KILL_STREAM, DISCRIMINATION_STREAM = 8, 9
+"""Random streams of the kill draws and of the decoy discrimination under the scenario seed."""
+
+FIRING_SIGMA_M, FIRING_SIGMA_MPS = 100.0, 5.0
+"""Position and velocity 1-sigma (per axis) of a 'truth' track: a firing-quality track of a fire-control radar
+(ASSUMPTION, the order of an X-band radar's accuracy at 1,000-2,000 km)."""
+
+ASSOCIATION_M = 5e3
+"""A confirmed track follows the object within this distance (GNN over the picture): what its interceptors home on."""
+
+GROUND_M = 2e3
+"""An object whose last sample is below this height has come down (impact); above, it was still flying."""
+
+BALLISTIC_LATE = {"icbm", "slbm", "irbm"}
+"""Missile classes whose burnt-out missile flies on as a re-entry vehicle (class 'rv' after boost)."""
+
+EVENT_COLUMNS = ["t_s", "event", "object", "track", "layer", "battery", "weapon", "shots", "cost_musd", "value",
+                 "asset", "detail"]  # fmt: skip
+
+
+@dataclass
+class EventLog:
+    """The battle's events, one row each (see EVENT_COLUMNS)."""
+
+    rows: list = field(default_factory=list)
+
+    def add(self, t: float, event: str, object: str = "", track: int = -1, layer: str = "", battery: str = "",
+            weapon: str = "", shots: int = 0, cost_musd: float = 0.0, value: float = float("nan"), asset: str = "",
+            detail: str = "") -> None:  # fmt: skip
+        self.rows.append((float(t), event, object, int(track), layer, battery, weapon, int(shots), float(cost_musd),
+                          float(value), asset, detail))  # fmt: skip
+
+    def frame(self) -> pd.DataFrame:
+        df = pd.DataFrame(self.rows, columns=EVENT_COLUMNS)
+        return df.sort_values("t_s", kind="stable").reset_index(drop=True)
+
+
+@dataclass
+class Truth:
+    """What really flies: the objects' trajectories, their classes, which are lethal, what carries what, where each
+    comes down, and when each was destroyed (NaN: never)."""
+
+    objects: Trajectory
+    kinds: tuple[str, ...]
+    boost_class: np.ndarray  # (N,) class while the missile burns (icbm, slbm, mrbm, srbm, rocket, ...)
+    late_class: np.ndarray  # (N,) class after burnout: rv, decoy, cruise, glide, fobs, or the missile's own
+    lethal: np.ndarray  # (N,) bool
+    parent: np.ndarray  # (N,) index of the object that carried it (-1: none)
+    t_end: np.ndarray  # (N,) time of the last sample
+    end_lat: np.ndarray
+    end_lon: np.ndarray
+    impacts: np.ndarray  # (N,) bool: the last sample is on the ground
+    killed_at: np.ndarray = field(init=False)
+
+    def __post_init__(self):
+        self.killed_at = np.full(self.objects.n_objects, np.nan)
+
+    @property
+    def n(self) -> int:
+        return self.objects.n_objects
+
+    def states(self, t: float):
+        """ECI positions and velocities (N, 3) at t; NaN for objects not in flight or destroyed."""
+        r, v = self.objects.states_at(t)
+        dead = self.killed_at <= t
+        r[dead] = np.nan
+        v[dead] = np.nan
+        return r, v
+
+    def classes(self, t: float) -> np.ndarray:
+        """Each object's class at t (boost class while it burns)."""
+        return np.where(_boosting(self.objects, t), self.boost_class, self.late_class)
+
+    def kill(self, k: int, t: float) -> None:
+        """Destroy object k at t, with what it still carries (a booster killed in boost takes its payload; RVs and
+        decoys already released fly on)."""
+        self.killed_at[k] = t
+        first = self.objects.t_s[np.searchsorted(self.objects.object_id, np.arange(self.n))]
+        for j in np.flatnonzero((self.parent == k) & np.isnan(self.killed_at) & (first > t)):
+            self.killed_at[j] = t
+
+
+def truth_from_run(result) -> Truth | None:
+    """The battle's truth from a trial's flown objects (:meth:`RunResult.objects`)."""
+    objects, kinds = result.objects()
+    if objects is None:
+        return None
+    n = objects.n_objects
+    boost = np.array([""] * n, dtype=object)
+    late = np.array(list(kinds), dtype=object)
+    parent = np.full(n, -1)
+    names = list(objects.names)
+    if result.threats is not None:
+        for k, missile in enumerate(result.threats.missile):
+            klass = missile.split("-")[0]
+            boost[k] = klass
+            late[k] = "rv" if klass in BALLISTIC_LATE else klass
+    if result.payloads is not None:
+        base = result.trajectory.n_objects
+        for j, p in enumerate(result.payloads.parent):
+            parent[base + j] = names.index(p)
+    for k in range(n):
+        boost[k] = boost[k] or late[k]
+    t_end, end = np.zeros(n), np.zeros((n, 3))
+    for k in range(n):
+        rows = objects.rows(k)
+        t_end[k] = objects.t_s[rows][-1]
+        end[k] = eci_to_ecef(objects.r_eci_m[rows][-1], float(gmst_at(result.epoch, t_end[k])))
+    lat, lon, h = ecef_to_geodetic(end)
+    return Truth(objects, kinds, boost, late, late != "decoy", parent, t_end, lat, lon, h < GROUND_M)
+
+
+class TruthPicture:
+    """Perfect tracks: every object in flight, tracked from launch with a firing-quality covariance (quick studies;
+    ``defence.tracks: truth``)."""
+
+    def __init__(self, truth: Truth):
+        self.p = np.diag([FIRING_SIGMA_M**2] * 3 + [FIRING_SIGMA_MPS**2] * 3)
+
+    def observe(self, t: float, truth: Truth, log: EventLog) -> None:
+        pass
+
+    def tracks(self, t: float, truth: Truth):
+        r, v = truth.states(t)
+        ids = np.flatnonzero(np.isfinite(r[:, 0]))
+        return ids, np.concatenate([r[ids], v[ids]], axis=1), np.tile(self.p, (ids.size, 1, 1)), ids
+
+
+class SensorPicture:
+    """The radars' (and space layers' infrared) looks, interleaved with the battle: each look sees only what still
+    flies; one tracker (measurement fusion, the IMM of :mod:`goldendome.engine.tracking`) keeps the picture."""
+
+    def __init__(self, sensors: list, truth: Truth, epoch, duration_s: float, rng: np.random.Generator,
+                 false_alarms_per_look: float):  # fmt: skip
+        self.sensors, self.epoch, self.rng, self.fa = sensors, epoch, rng, false_alarms_per_look
+        self.times, self.which = _look_times(sensors, duration_s)
+        self.next = 0
+        self.kinds = np.array(truth.kinds)
+        self.tracker = Tracker(model=tracking_imm(), velocity_sigma_mps=3000.0, confirm_m=3, confirm_n=5,
+                               max_misses=4)  # fmt: skip
+        self.detected = np.zeros(truth.n, bool)
+        self.tracked = np.zeros(truth.n, bool)
+
+    def observe(self, t: float, truth: Truth, log: EventLog) -> None:
+        while self.next < self.times.size and self.times[self.next] <= t:
+            tl, sensor = float(self.times[self.next]), self.sensors[self.which[self.next]]
+            self.next += 1
+            r, v = truth.states(tl)
+            alive = np.isfinite(r[:, 0])
+            if not alive.any() and len(self.tracker.tracks) == 0 and self.fa == 0.0:
+                continue  # an empty sky and an empty picture: the look can change nothing
+            look = scan(sensor, truth.objects, self.kinds, tl, self.epoch, self.rng, self.fa, r, v, alive)
+            if look is None:
+                continue
+            det, model, covers, noise, _ = look
+            for k in np.unique(det.origin[det.origin >= 0]):
+                if not self.detected[k]:
+                    self.detected[k] = True
+                    log.add(tl, "detected", truth.objects.names[k], detail=sensor.name)
+            if len(det.z) == 0 and not self._covers_a_track(tl, covers):
+                continue  # nothing seen and no track in view: the look changes nothing
+            z = model.with_height(det.z) if hasattr(model, "with_height") else det.z
+            self.tracker.step(tl, z, model, covers=covers, noise=noise)
+
+    def _covers_a_track(self, t: float, covers) -> bool:
+        """Whether a sensor's look covers any track (positions extrapolated linearly to t: a coverage test)."""
+        tr = self.tracker.tracks
+        if len(tr) == 0:
+            return False
+        pos = tr.x[:, :3] + tr.x[:, 3:] * (t - tr.t)[:, None]
+        return bool(np.any(covers(pos)))
+
+    def tracks(self, t: float, truth: Truth):
+        self.tracker.predict_to(t)
+        ids, x, p = self.tracker.confirmed_states()
+        r, _ = truth.states(t)
+        alive = np.flatnonzero(np.isfinite(r[:, 0]))
+        obj = np.full(ids.size, -1)
+        if ids.size and alive.size:
+            g = gospa(r[alive], x[:, :3], c=ASSOCIATION_M).assignment
+            obj[g[g >= 0]] = alive[g >= 0]
+        return ids, x, p, obj
+
+
+@dataclass(frozen=True)
+class Shot:
+    """Interceptors in flight: `shots` rounds of a weapon at an object (-1: a false track), due at t_intercept_s."""
+
+    t_intercept_s: float
+    obj: int
+    track: int
+    shots: int
+    weapon: object
+    layer: str
+    battery: str
+    sspk: float | None = None  # fixed kill probability (SBIs), else the weapon's against the object's class
+
+
+@dataclass(frozen=True)
+class BattleReport:
+    """A battle's outcome: the event log and its headline figures."""
+
+    events: pd.DataFrame
+    lethal: int
+    leakers: int
+    killed: int
+    interceptors: dict  # layer -> rounds fired
+    cost_musd: float
+    wall_s: float
+    warnings: list = field(default_factory=list)
+
+    def leakers_by_asset(self) -> pd.Series:
+        ev = self.events
+        return ev[ev.event == "leaker"].groupby("asset").size().sort_values(ascending=False)
+
+
+def battery_specs(scn: Scenario) -> list[BatterySpec]:
+    """The scenario's batteries as the battle manager sees them (SI, doctrine and latency resolved)."""
+    d = scn.defence
+    out = []
+    for b in d.batteries:
+        w = interceptor(b.interceptor)
+        lat, lon = b.site.coordinates_deg()
+        doc = b.doctrine or d.doctrine
+        inventory = b.inventory if b.inventory is not None else b.launchers * w.rounds_per_launcher
+        out.append(BatterySpec(b.name, w, lat * DEG, lon * DEG, b.launchers, inventory, doc.shots, doc.looks,
+                               d.latency_s if b.latency_s is None else b.latency_s))  # fmt: skip
+    return out
+
+
+def defended_assets(scn: Scenario) -> Assets:
+    """The assets the scenario's defence protects: the shipped table filtered, plus its own."""
+    choice = scn.defence.assets
+    shipped = load_assets().select(keys=choice.only, countries=choice.countries, kinds=choice.kinds)
+    if not choice.extra:
+        return shipped
+    return Assets.concatenate([shipped, assets_from(choice.extra)])
+
+
+def fight(result, seed: int | None = None, progress=None) -> BattleReport:
+    """Fight the battle of a flown trial (:func:`goldendome.engine.trial.run_trial` result of a scenario with a
+    ``defence``). seed: the battle's random seed (default the scenario's)."""
+    t_wall = time.perf_counter()
+    scn: Scenario = result.scenario
+    d = scn.defence
+    seed = scn.seed if seed is None else seed
+    say = progress or (lambda what, frac: None)
+    log = EventLog()
+    warnings: list[str] = []
+    truth = truth_from_run(result)
+    duration = scn.duration_min * 60.0
+    specs = battery_specs(scn)
+    assets = defended_assets(scn)
+    if len(assets) == 0:
+        warnings.append("no defended assets: the battle manager sees nothing worth defending and fires nothing")
+    if not specs and not any(layer.sbi for layer in result.layers):
+        warnings.append("no interceptors: no batteries and no SBI layer; every lethal object leaks")
+    if truth is None:
+        return BattleReport(log.frame(), 0, 0, 0, {}, 0.0, time.perf_counter() - t_wall, warnings)
+    kill_rng = np.random.default_rng([seed, KILL_STREAM])
+    disc_rng = np.random.default_rng([seed, DISCRIMINATION_STREAM])
+    recognised = (truth.late_class == "decoy") & (disc_rng.random(truth.n) < d.discrimination.midcourse)
+    picture = _picture(result, truth, seed)
+    manager = BattleManager(specs, assets, scn.epoch, d.handover, d.assessment_s, d.engage_threshold,
+                            d.cost_weight)  # fmt: skip
+    in_flight: list[Shot] = _sbi_shots(result, truth, log) if truth is not None else []
+    landed = np.zeros(truth.n, bool)
+    last_reason: dict = {}  # object -> (t, track, why) of the last decision not to engage it
+    clock = np.arange(0.0, duration + 1e-9, d.decision_s)
+    for step, t in enumerate(clock):
+        t = float(t)
+        if step % 50 == 0:
+            say("battle", t / max(duration, 1.0))
+        in_flight = resolve_intercepts(in_flight, t, truth, kill_rng, log)
+        record_impacts(truth, landed, t, assets, log)
+        picture.observe(t, truth, log)
+        ids, x, p, obj = picture.tracks(t, truth)
+        perceived, decoy_flag = discriminate(truth, obj, x, t, recognised, d.discrimination.atmospheric_filter_km)
+        orders, notes = manager.decide(t, ids, x, p, perceived, decoy_flag)
+        for tid, why in notes:
+            k = int(obj[np.flatnonzero(ids == tid)[0]])
+            if k >= 0:
+                last_reason[k] = (t, tid, why)
+        in_flight += launch(orders, ids, obj, specs, truth, log)
+        if not in_flight and np.all((truth.t_end <= t) | (truth.killed_at <= t)):
+            break  # everything is down or destroyed, nothing is in the air: the battle is over
+    in_flight = resolve_intercepts(in_flight, np.inf, truth, kill_rng, log)
+    record_impacts(truth, landed, duration, assets, log)
+    for k in np.flatnonzero(truth.lethal & ~landed & np.isnan(truth.killed_at)):
+        log.add(duration, "in_flight_at_end", truth.objects.names[k])
+    fired_at = {r[2] for r in log.rows if r[1] == "launch"}
+    for k, (t_note, tid, why) in sorted(last_reason.items()):
+        if truth.objects.names[k] not in fired_at:
+            log.add(t_note, "not_engaged", truth.objects.names[k], track=tid, detail=why)
+    events = log.frame()
+    launches = events[events.event == "launch"]
+    by_layer = {ly: int(launches.shots[launches.layer == ly].sum()) for ly in ("boost", *LAYERS)
+                if (launches.layer == ly).any()}  # fmt: skip
+    say("battle done", 1.0)
+    return BattleReport(events, int(truth.lethal.sum()), int((events.event == "leaker").sum()),
+                        int(((truth.killed_at <= duration) & truth.lethal).sum()), by_layer,
+                        float(launches.cost_musd.sum()), time.perf_counter() - t_wall, warnings)  # fmt: skip
+
+
+def _picture(result, truth: Truth, seed: int):
+    scn = result.scenario
+    if scn.defence.tracks == "truth":
+        return TruthPicture(truth)
+    duration = scn.duration_min * 60.0
+    ir_layers = [layer for layer in result.layers if scn.tracking.space_layers and layer.role == "tracking"
+                 and layer.sensor]  # fmt: skip
+    infrared = [infrared_fixes(layer.constellation.name, truth.objects, layer.constellation, layer.sensor, duration,
+                               np.random.default_rng([seed, IR_STREAM, k])) for k, layer in enumerate(ir_layers)]
+    sensors = [PRESETS[n] for n in scn.radars] + infrared
+    return SensorPicture(sensors, truth, scn.epoch, duration, np.random.default_rng([seed, RADAR_STREAM]),
+                         scn.tracking.false_alarms_per_look)  # fmt: skip
+
+
+def _sbi_shots(result, truth: Truth, log: EventLog) -> list[Shot]:
+    """The boost-phase engagements: SBIs released at each engageable missile (at most salvo_matched at once)."""
+    space = result.space
+    scn = result.scenario
+    arming = [layer for layer in result.layers if layer.sbi is not None]
+    if space is None or not arming or result.flights is None:
+        return []
+    sbi = scn.defence.sbi
+    flights = result.flights
+    order = np.argsort(flights.t_launch_s + space.release_s)
+    shots, engaged = [], 0
+    for k in order:
+        if not space.boost_intercept_possible[k] or engaged >= space.salvo_matched:
+            continue
+        engaged += 1
+        n = int(min(sbi.shots, space.sbi_in_reach[k]))
+        t_rel = float(flights.t_launch_s[k] + space.release_s[k])
+        t_int = float(flights.t_launch_s[k] + space.sbi_first_intercept_s[k])
+        log.add(t_rel, "launch", truth.objects.names[k], layer="boost", battery=arming[0].constellation.name,
+                weapon=arming[0].sbi.name, shots=n, cost_musd=n * sbi.unit_cost_musd,
+                detail=f"intercept at {t_int:.0f} s")
+        shots.append(Shot(t_int, int(k), -1, n, arming[0].sbi, "boost", arming[0].constellation.name, sbi.sspk))
+    return shots
+
+
+def resolve_intercepts(in_flight: list[Shot], t: float, truth: Truth, rng: np.random.Generator,
+                       log: EventLog) -> list[Shot]:  # fmt: skip
+    """Shots due by t meet their targets, in time order: each round kills with its kill probability against the
+    object's class at that instant; a target already destroyed or down, or a false track, wastes the rounds."""
+    due = sorted((s for s in in_flight if s.t_intercept_s <= t), key=lambda s: s.t_intercept_s)
+    for s in due:
+        name = truth.objects.names[s.obj] if s.obj >= 0 else ""
+        common = dict(object=name, track=s.track, layer=s.layer, battery=s.battery, weapon=s.weapon.name,
+                      shots=s.shots)  # fmt: skip
+        if s.obj < 0:
+            log.add(s.t_intercept_s, "miss", detail="false track: nothing there", **common)
+            continue
+        gone = truth.killed_at[s.obj] <= s.t_intercept_s or truth.t_end[s.obj] < s.t_intercept_s
+        if gone:
+            log.add(s.t_intercept_s, "wasted", detail="target already destroyed or down", **common)
+            continue
+        klass = str(truth.classes(s.t_intercept_s)[s.obj])
+        if s.sspk is not None:
+            p = s.sspk
+        else:
+            p = s.weapon.kill_probability(klass) or (s.weapon.kill_probability("rv") if klass == "decoy" else 0.0)
+        hits = int(np.sum(rng.random(s.shots) < p))
+        if hits:
+            truth.kill(s.obj, s.t_intercept_s)
+            what = "kill" if truth.lethal[s.obj] else "decoy_killed"
+            log.add(s.t_intercept_s, what, detail=f"{klass}, p {p:.2f}, {hits} of {s.shots} hit", **common)
+        else:
+            log.add(s.t_intercept_s, "miss", detail=f"{klass}, p {p:.2f}", **common)
+    return [s for s in in_flight if s.t_intercept_s > t]
+
+
+def record_impacts(truth: Truth, landed: np.ndarray, t: float, assets: Assets, log: EventLog) -> None:
+    """Objects whose flight ended on the ground by t: a lethal one not destroyed is a leaker, over the defended
+    asset it falls in (or open ground)."""
+    new = np.flatnonzero(~landed & truth.impacts & (truth.t_end <= t) & ~(truth.killed_at <= truth.t_end))
+    landed[new] = True
+    if new.size == 0:
+        return
+    if len(assets):
+        near, dist = assets.nearest(truth.end_lat[new], truth.end_lon[new])
+    for j, k in enumerate(new):
+        if not truth.lethal[k]:
+            log.add(truth.t_end[k], "impact", truth.objects.names[k], detail="decoy")
+            continue
+        inside = len(assets) and dist[j] <= assets.radius_m[near[j]]
+        asset = assets.names[near[j]] if inside else "open ground"
+        value = float(assets.value[near[j]]) if inside else 0.0
+        log.add(truth.t_end[k], "leaker", truth.objects.names[k], value=value, asset=asset,
+                detail=f"{np.degrees(truth.end_lat[k]):.2f}, {np.degrees(truth.end_lon[k]):.2f}")
+
+
+def discriminate(truth: Truth, obj, x, t: float, recognised, filter_km: float):
+    """What the battle manager believes each track is: the class of the object it follows (a booster in boost is
+    'boost', which no ground layer engages), except that a decoy looks like an RV unless it was recognised in
+    midcourse or has fallen below the height where the air strips it away. A false track looks like an RV."""
+    obj = np.asarray(obj, int)
+    classes = truth.classes(t)
+    boosting = _boosting(truth.objects, t)
+    perceived = np.array(["rv"] * obj.size, dtype=object)
+    flag = np.zeros(obj.size, bool)
+    if obj.size == 0:
+        return perceived, flag
+    real = obj >= 0
+    perceived[real] = classes[obj[real]]
+    perceived[real & boosting[np.maximum(obj, 0)]] = "boost"
+    r = np.linalg.norm(np.asarray(x)[:, :3], axis=1)
+    low = r - 6.371e6 < filter_km * 1e3
+    decoy = real & (truth.late_class[np.maximum(obj, 0)] == "decoy")
+    flag = decoy & (recognised[np.maximum(obj, 0)] | low)
+    perceived[decoy & ~flag] = "rv"
+    return perceived, flag
+
+
+def launch(orders: list[Order], ids, obj, specs: list[BatterySpec], truth: Truth, log: EventLog) -> list[Shot]:
+    """Orders become interceptors in flight, homing on the object each track follows."""
+    out = []
+    for o in orders:
+        k = int(obj[np.flatnonzero(ids == o.track_id)[0]])
+        b = specs[o.battery]
+        name = truth.objects.names[k] if k >= 0 else ""
+        log.add(o.t_launch_s, "launch", name, track=o.track_id, layer=b.layer, battery=b.name, weapon=b.weapon.name,
+                shots=o.shots, cost_musd=o.shots * b.weapon.unit_cost_musd, value=o.value, asset=o.asset,
+                detail=f"intercept at {o.t_intercept_s:.0f} s")  # fmt: skip
+        out.append(Shot(o.t_intercept_s, k, o.track_id, o.shots, b.weapon, b.layer, b.name))
+    return out
