@@ -15,6 +15,8 @@ CASES = {
     "bench_sbi.py": ["--sats", "300", "--boosters", "2", "--epochs", "4", "--points", "1"],
     "bench_threats.py": ["--missiles", "4", "--loop", "2"],
     "bench_tracking.py": ["--targets", "60", "--big", "500", "--stonesoup", "60", "--repeats", "1"],
+    "bench_dask.py": ["--trials", "6", "--work", "100"],
+    "bench_wta.py": ["--size", "200", "--repeats", "1"],
 }
 
 

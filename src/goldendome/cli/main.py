@@ -281,6 +281,139 @@ def _print_battle(result) -> None:
         console.print(f"[yellow]warning:[/] {w}", highlight=False)
 
 
+def _study_table(rows: list, title: str) -> Table:
+    t = Table(title=title, title_justify="left", header_style="bold")
+    for col in ("study", "trials", "lethal / trial", "P(no leaker)", "95 % CI", "leakers / trial", "95 % CI ",
+                "rounds / trial", "cost / trial $M", "$M / engagement"):
+        t.add_column(col, justify="left" if col == "study" else "right")  # fmt: skip
+    for name, st in rows:
+        rounds = ", ".join(f"{r.layer} {r.rounds:.1f}" for r in st.layers.itertuples()) or "0"
+        t.add_row(name, f"{st.trials:,}", f"{st.lethal_per_trial:.1f}", f"{st.p_zero:.3f}",
+                  f"{st.p_zero_ci[0]:.3f}–{st.p_zero_ci[1]:.3f}", f"{st.leakers_mean:.2f}",
+                  f"{st.leakers_ci[0]:.2f}–{st.leakers_ci[1]:.2f}", rounds, f"{st.cost_mean_musd:,.0f}",
+                  _fmt(st.cost_per_engagement_musd, ",.1f"))  # fmt: skip
+    return t
+
+
+def _asset_table(st) -> Table | None:
+    if not len(st.assets):
+        return None
+    t = Table(title=f"Leakers by defended asset ({st.trials:,} trials)", title_justify="left", header_style="bold")
+    for col in ("asset", "expected leakers / trial", "P(struck)", "95 % CI"):
+        t.add_column(col, justify="left" if col == "asset" else "right")
+    for r in st.assets.head(15).itertuples():
+        t.add_row(r.asset, f"{r.expected_leakers:.3f}", f"{r.p_struck:.3f}", f"{r.p_struck_lo:.3f}–{r.p_struck_hi:.3f}")
+    return t
+
+
+@app.command()
+def mc(
+    scenario: Annotated[str, typer.Argument(help="Scenario file or built-in name with a 'defence' (critique-salvo).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The study folder (created; rerun to resume or extend).")],
+    trials: Annotated[int, typer.Option("--trials", "-n", min=1, max=10_000_000, help="Trials in the study.")] = 100,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=1024, help="Local worker processes.")] = 1,
+    dask: Annotated[str | None, typer.Option("--dask", help="A dask scheduler (tcp://host:8786), or 'local:W' for a "
+                                             "LocalCluster of W workers here.")] = None,  # fmt: skip
+    salvo: Annotated[str | None, typer.Option("--salvo", help="Sweep salvo sizes, e.g. 1,2,5,10: one study each of "
+                                              "the first K threats (DIR/salvo-K).")] = None,  # fmt: skip
+    seed: Annotated[int | None, typer.Option("--seed", help="Root seed (default: the scenario's).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+):
+    """Monte Carlo study of a defended scenario: N independent battles, statistics with confidence intervals.
+
+    Every trial fights the battle with its own seed (spawned from one root seed: same seed, same study, whatever
+    the worker count) and is written to DIR as it finishes (Parquet, one file per trial and table; query them with
+    DuckDB). Rerunning the command skips finished trials, reruns corrupt ones, and extends the study to a larger
+    --trials.
+
+    Example: [bold]goldendome mc critique-salvo --trials 1000 --workers 2 --out results/critique[/], then
+    [bold]goldendome report results/critique[/] for the figures.
+    """
+    from goldendome.analysis.battle_stats import study_stats
+    from goldendome.engine.montecarlo import StudyLocked, StudyMismatch
+    from goldendome.engine.study import first_threats, run_battle_study
+
+    scn, _ = _load(scenario)
+    if scn.defence is None:
+        _fail(f"{scenario} has no defence", ["add a 'defence:' block (batteries, doctrine) to fight a battle; "
+                                            "goldendome scenario show critique-salvo has an example"])  # fmt: skip
+    sizes = [None]
+    if salvo:
+        try:
+            sizes = sorted({int(v) for v in salvo.split(",") if v.strip()})
+        except ValueError:
+            _fail("--salvo", [f"salvo sizes must be whole numbers separated by commas, got {salvo!r}"])
+        bad = [k for k in sizes if not 1 <= k <= len(scn.threats)]
+        if bad or not sizes:
+            _fail("--salvo", [f"salvo sizes must lie in 1..{len(scn.threats)} (the scenario's threats), got {bad}"])
+    rows = []
+    if salvo:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "scenario.json").write_text(scn.model_dump_json(indent=2) + "\n")
+    for k in sizes:
+        sub = scn if k is None else first_threats(scn, k)
+        folder = out if k is None else out / f"salvo-{k}"
+        label = scn.name if k is None else f"salvo of {k}"
+        count = TextColumn("{task.completed:,.0f}/{task.total:,.0f}")
+        with Progress(TextColumn("{task.description}"), BarColumn(), count, TimeElapsedColumn(), console=console,
+                      disable=quiet, transient=True) as bar:  # fmt: skip
+            task = bar.add_task(f"{label}: trials", total=trials)
+
+            def progress(done: int, total: int, task=task):
+                bar.update(task, completed=done, total=total)
+
+            try:
+                summary = run_battle_study(sub, trials, folder, seed, workers, dask, progress)
+            except (StudyMismatch, StudyLocked, ValueError) as exc:
+                _fail(f"study {folder}", [str(exc)])
+        console.print(f"{label}: {summary.completed:,} trial(s) run, {summary.skipped:,} already done"
+                      + (f", {summary.rerun} corrupt rerun" if summary.rerun else "")
+                      + (f", [red]{summary.failed} failed (see {folder}/_failed; rerun to retry)[/]" if summary.failed
+                         else "") + f" in {summary.wall_s:.1f} s ({summary.backend})", highlight=False)  # fmt: skip
+        rows.append((label, study_stats(folder)))
+    console.print(_study_table(rows, f"Monte Carlo: {scn.name}"))
+    table = _asset_table(rows[-1][1])
+    if table is not None:
+        console.print(table)
+    console.print(f"results in [bold]{out}[/]; figures: goldendome report {out}")
+
+
+@app.command()
+def report(folder: Annotated[Path, typer.Argument(help="A study folder written by goldendome mc.")]):
+    """Figures of a Monte Carlo study: leakage against salvo size, outcomes by layer, the map of leakers' impacts.
+
+    Example: [bold]goldendome report results/critique[/] writes leakage_vs_salvo.png, layer_outcomes.png and
+    impact_map.png into the folder.
+    """
+    from goldendome.analysis.battle_stats import impact_points, study_stats
+    from goldendome.engine.battle import defended_assets
+    from goldendome.engine.study import study_folders, study_scenario
+    from goldendome.io import plots
+
+    folders = study_folders(folder)
+    if not folders:
+        _fail(f"{folder} holds no study", ["run goldendome mc SCENARIO --out FOLDER first"])
+    try:
+        stats = [study_stats(f) for f in folders]
+    except ValueError as exc:
+        _fail(f"{folder}", [str(exc)])
+    scn = study_scenario(folder if (folder / "scenario.json").exists() else folders[-1])
+    sizes = [study_scenario(f).threats.__len__() for f in folders]
+    made = [plots.leakage_vs_salvo(sizes, [s.p_zero for s in stats], [s.p_zero_ci for s in stats],
+                                   [s.leakers_mean for s in stats], [s.leakers_ci for s in stats], folder,
+                                   f"{scn.name}: leakage against salvo size")]  # fmt: skip
+    made.append(plots.layer_outcomes(stats[-1].layers, folder, f"{scn.name}: outcomes by layer"))
+    assets = defended_assets(scn)
+    made.append(plots.impact_map(impact_points(folders[-1]), np.degrees(assets.lat_rad), np.degrees(assets.lon_rad),
+                                 folder, f"{scn.name}: where the leakers came down ({stats[-1].trials:,} trials)"))
+    rows = [(f.name if f != folder else scn.name, s) for f, s in zip(folders, stats, strict=True)]
+    console.print(_study_table(rows, f"Monte Carlo: {scn.name}"))
+    table = _asset_table(stats[-1])
+    if table is not None:
+        console.print(table)
+    console.print("figures: " + ", ".join(str(p) for p in made))
+
+
 @app.command()
 def doctor():
     """Versions of goldendome and its parts, data files present, and whether the compiled kernels work."""

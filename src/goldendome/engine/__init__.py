@@ -1,1 +1,1 @@
-"""The trial loop composing the layers; Monte Carlo runners come later."""
+"""The engine: one trial (truth, sensors, tracking and the battle loop) and the Monte Carlo runner over many."""

@@ -67,7 +67,7 @@ BALLISTIC_LATE = {"icbm", "slbm", "irbm"}
 """Missile classes whose burnt-out missile flies on as a re-entry vehicle (class 'rv' after boost)."""
 
 EVENT_COLUMNS = ["t_s", "event", "object", "track", "layer", "battery", "weapon", "shots", "cost_musd", "value",
-                 "asset", "detail"]  # fmt: skip
+                 "asset", "lat_deg", "lon_deg", "detail"]  # fmt: skip
 
 
 @dataclass
@@ -78,9 +78,9 @@ class EventLog:
 
     def add(self, t: float, event: str, object: str = "", track: int = -1, layer: str = "", battery: str = "",
             weapon: str = "", shots: int = 0, cost_musd: float = 0.0, value: float = float("nan"), asset: str = "",
-            detail: str = "") -> None:  # fmt: skip
+            lat_deg: float = float("nan"), lon_deg: float = float("nan"), detail: str = "") -> None:  # fmt: skip
         self.rows.append((float(t), event, object, int(track), layer, battery, weapon, int(shots), float(cost_musd),
-                          float(value), asset, detail))  # fmt: skip
+                          float(value), asset, float(lat_deg), float(lon_deg), detail))  # fmt: skip
 
     def frame(self) -> pd.DataFrame:
         df = pd.DataFrame(self.rows, columns=EVENT_COLUMNS)
@@ -440,8 +440,9 @@ def record_impacts(truth: Truth, landed: np.ndarray, t: float, assets: Assets, l
         inside = len(assets) and dist[j] <= assets.radius_m[near[j]]
         asset = assets.names[near[j]] if inside else "open ground"
         value = float(assets.value[near[j]]) if inside else 0.0
-        log.add(truth.t_end[k], "leaker", truth.objects.names[k], value=value, asset=asset,
-                detail=f"{np.degrees(truth.end_lat[k]):.2f}, {np.degrees(truth.end_lon[k]):.2f}")
+        lat, lon = np.degrees(truth.end_lat[k]), np.degrees(truth.end_lon[k])
+        log.add(truth.t_end[k], "leaker", truth.objects.names[k], value=value, asset=asset, lat_deg=lat, lon_deg=lon,
+                detail=f"{lat:.2f}, {lon:.2f}")
 
 
 def discriminate(truth: Truth, obj, x, t: float, recognised, filter_km: float):

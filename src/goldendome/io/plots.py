@@ -171,3 +171,63 @@ def track_picture(t_s, gospa, assigned, nees, names: tuple[str, ...], c_m: float
     ax3.set_xlabel("time from epoch (min)")
     ax3.legend(fontsize=7, ncol=4, loc="upper right")
     return _finish(fig, Path(out_dir) / "tracking.png")
+
+
+def leakage_vs_salvo(sizes, p_zero, p_zero_ci, leakers, leakers_ci, out_dir: Path, title: str,
+                     analytic: tuple | None = None) -> Path:  # fmt: skip
+    """Probability of zero leakers and expected leakers against salvo size, with their confidence intervals;
+    optionally the analytic values (sizes, P(zero), expected) dashed."""
+    x = np.asarray(sizes, float)
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9.5, 4.0))
+    lo, hi = np.asarray(p_zero_ci, float).T
+    pz, lk = np.asarray(p_zero, float), np.asarray(leakers, float)
+    a1.errorbar(x, pz, yerr=np.clip([pz - lo, hi - pz], 0.0, None), fmt="o-", capsize=3,
+                label="Monte Carlo (Wilson 95 %)")  # fmt: skip
+    lo2, hi2 = np.asarray(leakers_ci, float).T
+    a2.errorbar(x, lk, yerr=np.clip([lk - lo2, hi2 - lk], 0.0, None), fmt="o-", capsize=3,
+                color="C3", label="Monte Carlo (95 %)")  # fmt: skip
+    if analytic is not None:
+        a1.plot(analytic[0], analytic[1], "k--", label="closed form")
+        a2.plot(analytic[0], analytic[2], "k--", label="closed form")
+    a1.set_ylabel("P(no warhead leaks)")
+    a1.set_ylim(-0.02, 1.02)
+    a2.set_ylabel("expected leakers")
+    for a in (a1, a2):
+        a.set_xlabel("salvo size (missiles)")
+        a.grid(alpha=0.3)
+        a.legend(fontsize=8)
+    fig.suptitle(title, fontsize=10)
+    return _finish(fig, out_dir / "leakage_vs_salvo.png")
+
+
+def layer_outcomes(layers, out_dir: Path, title: str) -> Path:
+    """Per layer, what its interceptors achieved per trial: kills, decoys killed, misses, wasted (stacked)."""
+    fig, ax = plt.subplots(figsize=(7.0, 3.8))
+    names = list(layers["layer"])
+    bottom = np.zeros(len(names))
+    for col, colour in (("kills", "C2"), ("decoys_killed", "C1"), ("misses", "C3"), ("wasted", "0.6")):
+        vals = np.asarray(layers[col], float)
+        ax.bar(names, vals, bottom=bottom, color=colour, label=col.replace("_", " "))
+        bottom += vals
+    ax.set_ylabel("engagement outcomes per trial")
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3, axis="y")
+    ax.legend(fontsize=8)
+    return _finish(fig, out_dir / "layer_outcomes.png")
+
+
+def impact_map(points, assets_lat_deg, assets_lon_deg, out_dir: Path, title: str) -> Path:
+    """Where the leakers came down over a study (one dot per leaker), over the defended assets (grey)."""
+    fig, ax = plt.subplots(figsize=(8.0, 4.6))
+    ax.scatter(assets_lon_deg, assets_lat_deg, s=14, color="0.75", label="defended assets")
+    if len(points):
+        jitter = np.random.default_rng(0).normal(0.0, 0.15, (len(points), 2))  # overlapping dots made visible
+        ax.scatter(np.asarray(points["lon_deg"]) + jitter[:, 0], np.asarray(points["lat_deg"]) + jitter[:, 1], s=6,
+                   color="C3", alpha=0.5, label=f"leakers ({len(points)})")  # fmt: skip
+    ax.set_xlabel("longitude (deg)")
+    ax.set_ylabel("latitude (deg)")
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower left")
+    ax.set_aspect(1.3)
+    return _finish(fig, out_dir / "impact_map.png")

@@ -1,0 +1,84 @@
+"""Statistics of a Monte Carlo battle study, read from its results store through DuckDB.
+
+Per study: the probability of zero leakers with its Wilson score interval (Wilson, JASA 22, 1927), expected
+leakers with a normal interval on the mean (the trials are independent, their count large), leakers by defended
+asset (expected per trial, and the probability the asset is struck at all, Wilson), interceptors expended and kills
+by layer, cost per trial and per engagement, and the timeline of each layer's launches and intercepts.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+from goldendome.analysis.leakage import wilson_interval
+from goldendome.engine.montecarlo import connect
+
+
+@dataclass(frozen=True)
+class StudyStats:
+    """Headline statistics of one study folder (see the module docstring)."""
+
+    folder: Path
+    trials: int
+    lethal_per_trial: float
+    zero_leak: int
+    p_zero: float
+    p_zero_ci: tuple[float, float]
+    leakers_mean: float
+    leakers_ci: tuple[float, float]
+    people_struck_mean: float
+    cost_mean_musd: float
+    cost_per_engagement_musd: float
+    layers: pd.DataFrame  # layer, rounds, engagements, kills, decoys_killed, misses, wasted (means per trial)
+    assets: pd.DataFrame  # asset, expected leakers per trial, P(struck), its Wilson interval
+    timeline: pd.DataFrame  # layer, event, median / 10th / 90th percentile time (s)
+
+
+def study_stats(folder: Path, confidence: float = 0.95) -> StudyStats:
+    """Statistics of the finished trials of a study folder."""
+    con = connect(Path(folder))
+    views = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if "trials" not in views:
+        raise ValueError(f"{folder}: no finished trials (run goldendome mc first)")
+    n, zero, lethal, leak_mean, leak_sd, people, cost, engagements = con.execute(
+        "SELECT count(*), sum(zero_leakers::INT), avg(lethal), avg(leakers), coalesce(stddev_samp(leakers), 0), "
+        "avg(people_struck), avg(cost_musd), sum(engagements) FROM trials").fetchone()  # fmt: skip
+    z = float(norm.ppf(0.5 + confidence / 2.0))
+    half = z * leak_sd / np.sqrt(n) if n > 1 else float("nan")
+    total_cost = con.execute("SELECT sum(cost_musd) FROM trials").fetchone()[0] or 0.0
+    layers = con.execute(
+        "SELECT layer, sum(CASE WHEN event = 'launch' THEN shots ELSE 0 END) / $n AS rounds, "
+        "count(*) FILTER (WHERE event = 'launch') / $n AS engagements, "
+        "count(*) FILTER (WHERE event = 'kill') / $n AS kills, "
+        "count(*) FILTER (WHERE event = 'decoy_killed') / $n AS decoys_killed, "
+        "count(*) FILTER (WHERE event = 'miss') / $n AS misses, "
+        "count(*) FILTER (WHERE event = 'wasted') / $n AS wasted, "
+        "sum(CASE WHEN event = 'launch' THEN cost_musd ELSE 0 END) / $n AS cost_musd "
+        "FROM events WHERE layer <> '' GROUP BY layer ORDER BY rounds DESC", {"n": n}).df()  # fmt: skip
+    struck = con.execute(
+        "SELECT asset, count(*) AS leakers, count(DISTINCT trial) AS trials_struck FROM events "
+        "WHERE event = 'leaker' GROUP BY asset ORDER BY leakers DESC").df()  # fmt: skip
+    if len(struck):
+        struck["expected_leakers"] = struck.leakers / n
+        struck["p_struck"] = struck.trials_struck / n
+        ci = [wilson_interval(int(k), n, confidence) for k in struck.trials_struck]
+        struck["p_struck_lo"] = [c[0] for c in ci]
+        struck["p_struck_hi"] = [c[1] for c in ci]
+    timeline = con.execute(
+        "SELECT layer, event, quantile_cont(t_s, 0.1) AS t10_s, median(t_s) AS t50_s, quantile_cont(t_s, 0.9) AS "
+        "t90_s, count(*) AS n FROM events WHERE layer <> '' AND event IN ('launch', 'kill', 'miss') "
+        "GROUP BY layer, event ORDER BY t50_s").df()  # fmt: skip
+    p_ci = wilson_interval(int(zero), n, confidence)
+    leak_ci = (float(leak_mean - half), float(leak_mean + half))
+    per_engagement = float(total_cost / engagements) if engagements else float("nan")
+    return StudyStats(Path(folder), int(n), float(lethal), int(zero), zero / n, p_ci, float(leak_mean), leak_ci,
+                      float(people), float(cost), per_engagement, layers, struck, timeline)
+
+
+def impact_points(folder: Path) -> pd.DataFrame:
+    """Every leaker's impact point over the study (trial, object, asset, lat_deg, lon_deg)."""
+    con = connect(Path(folder))
+    return con.execute("SELECT trial, object, asset, lat_deg, lon_deg FROM events WHERE event = 'leaker'").df()
