@@ -117,6 +117,7 @@ class BattleManager:
     assessment_s: float = 10.0
     engage_threshold: float = 0.02
     cost_weight: float = 0.0
+    track_breaks: bool = True  # tracks can break and restart under new ids (a sensor picture; not perfect tracks)
     rounds_left: np.ndarray = field(init=False)
     fired_at: list = field(init=False)
     busy_until: dict = field(init=False, default_factory=dict)  # (track, layer or '') -> time it is free again
@@ -192,7 +193,7 @@ class BattleManager:
         whether each was recognised as a decoy. Returns the orders and notes (track, why not engaged)."""
         ids = np.asarray(ids, int)
         notes: list[tuple[int, str]] = []
-        if ids.size == 0 or not self.batteries or not np.any(self.rounds_left > 0):
+        if ids.size == 0 or not self.batteries:
             return [], notes
         perceived = np.asarray(perceived, dtype=object)
         layer_of = [b.layer for b in self.batteries]
@@ -200,9 +201,10 @@ class BattleManager:
         cand = np.flatnonzero(~np.asarray(decoy_flag, bool) & (perceived != "boost"))
         if cand.size == 0:
             return [], notes
-        # every candidate's forecast is kept fresh, those under fire too: a track break is recognised by them
-        self.evaluate(t, ids[cand], x[cand], p[cand], perceived[cand])
-        self._inherit(t, ids[cand], x[cand])
+        if self.track_breaks:
+            # every candidate's forecast is kept fresh, those under fire too: a track break is recognised by them
+            self.evaluate(t, ids[cand], x[cand], p[cand], perceived[cand])
+            self._inherit(t, ids[cand], x[cand])
         if self.handover:
             cand = np.array([k for k in cand if self.busy_until.get((int(ids[k]), ""), -1.0) <= t], int)
         if cand.size == 0:
@@ -217,8 +219,10 @@ class BattleManager:
         win = engagement_windows(fc, sites, [b.weapon for b in self.batteries], t_launch)
         pk_class = np.array([[b.weapon.kill_probability(str(c)) for c in perceived[cand]] for b in self.batteries])
         usable = win.open & (pk_class > 0) & (self.rounds_left[:, None] > 0) & threat[None, :]
+        in_envelope = (win.open & (pk_class > 0)).any(axis=0)
         for k in np.flatnonzero(threat & ~usable.any(axis=0)):
-            notes.append((int(ids[cand[k]]), "no window"))
+            why = "no interceptors left" if in_envelope[k] else "outside every layer's envelope"
+            notes.append((int(ids[cand[k]]), why))
         # columns: (target, layer) pairs a layer may still engage
         cols_t, cols_layer = [], []
         for k in np.flatnonzero(usable.any(axis=0)):

@@ -66,6 +66,10 @@ GROUND_M = 2e3
 BALLISTIC_LATE = {"icbm", "slbm", "irbm"}
 """Missile classes whose burnt-out missile flies on as a re-entry vehicle (class 'rv' after boost)."""
 
+REASONS = ("no interceptors left", "outside every layer's envelope", "open ground")
+"""Why a threatening object was not engaged, weightiest first: it was in an envelope once but the rounds were gone;
+it never came within any battery's envelope; it never threatened a defended asset."""
+
 EVENT_COLUMNS = ["t_s", "event", "object", "track", "layer", "battery", "weapon", "shots", "cost_musd", "value",
                  "asset", "lat_deg", "lon_deg", "detail"]  # fmt: skip
 
@@ -119,9 +123,10 @@ class Truth:
         v[dead] = np.nan
         return r, v
 
-    def classes(self, t: float) -> np.ndarray:
-        """Each object's class at t (boost class while it burns)."""
-        return np.where(_boosting(self.objects, t), self.boost_class, self.late_class)
+    def classes(self, t: float, boosting: np.ndarray | None = None) -> np.ndarray:
+        """Each object's class at t (boost class while it burns; pass `boosting` if already known)."""
+        boosting = _boosting(self.objects, t) if boosting is None else boosting
+        return np.where(boosting, self.boost_class, self.late_class)
 
     def kill(self, k: int, t: float) -> None:
         """Destroy object k at t, with what it still carries (a booster killed in boost takes its payload; RVs and
@@ -307,6 +312,8 @@ def fight(result, seed: int | None = None, progress=None) -> BattleReport:
         warnings.append("no defended assets: the battle manager sees nothing worth defending and fires nothing")
     if not specs and not any(layer.sbi for layer in result.layers):
         warnings.append("no interceptors: no batteries and no SBI layer; every lethal object leaks")
+    elif specs and all(b.inventory == 0 for b in specs):
+        warnings.append("no interceptors left: every battery's inventory is 0; only the SBI layer (if any) fires")
     if truth is None:
         return BattleReport(log.frame(), 0, 0, 0, {}, 0.0, time.perf_counter() - t_wall, warnings)
     kill_rng = np.random.default_rng([seed, KILL_STREAM])
@@ -314,10 +321,10 @@ def fight(result, seed: int | None = None, progress=None) -> BattleReport:
     recognised = (truth.late_class == "decoy") & (disc_rng.random(truth.n) < d.discrimination.midcourse)
     picture = _picture(result, truth, seed)
     manager = BattleManager(specs, assets, scn.epoch, d.handover, d.assessment_s, d.engage_threshold,
-                            d.cost_weight)  # fmt: skip
+                            d.cost_weight, track_breaks=d.tracks == "sensors")  # fmt: skip
     in_flight: list[Shot] = _sbi_shots(result, truth, log) if truth is not None else []
     landed = np.zeros(truth.n, bool)
-    last_reason: dict = {}  # object -> (t, track, why) of the last decision not to engage it
+    reason: dict = {}  # object -> (t, track, why): the weightiest reason it was not engaged (REASONS order)
     clock = np.arange(0.0, duration + 1e-9, d.decision_s)
     for step, t in enumerate(clock):
         t = float(t)
@@ -331,8 +338,8 @@ def fight(result, seed: int | None = None, progress=None) -> BattleReport:
         orders, notes = manager.decide(t, ids, x, p, perceived, decoy_flag)
         for tid, why in notes:
             k = int(obj[np.flatnonzero(ids == tid)[0]])
-            if k >= 0:
-                last_reason[k] = (t, tid, why)
+            if k >= 0 and REASONS.index(why) <= REASONS.index(reason.get(k, (0, 0, REASONS[-1]))[2]):
+                reason[k] = (t, tid, why)
         in_flight += launch(orders, ids, obj, specs, truth, log)
         if not in_flight and np.all((truth.t_end <= t) | (truth.killed_at <= t)):
             break  # everything is down or destroyed, nothing is in the air: the battle is over
@@ -341,7 +348,7 @@ def fight(result, seed: int | None = None, progress=None) -> BattleReport:
     for k in np.flatnonzero(truth.lethal & ~landed & np.isnan(truth.killed_at)):
         log.add(duration, "in_flight_at_end", truth.objects.names[k])
     fired_at = {r[2] for r in log.rows if r[1] == "launch"}
-    for k, (t_note, tid, why) in sorted(last_reason.items()):
+    for k, (t_note, tid, why) in sorted(reason.items()):
         if truth.objects.names[k] not in fired_at:
             log.add(t_note, "not_engaged", truth.objects.names[k], track=tid, detail=why)
     events = log.frame()
@@ -450,8 +457,8 @@ def discriminate(truth: Truth, obj, x, t: float, recognised, filter_km: float):
     'boost', which no ground layer engages), except that a decoy looks like an RV unless it was recognised in
     midcourse or has fallen below the height where the air strips it away. A false track looks like an RV."""
     obj = np.asarray(obj, int)
-    classes = truth.classes(t)
     boosting = _boosting(truth.objects, t)
+    classes = truth.classes(t, boosting)
     perceived = np.array(["rv"] * obj.size, dtype=object)
     flag = np.zeros(obj.size, bool)
     if obj.size == 0:
