@@ -206,3 +206,19 @@ def test_undiscriminated_decoys_draw_shots_and_discriminated_ones_do_not(decoy_w
     d["defence"]["discrimination"] = {"midcourse": 1.0}
     seeing = fight(replace(decoy_world, scenario=Scenario.model_validate(d)), seed=1)
     assert set(seeing.events.object[seeing.events.event == "launch"]) == {"M"}
+
+
+def test_critique_salvo_with_enough_gbis_matches_the_closed_form():
+    # the shipped critique study (ten ICBMs, two undiscriminated decoys each, test-record SSPK 10/18) with 60 GBIs:
+    # every object draws a salvo of two, so each warhead leaks with (1 - p)^2 independently of the others
+    from goldendome.scenario.loader import load_builtin
+
+    d = load_builtin("critique-salvo").model_dump(mode="json")
+    d["defence"]["batteries"] = [{**d["defence"]["batteries"][0], "launchers": 60}]
+    d["defence"]["doctrine"] = {"shots": 2, "looks": 0}
+    world = run_trial(Scenario.model_validate(d), battle=False)
+    runs = [fight(world, seed=s) for s in range(40)]
+    p = interceptor("gbi").kill_probability("rv")
+    assert all(sum(b.interceptors.values()) == 60 for b in runs)  # 30 objects x 2: the decoys take two thirds
+    leaks = sum(b.leakers for b in runs)
+    assert _inside(leaks, 10 * len(runs), salvo_leak(p, 2)), (leaks / 400, salvo_leak(p, 2))

@@ -40,7 +40,8 @@ LAYERS = ("midcourse", "upper", "lower", "cmd", "short_range")
 """Layers from the first to get a shot (the highest, longest-range) to the last."""
 
 REFRESH_S = 20.0
-"""A track's impact forecast is recomputed at most this often (s): the track improves, the flight is long."""
+"""Impact forecasts are recomputed every this many seconds (on a common grid, all due tracks at once): the tracks
+improve, the flights are long."""
 
 CORRIDOR_M = 50e3
 """Half-width (m) of the course corridor in which a manoeuvring track is taken to threaten an asset (ASSUMPTION)."""
@@ -142,7 +143,9 @@ class BattleManager:
     def evaluate(self, t: float, ids, x, p, perceived: np.ndarray) -> tuple[list[Assessment], Forecast]:
         """Threat evaluation of tracks (ids (N,), ECI states (N, 6), covariances (N, 6, 6) at t, perceived classes
         (N,)): an Assessment and the forecast path of each (cached forecasts reused for REFRESH_S)."""
-        stale = [k for k, i in enumerate(ids) if int(i) not in self._cache or t - self._cache[int(i)][0] >= REFRESH_S]
+        # refreshed on a common grid of REFRESH_S, so that the tracks due go to the integrator in one batch
+        epoch = np.floor(t / REFRESH_S) * REFRESH_S
+        stale = [k for k, i in enumerate(ids) if int(i) not in self._cache or self._cache[int(i)][0] < epoch]
         if stale:
             st = np.array(stale)
             man = np.isin(perceived[st], MANOEUVRING)
@@ -199,6 +202,8 @@ class BattleManager:
         layer_of = [b.layer for b in self.batteries]
         # candidates: not recognised as decoys, not under fire (by any layer with hand-over, by a layer otherwise)
         cand = np.flatnonzero(~np.asarray(decoy_flag, bool) & (perceived != "boost"))
+        # a track every layer has engaged as often as its doctrine allows needs no more evaluation
+        cand = cand[[not self._exhausted(int(ids[k])) for k in cand]] if self.engagements else cand
         if cand.size == 0:
             return [], notes
         if self.track_breaks:
@@ -288,6 +293,10 @@ class BattleManager:
                 for (trk, layer), until in list(self.busy_until.items()):
                     if trk == old:
                         self.busy_until[(tid, layer)] = max(self.busy_until.get((tid, layer), -1.0), until)
+
+    def _exhausted(self, track: int) -> bool:
+        layers = {b.layer for b in self.batteries}
+        return all(self.engagements.get((track, ly), 0) >= 1 + self._looks(ly) for ly in layers)
 
     def _looks(self, layer: str) -> int:
         return max((b.looks for b in self.batteries if b.layer == layer), default=0)
