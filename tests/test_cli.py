@@ -119,3 +119,58 @@ def test_scenario_show_validate_and_schema(tmp_path):
 def test_help_teaches_with_an_example():
     res = runner.invoke(app, ["run", "--help"])
     assert res.exit_code == 0 and "Example" in res.output
+
+
+SMALL_BATTLE = """
+name: small battle
+epoch: 2026-07-04T12:00:00Z
+duration_min: 15
+seed: 4
+threats:
+  - {name: M1, missile: mrbm-solid-2stage, launch: {lat_deg: 35.0, lon_deg: -130.0}, aim: {name: los-angeles}}
+  - {name: M2, missile: mrbm-solid-2stage, launch: {lat_deg: 36.0, lon_deg: -131.0}, aim: {name: san-francisco},
+     launch_time_s: 20}
+defence:
+  tracks: truth
+  decision_s: 5
+  latency_s: 0
+  doctrine: {shots: 1, looks: 0}
+  batteries:
+    - {name: thaad-la, interceptor: thaad, site: {name: los-angeles}, launchers: 1}
+"""
+
+
+def test_mc_runs_resumes_and_reports(tmp_path):
+    scn = tmp_path / "battle.yaml"
+    scn.write_text(SMALL_BATTLE)
+    out = tmp_path / "study"
+    res = runner.invoke(app, ["mc", str(scn), "--trials", "4", "--out", str(out), "--quiet", "--salvo", "1,2"])
+    assert res.exit_code == 0, res.output
+    assert "salvo of 1: 4 trial(s) run" in res.output and "P(no leaker)" in res.output
+    # M2 falls on San Francisco, which no battery covers: a leaker in every trial of the salvo of 2
+    assert "San Francisco-Oakland-Berkeley, CA" in res.output
+    again = runner.invoke(app, ["mc", str(scn), "--trials", "6", "--out", str(out), "--quiet", "--salvo", "1,2"])
+    assert again.exit_code == 0 and "salvo of 2: 2 trial(s) run, 4 already done" in again.output
+    rep = runner.invoke(app, ["report", str(out)])
+    assert rep.exit_code == 0, rep.output
+    for f in ("leakage_vs_salvo.png", "layer_outcomes.png", "impact_map.png"):
+        assert (out / f).stat().st_size > 10_000
+
+
+def test_mc_bad_input_is_plain(tmp_path):
+    res = runner.invoke(app, ["mc", "default", "--trials", "2", "--out", str(tmp_path), "--salvo", "1,x"])
+    assert res.exit_code == 2 and "whole numbers" in res.output
+    res = runner.invoke(app, ["mc", "default", "--trials", "2", "--out", str(tmp_path), "--salvo", "9"])
+    assert res.exit_code == 2 and "1..5" in res.output
+    res = runner.invoke(app, ["mc", "northern-approaches", "--trials", "2", "--out", str(tmp_path)])
+    assert res.exit_code == 2 and "no defence" in res.output
+    res = runner.invoke(app, ["report", str(tmp_path / "nothing")])
+    assert res.exit_code == 2 and "holds no study" in res.output
+
+
+def test_interceptor_catalogue_commands():
+    res = runner.invoke(app, ["interceptor", "list"])
+    assert res.exit_code == 0 and "thaad" in res.output and "short_range" in res.output
+    res = runner.invoke(app, ["interceptor", "show", "gbi"])
+    assert res.exit_code == 0 and "10 hits in 18" in res.output
+    assert runner.invoke(app, ["interceptor", "show", "nope"]).exit_code == 2

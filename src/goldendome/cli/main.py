@@ -32,10 +32,12 @@ scenario_app = typer.Typer(help="Built-in scenarios, validation and the scenario
 threat_app = typer.Typer(help="The threat catalogue: missile designs and their sources.")
 radar_app = typer.Typer(help="Radar presets (ground, sea, airborne, over-the-horizon): parameters and sources.")
 sbi_app = typer.Typer(help="Space-based interceptors: how many it takes, from physics.")
+interceptor_app = typer.Typer(help="Ground- and sea-based interceptors by layer: envelopes, kill probabilities, cost.")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(threat_app, name="threat")
 app.add_typer(radar_app, name="radar")
 app.add_typer(sbi_app, name="sbi")
+app.add_typer(interceptor_app, name="interceptor")
 
 # a pipe or a CI log has no width: print tables whole rather than folded to 80 columns
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -548,6 +550,52 @@ def radar_show(name: Annotated[str, typer.Argument(help="Preset name, e.g. uewr-
     console.print("[bold]sources[/]")
     for s in r.sources:
         console.print(f"  - {s}", highlight=False)
+
+
+@interceptor_app.command("list")
+def interceptor_list():
+    """List the interceptors a scenario's batteries can carry (defence.batteries[].interceptor)."""
+    from goldendome.c2.manager import LAYERS
+    from goldendome.effectors.interceptors import load_interceptors
+
+    t = Table(title="Interceptors (scenario key defence.batteries[].interceptor)", header_style="bold",
+              title_justify="left")  # fmt: skip
+    for col in ("name", "layer", "burnout km/s", "altitude km", "range km", "rounds / launcher", "reload min",
+                "$M / round", "single-shot kill probability"):
+        t.add_column(col, justify="left" if col in ("name", "layer", "single-shot kill probability") else "right")
+    cat = sorted(load_interceptors().values(), key=lambda w: (LAYERS.index(w.layer), w.name))
+    for w in cat:
+        pk = ", ".join(f"{k} {v:.2f}" for k, v in w.sspk.items())
+        t.add_row(w.name, w.layer, f"{w.burnout_speed_mps / 1e3:.1f}", f"{w.min_altitude_m / 1e3:g}–"
+                  f"{w.max_altitude_m / 1e3:g}", f"{w.max_range_m / 1e3:,.0f}", str(w.rounds_per_launcher),
+                  f"{w.reload_s / 60:g}" if w.reload_s else "none", f"{w.unit_cost_musd:g}", pk)  # fmt: skip
+    console.print(t)
+    console.print("Layers fire in this order under hand-over: " + " → ".join(LAYERS) + ". goldendome interceptor "
+                  "show NAME gives the sources.", highlight=False)  # fmt: skip
+
+
+@interceptor_app.command("show")
+def interceptor_show(name: Annotated[str, typer.Argument(help="Catalogue name, e.g. gbi, thaad, tamir.")]):
+    """Show one interceptor: every parameter and the sources (public figures; assumptions marked)."""
+    from dataclasses import fields
+
+    from goldendome.effectors.interceptors import interceptor
+
+    try:
+        w = interceptor(name)
+    except KeyError as exc:
+        _fail("unknown interceptor", [exc.args[0]])
+    t = Table(header_style="bold")
+    t.add_column("parameter")
+    t.add_column("value", justify="right")
+    for f in fields(w):
+        if f.name not in ("sources", "name", "description"):
+            t.add_row(f.name, str(getattr(w, f.name)))
+    console.print(f"[bold]{w.name}[/]: {w.description}", highlight=False)
+    console.print(t)
+    console.print("[bold]sources[/]")
+    for src in w.sources:
+        console.print(f"  - {src}", highlight=False)
 
 
 @threat_app.command("list")
