@@ -1,9 +1,16 @@
 """The public API of goldendome, re-exported in one place.
 
     from goldendome.api import load_builtin, run_trial, write_run
-    result = run_trial(load_builtin("default"))
+    result = run_trial(load_builtin("default"))      # result.battle: the battle's event log and figures
+    summary = run_battle_study(load_builtin("critique-salvo"), 100, "results/critique")
+    stats = study_stats("results/critique")           # P(no leaker) with its Wilson interval, leakers by city
 """
 
+from goldendome.analysis.battle_stats import StudyStats, study_stats
+from goldendome.analysis.leakage import layered_leak, salvo_leak, shoot_look_shoot, wilson_interval
+from goldendome.engine.battle import BattleReport, fight
+from goldendome.engine.montecarlo import connect, run_study
+from goldendome.engine.study import run_battle_study
 from goldendome.engine.trial import RunResult, run_trial
 from goldendome.io.results import summary_dict, write_run
 from goldendome.physics.constellation import Constellation, walker_delta
@@ -23,6 +30,8 @@ from goldendome.threats.missile import MissileDesign, Stage, design, load_catalo
 from goldendome.threats.trajectory import Trajectory
 
 __all__ = [
+    "BattleReport", "StudyStats", "connect", "fight", "layered_leak", "run_battle_study", "run_study", "salvo_leak",
+    "shoot_look_shoot", "study_stats", "wilson_interval",
     "BallisticLaunch", "Constellation", "FlightSummary", "MissileDesign", "OrbitalElements", "RunResult", "Scenario",
     "ScenarioError", "Stage", "Trajectory", "builtin_names", "design", "fly_ballistic", "load_builtin",
     "load_catalogue", "load_scenario", "parse_omm", "parse_scenario", "parse_tle", "propagate", "run_trial",
