@@ -17,6 +17,7 @@ CASES = {
     "bench_tracking.py": ["--targets", "60", "--big", "500", "--stonesoup", "60", "--repeats", "1"],
     "bench_dask.py": ["--trials", "6", "--work", "100"],
     "bench_wta.py": ["--size", "200", "--repeats", "1"],
+    "bench_battle.py": ["--quick"],
 }
 
 

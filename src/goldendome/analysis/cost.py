@@ -65,6 +65,7 @@ Bad input raises :class:`~goldendome.scenario.loader.ScenarioError` (a ValueErro
 ``components[0].launch_price_usd_per_kg: Input should be greater than or equal to 0 (got -5.0)``.
 """
 
+import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -78,6 +79,9 @@ import pandas as pd
 import yaml
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from goldendome.analysis.effectiveness import Effectiveness
+from goldendome.analysis.schedule import DeploymentPlan
+from goldendome.analysis.sharing import SharingSpec
 from goldendome.scenario.loader import ScenarioError, format_validation_error, load_study
 from goldendome.scenario.models import _Model
 
@@ -338,6 +342,10 @@ class CostStudy(_Model):
     published: list[PublishedFigure] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
+    schedule: DeploymentPlan | None = Field(None, description="deployment of the space layer (analysis.schedule)")
+    deadline: dt.date | None = Field(None, description="a date to check the schedule against, e.g. 2029-01-01")
+    sharing: SharingSpec = Field(default_factory=lambda: SharingSpec(), description="partner cost sharing")
+    effectiveness: Effectiveness | None = None
 
     @field_validator("dollars_year")
     @classmethod

@@ -54,10 +54,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Annotated
 
 import numpy as np
 import pandas as pd
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 CAD_PER_USD_2024 = 1.3698
 """Canadian dollars per US dollar, 2024 annual average (Bank of Canada annual exchange rates; the 4th digit recalled,
@@ -238,6 +240,27 @@ RULES: dict[str, Callable[..., dict[str, float]]] = {
     "equal": equal,
 }
 """Rule name -> function ``(partners, values=None) -> {partner: share}`` (shares sum to 1)."""
+
+
+class SharingSpec(BaseModel):
+    """The cost-sharing question of a study: which partners, which rules (default: every rule the inputs allow),
+    inputs replacing a rule's default numbers (e.g. benefit: {US: ..., CA: ...} from a Monte Carlo), the exchange
+    rate for Canada's bill."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    partners: list[str] = Field(default_factory=lambda: list(DEFAULT_PARTNERS), min_length=1)
+    rules: list[str] | None = None
+    inputs: dict[str, dict[str, float]] = Field(default_factory=dict)
+    cad_per_usd: Annotated[float, Field(gt=0.0)] = CAD_PER_USD_2024
+
+    @model_validator(mode="after")
+    def _known(self):
+        _check_partners(self.partners)
+        if self.rules is not None:
+            _check_rules(self.rules)
+        _check_inputs(self.inputs)
+        return self
 
 
 def shares(rule: str, partners=DEFAULT_PARTNERS, inputs: Mapping | None = None) -> dict[str, float]:

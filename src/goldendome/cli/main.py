@@ -381,39 +381,176 @@ def mc(
 
 
 @app.command()
-def report(folder: Annotated[Path, typer.Argument(help="A study folder written by goldendome mc.")]):
-    """Figures of a Monte Carlo study: leakage against salvo size, outcomes by layer, the map of leakers' impacts.
+def report(folder: Annotated[Path, typer.Argument(help="A results folder (goldendome mc / cost / sbi size / run "
+                                                       "--out), or one holding several.")]):  # fmt: skip
+    """One self-contained HTML page (report.html) of a results folder: Monte Carlo leakage with its figures
+    (leakage against salvo size, outcomes by layer, the map of impacts), cost, schedule, partner shares, SBI sizing.
 
-    Example: [bold]goldendome report results/critique[/] writes leakage_vs_salvo.png, layer_outcomes.png and
-    impact_map.png into the folder.
+    Example: [bold]goldendome mc critique-salvo --trials 200 --salvo 1,5,10 --out results/all/mc[/],
+    [bold]goldendome cost cbo-2026 --plot --out results/all/cost[/], then [bold]goldendome report results/all[/]:
+    open results/all/report.html in any browser, offline.
     """
-    from goldendome.analysis.battle_stats import impact_points, study_stats
-    from goldendome.engine.battle import defended_assets
-    from goldendome.engine.study import study_folders, study_scenario
-    from goldendome.io import plots
+    from goldendome.engine.study import study_folders
+    from goldendome.io.report import build_report
+
+    if not folder.is_dir():
+        _fail(f"{folder} holds no study", ["run goldendome mc SCENARIO --out FOLDER (or cost / sbi size / run with "
+                                           "--out) first"])  # fmt: skip
+    try:
+        path, found = build_report(folder)
+    except ValueError as exc:
+        _fail(f"{folder} holds no study", [str(exc)])
+    from goldendome.analysis.battle_stats import study_stats
 
     folders = study_folders(folder)
-    if not folders:
-        _fail(f"{folder} holds no study", ["run goldendome mc SCENARIO --out FOLDER first"])
-    try:
-        stats = [study_stats(f) for f in folders]
-    except ValueError as exc:
-        _fail(f"{folder}", [str(exc)])
-    scn = study_scenario(folder if (folder / "scenario.json").exists() else folders[-1])
-    sizes = [study_scenario(f).threats.__len__() for f in folders]
-    made = [plots.leakage_vs_salvo(sizes, [s.p_zero for s in stats], [s.p_zero_ci for s in stats],
-                                   [s.leakers_mean for s in stats], [s.leakers_ci for s in stats], folder,
-                                   f"{scn.name}: leakage against salvo size")]  # fmt: skip
-    made.append(plots.layer_outcomes(stats[-1].layers, folder, f"{scn.name}: outcomes by layer"))
-    assets = defended_assets(scn)
-    made.append(plots.impact_map(impact_points(folders[-1]), np.degrees(assets.lat_rad), np.degrees(assets.lon_rad),
-                                 folder, f"{scn.name}: where the leakers came down ({stats[-1].trials:,} trials)"))
-    rows = [(f.name if f != folder else scn.name, s) for f, s in zip(folders, stats, strict=True)]
-    console.print(_study_table(rows, f"Monte Carlo: {scn.name}"))
-    table = _asset_table(stats[-1])
-    if table is not None:
-        console.print(table)
-    console.print("figures: " + ", ".join(str(p) for p in made))
+    if folders:
+        rows = [(f.name if f != folder else "study", study_stats(f)) for f in folders]
+        console.print(_study_table(rows, "Monte Carlo"))
+        table = _asset_table(rows[-1][1])
+        if table is not None:
+            console.print(table)
+    console.print(f"report: [bold]{path}[/] ({', '.join(found)}); figures beside it: "
+                  + ", ".join(sorted(p.name for p in folder.glob("*.png"))), highlight=False)  # fmt: skip
+
+
+def _bn(x) -> str:
+    return "–" if x is None or x != x else f"{x / 1e9:,.1f}"
+
+
+@app.command()
+def cost(
+    study: Annotated[str, typer.Argument(help="Cost study file (.yaml) or built-in name, e.g. cbo-2026.")],
+    alternative: Annotated[str | None, typer.Option("--alternative", help="Which system of a study that compares "
+                                                    "several (default: the first).")] = None,  # fmt: skip
+    variant: Annotated[str | None, typer.Option("--variant", help="A what-if case of the study.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write cost.json and the tables here.")] = None,
+    plot: Annotated[bool, typer.Option("--plot", help="Draw the figures into --out.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+):
+    """Lifecycle cost of an architecture, its deployment schedule, each partner's bill, and what the money buys.
+
+    Every total is printed with the assumptions it rests on. Example: [bold]goldendome cost cbo-2026 --plot --out
+    results/cbo[/] reproduces CBO's 2026 estimate (7,800 SBIs at ~$22M, 5-year life, $500/kg launch), checks the
+    deployment against January 2029, and splits the bill between the United States and Canada under each rule.
+    [bold]goldendome cost cbo-2025-letter --alternative highest-cost[/] shows the other system of that letter.
+    """
+    from goldendome.analysis.architecture import evaluate
+    from goldendome.scenario.loader import ScenarioError
+
+    if plot and out is None:
+        _fail("--plot needs --out", ["give a folder for the figures, e.g. --out results/cost"])
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
+                  disable=quiet, transient=True) as bar:  # fmt: skip
+        task = bar.add_task("costing", total=1.0)
+        try:
+            rep = evaluate(study, alternative, variant, lambda what, f: bar.update(task, description=what,
+                                                                                   completed=f))  # fmt: skip
+        except ScenarioError as exc:
+            _fail(f"cost study {exc.source} cannot be used", exc.messages)
+        except (ValueError, KeyError) as exc:
+            _fail(f"cost study {study}", [str(exc.args[0] if exc.args else exc)])
+    res, st = rep.cost, rep.study
+    which = "".join(f" — {k} {v}" for k, v in (("alternative", rep.alternative), ("variant", rep.variant)) if v)
+    console.print(f"[bold]{st.name}[/]{which}: constant FY{res.dollars_year} dollars, FY{res.start_year}–"
+                  f"FY{res.start_year + res.horizon_years - 1}", highlight=False)  # fmt: skip
+    comp = res.by_component()
+    t = Table(title="Cost by component, $bn", title_justify="left", header_style="bold")
+    cols = [c for c in comp.columns if c not in ("acquisition", "total") and comp[c].abs().sum() > 0]
+    for col in ("component", *cols, "acquisition", "total"):
+        t.add_column(col.replace("_", " "), justify="left" if col == "component" else "right")
+    for name, r in comp.iterrows():
+        t.add_row(name, *(_bn(r[c]) for c in cols), _bn(r["acquisition"]), f"[bold]{_bn(r['total'])}[/]")
+    console.print(t)
+    wide = res.by_year()
+    t = Table(title="Cost by year, $bn", title_justify="left", header_style="bold")
+    ycols = [c for c in wide.columns if wide[c].abs().sum() > 0]
+    for col in ("year", *ycols):
+        t.add_column(col.replace("_", " "), justify="right")
+    for year, r in wide.iterrows():
+        t.add_row(f"FY{year}", *(_bn(r[c]) for c in ycols))
+    console.print(t)
+    if len(rep.options) > 1:
+        t = Table(title="Alternatives and variants, $bn", title_justify="left", header_style="bold")
+        for col in ("alternative", "variant", "acquisition", "operations", "total"):
+            t.add_column(col, justify="left" if col in ("alternative", "variant") else "right")
+        for r in rep.options.itertuples():
+            t.add_row(r.alternative, r.variant, _bn(r.acquisition_usd), _bn(r.operations_usd), _bn(r.total_usd))
+        console.print(t)
+    if rep.published is not None:
+        t = Table(title="Beside the published figures", title_justify="left", header_style="bold")
+        for col in ("figure", "published $bn", "ours $bn", "difference", "within"):
+            t.add_column(col, justify="left" if col == "figure" else "right")
+        for r in rep.published.itertuples():
+            mark = "[green]yes[/]" if r.within_tolerance else "[red]no[/]"
+            mark += " (calibrated)" if r.calibrated else ""
+            t.add_row(r.label, _bn(r.published_usd), _bn(r.ours_usd), f"{100 * r.rel_diff:+.1f} %",
+                      f"{mark} ±{100 * r.rel_tolerance:g} %")  # fmt: skip
+        console.print(t)
+    if rep.schedule is not None:
+        sc = rep.schedule
+        fmt = (lambda d: d.strftime("%B %Y") if d else "never")  # noqa: E731
+        console.print(f"[bold]Deployment[/]: {sc.plan.n_satellites:,} {sc.plan.satellite_name}s, "
+                      f"{sc.mean_per_launch:.0f} a launch; initial capability {fmt(sc.initial_capability)}, full "
+                      f"capability {fmt(sc.full_capability)} (bound by {sc.binding}); to sustain: "
+                      f"{sc.replacements_per_year:,.0f} replacements and {sc.launches_per_year_steady:,.0f} "
+                      "launches a year", highlight=False)  # fmt: skip
+        if rep.deadline is not None:
+            ok, msg = rep.deadline
+            console.print(f"{'[green]meets' if ok else '[red]misses'} the deadline[/]: {msg}", highlight=False)
+    t = Table(title=f"Who pays: the {_bn(res.total_usd)} $bn total under each sharing rule", title_justify="left",
+              header_style="bold")  # fmt: skip
+    partners = list(dict.fromkeys(rep.sharing["partner"]))
+    for col in ("rule", *[f"{p} share" for p in partners], *[f"{p} $bn" for p in partners]):
+        t.add_column(col, justify="left" if col == "rule" else "right")
+    if "CA" in partners:
+        t.add_column("CA C$bn", justify="right")
+    for rule, g in rep.sharing.groupby("rule", sort=False):
+        g = g.set_index("partner")
+        row = [f"{100 * g.share[p]:.1f} %" for p in partners] + [_bn(g.bill_usd[p]) for p in partners]
+        if "CA" in partners:
+            row.append(_bn(g.bill_cad["CA"]))
+        t.add_row(rule.replace("_", " "), *row)
+    console.print(t)
+    if len(rep.public):
+        figs = rep.public.drop_duplicates("figure")
+        console.print("Public figures beside Canada's bill: " + "; ".join(
+            f"{r.figure_label} ({r.figure_date})" for r in figs.itertuples()) + ". Each differs in programme, "
+            "horizon or currency: see cost.json 'public' for the caveats.", highlight=False)  # fmt: skip
+    if rep.exchange is not None:
+        t = Table(title="Cost-exchange ratio", title_justify="left", header_style="bold")
+        for col in ("interceptor", "threat", "shots", "P(kill)", "$M per kill", "threat $M", "ratio"):
+            t.add_column(col, justify="left" if col in ("interceptor", "threat") else "right")
+        for r in rep.exchange.itertuples():
+            t.add_row(r.interceptor, r.threat, str(r.shots), f"{r.kill_probability:.2f}",
+                      f"{r.cost_per_kill_usd / 1e6:,.2f}", f"{r.threat_cost_usd / 1e6:,.3f}",
+                      f"{r.exchange_ratio:,.1f}")  # fmt: skip
+        console.print(t)
+    if rep.sizing is not None:
+        t = Table(title="Cost of salvo capacity (SBI shell sized per salvo)", title_justify="left",
+                  header_style="bold")  # fmt: skip
+        for col in ("design", "salvo", "SBIs", "SBI kg", "total $bn", "per extra ICBM $bn", "Pareto"):
+            t.add_column(col, justify="left" if col == "design" else "right")
+        for r in rep.sizing.itertuples():
+            t.add_row(r.design, str(r.salvo), _fmt(r.sbis), _fmt(r.unit_mass_kg), _bn(r.total_usd),
+                      _bn(r.marginal_usd), "★" if r.pareto else "")  # fmt: skip
+        console.print(t)
+    if rep.leakage is not None:
+        t = Table(title="Cost against leakage (Monte Carlo)", title_justify="left", header_style="bold")
+        for col in ("architecture", "cost $bn", "trials", "P(no leaker)", "95 % CI", "leakers / trial"):
+            t.add_column(col, justify="left" if col == "architecture" else "right")
+        for r in rep.leakage.itertuples():
+            t.add_row(r.label, _bn(r.cost_usd), f"{r.trials:,}", f"{r.p_zero:.3f}", f"{r.p_zero_lo:.3f}–"
+                      f"{r.p_zero_hi:.3f}", f"{r.leakers:.2f}")  # fmt: skip
+        console.print(t)
+    console.print(f"[bold]Total ${res.total_usd / 1e9:,.1f} billion[/] (FY{res.dollars_year} dollars). It rests on:")
+    for a in res.assumptions:
+        console.print(f"  - {a}", highlight=False)
+    if out is not None:
+        from goldendome.io.results import write_cost
+
+        path = write_cost(rep, out, plot)
+        files = ", ".join(sorted(f.name for f in path.iterdir() if f.suffix in (".json", ".parquet", ".png")))
+        console.print(f"results written to [bold]{path}[/] ({files})")
 
 
 @app.command()

@@ -231,3 +231,90 @@ def impact_map(points, assets_lat_deg, assets_lon_deg, out_dir: Path, title: str
     ax.legend(fontsize=8, loc="lower left")
     ax.set_aspect(1.3)
     return _finish(fig, out_dir / "impact_map.png")
+
+
+def cost_by_year(wide, out_dir: Path, title: str, dollars_year: int) -> Path:
+    """Lifecycle cost per fiscal year, stacked by category ($bn of constant dollars)."""
+    fig, ax = plt.subplots(figsize=(8.5, 4.2))
+    years = np.asarray(wide.index)
+    bottom = np.zeros(len(years))
+    for k, col in enumerate(c for c in wide.columns if c != "total"):
+        vals = np.asarray(wide[col], float) / 1e9
+        if not np.any(vals):
+            continue
+        ax.bar(years, vals, bottom=bottom, color=f"C{k}", label=col.replace("_", " "))
+        bottom += vals
+    ax.set_xlabel("fiscal year")
+    ax.set_ylabel(f"$bn (FY{dollars_year} dollars)")
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3, axis="y")
+    ax.legend(fontsize=8)
+    return _finish(fig, out_dir / "cost_by_year.png")
+
+
+def partner_bills(costs, public: dict, out_dir: Path, title: str) -> Path:
+    """Each partner's bill under each sharing rule (grouped bars, $bn), with public figures as lines."""
+    rules = list(dict.fromkeys(costs["rule"]))
+    partners = list(dict.fromkeys(costs["partner"]))
+    fig, ax = plt.subplots(figsize=(8.5, 4.2))
+    width = 0.8 / len(partners)
+    x = np.arange(len(rules))
+    for k, p in enumerate(partners):
+        sel = costs[costs["partner"] == p].set_index("rule").reindex(rules)
+        ax.bar(x + (k - (len(partners) - 1) / 2) * width, sel["bill_usd"] / 1e9, width, label=p)
+    for k, (label, usd) in enumerate(public.items()):
+        ax.axhline(usd / 1e9, color=f"C{k + 2}", ls="--", lw=0.9, label=f"{label}: {usd / 1e9:,.0f} bn")
+    ax.set_xticks(x, [r.replace("_", " ") for r in rules], fontsize=8)
+    ax.set_ylabel("bill (billion US dollars)")
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3, axis="y")
+    ax.legend(fontsize=8)
+    return _finish(fig, out_dir / "partner_bills.png")
+
+
+def deployment(table, n_target: int, out_dir: Path, title: str, deadline=None) -> Path:
+    """Satellites in orbit month by month against the constellation's size (and a deadline, if any)."""
+    fig, ax = plt.subplots(figsize=(8.0, 3.8))
+    months = np.asarray(table["month"], dtype="datetime64[D]")
+    ax.plot(months, table["in_orbit"], label="in orbit")
+    ax.plot(months, np.cumsum(table["launches"]), color="C2", lw=0.8, label="launches flown (cumulative)")
+    ax.axhline(n_target, color="C3", ls="--", lw=0.8, label=f"full constellation ({n_target:,})")
+    if deadline is not None:
+        ax.axvline(np.datetime64(deadline), color="0.3", ls=":", label=f"deadline {deadline}")
+    ax.set_ylabel("satellites / launches")
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    return _finish(fig, out_dir / "deployment.png")
+
+
+def cost_vs_capacity(rows, out_dir: Path, title: str) -> Path:
+    """Lifecycle cost against salvo capacity for each SBI design, the Pareto front marked."""
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    for k, (design, sel) in enumerate(rows.groupby("design", sort=False)):
+        ax.plot(sel["salvo"], sel["total_usd"] / 1e9, "o-", color=f"C{k}", label=design)
+    front = rows[rows["pareto"]]
+    ax.plot(front["salvo"], front["total_usd"] / 1e9, "k*", ms=10, label="Pareto front")
+    ax.set_xlabel("simultaneous ICBMs engaged (salvo capacity)")
+    ax.set_ylabel("lifecycle cost, $bn")
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    return _finish(fig, out_dir / "cost_vs_capacity.png")
+
+
+def cost_vs_leakage(rows, out_dir: Path, title: str) -> Path:
+    """P(no leaker) with its Wilson interval against the cost of each architecture."""
+    fig, ax = plt.subplots(figsize=(7.0, 4.0))
+    c = np.asarray(rows["cost_usd"], float) / 1e9
+    p = np.asarray(rows["p_zero"], float)
+    err = np.clip([p - rows["p_zero_lo"], rows["p_zero_hi"] - p], 0.0, None)
+    ax.errorbar(c, p, yerr=err, fmt="o", capsize=3)
+    for x, y, label in zip(c, p, rows["label"], strict=True):
+        ax.annotate(label, (x, y), fontsize=8, xytext=(4, 4), textcoords="offset points")
+    ax.set_xlabel("lifecycle cost, $bn")
+    ax.set_ylabel("P(no warhead leaks)")
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3)
+    return _finish(fig, out_dir / "cost_vs_leakage.png")

@@ -293,3 +293,56 @@ def write_run(result: RunResult, out_dir: str | Path) -> Path:
     if result.battle is not None:
         result.battle.events.to_parquet(out / "events.parquet", index=False)
     return out
+
+
+def _records(df) -> list[dict]:
+    return [] if df is None else json.loads(df.to_json(orient="records", date_format="iso"))
+
+
+def cost_dict(rep) -> dict:
+    """A cost study's answers as JSON-able data: totals with their assumptions, published comparison, schedule,
+    sharing, effectiveness."""
+    res = rep.cost
+    comp = res.by_component()
+    return {
+        "kind": "cost", "study": rep.study.name, "alternative": rep.alternative, "variant": rep.variant,
+        "dollars_year": res.dollars_year, "start_year": res.start_year, "horizon_years": res.horizon_years,
+        "total_usd": res.total_usd, "acquisition_usd": res.total(scope="acquisition"),
+        "operations_usd": res.total(scope="operations"), "assumptions": res.assumptions, "warnings": res.warnings,
+        "by_component": json.loads(comp.reset_index().to_json(orient="records")),
+        "options": _records(rep.options), "published": _records(rep.published),
+        "schedule": None if rep.schedule is None else rep.schedule.summary(),
+        "deadline": None if rep.deadline is None else {"met": rep.deadline[0], "message": rep.deadline[1]},
+        "sharing": _records(rep.sharing), "public": _records(rep.public), "exchange": _records(rep.exchange),
+        "sizing": _records(rep.sizing), "leakage": _records(rep.leakage), "versions": _versions(),
+    }  # fmt: skip
+
+
+def write_cost(rep, out_dir: str | Path, plot: bool = False) -> Path:
+    """Write a cost study's folder: cost.json, cost_by_year.parquet, sharing.parquet (and schedule.parquet), and
+    with plot the figures."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "cost.json").write_text(json.dumps(cost_dict(rep), indent=2, default=str) + "\n")
+    rep.cost.table.to_parquet(out / "cost_by_year.parquet", index=False)
+    rep.sharing.to_parquet(out / "sharing.parquet", index=False)
+    if rep.schedule is not None:
+        rep.schedule.table.to_parquet(out / "schedule.parquet", index=False)
+    if plot:
+        from goldendome.io import plots
+
+        res = rep.cost
+        plots.cost_by_year(res.by_year(), out, f"{rep.study.name}: cost by year", res.dollars_year)
+        public = {}
+        if len(rep.public):
+            for r in rep.public.drop_duplicates("figure").itertuples():
+                public[r.figure_label.split(" (")[0]] = r.figure_usd
+        plots.partner_bills(rep.sharing, public, out, f"{rep.study.name}: each partner's bill by sharing rule")
+        if rep.schedule is not None:
+            plots.deployment(rep.schedule.table, rep.schedule.plan.n_satellites, out,
+                             f"{rep.study.name}: deployment", rep.study.deadline)  # fmt: skip
+        if rep.sizing is not None:
+            plots.cost_vs_capacity(rep.sizing, out, f"{rep.study.name}: cost against salvo capacity")
+        if rep.leakage is not None:
+            plots.cost_vs_leakage(rep.leakage, out, f"{rep.study.name}: cost against leakage")
+    return out

@@ -1,0 +1,82 @@
+"""One architecture study answered whole: what it costs (year by year, by component, beside the published figures),
+when it can be deployed (and whether by its deadline), who pays under each sharing rule, and what the money buys
+(cost-effectiveness). :func:`evaluate` runs every part a cost study file asks for; the CLI and the report present
+the :class:`ArchitectureReport` it returns.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from goldendome.analysis.cost import CostResult, CostStudy, compare_published, lifecycle_cost, load_cost_study
+from goldendome.analysis.effectiveness import exchange_table, leakage_table, sizing_cost
+from goldendome.analysis.schedule import Schedule, deploy
+from goldendome.analysis.sharing import compare_with_public, share_costs
+
+
+@dataclass
+class ArchitectureReport:
+    """Everything a cost study produced (plain data; None where the study did not ask)."""
+
+    study: CostStudy
+    alternative: str | None
+    variant: str | None
+    cost: CostResult
+    options: pd.DataFrame  # every alternative x (no variant, each variant): total_usd
+    published: pd.DataFrame | None
+    schedule: Schedule | None
+    deadline: tuple[bool, str] | None
+    sharing: pd.DataFrame
+    public: pd.DataFrame
+    sizing: pd.DataFrame | None = None
+    exchange: pd.DataFrame | None = None
+    leakage: pd.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def options_table(study: CostStudy) -> pd.DataFrame:
+    """Total of every alternative (or the study itself) as written and under each variant."""
+    alts = list(study.alternatives) or [None]
+    rows = []
+    for alt in alts:
+        for var in [None, *[v.name for v in study.variants]]:
+            res = lifecycle_cost(study, alternative=alt, variant=var)
+            rows.append({"alternative": alt or "", "variant": var or "as written", "total_usd": res.total_usd,
+                         "acquisition_usd": res.total(scope="acquisition"),
+                         "operations_usd": res.total(scope="operations")})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def evaluate(source, alternative: str | None = None, variant: str | None = None, progress=None,
+             base_dir: Path | None = None) -> ArchitectureReport:  # fmt: skip
+    """Answer a cost study (file, built-in name or mapping): cost, schedule, sharing, effectiveness."""
+    study = load_cost_study(source)
+    if alternative is None and study.alternatives:
+        alternative = next(iter(study.alternatives))
+    if alternative is not None and alternative not in study.alternatives:
+        raise ValueError(f"--alternative: unknown {alternative!r}; this study has: "
+                         f"{', '.join(study.alternatives) or 'none'}")  # fmt: skip
+    cost = lifecycle_cost(study, alternative=alternative, variant=variant)
+    notes = []
+    schedule = deadline = None
+    if study.schedule is not None:
+        schedule = deploy(study.schedule)
+        if study.deadline is not None:
+            deadline = schedule.meets(study.deadline)
+    sh = study.sharing
+    horizon = f"{study.horizon_years} years (FY{study.start_year}-FY{study.start_year + study.horizon_years - 1})"
+    sharing = share_costs(cost.total_usd, sh.rules, sh.partners, sh.inputs, sh.cad_per_usd, horizon)
+    public = compare_with_public(sharing) if "CA" in sh.partners else pd.DataFrame()
+    eff = study.effectiveness
+    sizing = exchange = leakage = None
+    if eff is not None:
+        if eff.sizing is not None:
+            sizing = sizing_cost(study, eff.sizing, progress, variant=variant, alternative=alternative)
+        if eff.exchange:
+            exchange = exchange_table(eff.exchange)
+        if eff.monte_carlo:
+            leakage = leakage_table(study, eff.monte_carlo, base_dir)
+    return ArchitectureReport(study, alternative, variant, cost, options_table(study),
+                              compare_published(study) if study.published else None, schedule, deadline, sharing,
+                              public, sizing, exchange, leakage, notes)  # fmt: skip
