@@ -94,3 +94,36 @@ def test_sizing_coupled_to_cost_gives_the_marginal_cost_of_one_more_icbm():
     extra = rows.sbis[1] - rows.sbis[0]
     per_sbi_20y = 4 * (22e6 + 1250 * 500)  # four buys of the unit and its launch (operations on top)
     assert rows.marginal_usd[1] == pytest.approx(extra * per_sbi_20y, rel=0.15)
+
+
+def test_cost_against_monte_carlo_leakage(tmp_path):
+    # two defences of the small battle of test_cli (one THAAD round per missile, or two), each run as a study, and
+    # a cost study that prices them: the table sets each architecture's cost beside its P(no leaker)
+    import yaml
+
+    from goldendome.analysis.architecture import evaluate
+    from goldendome.engine.study import run_battle_study
+    from goldendome.scenario.models import Scenario
+    from test_cli import SMALL_BATTLE
+
+    for shots in (1, 2):
+        d = yaml.safe_load(SMALL_BATTLE)
+        d["threats"] = d["threats"][:1]
+        d["defence"]["doctrine"] = {"shots": shots, "looks": 0}
+        run_battle_study(Scenario.model_validate(d), 6, tmp_path / f"shots-{shots}")
+    study = {"kind": "cost", "name": "two doctrines", "dollars_year": 2026, "start_year": 2026,
+             "components": [{"name": "thaad", "kind": "interceptor", "quantity": 48, "average_unit_cost_usd": 18e6}],
+             "effectiveness": {"monte_carlo": [
+                 {"label": "1 round", "folder": str(tmp_path / "shots-1"), "cost_usd": 1e9},
+                 {"label": "2 rounds", "folder": str(tmp_path / "shots-2"), "cost_usd": 2e9}]}}  # fmt: skip
+    rep = evaluate(study)
+    t = rep.leakage
+    assert list(t.label) == ["1 round", "2 rounds"] and list(t.trials) == [6, 6]
+    assert (t.p_zero_lo <= t.p_zero).all() and (t.p_zero <= t.p_zero_hi).all()
+    from goldendome.io.results import write_cost
+
+    write_cost(rep, tmp_path / "cost", plot=True)
+    assert (tmp_path / "cost" / "cost_vs_leakage.png").exists()
+    bad = dict(study, effectiveness={"monte_carlo": [{"label": "x", "folder": str(tmp_path / "none")}]})
+    with pytest.raises(ValueError, match="holds no Monte Carlo study"):
+        evaluate(bad)

@@ -19,6 +19,10 @@ MAX_CANDIDATES = 8
 track's gate is a cluster no assignment resolves well; the farther ones are left to other tracks)."""
 
 
+PARALLEL_QUERIES = 20_000
+"""Above this many (track, neighbour) queries the k-d tree search runs on every core."""
+
+
 def candidate_pairs(track_pos, radius, det_pos, k: int = MAX_CANDIDATES):
     """(track index, detection index) pairs: each track's nearest k detections within its radius (k-d tree, one
     vectorised query; no per-track Python lists)."""
@@ -27,7 +31,9 @@ def candidate_pairs(track_pos, radius, det_pos, k: int = MAX_CANDIDATES):
         return np.zeros(0, int), np.zeros(0, int)
     radius = np.broadcast_to(np.asarray(radius, float), (n,))
     k = min(k, m)
-    dist, idx = cKDTree(det_pos).query(track_pos, k=k, distance_upper_bound=float(radius.max()), workers=-1)
+    # threads pay off only for big queries: starting them costs ~1 ms, more than a small scan's whole query
+    workers = -1 if n * k > PARALLEL_QUERIES else 1
+    dist, idx = cKDTree(det_pos).query(track_pos, k=k, distance_upper_bound=float(radius.max()), workers=workers)
     dist, idx = dist.reshape(n, k), idx.reshape(n, k)
     keep = dist <= radius[:, None]
     return np.broadcast_to(np.arange(n)[:, None], (n, k))[keep], idx[keep]
