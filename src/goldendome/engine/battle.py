@@ -35,6 +35,7 @@ from goldendome.effectors.interceptors import interceptor
 from goldendome.engine.tracking import (
     IR_STREAM,
     RADAR_STREAM,
+    InfraredFixes,
     _boosting,
     _look_times,
     infrared_fixes,
@@ -45,7 +46,7 @@ from goldendome.physics.constants import DEG
 from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef
 from goldendome.physics.timescale import gmst_at
 from goldendome.scenario.models import Scenario
-from goldendome.sensors.radar import PRESETS
+from goldendome.sensors.radar import PRESETS, OTHRadar, in_coverage
 from goldendome.threats.trajectory import Trajectory
 from goldendome.tracking.metrics import gospa
 from goldendome.tracking.tracker import Tracker
@@ -197,11 +198,14 @@ class SensorPicture:
                                max_misses=4)  # fmt: skip
         self.detected = np.zeros(truth.n, bool)
         self.tracked = np.zeros(truth.n, bool)
+        self.useful = _useful_looks(sensors, truth.objects, epoch, self.times, self.which)
 
     def observe(self, t: float, truth: Truth, log: EventLog) -> None:
         while self.next < self.times.size and self.times[self.next] <= t:
             tl, sensor = float(self.times[self.next]), self.sensors[self.which[self.next]]
             self.next += 1
+            if not self.useful[self.next - 1] and self.fa == 0.0 and not self._track_in_view(sensor, tl):
+                continue  # no object and no track in this sensor's coverage, no false alarm: nothing to see
             r, v = truth.states(tl)
             alive = np.isfinite(r[:, 0])
             if not alive.any() and len(self.tracker.tracks) == 0 and self.fa == 0.0:
@@ -218,6 +222,15 @@ class SensorPicture:
                 continue  # nothing seen and no track in view: the look changes nothing
             z = model.with_height(det.z) if hasattr(model, "with_height") else det.z
             self.tracker.step(tl, z, model, covers=covers, noise=noise)
+
+    def _track_in_view(self, sensor, t: float) -> bool:
+        """Whether any track (extrapolated linearly to t) lies in a radar's coverage (an infrared layer: never)."""
+        if len(self.tracker.tracks) == 0 or isinstance(sensor, InfraredFixes):
+            return False
+        theta = float(gmst_at(self.epoch, t))
+        return self._covers_a_track(t, lambda pos: (sensor.in_coverage(eci_to_ecef(pos, theta))
+                                                    if isinstance(sensor, OTHRadar)
+                                                    else in_coverage(sensor, eci_to_ecef(pos, theta))[0]))
 
     def _covers_a_track(self, t: float, covers) -> bool:
         """Whether a sensor's look covers any track (positions extrapolated linearly to t: a coverage test)."""
@@ -237,6 +250,44 @@ class SensorPicture:
             g = gospa(r[alive], x[:, :3], c=ASSOCIATION_M).assignment
             obj[g[g >= 0]] = alive[g >= 0]
         return ids, x, p, obj
+
+
+_COVERAGE: dict = {}
+"""Looks that could see an object, per flown world (kept with the world it belongs to; a Monte Carlo worker reuses
+its world for every trial)."""
+
+
+def _useful_looks(sensors: list, objects: Trajectory, epoch, times, which) -> np.ndarray:
+    """Which scheduled looks could see any object (killed or not): a look is useful when one of the sensor's
+    coverage samples of any object lies within one sample spacing of it. Computed once per world and sensor set,
+    over every sample of every object at once; a look that is not useful is skipped when nothing else (tracks,
+    false alarms) could change the picture."""
+    key = (id(objects), tuple(getattr(s, "name", "") for s in sensors), times.size)
+    hit = _COVERAGE.get(key)
+    if hit is not None and hit[0] is objects:
+        return hit[1]
+    t = objects.t_s
+    same = np.diff(objects.object_id) == 0
+    spacing = float(np.max(np.diff(t)[same])) if same.any() else 0.0
+    r_ecef = eci_to_ecef(objects.r_eci_m, gmst_at(epoch, t))
+    useful = np.ones(times.size, bool)
+    for i, sensor in enumerate(sensors):
+        if isinstance(sensor, InfraredFixes):
+            continue  # its frames are its fixes: a frame with none is skipped anyway
+        covered = sensor.in_coverage(r_ecef) if isinstance(sensor, OTHRadar) else in_coverage(sensor, r_ecef)[0]
+        ct = np.unique(t[covered])
+        mine = np.flatnonzero(which == i)
+        if ct.size == 0:
+            useful[mine] = False
+            continue
+        j = np.searchsorted(ct, times[mine])
+        after, before = ct[np.minimum(j, ct.size - 1)], ct[np.maximum(j - 1, 0)]
+        gap = np.minimum(np.abs(after - times[mine]), np.abs(before - times[mine]))
+        useful[mine] = gap <= spacing + 1e-9
+    if len(_COVERAGE) > 4:
+        _COVERAGE.clear()
+    _COVERAGE[key] = (objects, useful)
+    return useful
 
 
 @dataclass(frozen=True)

@@ -131,9 +131,14 @@ _WORKER_FN: TrialFn | None = None
 
 
 def _install(fn: TrialFn) -> None:
-    """Process-pool initializer: receive the trial function once per worker, not once per trial."""
+    """Process-pool initializer: receive the trial function once per worker, not once per trial; and compute on one
+    thread (the workers share the cores: a compiled kernel's threads would only take them from the other workers)."""
     global _WORKER_FN
     _WORKER_FN = fn
+    os.environ["NUMBA_NUM_THREADS"] = "1"
+    import numba
+
+    numba.set_num_threads(1)
 
 
 def _attempt_installed(index: int, seed: np.random.SeedSequence) -> _Outcome:
@@ -223,7 +228,9 @@ def local_cluster(n_workers: int) -> Iterator:
 
     saved = dict(os.environ)
     try:
-        with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
+        # one compute thread per worker process (numba's parallel kernels would take the other workers' cores)
+        with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+                              "distributed.nanny.pre-spawn-environ.NUMBA_NUM_THREADS": 1}):  # fmt: skip
             cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
                                    silence_logs=logging.ERROR)  # fmt: skip
     finally:

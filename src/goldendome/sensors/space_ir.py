@@ -398,11 +398,9 @@ def phase_at(traj, t_s: float) -> np.ndarray:
     n = traj.n_objects
     if len(traj) == 0:
         return np.full(n, -1, dtype=np.int8)
-    t0, span = traj.t_s.min(), np.ptp(traj.t_s) + 1.0
-    key = traj.object_id + (traj.t_s - t0) / span  # rows sorted by (object, time): a monotone composite key
+    t0, span, key, starts, _ = traj.search_index  # rows sorted by (object, time): a monotone composite key
     k = np.arange(n)
     j = np.searchsorted(key, k + (t_s - t0) / span, side="right") - 1
-    starts = np.searchsorted(traj.object_id, k)
     ok = j >= starts
     return np.where(ok, traj.phase[np.clip(j, 0, len(traj) - 1)], -1).astype(np.int8)
 

@@ -7,6 +7,7 @@ store writes to Parquet.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -43,6 +44,16 @@ class Trajectory:
         lo, hi = np.searchsorted(self.object_id, [k, k + 1])
         return slice(int(lo), int(hi))
 
+    @cached_property
+    def search_index(self):
+        """(t0, span, key, starts, ends): rows are sorted by (object, time), so one searchsorted on the monotone
+        composite key object_id + (t - t0) / span finds every object's bracket of a time; starts/ends are each
+        object's row range. Built once per trajectory."""
+        t0, span = float(self.t_s.min()), float(np.ptp(self.t_s)) + 1.0
+        k = np.arange(self.n_objects)
+        return (t0, span, self.object_id + (self.t_s - t0) / span, np.searchsorted(self.object_id, k),
+                np.searchsorted(self.object_id, k, side="right"))  # fmt: skip
+
     def states_at(self, t_s: float) -> tuple[np.ndarray, np.ndarray]:
         """(N, 3) positions and velocities of every object at time t (cubic Hermite between samples).
 
@@ -53,13 +64,9 @@ class Trajectory:
         v = np.full((n, 3), np.nan)
         if len(self) == 0:
             return r, v
-        # rows are sorted by (object, time): one searchsorted on a monotone composite key finds every bracket
-        t0, span = self.t_s.min(), np.ptp(self.t_s) + 1.0
-        key = self.object_id + (self.t_s - t0) / span
+        t0, span, key, starts, ends = self.search_index
         k = np.arange(n)
         q = k + (t_s - t0) / span
-        starts = np.searchsorted(self.object_id, k)
-        ends = np.searchsorted(self.object_id, k, side="right")
         j = np.clip(np.searchsorted(key, q), starts + 1, np.maximum(ends - 1, starts + 1))
         ok = (ends - starts >= 2) & (self.t_s[np.minimum(starts, len(self) - 1)] <= t_s)
         ok &= self.t_s[np.clip(ends - 1, 0, len(self) - 1)] >= t_s

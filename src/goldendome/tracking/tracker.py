@@ -13,6 +13,7 @@ is deleted after max_misses looks in a row without a detection. A look is a scan
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
@@ -56,6 +57,13 @@ class TrackTable:
             setattr(self, name, theirs.copy() if empty else np.concatenate([getattr(self, name), theirs]))
 
 
+@cache
+def _chi2_gate(probability: float, dof: int) -> float:
+    from scipy.stats import chi2
+
+    return float(chi2.ppf(probability, dof))
+
+
 @dataclass
 class Tracker:
     """GNN tracker with M-of-N confirmation. model: a motion model of :mod:`goldendome.tracking.filters`;
@@ -77,9 +85,7 @@ class Tracker:
 
     def _gamma(self, dof: int) -> float:
         """The gate's chi-square threshold for measurements of dof coordinates."""
-        from scipy.stats import chi2
-
-        return float(chi2.ppf(self.gate_probability, dof)) if self.gate is None else float(self.gate)
+        return _chi2_gate(self.gate_probability, dof) if self.gate is None else float(self.gate)
 
     @property
     def imm(self) -> bool:
