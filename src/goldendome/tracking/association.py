@@ -48,6 +48,9 @@ def gnn_assign(n_tracks: int, n_dets: int, ti, dj, cost, gate: float):
     out = np.full(n_tracks, -1)
     if ti.size == 0:
         return out
+    if np.unique(ti).size == ti.size and np.unique(dj).size == dj.size:
+        out[ti] = dj  # every pair is its own cluster (the usual case of a few well-separated targets)
+        return out
     graph = coo_matrix((np.ones(ti.size), (ti, n_tracks + dj)), shape=(n_tracks + n_dets,) * 2)
     _, label = connected_components(graph, directed=False)
     comp = label[ti]
