@@ -355,7 +355,7 @@ def mc(
     for k in sizes:
         sub = scn if k is None else first_threats(scn, k)
         folder = out if k is None else out / f"salvo-{k}"
-        label = scn.name if k is None else f"salvo of {k}"
+        label = f"all {len(scn.threats)} threats" if k is None else f"salvo of {k}"
         count = TextColumn("{task.completed:,.0f}/{task.total:,.0f}")
         with Progress(TextColumn("{task.description}"), BarColumn(), count, TimeElapsedColumn(), console=console,
                       disable=quiet, transient=True) as bar:  # fmt: skip
