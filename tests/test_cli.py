@@ -174,3 +174,21 @@ def test_interceptor_catalogue_commands():
     res = runner.invoke(app, ["interceptor", "show", "gbi"])
     assert res.exit_code == 0 and "10 hits in 18" in res.output
     assert runner.invoke(app, ["interceptor", "show", "nope"]).exit_code == 2
+
+
+def test_run_writes_the_scene_as_czml(tmp_path):
+    # the small battle's scene: the document clock, each missile's phases, the battery, interceptor fly-outs, and
+    # positions in range (longitude, latitude in degrees; heights of a flight)
+    scn = tmp_path / "battle.yaml"
+    scn.write_text(SMALL_BATTLE)
+    out = tmp_path / "scene.czml"
+    res = runner.invoke(app, ["run", str(scn), "--quiet", "--czml", str(out)])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(out.read_text())
+    assert doc[0]["id"] == "document" and doc[0]["clock"]["interval"].startswith("2026-07-04T12:00:00")
+    ids = {p["id"] for p in doc}
+    assert {"object/M1/boost", "object/M1/midcourse", "battery/thaad-la"} <= ids
+    assert any(i.startswith("interceptor/") for i in ids)
+    samples = next(p for p in doc if p["id"] == "object/M1/midcourse")["position"]["cartographicDegrees"]
+    lon, lat, h = samples[1::4], samples[2::4], samples[3::4]
+    assert all(-180 <= x <= 180 for x in lon) and all(-90 <= y <= 90 for y in lat) and max(h) > 100e3

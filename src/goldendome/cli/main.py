@@ -91,6 +91,7 @@ def run(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the results folder here.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     plot: Annotated[bool, typer.Option("--plot", help="Draw the figures into --out (tracking.png).")] = False,
+    czml: Annotated[Path | None, typer.Option("--czml", help="Write the scene as CZML (Cesium) here.")] = None,
 ):
     """Run one trial of a scenario and print what each threat does.
 
@@ -247,6 +248,12 @@ def run(
                                 result.scenario.name)  # fmt: skip
         files = ", ".join(sorted(f.name for f in path.iterdir() if f.suffix in (".json", ".parquet", ".png")))
         console.print(f"results written to [bold]{path}[/] ({files})")
+    if czml is not None:
+        from goldendome.io.czml import scene_czml
+
+        czml.parent.mkdir(parents=True, exist_ok=True)
+        czml.write_text(scene_czml(result))
+        console.print(f"scene written to [bold]{czml}[/] (CZML: load it in a Cesium viewer)")
 
 
 def _print_battle(result) -> None:

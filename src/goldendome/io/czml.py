@@ -1,0 +1,195 @@
+"""A run as CZML (Cesium's time-dynamic scene format), written with ``czml3``: what the globe replays.
+
+The scene holds, on the run's clock (epoch to the end of the scenario):
+
+* every flown object (missiles, RVs, decoys, cruise missiles, glide vehicles, fractional orbits), one entity per
+  flight phase, its path coloured by phase (boost red, midcourse orange, terminal yellow), ending where the battle
+  destroyed it;
+* the satellites of each constellation as moving points (decimated to ``max_satellites`` per constellation and
+  sampled every ``sat_step_s``: a 10,000-satellite shell replays as points, not as one path per satellite);
+* the battle: each interceptor salvo flying from its battery to the intercept point, kills (green) and misses
+  (grey) where they happened, leakers' impact points (red), and the batteries and radars as labelled sites.
+
+Positions are Earth-fixed (cartographic degrees, metres), sampled at the trajectories' own rate decimated to
+``obj_step_s``; Cesium interpolates between samples.
+"""
+
+import datetime as dt
+import re
+
+import numpy as np
+from czml3 import Document, Packet
+from czml3.properties import Clock, Color, Label, Path, Point, PolylineMaterial, Position, SolidColorMaterial
+
+from goldendome.engine.trial import RunResult
+from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef, geodetic_to_ecef
+from goldendome.physics.kepler import propagate
+from goldendome.physics.timescale import gmst_at
+from goldendome.threats.trajectory import PHASE_NAMES
+
+PHASE_RGBA = {"boost": [255, 70, 50, 255], "midcourse": [255, 165, 0, 255], "terminal": [255, 230, 60, 255]}
+KILL_RGBA, MISS_RGBA, LEAK_RGBA = [60, 220, 90, 255], [170, 170, 170, 255], [230, 20, 20, 255]
+SAT_RGBA, SITE_RGBA, INTERCEPTOR_RGBA = [120, 190, 255, 200], [255, 255, 255, 255], [80, 255, 200, 255]
+
+
+def _iso(epoch: dt.datetime, t_s: float) -> str:
+    return (epoch + dt.timedelta(seconds=float(t_s))).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _interval(epoch, t0, t1) -> str:
+    return f"{_iso(epoch, t0)}/{_iso(epoch, t1)}"
+
+
+def _samples(t_rel, lon_deg, lat_deg, h_m) -> list[float]:
+    return np.column_stack([t_rel, lon_deg, lat_deg, h_m]).ravel().round(3).tolist()
+
+
+def _decimate(t, step_s: float) -> np.ndarray:
+    """Indices of samples at least step_s apart, always keeping the last."""
+    if t.size <= 2:
+        return np.arange(t.size)
+    bins = np.floor((t - t[0]) / step_s)
+    keep = np.r_[True, bins[1:] != bins[:-1]]
+    keep[-1] = True
+    return np.flatnonzero(keep)
+
+
+def _point(rgba, size: int = 6) -> Point:
+    return Point(pixelSize=size, color=Color(rgba=rgba))
+
+
+def _objects(result: RunResult, end_s: float, step_s: float, killed: dict) -> list[Packet]:
+    objects, kinds = result.objects()
+    if objects is None:
+        return []
+    epoch, out = result.epoch, []
+    for k, name in enumerate(objects.names):
+        rows = objects.rows(k)
+        t = objects.t_s[rows]
+        stop = min(killed.get(name, np.inf), end_s)
+        sel = t <= stop
+        if sel.sum() < 2:
+            continue
+        t, r, phase = t[sel], objects.r_eci_m[rows][sel], objects.phase[rows][sel]
+        lat, lon, h = ecef_to_geodetic(eci_to_ecef(r, gmst_at(epoch, t)))
+        lat, lon = np.degrees(lat), np.degrees(lon)
+        for p in np.unique(phase):
+            idx = np.flatnonzero(phase == p)
+            # a phase segment runs on to the next segment's first sample, so the path is unbroken
+            idx = np.r_[idx, idx[-1] + 1] if idx[-1] + 1 < t.size else idx
+            idx = idx[_decimate(t[idx], step_s)]
+            if idx.size < 2:
+                continue
+            pname = PHASE_NAMES[int(p)]
+            out.append(Packet(
+                id=f"object/{name}/{pname}", name=f"{name} ({kinds[k]}, {pname})",
+                availability=_interval(epoch, t[idx[0]], t[idx[-1]]),
+                position=Position(epoch=_iso(epoch, 0.0), cartographicDegrees=_samples(t[idx], lon[idx], lat[idx],
+                                                                                       h[idx])),
+                path=Path(material=PolylineMaterial(solidColor=SolidColorMaterial(color=Color(rgba=PHASE_RGBA[pname]))),
+                          width=2, leadTime=0, trailTime=1e6),
+                point=_point(PHASE_RGBA[pname], 5),
+            ))  # fmt: skip
+    return out
+
+
+def _satellites(result: RunResult, end_s: float, step_s: float, max_per: int) -> list[Packet]:
+    out = []
+    times = np.arange(0.0, end_s + 1e-9, step_s)
+    theta = gmst_at(result.epoch, times)
+    for c in result.constellations:
+        n = len(c)
+        pick = np.unique(np.linspace(0, n - 1, min(n, max_per)).astype(int))
+        r = propagate(c.elements, times)[:, pick]  # (T, S, 3) ECI
+        lat, lon, h = ecef_to_geodetic(eci_to_ecef(r, theta[:, None]))
+        for j, s in enumerate(pick):
+            out.append(Packet(
+                id=f"satellite/{c.name}/{c.labels[s]}", name=f"{c.name} {c.labels[s]}",
+                position=Position(epoch=_iso(result.epoch, 0.0), cartographicDegrees=_samples(
+                    times, np.degrees(lon[:, j]), np.degrees(lat[:, j]), h[:, j])),
+                point=_point(SAT_RGBA, 3),
+            ))  # fmt: skip
+    return out
+
+
+def _site(pid: str, label: str, lat_deg: float, lon_deg: float, rgba) -> Packet:
+    return Packet(id=pid, name=label, position=Position(cartographicDegrees=[lon_deg, lat_deg, 0.0]),
+                  point=_point(rgba, 8), label=Label(text=label, show=True))  # fmt: skip
+
+
+def _battle(result: RunResult, end_s: float) -> tuple[list[Packet], dict]:
+    """Batteries, interceptor fly-outs, kills and misses, leakers; and each destroyed object's kill time."""
+    from goldendome.engine.battle import battery_specs
+
+    b = result.battle
+    if b is None:
+        return [], {}
+    epoch, ev, out = result.epoch, b.events, []
+    specs = {s.name: s for s in battery_specs(result.scenario)}
+    for s in specs.values():
+        out.append(_site(f"battery/{s.name}", f"{s.name} ({s.weapon.name})", np.degrees(s.lat_rad),
+                         np.degrees(s.lon_rad), SITE_RGBA))  # fmt: skip
+    objects, _ = result.objects()
+    names = list(objects.names) if objects is not None else []
+    killed = {}
+    for i, e in enumerate(ev.itertuples()):
+        if e.event in ("kill", "decoy_killed", "miss") and e.object in names:
+            r, _ = objects.states_at(e.t_s)
+            pos = r[names.index(e.object)]
+            if not np.all(np.isfinite(pos)):
+                continue
+            lat, lon, h = ecef_to_geodetic(eci_to_ecef(pos, float(gmst_at(epoch, e.t_s))))
+            rgba = MISS_RGBA if e.event == "miss" else KILL_RGBA
+            out.append(Packet(id=f"event/{i}/{e.event}", name=f"{e.event}: {e.object} ({e.weapon}, {e.layer})",
+                              availability=_interval(epoch, e.t_s, end_s),
+                              position=Position(cartographicDegrees=[float(np.degrees(lon)), float(np.degrees(lat)),
+                                                                     float(h)]),
+                              point=_point(rgba, 9)))  # fmt: skip
+            if e.event != "miss":
+                killed[e.object] = min(killed.get(e.object, np.inf), float(e.t_s))
+        elif e.event == "launch" and e.battery in specs and e.object in names:
+            m = re.search(r"intercept at ([0-9.]+) s", e.detail)
+            if m is None:
+                continue
+            t_int = float(m.group(1))
+            r, _ = objects.states_at(t_int)
+            pos = r[names.index(e.object)]
+            if not np.all(np.isfinite(pos)):
+                continue
+            s = specs[e.battery]
+            site = geodetic_to_ecef(s.lat_rad, s.lon_rad, 0.0)
+            end = eci_to_ecef(pos, float(gmst_at(epoch, t_int)))
+            out.append(Packet(id=f"interceptor/{i}", name=f"{e.shots} x {e.weapon} from {e.battery} at {e.object}",
+                              availability=_interval(epoch, e.t_s, t_int),
+                              position=Position(epoch=_iso(epoch, 0.0), cartesian=[
+                                  float(e.t_s), *site.tolist(), t_int, *end.tolist()]),
+                              path=Path(material=PolylineMaterial(solidColor=SolidColorMaterial(
+                                  color=Color(rgba=INTERCEPTOR_RGBA))), width=2, leadTime=0, trailTime=1e6),
+                              point=_point(INTERCEPTOR_RGBA, 5)))  # fmt: skip
+        elif e.event == "leaker" and np.isfinite(e.lat_deg):
+            out.append(Packet(id=f"event/{i}/leaker", name=f"leaker: {e.object} at {e.asset}",
+                              availability=_interval(epoch, e.t_s, end_s),
+                              position=Position(cartographicDegrees=[float(e.lon_deg), float(e.lat_deg), 0.0]),
+                              point=_point(LEAK_RGBA, 12)))  # fmt: skip
+    return out, killed
+
+
+def scene_czml(result: RunResult, max_satellites: int = 2000, sat_step_s: float = 60.0,
+               obj_step_s: float = 5.0) -> str:  # fmt: skip
+    """The run's scene as a CZML document (a JSON string): see the module docstring."""
+    from goldendome.sensors.radar import PRESETS
+
+    scn = result.scenario
+    end_s = scn.duration_min * 60.0
+    epoch = result.epoch
+    battle, killed = _battle(result, end_s)
+    packets = [Packet(id="document", name=scn.name, version="1.0",
+                      clock=Clock(interval=_interval(epoch, 0.0, end_s), currentTime=_iso(epoch, 0.0),
+                                  multiplier=30))]  # fmt: skip
+    packets += _objects(result, end_s, obj_step_s, killed)
+    packets += _satellites(result, end_s, sat_step_s, max_satellites)
+    for name in scn.radars:
+        r = PRESETS[name]
+        packets.append(_site(f"radar/{name}", name, r.lat_deg, r.lon_deg, SITE_RGBA))
+    packets += battle
+    return Document(packets=packets).dumps()
