@@ -16,9 +16,10 @@ LAYERS = {
     "c2": 3,
     "scenario": 4,
     "engine": 5,
-    "analysis": 6, "io": 6,
-    "api": 7,
-    "cli": 8, "server": 8,
+    "analysis": 6,
+    "io": 7,  # presents what analysis computes (results store, plots, the HTML report)
+    "api": 8,
+    "cli": 9, "server": 9,
 }  # fmt: skip
 ROOT = Path(goldendome.__file__).parent
 
