@@ -561,6 +561,26 @@ def cost(
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on (default: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    results: Annotated[Path, typer.Option("--results", help="Where runs write their results.")] = Path("results/serve"),
+):
+    """Serve the JSON API: built-in scenarios, validation, runs as background jobs, their results and CZML scenes.
+
+    Example: [bold]goldendome serve[/], then open http://127.0.0.1:8000/docs for the API. It listens on this machine
+    only unless you give --host 0.0.0.0.
+    """
+    import uvicorn
+
+    from goldendome.server.app import create_app
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        console.print(f"[yellow]warning:[/] listening on {host}: other machines can reach the API", highlight=False)
+    uvicorn.run(create_app(results), host=host, port=port, log_level="info")
+
+
+@app.command()
 def doctor():
     """Versions of goldendome and its parts, data files present, and whether the compiled kernels work."""
     import importlib
