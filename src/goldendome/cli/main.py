@@ -571,13 +571,15 @@ def serve(
     Example: [bold]goldendome serve[/], then open http://127.0.0.1:8000/docs for the API. It listens on this machine
     only unless you give --host 0.0.0.0.
     """
-    import uvicorn
+    import os
 
-    from goldendome.server.app import create_app
+    import uvicorn
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         console.print(f"[yellow]warning:[/] listening on {host}: other machines can reach the API", highlight=False)
-    uvicorn.run(create_app(results), host=host, port=port, log_level="info")
+    # the server is named, not imported: the command line and the server are two top layers that import nobody's
+    os.environ["GOLDENDOME_RESULTS"] = str(results)
+    uvicorn.run("goldendome.server.app:app_from_environment", factory=True, host=host, port=port, log_level="info")
 
 
 @app.command()

@@ -13,6 +13,7 @@ Safe by default: the server binds to localhost unless told otherwise; request bo
 the files a run wrote (no paths); the job queue is bounded (``MAX_JOBS`` waiting or running; more gets 429).
 """
 
+import os
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -194,3 +195,9 @@ def create_app(results_dir: Path) -> FastAPI:
         return FileResponse(_file(run_id, name), filename=name)
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for ``goldendome serve`` (uvicorn's factory): results under $GOLDENDOME_RESULTS (default
+    results/serve)."""
+    return create_app(Path(os.environ.get("GOLDENDOME_RESULTS", "results/serve")))
