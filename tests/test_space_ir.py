@@ -330,6 +330,8 @@ def test_first_detection_waits_for_the_cloud_tops(earth, radius):
     geo = _geo([75.0])
     np.testing.assert_allclose(time_to_first_detection_s(traj, geo, sensor, earth=earth), [107.0], rtol=0, atol=0)
     assert np.isnan(time_to_first_detection_s(traj, geo, sensor, min_sensors=2, earth=earth)).all()
+    both = time_to_first_detection_s(traj, geo, sensor, min_sensors=(1, 2), earth=earth)  # one pass, (2, N)
+    assert both.shape == (2, 1) and both[0, 0] == 107.0 and np.isnan(both[1, 0])
     det = detections_from_trajectory(traj, geo, sensor, np.random.default_rng(0), earth=earth)
     assert det.t_s[0] == 110.0
     assert det.plume.all()

@@ -60,8 +60,7 @@ def run_coverage(study: CoverageStudy, progress=None) -> list[LayerCoverage]:
         pts = area_grid_ecef(lats * DEG, lons * DEG, sensor.cloud_top_m)  # latitude-major, as lat_g.ravel()
         cov = coverage_over_area(constellation, sensor, pts, study.epoch, t)
         say(f"{name}: first detections of {len(launches)} launches", 0.1 + 0.9 * (k + 0.6) / len(study.layers))
-        first = time_to_first_detection_s(traj, constellation, sensor)
-        stereo = time_to_first_detection_s(traj, constellation, sensor, min_sensors=2)
+        first, stereo = time_to_first_detection_s(traj, constellation, sensor, min_sensors=(1, 2))
         out.append(LayerCoverage(name, len(constellation), lat_g.ravel(), lon_g.ravel(), cov.counts.mean(axis=0),
                                  cov.covered_fraction(), cov.stereo_fraction(), cov.max_gap_s(), launch_times, first,
                                  stereo))  # fmt: skip

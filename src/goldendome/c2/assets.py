@@ -70,6 +70,7 @@ import numba
 import numpy as np
 import yaml
 
+from goldendome.physics.compiled import SizedKernel
 from goldendome.physics.constants import DEG, R_EARTH_MEAN_M
 from goldendome.physics.frames import geodetic_to_ecef
 from goldendome.physics.greatcircle import central_angle, initial_azimuth, unit_vector
@@ -468,7 +469,7 @@ def _disc_kernel_py(cx, cy, r, sx, sy, gx, gw, nsig, floor, out):  # pragma: no 
 PARALLEL_FROM = 2048
 """Batches of at least this many impact-asset pairs are integrated on all cores; smaller ones serially (a thread
 pool's start-up costs more than a few hundred pairs' work)."""
-_DISC_KERNELS = (numba.njit(cache=True)(_disc_kernel_py), numba.njit(parallel=True, cache=True)(_disc_kernel_py))
+_DISC_KERNEL = SizedKernel(_disc_kernel_py, PARALLEL_FROM)
 
 
 def _disc_probability(c_minor, c_major, radius_m, s_minor, s_major):
@@ -476,5 +477,5 @@ def _disc_probability(c_minor, c_major, radius_m, s_minor, s_major):
     the disc centres given in the principal frame (compiled)."""
     out = np.empty(c_minor.size)
     args = [np.ascontiguousarray(a, float) for a in (c_minor, c_major, radius_m, s_minor, s_major)]
-    _DISC_KERNELS[out.size >= PARALLEL_FROM](*args, _GL_X, _GL_W, N_SIGMA, SIGMA_FLOOR_M, out)
+    _DISC_KERNEL(out.size, *args, _GL_X, _GL_W, N_SIGMA, SIGMA_FLOOR_M, out)
     return out

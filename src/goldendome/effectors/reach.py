@@ -18,6 +18,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_bipartite_matching
 
 from goldendome.effectors.sbi import SBIDesign, Timeline, earliest_intercept_triples
+from goldendome.physics.compiled import sized_kernel
 from goldendome.physics.constants import OMEGA_EARTH_RAD_S
 from goldendome.physics.frames import ecef_to_eci, eci_to_ecef_state
 from goldendome.physics.integrate import hermite_position
@@ -208,7 +209,11 @@ def _reach_batch(elements, sat_idx, g_idx, b_idx, times, tau_w, br, bv, release,
         matched[e_base + j] = _matching_size(adjacency, shots)
 
 
-@numba.njit(parallel=True, cache=True)
+PARALLEL_PAIRS = 20_000
+"""Satellite-point distance tests from which the pruning runs on all cores."""
+
+
+@sized_kernel(PARALLEL_PAIRS)
 def _near(points, centre, r2, out):  # pragma: no cover - compiled
     """out[g, n] = |points[g, n] - centre[g]|^2 <= r2 (one pass, no temporaries)."""
     for g in numba.prange(points.shape[0]):
@@ -219,7 +224,7 @@ def _near(points, centre, r2, out):  # pragma: no cover - compiled
             out[g, n] = dx * dx + dy * dy + dz * dz <= r2
 
 
-@numba.njit(parallel=True, cache=True)
+@sized_kernel(PARALLEL_PAIRS)
 def _within(points, group, sites, r2, out):  # pragma: no cover - compiled
     """out[p, s] = |points[p] - sites[group[p], s]|^2 <= r2."""
     for p in numba.prange(points.shape[0]):
@@ -291,11 +296,12 @@ def reach_over_time(elements: OrbitalElements, tracks: BoosterTracks, epoch: dt.
         r_region = prune_m + region_m
         # |m - c|^2 <= R^2  <=>  2 m.c >= |m|^2 + |c|^2 - R^2 (one batched mat-vec instead of a (G, N, 3) temporary)
         near = np.empty(mid.shape[:2], dtype=np.bool_)
-        _near(mid, np.ascontiguousarray(c_eci[:, 0]), r_region * r_region, near)  # (G, N)
+        _near(near.size, mid, np.ascontiguousarray(c_eci[:, 0]), r_region * r_region, near)  # (G, N)
         g_near, sat_near = np.nonzero(near)
         sites = ecef_to_eci(site[None, :, :], theta_mid[:, None])  # (G, S, 3)
         close = np.empty((g_near.size, n_site), dtype=np.bool_)
-        _within(np.ascontiguousarray(mid[g_near, sat_near]), g_near, np.ascontiguousarray(sites), prune_m**2, close)
+        _within(close.size, np.ascontiguousarray(mid[g_near, sat_near]), g_near, np.ascontiguousarray(sites),
+                prune_m**2, close)  # fmt: skip
         p1, s_site = np.nonzero(close)
         g_site, sat_site = g_near[p1], sat_near[p1]
         del mid, near, close

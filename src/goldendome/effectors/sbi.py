@@ -27,6 +27,7 @@ import numba
 import numpy as np
 import yaml
 
+from goldendome.physics.compiled import sized_kernel
 from goldendome.physics.constants import G0_M_S2
 from goldendome.physics.gravity import accel_gravity
 from goldendome.physics.integrate import rk4_step
@@ -113,7 +114,11 @@ def sbi_design(name: str) -> SBIDesign:
     return cat[name]
 
 
-@numba.njit(parallel=True, cache=True)
+PARALLEL_TRIPLES = 256
+"""(SBI, salvo, booster) triples from which the earliest-intercept search runs on all cores."""
+
+
+@sized_kernel(PARALLEL_TRIPLES)
 def _earliest_kernel(sbi_r, trip_sbi, trip_group, trip_booster, booster_r, booster_v, tau, t_rel, t_cut, accel, dv,
                      t_int, v_close):  # pragma: no cover  # fmt: skip
     """One (SBI, salvo, booster) triple per parallel iteration.
@@ -176,7 +181,7 @@ def earliest_intercept_triples(sbi_r_eci, trip_sbi, trip_group, trip_booster, bo
     t_int = np.empty(n)
     v_close = np.empty(n)
     f = np.ascontiguousarray
-    _earliest_kernel(f(sbi_r_eci, float), f(trip_sbi, np.int64), f(trip_group, np.int64), f(trip_booster, np.int64),
+    _earliest_kernel(n, f(sbi_r_eci, float), f(trip_sbi, np.int64), f(trip_group, np.int64), f(trip_booster, np.int64),
                      f(booster_r_eci, float), f(booster_v_eci, float), f(tau_s, float),
                      f(np.broadcast_to(release_s, (b,)), float), f(np.broadcast_to(cutoff_s, (b,)), float),
                      float(design.accel_mps2), float(design.delta_v_mps), t_int, v_close)  # fmt: skip

@@ -283,8 +283,7 @@ def assess_space_layers(scn: Scenario, layers: list[Layer], trajectory: Trajecto
     first_layer = [""] * n
     for k, layer in enumerate(sensing):
         say(f"sensor layer {layer.constellation.name}: first detections", 0.55 + 0.15 * k / max(len(sensing), 1))
-        t1 = time_to_first_detection_s(trajectory, layer.constellation, layer.sensor)
-        t2 = time_to_first_detection_s(trajectory, layer.constellation, layer.sensor, min_sensors=2)
+        t1, t2 = time_to_first_detection_s(trajectory, layer.constellation, layer.sensor, min_sensors=(1, 2))
         better = np.isfinite(t1) & ~(first <= t1)
         first = np.where(better, t1, first)
         first_layer = [layer.constellation.name if better[j] else first_layer[j] for j in range(n)]

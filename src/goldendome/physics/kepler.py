@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
+from goldendome.physics.compiled import sized_kernel
 from goldendome.physics.constants import J2_EARTH, MU_EARTH_M3_S2, TWO_PI, WGS84_A_M
 
 
@@ -210,6 +211,8 @@ def _position(t, a, e, ci, si, raan0, argp0, m0, t0, rd, ad, md):  # pragma: no 
     )
 
 
+PARALLEL_POSITIONS = 4096
+"""Satellite positions (times x satellites) from which propagation runs on all cores."""
 _BLOCK = 64  # satellites per work item: one block's row of output per epoch is a contiguous 1.5 KiB write
 _REANCHOR = 128  # recurrences restart from exact trig this often; rounding drift stays below 1e-13 rad
 _SERIES_E_MAX = 0.01
@@ -217,7 +220,7 @@ _SERIES_E_MAX = 0.01
 Clemence, *Methods of Celestial Mechanics*, 1961, ch. 2, eq. 43): error O(e^5), < 2e-10 rad, i.e. < 1 cm at GEO."""
 
 
-@numba.njit(parallel=True, cache=True)
+@sized_kernel(PARALLEL_POSITIONS)
 def _propagate_kernel(t, uniform, a, e, inc, raan0, argp0, m0, t0, rd, ad, md, out):  # pragma: no cover
     n_t = t.shape[0]
     n_s = a.shape[0]
@@ -309,8 +312,8 @@ def propagate(el: OrbitalElements, t_s) -> np.ndarray:
     uniform = bool(steps.size == 0 or np.allclose(steps, steps[0], rtol=1e-12, atol=0.0))
     f = np.ascontiguousarray
     _propagate_kernel(
-        f(t_s), uniform, f(el.a_m), f(el.e), f(el.i_rad), f(el.raan_rad), f(el.argp_rad), f(el.m0_rad),
-        f(el.t0_s), f(el.raan_dot), f(el.argp_dot), f(el.m_dot), out,
+        out.shape[0] * out.shape[1], f(t_s), uniform, f(el.a_m), f(el.e), f(el.i_rad), f(el.raan_rad),
+        f(el.argp_rad), f(el.m0_rad), f(el.t0_s), f(el.raan_dot), f(el.argp_dot), f(el.m_dot), out,
     )  # fmt: skip
     return out
 

@@ -55,6 +55,7 @@ from dataclasses import dataclass, fields
 import numba
 import numpy as np
 
+from goldendome.physics.compiled import sized_kernel
 from goldendome.physics.constants import R_EARTH_MEAN_M, WGS84_A_M, WGS84_B_M
 from goldendome.physics.constellation import Constellation
 from goldendome.physics.frames import eci_to_ecef, geodetic_height_m, geodetic_to_ecef
@@ -76,6 +77,9 @@ GRAZE_ALTITUDE_M = 100e3
 """Default grazing height of the atmospheric limb for cold-body detection, m: above the 85-100 km airglow layers
 seen by MSX (Hegblom et al. 1999); an assumption, no sensor's figure is public."""
 
+PARALLEL_PAIRS = 20_000
+"""Satellite-target pairs from which a visibility test runs on all cores (fewer: serially, faster than waking the
+thread pool)."""
 _FRAME_BLOCK = 256
 """Epochs propagated per call: bounds the (T, S, 3) position block at 256 * S * 24 bytes (61 MB at 10,000 sats)."""
 
@@ -170,7 +174,7 @@ def plume_visible(r_m, phase, sensor: IRSensor, earth: str = "wgs84"):
         return (np.asarray(phase) == BOOST_PHASE) & (h >= sensor.cloud_top_m)
 
 
-@numba.njit(parallel=True, cache=True)
+@sized_kernel(PARALLEL_PAIRS)
 def _visibility_kernel(sx, sy, sz, px, py, pz, p2, pk2, k2, r2, seg, rmax2, c2, c_pos, out):  # pragma: no cover
     """out[i, j] = satellite i sees target j. Parallel over satellites; the inner loop vectorises over targets.
 
@@ -206,7 +210,7 @@ def _visibility_kernel(sx, sy, sz, px, py, pz, p2, pk2, k2, r2, seg, rmax2, c2, 
             row[j] = (d2 <= rmax2) & in_for & clear
 
 
-@numba.njit(parallel=True, cache=True)
+@sized_kernel(PARALLEL_PAIRS)
 def _count_kernel(sx, sy, sz, px, py, pz, p2, pk2, k2, r2, seg, rmax2, c2, c_pos, out):  # pragma: no cover
     """out[j] = number of satellites that see target j: the same test, parallel over targets, summed."""
     n_s, n_p = sx.shape[0], px.shape[0]
@@ -274,7 +278,7 @@ def visibility_matrix(r_sat_m, r_tgt_m, hot, sensor: IRSensor, earth: str = "wgs
     tgt = _targets(r_tgt_m, hot, sensor, earth)
     out = np.zeros((sx.shape[0], tgt[0].shape[0]), dtype=bool)
     if out.size:
-        _visibility_kernel(sx, sy, sz, *tgt, *_sensor_args(sensor), out)
+        _visibility_kernel(out.size, sx, sy, sz, *tgt, *_sensor_args(sensor), out)
     return out
 
 
@@ -289,7 +293,7 @@ def visible_count(r_sat_m, r_tgt_m, hot, sensor: IRSensor, earth: str = "wgs84")
 def _count(sat_cols, tgt, sensor: IRSensor) -> np.ndarray:
     out = np.zeros(tgt[0].shape[0], dtype=np.int64)
     if out.size and sat_cols[0].size:
-        _count_kernel(*sat_cols, *tgt, *_sensor_args(sensor), out)
+        _count_kernel(out.size * sat_cols[0].size, *sat_cols, *tgt, *_sensor_args(sensor), out)
     return out
 
 
@@ -448,19 +452,20 @@ def detections_from_trajectory(traj, constellation: Constellation, sensor: IRSen
 
 
 def time_to_first_detection_s(traj, constellation: Constellation, sensor: IRSensor, t_s=None,
-                              min_sensors: int = 1, earth: str = "wgs84") -> np.ndarray:  # fmt: skip
+                              min_sensors: int | tuple[int, ...] = 1, earth: str = "wgs84") -> np.ndarray:  # fmt: skip
     """Seconds from each object's first sample (its launch) to the first look at which at least min_sensors
     satellites see it, (N,) for the N objects of a ``threats.trajectory.Trajectory``; NaN if never. Looks at t_s
     (default: the sensor's frame times over the trajectory).
 
     Visibility only (Pd and noise are not drawn): the earliest time a detection is possible. min_sensors=2 gives
-    the first stereo look.
+    the first stereo look; a tuple, e.g. (1, 2), gives each threshold's times in one pass, (K, N).
     """
+    thresholds = np.atleast_1d(np.asarray(min_sensors, np.int64))
     n = traj.n_objects
-    first = np.full(n, np.nan)
+    first = np.full((thresholds.size, n), np.nan)
     t = _window(traj, sensor, None, None) if t_s is None else np.atleast_1d(np.asarray(t_s, float))
     if n == 0 or len(traj) == 0 or t.size == 0:
-        return first
+        return first if np.ndim(min_sensors) else first[0]
     starts = np.searchsorted(traj.object_id, np.arange(n)).clip(0, len(traj) - 1)
     ends = (np.searchsorted(traj.object_id, np.arange(n), side="right") - 1).clip(0, len(traj) - 1)
     launch, land = traj.t_s[starts], traj.t_s[ends]
@@ -468,9 +473,10 @@ def time_to_first_detection_s(traj, constellation: Constellation, sensor: IRSens
     # to the next launch (a day of 1 s frames with a launch every half hour costs the ~30 s after each launch)
     k = int(np.searchsorted(t, launch.min()))
     while k < t.size:
-        waiting = np.isnan(first) & (launch <= t[k]) & (land >= t[k])
+        unseen = np.isnan(first).any(axis=0)
+        waiting = unseen & (launch <= t[k]) & (land >= t[k])
         if not np.any(waiting):
-            pending = np.isnan(first) & (launch > t[k])
+            pending = unseen & (launch > t[k])
             if not np.any(pending):
                 break
             k = max(k + 1, int(np.searchsorted(t, launch[pending].min())))
@@ -480,13 +486,14 @@ def time_to_first_detection_s(traj, constellation: Constellation, sensor: IRSens
         r_sat = propagate(constellation.elements, tb)
         for j, tk in enumerate(tb):
             r_tgt, hot = _targets_at(traj, float(tk), sensor, earth)
-            seen = visible_count(r_sat[j], r_tgt, hot, sensor, earth) >= min_sensors
+            seen = visible_count(r_sat[j], r_tgt, hot, sensor, earth)[None, :] >= thresholds[:, None]
             first = np.where(np.isnan(first) & seen, tk, first)
-            if not np.any(np.isnan(first) & (launch <= tk) & (land >= tk)):
+            if not np.any(np.isnan(first).any(axis=0) & (launch <= tk) & (land >= tk)):
                 tb = tb[: j + 1]
                 break
         k += max(tb.size, 1)
-    return first - launch
+    first -= launch
+    return first if np.ndim(min_sensors) else first[0]
 
 
 # --- coverage -----------------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ import numba
 import numpy as np
 
 from goldendome.physics.atmosphere import density_us76, speed_of_sound_us76
+from goldendome.physics.compiled import sized_kernel
 from goldendome.physics.constants import J2_EARTH, MU_EARTH_M3_S2, OMEGA_EARTH_RAD_S, R_EARTH_MEAN_M, WGS84_A_M
 from goldendome.physics.frames import (
     _geodetic_height_scalar,
@@ -410,7 +411,12 @@ def _coast_dt(h, coarse):  # pragma: no cover - compiled
     return 5.0 if h > 150e3 else (1.0 if h > 80e3 else 0.1)
 
 
-@numba.njit(parallel=True, cache=True)
+PARALLEL_FLIGHTS = 4
+"""Missiles from which a flight runs on all cores (one missile is milliseconds of work; an interceptor's fly-out or
+a forecast of one or two bodies runs serially)."""
+
+
+@sized_kernel(PARALLEL_FLIGHTS)
 def _fly_kernel(y0, t_launch, stage_start, stage_end, thrust, mdot, mass_ign, area, payload, beta, tv, pf, normal,
                 aim_down, cut_mode, frame, radius, h_end, launch_h, theta0, theta_rate, until_boost, record, dt_boost,
                 coarse, max_time, rec_tau, rec_y, rec_phase, rec_n, cut_tau, cut_state, end_tau, end_state,
@@ -595,7 +601,7 @@ def fly(plan: FlightPlan, theta_of_t: Callable, until: str = "impact", record: b
         end_state = np.zeros((n, 6))
         flags = np.zeros(n, np.int64)
         _fly_kernel(
-            c(y0), c(plan.t_launch, float), c(plan.stage_start), c(plan.stage_end), c(plan.thrust), c(plan.mdot),
+            n, c(y0), c(plan.t_launch, float), c(plan.stage_start), c(plan.stage_end), c(plan.thrust), c(plan.mdot),
             c(plan.mass_ignition), c(plan.area), c(plan.payload_kg, float), c(plan.rv_beta, float),
             c(plan.t_vertical, float), c(plan.pitch_final, float), c(normal), c(plan.aim_downrange, float),
             c(np.zeros(n, np.int64) if plan.cut_mode is None else plan.cut_mode, np.int64), c(frame),
