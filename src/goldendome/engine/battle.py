@@ -108,6 +108,7 @@ class Truth:
     end_lon: np.ndarray
     impacts: np.ndarray  # (N,) bool: the last sample is on the ground
     killed_at: np.ndarray = field(init=False)
+    _last: tuple = field(init=False, default=(np.nan, None, None, None))  # t, r, v, boosting of the latest look
 
     def __post_init__(self):
         self.killed_at = np.full(self.objects.n_objects, np.nan)
@@ -118,15 +119,26 @@ class Truth:
 
     def states(self, t: float):
         """ECI positions and velocities (N, 3) at t; NaN for objects not in flight or destroyed."""
-        r, v = self.objects.states_at(t)
+        self._at(t)
+        r, v = self._last[1].copy(), self._last[2].copy()
         dead = self.killed_at <= t
         r[dead] = np.nan
         v[dead] = np.nan
         return r, v
 
+    def _at(self, t: float) -> None:
+        """Interpolate the objects at t once: the radars look at the same instants."""
+        if self._last[0] != t:
+            self._last = (t, *self.objects.states_at(t), _boosting(self.objects, t))
+
+    def boosting(self, t: float) -> np.ndarray:
+        """Which objects burn at t (whether destroyed or not)."""
+        self._at(t)
+        return self._last[3]
+
     def classes(self, t: float, boosting: np.ndarray | None = None) -> np.ndarray:
         """Each object's class at t (boost class while it burns; pass `boosting` if already known)."""
-        boosting = _boosting(self.objects, t) if boosting is None else boosting
+        boosting = self.boosting(t) if boosting is None else boosting
         return np.where(boosting, self.boost_class, self.late_class)
 
     def kill(self, k: int, t: float) -> None:
@@ -210,7 +222,8 @@ class SensorPicture:
             alive = np.isfinite(r[:, 0])
             if not alive.any() and len(self.tracker.tracks) == 0 and self.fa == 0.0:
                 continue  # an empty sky and an empty picture: the look can change nothing
-            look = scan(sensor, truth.objects, self.kinds, tl, self.epoch, self.rng, self.fa, r, v, alive)
+            look = scan(sensor, truth.objects, self.kinds, tl, self.epoch, self.rng, self.fa, r, v, alive,
+                        truth.boosting(tl))  # fmt: skip
             if look is None:
                 continue
             det, model, covers, noise, _ = look
@@ -508,7 +521,7 @@ def discriminate(truth: Truth, obj, x, t: float, recognised, filter_km: float):
     'boost', which no ground layer engages), except that a decoy looks like an RV unless it was recognised in
     midcourse or has fallen below the height where the air strips it away. A false track looks like an RV."""
     obj = np.asarray(obj, int)
-    boosting = _boosting(truth.objects, t)
+    boosting = truth.boosting(t)
     classes = truth.classes(t, boosting)
     perceived = np.array(["rv"] * obj.size, dtype=object)
     flag = np.zeros(obj.size, bool)

@@ -247,11 +247,11 @@ def track_objects(objects: Trajectory, kinds: tuple[str, ...], radar_names: list
 
 
 def scan(radar, objects: Trajectory, kinds: np.ndarray, t: float, epoch, rng: np.random.Generator,
-         false_alarms_per_look: float, r_eci, v_eci, alive):  # fmt: skip
+         false_alarms_per_look: float, r_eci, v_eci, alive, boosting=None):  # fmt: skip
     """One look of one sensor (a radar, an over-the-horizon radar, or a space layer's infrared frame) at the objects
     in flight (``alive``; states r_eci, v_eci at t). Returns (detections, the measurement model, covers(positions)
     -> which of them the look could see, per-detection noise or None, Earth-fixed positions), or None when an
-    infrared layer has no frame at t."""
+    infrared layer has no frame at t. boosting: which objects burn at t, if already known."""
     theta = float(gmst_at(epoch, t))
     r_ecef, v_ecef = eci_to_ecef_state(np.where(alive[:, None], r_eci, 0.0), np.where(alive[:, None], v_eci, 0.0),
                                        theta)  # fmt: skip
@@ -278,7 +278,7 @@ def scan(radar, objects: Trajectory, kinds: np.ndarray, t: float, epoch, rng: np
             return radar.in_coverage(eci_to_ecef(pos_eci, theta))
     else:
         lat, lon = np.radians(radar.lat_deg), np.radians(radar.lon_deg)
-        boosting = _boosting(objects, t)
+        boosting = _boosting(objects, t) if boosting is None else boosting
         rcs = np.array([rcs_for(k, b) for k, b in zip(kinds, boosting, strict=True)])
         det = radar_scan(radar, r_ecef, rcs, t, rng, false_alarms=false_alarms_per_look, target_vel_ecef=v_ecef)
         sigma = det.sigma.mean(axis=0) if len(det.z) else np.array([radar.sigma_range_m, radar.sigma_angle_rad])

@@ -26,7 +26,12 @@ def corotating_velocity(r_m):
     Inertial velocity minus this is the velocity relative to the turning air; a body at rest on the ground has
     exactly this inertial velocity.
     """
-    return np.cross(OMEGA_EARTH_VEC, r_m)
+    r = np.asarray(r_m, float)
+    out = np.empty(r.shape)
+    out[..., 0] = -OMEGA_EARTH_VEC[2] * r[..., 1]  # the spin is along z: w x r = w (-y, x, 0)
+    out[..., 1] = OMEGA_EARTH_VEC[2] * r[..., 0]
+    out[..., 2] = 0.0
+    return out
 
 
 def rot_eci_to_ecef(theta_rad):

@@ -33,11 +33,12 @@ SBX: ASSUMPTIONS, not published). Everything is vectorised over targets: positio
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import numba
 import numpy as np
 from scipy.special import erfc
 
 from goldendome.physics.constants import R_EARTH_MEAN_M
-from goldendome.physics.frames import geodetic_height_m, geodetic_to_ecef, rot_ecef_to_enu
+from goldendome.physics.frames import _geodetic_height_scalar, geodetic_height_m, geodetic_to_ecef, rot_ecef_to_enu
 
 BOLTZMANN_J_K = 1.380649e-23
 """Boltzmann's constant (exact, SI 2019)."""
@@ -107,6 +108,12 @@ class Radar:
         """Rotation ECEF -> the site's east-north-up axes."""
         return rot_ecef_to_enu(np.radians(self.lat_deg), np.radians(self.lon_deg))
 
+    @cached_property
+    def face_table(self) -> np.ndarray:
+        """The faces as rows (boresight azimuth, half-width, lowest and highest elevation), degrees (F, 4)."""
+        return np.array([[f.boresight_az_deg, f.half_width_deg, f.el_min_deg, f.el_max_deg] for f in self.faces],
+                        float).reshape(-1, 4)  # fmt: skip
+
     def snr(self, range_m, rcs_m2):
         """Signal-to-noise ratio (linear) of targets of cross-section rcs_m2 at range_m (the radar equation)."""
         r = np.asarray(range_m, float)
@@ -175,22 +182,51 @@ def refracted_geometry(site_ecef, target_ecef, k: float = K_EFFECTIVE_EARTH, rad
 
 
 def in_coverage(radar: Radar, target_ecef):
-    """Which targets (N, 3) ECEF lie inside a face, above the refracted horizon and within the instrumented range.
+    """Which targets (N, 3) ECEF lie inside a face, above the refracted horizon (:func:`refracted_geometry`) and
+    within the instrumented range. Compiled, one target per pass (a look tests a handful of objects: numpy's
+    per-call overhead would dominate).
 
     Returns (covered (N,) bool, range m, azimuth rad, elevation rad (geometric)).
     """
-    tgt = np.atleast_2d(np.asarray(target_ecef, float))
-    enu = (tgt - radar.site_ecef) @ radar.enu_rotation.T
-    rng = np.linalg.norm(enu, axis=1)
-    az = np.mod(np.arctan2(enu[:, 0], enu[:, 1]), 2.0 * np.pi)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        el = np.arcsin(enu[:, 2] / rng)
-    el_eff, clear = refracted_geometry(radar.site_ecef, tgt, site_height_m=radar.height_m)
-    in_face = np.zeros(tgt.shape[0], bool)
-    for f in radar.faces:
-        off = np.abs((np.degrees(az) - f.boresight_az_deg + 180.0) % 360.0 - 180.0)
-        in_face |= (off <= f.half_width_deg) & (np.degrees(el_eff) >= f.el_min_deg) & (np.degrees(el) <= f.el_max_deg)
-    return in_face & clear & (rng <= radar.max_range_m), rng, az, el
+    tgt = np.ascontiguousarray(np.atleast_2d(np.asarray(target_ecef, float)))
+    return _coverage_kernel(tgt, radar.site_ecef, radar.enu_rotation, max(radar.height_m, 0.0), radar.face_table,
+                            radar.max_range_m, K_EFFECTIVE_EARTH, R_EARTH_MEAN_M)  # fmt: skip
+
+
+@numba.njit(cache=True)
+def _coverage_kernel(tgt, site, rot, h_s, faces, max_range, k, radius):  # pragma: no cover - compiled
+    n = tgt.shape[0]
+    covered = np.zeros(n, np.bool_)
+    rng, az, el = np.empty(n), np.empty(n), np.empty(n)
+    kr = k * radius
+    a = kr + h_s
+    site_norm = np.sqrt(site[0] ** 2 + site[1] ** 2 + site[2] ** 2)
+    for i in range(n):
+        d0, d1, d2 = tgt[i, 0] - site[0], tgt[i, 1] - site[1], tgt[i, 2] - site[2]
+        e = rot[0, 0] * d0 + rot[0, 1] * d1 + rot[0, 2] * d2
+        nn = rot[1, 0] * d0 + rot[1, 1] * d1 + rot[1, 2] * d2
+        u = rot[2, 0] * d0 + rot[2, 1] * d1 + rot[2, 2] * d2
+        r = np.sqrt(e * e + nn * nn + u * u)
+        rng[i] = r
+        az[i] = np.arctan2(e, nn) % (2.0 * np.pi)
+        el[i] = np.arcsin(u / r) if abs(u) <= r else np.nan
+        # the refracted line of sight (refracted_geometry, one target)
+        h_t = max(_geodetic_height_scalar(tgt[i, 0], tgt[i, 1], tgt[i, 2]), 0.0)
+        t_norm = np.sqrt(tgt[i, 0] ** 2 + tgt[i, 1] ** 2 + tgt[i, 2] ** 2)
+        cos_psi = (tgt[i, 0] * site[0] + tgt[i, 1] * site[1] + tgt[i, 2] * site[2]) / (t_norm * site_norm)
+        psi = np.arccos(min(1.0, max(-1.0, cos_psi))) / k
+        b = kr + h_t
+        slant = np.sqrt(max(a * a + b * b - 2.0 * a * b * np.cos(psi), 1e-12))
+        el_eff = np.arcsin(min(1.0, max(-1.0, (b * b - a * a - slant * slant) / (2.0 * a * slant))))
+        if not (psi <= np.arccos(kr / a) + np.arccos(kr / b)) or not (r <= max_range):
+            continue
+        az_deg, el_deg, el_eff_deg = np.degrees(az[i]), np.degrees(el[i]), np.degrees(el_eff)
+        for f in range(faces.shape[0]):
+            off = abs((az_deg - faces[f, 0] + 180.0) % 360.0 - 180.0)
+            if off <= faces[f, 1] and el_eff_deg >= faces[f, 2] and el_deg <= faces[f, 3]:
+                covered[i] = True
+                break
+    return covered, rng, az, el
 
 
 RCS_M2 = {

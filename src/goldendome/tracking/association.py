@@ -19,6 +19,9 @@ MAX_CANDIDATES = 8
 track's gate is a cluster no assignment resolves well; the farther ones are left to other tracks)."""
 
 
+BRUTE_FORCE_PAIRS = 256
+"""Up to this many (track, detection) pairs, when every detection may be a candidate, the distances are computed
+outright: building a k-d tree costs more than a battle look's handful of pairs."""
 PARALLEL_QUERIES = 20_000
 """Above this many (track, neighbour) queries the k-d tree search runs on every core."""
 
@@ -31,6 +34,11 @@ def candidate_pairs(track_pos, radius, det_pos, k: int = MAX_CANDIDATES):
         return np.zeros(0, int), np.zeros(0, int)
     radius = np.broadcast_to(np.asarray(radius, float), (n,))
     k = min(k, m)
+    if k == m and n * m <= BRUTE_FORCE_PAIRS:  # a few tracks and detections: every distance, nearest first
+        d = np.linalg.norm(np.asarray(track_pos, float)[:, None] - np.asarray(det_pos, float)[None], axis=2)
+        idx = np.argsort(d, axis=1, kind="stable")
+        keep = np.take_along_axis(d, idx, axis=1) <= radius[:, None]
+        return np.broadcast_to(np.arange(n)[:, None], (n, m))[keep], idx[keep]
     # threads pay off only for big queries: starting them costs ~1 ms, more than a small scan's whole query
     workers = -1 if n * k > PARALLEL_QUERIES else 1
     dist, idx = cKDTree(det_pos).query(track_pos, k=k, distance_upper_bound=float(radius.max()), workers=workers)
@@ -48,7 +56,7 @@ def gnn_assign(n_tracks: int, n_dets: int, ti, dj, cost, gate: float):
     out = np.full(n_tracks, -1)
     if ti.size == 0:
         return out
-    if np.unique(ti).size == ti.size and np.unique(dj).size == dj.size:
+    if np.bincount(ti).max() == 1 and np.bincount(dj).max() == 1:
         out[ti] = dj  # every pair is its own cluster (the usual case of a few well-separated targets)
         return out
     graph = coo_matrix((np.ones(ti.size), (ti, n_tracks + dj)), shape=(n_tracks + n_dets,) * 2)

@@ -25,6 +25,7 @@ import numba
 import numpy as np
 
 from goldendome.physics.atmosphere import density_us76
+from goldendome.physics.compiled import SizedKernel
 from goldendome.physics.constants import J2_EARTH, OMEGA_EARTH_RAD_S, WGS84_A_M
 from goldendome.physics.frames import _geodetic_height_scalar
 
@@ -79,15 +80,16 @@ _LOG_RHO = np.log(np.maximum(density_us76(np.arange(0.0, 150e3 + 1.0, _DRAG_H_ST
 
 
 def _cv_q(dt, q):
-    """Continuous white-noise acceleration process noise for time steps dt (N,), (N, 6, 6)."""
+    """Continuous white-noise acceleration process noise of power spectral density q for time steps dt (N,),
+    (N, 6, 6)."""
     dt = np.ascontiguousarray(dt, float)
-    return _kernel("_cv_q_kernel", dt.shape[0])(dt, np.broadcast_to(np.asarray(q, float), dt.shape).copy())
+    return _kernel("_cv_q_kernel", dt.shape[0])(dt, float(q))
 
 
 def _cv_q_kernel_py(dt, q):  # pragma: no cover - compiled
     out = np.zeros((dt.shape[0], 6, 6))
     for i in numba.prange(dt.shape[0]):
-        a, b, c = q[i] * dt[i] ** 3 / 3.0, q[i] * dt[i] ** 2 / 2.0, q[i] * dt[i]
+        a, b, c = q * dt[i] ** 3 / 3.0, q * dt[i] ** 2 / 2.0, q * dt[i]
         for k in range(3):
             out[i, k, k] = a
             out[i, k, k + 3] = b
@@ -104,10 +106,7 @@ class ConstantVelocity:
 
     def transition(self, x, dt):
         """F (N, 6, 6) for steps dt (N,)."""
-        n = x.shape[0]
-        f = np.tile(np.eye(6), (n, 1, 1))
-        f[:, 0, 3] = f[:, 1, 4] = f[:, 2, 5] = dt
-        return f
+        return _cv_transition(np.ascontiguousarray(dt, float))
 
     def propagate(self, x, dt):
         out = x.copy()
@@ -184,21 +183,50 @@ class Ballistic:
 
     def transition(self, x, dt):
         """Phi = I + A dt + A^2 dt^2 / 2 + A^3 dt^3 / 6 with the point-mass gravity gradient taken at the mid-step
-        position r + v dt / 2 (its change along the step is then a second-order effect)."""
-        r = x[:, :3] + 0.5 * dt[:, None] * x[:, 3:]
-        rn = np.linalg.norm(r, axis=1)
-        u = r / rn[:, None]
-        g = (MU / rn**3)[:, None, None] * (3.0 * u[:, :, None] * u[:, None, :] - np.eye(3))
-        n = x.shape[0]
-        a = np.zeros((n, 6, 6))
-        a[:, :3, 3:] = np.eye(3)
-        a[:, 3:, :3] = g
-        adt = a * dt[:, None, None]
-        adt2 = adt @ adt
-        return np.eye(6) + adt + adt2 / 2.0 + adt2 @ adt / 6.0
+        position r + v dt / 2 (its change along the step is then a second-order effect). With A = [[0, I], [G, 0]]
+        the series is, in 3 x 3 blocks, [[I + G dt^2/2, I dt + G dt^3/6], [G dt + G^2 dt^3/6, I + G dt^2/2]]
+        (G symmetric; compiled)."""
+        return _ballistic_transition(np.ascontiguousarray(x, float), np.ascontiguousarray(dt, float))
 
     def noise(self, x, dt):
         return _cv_q(dt, self.q)
+
+
+@numba.njit(cache=True)
+def _cv_transition(dt):  # pragma: no cover - compiled
+    f = np.zeros((dt.shape[0], 6, 6))
+    for i in range(dt.shape[0]):
+        for a in range(6):
+            f[i, a, a] = 1.0
+        for a in range(3):
+            f[i, a, a + 3] = dt[i]
+    return f
+
+
+@numba.njit(cache=True)
+def _ballistic_transition(x, dt):  # pragma: no cover - compiled
+    n = x.shape[0]
+    f = np.zeros((n, 6, 6))
+    g = np.empty((3, 3))
+    for i in range(n):
+        h = dt[i]
+        r = np.empty(3)
+        for a in range(3):
+            r[a] = x[i, a] + 0.5 * h * x[i, a + 3]
+        rn = np.sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2])
+        k = MU / (rn * rn * rn)
+        for a in range(3):
+            for b in range(3):
+                g[a, b] = k * (3.0 * r[a] * r[b] / (rn * rn) - (1.0 if a == b else 0.0))
+        for a in range(3):
+            for b in range(3):
+                g2 = g[a, 0] * g[0, b] + g[a, 1] * g[1, b] + g[a, 2] * g[2, b]
+                eye = 1.0 if a == b else 0.0
+                f[i, a, b] = eye + g[a, b] * h * h / 2.0
+                f[i, a, b + 3] = eye * h + g[a, b] * h * h * h / 6.0
+                f[i, a + 3, b] = g[a, b] * h + g2 * h * h * h / 6.0
+                f[i, a + 3, b + 3] = eye + g[a, b] * h * h / 2.0
+    return f
 
 
 def predict(x, p, model, dt):
@@ -358,23 +386,52 @@ class IMM:
     @staticmethod
     def combine(xm, pm, mu):
         """Combined estimate x = sum mu_j x_j, P = sum mu_j (P_j + (x_j - x)(x_j - x)^T)."""
-        x = np.einsum("nj,njd->nd", mu, xm)
-        dx = xm - x[:, None]
-        p = np.einsum("nj,njde->nde", mu, pm + dx[..., :, None] * dx[..., None, :])
-        return x, p
+        c = np.ascontiguousarray
+        return _imm_combine(c(xm, float), c(pm, float), c(mu, float))
 
     @staticmethod
     def likelihood(nu, s):
         """Gaussian likelihood N(nu; 0, S) of innovations (N, m) with covariances (N, m, m)."""
-        d2 = np.einsum("ni,ni->n", nu, np.linalg.solve(s, nu[:, :, None])[:, :, 0])
-        return np.exp(-0.5 * d2) / np.sqrt(np.linalg.det(2.0 * np.pi * s))
+        return _gaussian_likelihood(np.ascontiguousarray(nu, float), np.ascontiguousarray(s, float))
+
+
+@numba.njit(cache=True)
+def _imm_combine(xm, pm, mu):  # pragma: no cover - compiled
+    n, r, d = xm.shape
+    x = np.zeros((n, d))
+    p = np.zeros((n, d, d))
+    for k in range(n):
+        for j in range(r):
+            for a in range(d):
+                x[k, a] += mu[k, j] * xm[k, j, a]
+        for j in range(r):
+            for a in range(d):
+                da = xm[k, j, a] - x[k, a]
+                for b in range(d):
+                    p[k, a, b] += mu[k, j] * (pm[k, j, a, b] + da * (xm[k, j, b] - x[k, b]))
+    return x, p
+
+
+@numba.njit(cache=True)
+def _gaussian_likelihood(nu, s):  # pragma: no cover - compiled
+    n, m = nu.shape
+    out = np.empty(n)
+    s_inv = np.empty((m, m))
+    for k in range(n):
+        _inv_small(s[k], s_inv)
+        d2 = 0.0
+        for a in range(m):
+            for b in range(m):
+                d2 += nu[k, a] * s_inv[a, b] * nu[k, b]
+        out[k] = np.exp(-0.5 * d2) / np.sqrt(np.linalg.det(2.0 * np.pi * s[k]))
+    return out
 
 
 PARALLEL_FROM = 512
 """Batches of at least this many tracks run the kernels on all cores; smaller ones serially (a thread pool's
 start-up costs more than a few tracks' work)."""
 _KERNELS = {
-    name: (numba.njit(cache=True)(fn), numba.njit(parallel=True, cache=True)(fn))
+    name: SizedKernel(fn, PARALLEL_FROM)
     for name, fn in (("_ballistic_rk4", _ballistic_rk4_py), ("_cv_q_kernel", _cv_q_kernel_py),
                      ("_fpft_q", _fpft_q_py), ("_update_kernel", _update_kernel_py))
 }  # fmt: skip
@@ -382,7 +439,8 @@ _KERNELS = {
 
 def _kernel(name: str, n: int):
     """The serial or the parallel compilation of a batch kernel, by batch size."""
-    return _KERNELS[name][n >= PARALLEL_FROM]
+    k = _KERNELS[name]
+    return k.parallel if n >= k.parallel_from else k.serial
 
 
 UKF_ALPHA, UKF_BETA, UKF_KAPPA = 1.0, 2.0, 0.0

@@ -11,11 +11,63 @@ The Jacobian with respect to position is J M, with J the derivative of (range, a
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
+import numba
 import numpy as np
 
 from goldendome.physics.constants import OMEGA_EARTH_RAD_S
 from goldendome.physics.frames import rot_ecef_to_enu, rot_eci_to_ecef
+
+
+@lru_cache(maxsize=64)
+def _enu(lat_rad: float, lon_rad: float) -> np.ndarray:
+    """A site's rotation ECEF -> ENU (a radar's looks all need the same one), read-only."""
+    m = rot_ecef_to_enu(lat_rad, lon_rad)
+    m.flags.writeable = False
+    return m
+
+
+@numba.njit(cache=True)
+def _polar_kernel(x, s, m, w, doppler, with_h):  # pragma: no cover - compiled
+    """Measurements (N, 3 or 4) and, with_h, their Jacobians (N, 3 or 4, 6) of states x (N, 6) seen from a site at s
+    moving at w with rotation m to its ENU axes (the formulas of the module docstring), one track per pass."""
+    n, k = x.shape[0], (4 if doppler else 3)
+    z = np.empty((n, k))
+    h = np.zeros((n if with_h else 0, k, 6))
+    for i in range(n):
+        dp0, dp1, dp2 = x[i, 0] - s[0], x[i, 1] - s[1], x[i, 2] - s[2]
+        e = m[0, 0] * dp0 + m[0, 1] * dp1 + m[0, 2] * dp2
+        nn = m[1, 0] * dp0 + m[1, 1] * dp1 + m[1, 2] * dp2
+        u = m[2, 0] * dp0 + m[2, 1] * dp1 + m[2, 2] * dp2
+        rho2 = e * e + nn * nn
+        r2 = rho2 + u * u
+        r = np.sqrt(r2)
+        z[i, 0] = r
+        z[i, 1] = np.arctan2(e, nn) % (2.0 * np.pi)
+        z[i, 2] = np.arcsin(min(1.0, max(-1.0, u / r)))
+        rr = 0.0
+        if doppler:
+            dv0, dv1, dv2 = x[i, 3] - w[0], x[i, 4] - w[1], x[i, 5] - w[2]
+            rr = (dp0 * dv0 + dp1 * dv1 + dp2 * dv2) / r
+            z[i, 3] = rr
+        if not with_h:
+            continue
+        rho = np.sqrt(rho2)
+        j0 = (e / r, nn / r, u / r)
+        j1 = (nn / rho2, -e / rho2, 0.0)
+        j2 = (-e * u / (r2 * rho), -nn * u / (r2 * rho), rho / r2)
+        for c in range(3):  # rows of J M: the ENU derivatives turned back into the tracking frame
+            h[i, 0, c] = j0[0] * m[0, c] + j0[1] * m[1, c] + j0[2] * m[2, c]
+            h[i, 1, c] = j1[0] * m[0, c] + j1[1] * m[1, c]
+            h[i, 2, c] = j2[0] * m[0, c] + j2[1] * m[1, c] + j2[2] * m[2, c]
+        if doppler:  # rr = (p - s).(v - w) / |p - s|
+            dp = (dp0, dp1, dp2)
+            dv = (x[i, 3] - w[0], x[i, 4] - w[1], x[i, 5] - w[2])
+            for c in range(3):
+                h[i, 3, c] = (dv[c] - rr * dp[c] / r) / r
+                h[i, 3, 3 + c] = dp[c] / r
+    return z, h
 
 
 @dataclass(frozen=True)
@@ -39,14 +91,14 @@ class RadarModel:
         turned into ECI, its rotation ECI -> ENU = (ECEF -> ENU)(ECI -> ECEF), its velocity w x r."""
         r = rot_eci_to_ecef(theta_rad)
         pos = r.T @ np.asarray(site_ecef, float)
-        return cls(pos, rot_ecef_to_enu(lat_rad, lon_rad) @ r, sigma_range_m, sigma_angle_rad, sigma_angle_rad,
-                   sigma_range_rate_mps, np.cross([0.0, 0.0, OMEGA_EARTH_RAD_S], pos))  # fmt: skip
+        return cls(pos, _enu(float(lat_rad), float(lon_rad)) @ r, sigma_range_m, sigma_angle_rad, sigma_angle_rad,
+                   sigma_range_rate_mps, OMEGA_EARTH_RAD_S * np.array([-pos[1], pos[0], 0.0]))  # fmt: skip
 
     @property
     def doppler(self) -> bool:
         return self.sigma_range_rate_mps is not None
 
-    @property
+    @cached_property
     def noise(self) -> np.ndarray:
         sig = [self.sigma_range_m**2, self.sigma_az_rad**2, self.sigma_el_rad**2]
         return np.diag(sig + [self.sigma_range_rate_mps**2] if self.doppler else sig)
@@ -55,36 +107,22 @@ class RadarModel:
         """(range, az, el[, range rate]) (N, 3 or 4) of states x (N, 6) -- positions (N, 3) will do without
         Doppler -- in the tracking frame."""
         x = np.asarray(x, float)
-        d = (x[:, :3] - self.position) @ self.rotation.T
-        rng = np.linalg.norm(d, axis=1)
-        az = np.mod(np.arctan2(d[:, 0], d[:, 1]), 2.0 * np.pi)
-        el = np.arcsin(np.clip(d[:, 2] / rng, -1.0, 1.0))
-        if not self.doppler:
-            return np.stack([rng, az, el], axis=1)
-        rr = np.einsum("ni,ni->n", x[:, 3:] - self.velocity, x[:, :3] - self.position) / rng
-        return np.stack([rng, az, el, rr], axis=1)
+        if x.shape[1] < 6:
+            x = np.hstack([x[:, :3], np.zeros((x.shape[0], 3))])
+        return self._polar(x, False)[0]
 
     def jacobian(self, x):
         """H (N, 3 or 4, 6) of the measurement at states x (N, 6)."""
-        d = (x[:, :3] - self.position) @ self.rotation.T
-        e, n, u = d[:, 0], d[:, 1], d[:, 2]
-        rho2 = e * e + n * n
-        rho = np.sqrt(rho2)
-        r2 = rho2 + u * u
-        r = np.sqrt(r2)
-        j = np.zeros((x.shape[0], 3, 3))
-        j[:, 0] = d / r[:, None]
-        j[:, 1, 0], j[:, 1, 1] = n / rho2, -e / rho2
-        j[:, 2, 0], j[:, 2, 1], j[:, 2, 2] = -e * u / (r2 * rho), -n * u / (r2 * rho), rho / r2
-        h = np.zeros((x.shape[0], 4 if self.doppler else 3, 6))
-        h[:, :3, :3] = j @ self.rotation
-        if self.doppler:  # rr = (p - s).(v - w) / |p - s|
-            dp = x[:, :3] - self.position
-            dv = x[:, 3:] - self.velocity
-            rr = np.einsum("ni,ni->n", dp, dv) / r
-            h[:, 3, :3] = (dv - rr[:, None] * dp / r[:, None]) / r[:, None]
-            h[:, 3, 3:] = dp / r[:, None]
-        return h
+        return self._polar(np.asarray(x, float), True)[1]
+
+    def linearise(self, x):
+        """(measure(x), jacobian(x)) in one pass: what an EKF needs of every track at a look."""
+        return self._polar(np.asarray(x, float), True)
+
+    def _polar(self, x, with_h: bool):
+        c = np.ascontiguousarray
+        return _polar_kernel(c(x, float), c(self.position, float), c(self.rotation, float), c(self.velocity, float),
+                             self.doppler, with_h)  # fmt: skip
 
     def innovation(self, z, z_pred):
         """z - z_pred with the azimuth difference wrapped into (-pi, pi]."""
@@ -149,7 +187,7 @@ class GroundPositionModel:
     def site(cls, site_ecef, lat_rad: float, lon_rad: float, theta_rad: float, sigma_ground_m: float):
         """The radar at Earth rotation angle theta, in the inertial frame (see :meth:`RadarModel.site`)."""
         r = rot_eci_to_ecef(theta_rad)
-        return cls(r.T @ np.asarray(site_ecef, float), rot_ecef_to_enu(lat_rad, lon_rad) @ r, sigma_ground_m)
+        return cls(r.T @ np.asarray(site_ecef, float), _enu(float(lat_rad), float(lon_rad)) @ r, sigma_ground_m)
 
     @property
     def noise(self) -> np.ndarray:
@@ -174,6 +212,9 @@ class GroundPositionModel:
         h[:, :2, :3] = self.rotation[:2] @ dq
         h[:, 2, :3] = u
         return h
+
+    def linearise(self, x):
+        return self.measure(x), self.jacobian(x)
 
     def innovation(self, z, z_pred):
         return z - z_pred
@@ -209,6 +250,9 @@ class PositionModel:
         h = np.zeros((x.shape[0], 3, 6))
         h[:, :, :3] = np.eye(3)
         return h
+
+    def linearise(self, x):
+        return self.measure(x), self.jacobian(x)
 
     def innovation(self, z, z_pred):
         return z - z_pred

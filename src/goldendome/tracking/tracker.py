@@ -105,46 +105,45 @@ class Tracker:
             tr.x, tr.p = predictor(tr.x, tr.p, self.model, dt)
         tr.t = np.full(len(tr), float(t))
 
-    def _distance2(self, ti, z, sensor: RadarModel, z_pred, h, r):
+    def _modes_seen(self, sensor: RadarModel):
+        """Each IMM mode's predicted measurements and Jacobians [(z (N, m), H (N, m, 6))] (none for one model)."""
+        if not self.imm:
+            return []
+        return [sensor.linearise(np.ascontiguousarray(self.tracks.xm[:, j])) for j in range(self.model.r)]
+
+    def _distance2(self, ti, z, sensor: RadarModel, z_pred, h, r, modes):
         """Squared Mahalanobis distance of detections z from tracks ti; an IMM takes the smallest over its modes (a
         detection any mode explains is in the gate: the manoeuvre mode's wide gate keeps a turning target)."""
         tr = self.tracks
 
         c = np.ascontiguousarray
-        d2 = filters.pair_distance2(c(h, float), c(tr.p), c(r, float), c(sensor.innovation(z, z_pred[ti])),
-                                    c(ti, np.int64))  # fmt: skip
-        if self.imm:
-            for j in range(self.model.r):
-                xj = tr.xm[:, j]
-                hj = c(sensor.jacobian(xj))
-                nu = c(sensor.innovation(z, sensor.measure(xj)[ti]))
-                d2 = np.minimum(d2, filters.pair_distance2(hj, c(tr.pm[:, j]), c(r, float), nu, c(ti, np.int64)))
+        ti, r = c(ti, np.int64), c(r, float)
+        d2 = filters.pair_distance2(c(h, float), c(tr.p), r, c(sensor.innovation(z, z_pred[ti])), ti)
+        for j, (zj, hj) in enumerate(modes):
+            nu = c(sensor.innovation(z, zj[ti]))
+            d2 = np.minimum(d2, filters.pair_distance2(hj, c(tr.pm[:, j]), r, nu, ti))
         return d2
 
-    def _update(self, idx, z, sensor: RadarModel, z_pred, h, r) -> None:
+    def _update(self, idx, z, sensor: RadarModel, z_pred, h, r, modes) -> None:
         """Kalman update of the tracks idx with their detections z (an IMM: each mode, then the mode probabilities
-        from the likelihoods, then the combination)."""
+        from the likelihoods, then the combination). z_pred, h and modes: the look's linearisations (EKF)."""
         tr = self.tracks
 
-        def one(x, p):
+        def one(x, p, zj, hj):
             """(x, P, S, innovation) of one filter's update."""
             if self.unscented:
                 xn, pn, s = filters.ukf_update(x, p, z, r, sensor.measure, sensor.innovation)
                 return xn, pn, s, sensor.innovation(z, sensor.measure(x))
-            nu = sensor.innovation(z, sensor.measure(x))
-            xn, pn, s = filters.update(x, p, nu, sensor.jacobian(x), r)
+            nu = sensor.innovation(z, zj[idx])
+            xn, pn, s = filters.update(x, p, nu, hj[idx], r)
             return xn, pn, s, nu
 
-        if not self.imm and not self.unscented:  # the scan's linearisation is already at hand
-            nu = sensor.innovation(z, z_pred[idx])
-            tr.x[idx], tr.p[idx], _ = filters.update(tr.x[idx], tr.p[idx], nu, h[idx], r)
-            return
         if not self.imm:
-            tr.x[idx], tr.p[idx], _, _ = one(tr.x[idx], tr.p[idx])
+            tr.x[idx], tr.p[idx], _, _ = one(tr.x[idx], tr.p[idx], z_pred, h)
             return
         like = np.empty((idx.size, self.model.r))
-        for j in range(self.model.r):
-            tr.xm[idx, j], tr.pm[idx, j], s, nu = one(tr.xm[idx, j], tr.pm[idx, j])
+        for j, (zj, hj) in enumerate(modes):
+            tr.xm[idx, j], tr.pm[idx, j], s, nu = one(tr.xm[idx, j], tr.pm[idx, j], zj, hj)
             like[:, j] = filters.IMM.likelihood(nu, s)
         w = like * tr.mu[idx]
         total = w.sum(axis=1, keepdims=True)
@@ -164,8 +163,8 @@ class Tracker:
         n, m = len(tr), z.shape[0]
         assign = np.full(n, -1)
         if n and m:
-            z_pred = sensor.measure(tr.x)
-            h = sensor.jacobian(tr.x)
+            z_pred, h = sensor.linearise(tr.x)
+            modes = self._modes_seen(sensor)
             # spatial pre-gate: the gate ellipsoid fits in a sphere of sqrt(gate x largest eigenvalue) around the
             # predicted position (position covariance plus the measurement's own spread there); the trace bounds
             # the largest eigenvalue
@@ -173,7 +172,7 @@ class Tracker:
                       else np.trace(r_det, axis1=1, axis2=2).max())  # fmt: skip
             lam = np.trace(tr.p[:, :3, :3], axis1=1, axis2=2) + spread
             ti, dj = candidate_pairs(tr.x[:, :3], np.sqrt(gamma * lam), sensor.to_position(z))
-            d2 = self._distance2(ti, z[dj], sensor, z_pred, h, r_det[dj])
+            d2 = self._distance2(ti, z[dj], sensor, z_pred, h, r_det[dj], modes)
             ok = d2 < gamma
             ti, dj, d2 = ti[ok], dj[ok], d2[ok]
             if self.association == "jpda":
@@ -189,11 +188,13 @@ class Tracker:
             assign = np.where(assign >= 0, assign, second)
             idx = np.flatnonzero(assign >= 0)
             if idx.size:
-                self._update(idx, z[assign[idx]], sensor, z_pred, h, r_det[assign[idx]])
+                self._update(idx, z[assign[idx]], sensor, z_pred, h, r_det[assign[idx]], modes)
         hit = assign >= 0
         det_track = np.full(m, -1)
         det_track[assign[hit]] = tr.track_id[hit]
-        return self._manage(t, z, sensor, hit, np.setdiff1d(np.arange(m), assign[hit]), det_track, covers, r_det)
+        free = np.ones(m, bool)
+        free[assign[hit]] = False
+        return self._manage(t, z, sensor, hit, np.flatnonzero(free), det_track, covers, r_det)
 
     def _manage(self, t, z, sensor, hit, free, det_track, covers, r_det):
         """M-of-N bookkeeping of a look (hit: tracks that took a detection), deletions, and new tentative tracks
