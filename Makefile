@@ -3,8 +3,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# the globe's CesiumJS bundle, copied into the package (gitignored); its stamp goes with it
+CESIUM   := src/goldendome/server/static/cesium
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean web serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,12 +22,30 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(PIP) install -e '.[test]'
 	touch $@
 
-demo: $(VENV)/.installed
-	$(BIN)/goldendome run --out results/demo
+# CesiumJS from npm (pinned by web/package-lock.json), Node.js from the OS packages if missing
+$(CESIUM)/.stamp: web/package.json web/package-lock.json
+	command -v npm >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q nodejs npm; }
+	cd web && npm ci --no-audit --no-fund
+	rm -rf $(CESIUM)
+	cp -r web/node_modules/cesium/Build/Cesium $(CESIUM)
+	touch $@
 
-test: $(VENV)/.installed-test
+web: $(CESIUM)/.stamp
+
+# the browser of tests/test_browser.py (Debian's chromium; never `playwright install`)
+$(CHROMIUM):
+	$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium
+
+demo: $(VENV)/.installed web
+	$(BIN)/goldendome run --out results/demo
+	@echo "the globe: $(BIN)/goldendome serve, then open http://127.0.0.1:8000"
+
+serve: $(VENV)/.installed web
+	$(BIN)/goldendome serve
+
+test: $(VENV)/.installed-test web $(CHROMIUM)
 	$(BIN)/ruff check src tests bench
-	$(BIN)/python -m pytest
+	GOLDENDOME_BROWSER_TEST=require $(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench
@@ -32,4 +54,4 @@ bench: $(VENV)/.installed-test
 	for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) results .pytest_cache .ruff_cache
+	rm -rf $(VENV) results .pytest_cache .ruff_cache web/node_modules $(CESIUM)

@@ -249,10 +249,10 @@ def run(
         files = ", ".join(sorted(f.name for f in path.iterdir() if f.suffix in (".json", ".parquet", ".png")))
         console.print(f"results written to [bold]{path}[/] ({files})")
     if czml is not None:
-        from goldendome.io.czml import scene_czml
+        from goldendome.io.globe import globe_czml
 
         czml.parent.mkdir(parents=True, exist_ok=True)
-        czml.write_text(scene_czml(result))
+        czml.write_text(globe_czml(result, max_satellites=2000))
         console.print(f"scene written to [bold]{czml}[/] (CZML: load it in a Cesium viewer)")
 
 
@@ -566,10 +566,12 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
     results: Annotated[Path, typer.Option("--results", help="Where runs write their results.")] = Path("results/serve"),
 ):
-    """Serve the JSON API: built-in scenarios, validation, runs as background jobs, their results and CZML scenes.
+    """Serve the globe page and the JSON API: built-in scenarios, validation, runs and Monte Carlo studies as
+    background jobs with live progress, their results, CZML scenes and HTML reports.
 
-    Example: [bold]goldendome serve[/], then open http://127.0.0.1:8000/docs for the API. It listens on this machine
-    only unless you give --host 0.0.0.0.
+    Example: [bold]goldendome serve[/], then open http://127.0.0.1:8000 for the globe (press Run) and
+    http://127.0.0.1:8000/docs for the API. The globe needs the CesiumJS bundle ([bold]make web[/] builds it; no
+    network at run time). It listens on this machine only unless you give --host 0.0.0.0.
     """
     import os
 
@@ -579,6 +581,7 @@ def serve(
         console.print(f"[yellow]warning:[/] listening on {host}: other machines can reach the API", highlight=False)
     # the server is named, not imported: the command line and the server are two top layers that import nobody's
     os.environ["GOLDENDOME_RESULTS"] = str(results)
+    os.environ["GOLDENDOME_HOST"] = host
     uvicorn.run("goldendome.server.app:app_from_environment", factory=True, host=host, port=port, log_level="info")
 
 

@@ -1,31 +1,43 @@
-"""``goldendome serve``: a JSON API over the engine (FastAPI; OpenAPI docs at ``/docs``).
+"""``goldendome serve``: the globe page and a JSON API over the engine (FastAPI; OpenAPI docs at ``/docs``).
+
+The page (``/``) is a single-page app (``static/index.html``, ``app.js``, ``app.css``) on CesiumJS, served from
+``/cesium/`` out of ``static/cesium/``: the bundle npm installs, copied there by ``make web`` (no network at run
+time, no Cesium ion token; the imagery is the Natural Earth II set shipped with Cesium).
 
 Endpoints (all under ``/api``):
 
 * ``GET /scenarios`` -- the built-in scenarios with their names and descriptions;
 * ``POST /validate`` -- a scenario's text (YAML or TOML) checked; every problem as 'field: what', the CLI's messages;
 * ``POST /runs`` -- start one trial of a scenario (its text, or a built-in name) as a background job;
-* ``GET /runs/{id}`` -- the job's state and progress; ``GET /runs/{id}/summary`` -- the results' summary.json;
-  ``GET /runs/{id}/scene.czml`` -- the scene for the globe; ``GET /runs/{id}/files/{name}`` -- a results file.
+* ``POST /studies`` -- start a Monte Carlo study of a defended scenario (at most ``MAX_TRIALS`` trials);
+* ``GET /runs/{id}`` -- a job's (run's or study's) state, progress and finished files;
+  ``GET /runs/{id}/events`` -- the same as server-sent events, one per change, ending with the final state;
+* ``GET /runs/{id}/summary`` -- a run's summary.json; ``GET /runs/{id}/scene.czml`` -- its CZML;
+  ``GET /runs/{id}/report.html`` -- the HTML report; ``GET /runs/{id}/files/{name}`` -- any file the job wrote
+  (Parquet tables, ``stats.json`` of a study, the globe's files).
 
 Safe by default: the server binds to localhost unless told otherwise; request bodies are capped
 (``MAX_BODY_BYTES``); scenarios are data, validated before anything runs, and name no files; downloads are limited to
-the files a run wrote (no paths); the job queue is bounded (``MAX_JOBS`` waiting or running; more gets 429).
+a fixed list of file names a job wrote (no paths), static files to the Cesium folder; the job queue is bounded
+(``MAX_JOBS`` waiting or running, runs and studies together; more gets 429) and so is a study (``MAX_TRIALS``).
 """
 
+import asyncio
+import json
 import os
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from goldendome import __version__
 from goldendome.scenario.loader import ScenarioError, builtin_names, builtin_text, load_builtin, parse_scenario
+from goldendome.server.jobs import FINAL_STATES, RUN_FILES, STUDY_FILES, Job, run_job, study_job, warm_up
 
 MAX_BODY_BYTES = 256_000
 """Largest scenario text accepted (a scenario is a page of YAML; 256 kB is generous)."""
@@ -33,8 +45,25 @@ MAX_BODY_BYTES = 256_000
 MAX_JOBS = 4
 """Jobs waiting or running at once; one worker runs them in turn (a trial uses the machine's cores)."""
 
-RESULT_FILES = ("summary.json", "scenario.json", "events.parquet", "trajectories.parquet", "satellites.parquet",
-                "tracks.parquet", "gospa.parquet", "scene.czml")  # fmt: skip
+MAX_TRIALS = 2000
+"""Most trials in one study started from the page (about 3 s each on one core: under two hours)."""
+
+EVENTS_POLL_S = 0.2
+"""How often the progress stream looks at a job."""
+
+STATIC_DIR = Path(__file__).parent / "static"
+CESIUM_DIR = STATIC_DIR / "cesium"
+APP_FILES = {"app.js": "text/javascript", "app.css": "text/css", "favicon.svg": "image/svg+xml"}
+
+NO_CESIUM_PAGE = """<!doctype html><html lang="en"><meta charset="utf-8"><title>goldendome: globe not built</title>
+<body style="font-family:system-ui,sans-serif;max-width:46em;margin:3em auto;line-height:1.5">
+<h1>The globe is not built</h1>
+<p>The page needs CesiumJS, which is installed from npm and copied into the package at build time, and it is not
+there (<code>{where}</code>). Build it from the repository with</p>
+<pre>make web</pre>
+<p>(it installs Node.js from the OS packages if missing, runs <code>npm ci</code> in <code>web/</code> and copies
+<code>node_modules/cesium/Build/Cesium</code>), then restart <code>goldendome serve</code>.</p>
+<p>The JSON API works without it: see <a href="/docs">/docs</a>.</p></body></html>"""
 
 
 class RunRequest(BaseModel):
@@ -45,31 +74,50 @@ class RunRequest(BaseModel):
     format: str = Field("yaml", pattern="^(yaml|toml)$")
 
 
-@dataclass
-class Job:
-    id: str
-    name: str
-    state: str = "queued"  # queued, running, done, failed
-    progress: float = 0.0
-    stage: str = ""
-    error: str = ""
-    folder: Path | None = None
-    lock: threading.Lock = field(default_factory=threading.Lock)
+class StudyRequest(RunRequest):
+    """A Monte Carlo study: a defended scenario and how many trials (its seed is the scenario's)."""
 
-    def public(self) -> dict:
-        return {"id": self.id, "scenario": self.name, "state": self.state, "progress": round(self.progress, 3),
-                "stage": self.stage, "error": self.error,
-                "files": sorted(p.name for p in self.folder.iterdir()) if self.folder and self.state == "done"
-                else []}  # fmt: skip
+    trials: int = Field(100, ge=1, le=MAX_TRIALS, description=f"trials, 1 to {MAX_TRIALS}")
+    workers: int = Field(1, ge=1, le=os.cpu_count() or 1, description="worker processes (1: in the server)")
 
 
-def create_app(results_dir: Path) -> FastAPI:
-    """The app, writing every run's results under results_dir/runs/<id>/."""
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
+"""Host headers a server bound to loopback answers (testserver: the test client's): a web page elsewhere that
+points its own name at 127.0.0.1 (DNS rebinding) sends its own name and gets 400."""
+
+
+def create_app(results_dir: Path, cesium_dir: Path = CESIUM_DIR, warm: bool = False,
+               allowed_hosts: list[str] | None = None) -> FastAPI:  # fmt: skip
+    """The app, writing every run's results under results_dir/runs/<id>/ and every study's under
+    results_dir/studies/<id>/; the globe page needs the Cesium bundle in cesium_dir. warm: fly the default scenario
+    once in the background first (see :func:`goldendome.server.jobs.warm_up`). allowed_hosts: the Host headers
+    answered (None: any; a loopback server should pass LOOPBACK_HOSTS)."""
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
+
     results_dir = Path(results_dir)
+    cesium_dir = Path(cesium_dir)
     app = FastAPI(title="goldendome", version=__version__,
-                  description="Physics-level simulator of a layered homeland missile defence: runs and results.")
+                  description="Physics-level simulator of a layered homeland missile defence: runs, Monte Carlo "
+                              "studies and their results; the globe page at /.")  # fmt: skip
+    if allowed_hosts is not None:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
     jobs: dict[str, Job] = {}
     pool = ThreadPoolExecutor(max_workers=1)
+    warmed = threading.Event()
+
+    def _warm_up():
+        try:
+            warm_up()
+        except Exception:  # a failure here is the first run's to report
+            pass
+        finally:
+            warmed.set()
+
+    if warm:
+        pool.submit(_warm_up)
+    else:
+        warmed.set()
 
     async def _body(request: Request) -> bytes:
         size = int(request.headers.get("content-length") or 0)
@@ -79,6 +127,13 @@ def create_app(results_dir: Path) -> FastAPI:
         if len(body) > MAX_BODY_BYTES:
             raise HTTPException(413, f"body over the {MAX_BODY_BYTES:,}-byte limit")
         return body
+
+    async def _request(request: Request, model: type[RunRequest]) -> RunRequest:
+        body = await _body(request)
+        try:
+            return model.model_validate_json(body or b"{}")
+        except ValueError as exc:
+            raise HTTPException(422, f"bad request body: {exc}") from None
 
     def _scenario(req: RunRequest):
         if (req.builtin is None) == (req.text is None):
@@ -93,32 +148,60 @@ def create_app(results_dir: Path) -> FastAPI:
         except ScenarioError as exc:
             raise HTTPException(422, {"errors": exc.messages}) from None
 
-    def _run(job: Job, scn) -> None:
-        from goldendome.engine.trial import run_trial
-        from goldendome.io.czml import scene_czml
-        from goldendome.io.results import write_run
-
-        def progress(what: str, frac: float):
-            job.stage, job.progress = what, float(frac)
-
-        job.state = "running"
-        try:
-            result = run_trial(scn, progress=progress)
-            job.folder = results_dir / "runs" / job.id
-            write_run(result, job.folder)
-            (job.folder / "scene.czml").write_text(scene_czml(result))
-            job.state, job.progress = "done", 1.0
-        except Exception as exc:  # a job's failure is reported, never raised into the server
-            job.state, job.error = "failed", f"{type(exc).__name__}: {exc}"
+    def _enqueue(job: Job, work, *args) -> dict:
+        active = sum(1 for j in jobs.values() if j.active)
+        if active >= MAX_JOBS:
+            raise HTTPException(429, f"{active} jobs are queued or running (limit {MAX_JOBS}); try again later")
+        jobs[job.id] = job
+        pool.submit(work, job, *args)
+        return {"id": job.id, "kind": job.kind, "state": job.state}
 
     def _job(run_id: str) -> Job:
         if run_id not in jobs:
-            raise HTTPException(404, f"no run {run_id!r}")
+            raise HTTPException(404, f"no run or study {run_id!r}")
         return jobs[run_id]
+
+    def _file(run_id: str, name: str) -> Path:
+        job = _job(run_id)
+        allowed = RUN_FILES if job.kind == "run" else STUDY_FILES
+        if name not in allowed:
+            raise HTTPException(404, f"no such results file {name!r}; a {job.kind} has: {', '.join(allowed)}")
+        if name not in job.public()["files"]:
+            if job.state == "failed":
+                raise HTTPException(409, f"{job.kind} {run_id} failed: {job.error}")
+            if job.active:
+                raise HTTPException(409, f"{job.kind} {run_id} is {job.state} ({job.stage}); {name} is not "
+                                         "written yet")  # fmt: skip
+            raise HTTPException(404, f"{job.kind} {run_id} wrote no {name}")
+        return job.folder / name
+
+    # -- the page ---------------------------------------------------------------------------------------------------
+
+    @app.get("/", include_in_schema=False)
+    def index() -> Response:
+        if not (cesium_dir / "Cesium.js").is_file():
+            return HTMLResponse(NO_CESIUM_PAGE.format(where=cesium_dir), status_code=503)
+        return FileResponse(STATIC_DIR / "index.html", media_type="text/html")
+
+    def _app_file(name: str, media_type: str):
+        def serve() -> FileResponse:
+            return FileResponse(STATIC_DIR / name, media_type=media_type)
+
+        return serve
+
+    for name, media_type in APP_FILES.items():
+        app.add_api_route(f"/{name}", _app_file(name, media_type), methods=["GET"], include_in_schema=False)
+    app.add_api_route("/favicon.ico", _app_file("favicon.svg", "image/svg+xml"), methods=["GET"],
+                      include_in_schema=False)  # fmt: skip
+    if cesium_dir.is_dir():  # StaticFiles refuses anything outside it (no '..', no links out)
+        app.mount("/cesium", StaticFiles(directory=cesium_dir), name="cesium")
+
+    # -- the API ----------------------------------------------------------------------------------------------------
 
     @app.get("/api/version")
     def version() -> dict:
-        return {"goldendome": __version__}
+        return {"goldendome": __version__, "globe": (cesium_dir / "Cesium.js").is_file(), "warm": warmed.is_set(),
+                "max_jobs": MAX_JOBS, "max_trials": MAX_TRIALS, "max_body_bytes": MAX_BODY_BYTES}  # fmt: skip
 
     @app.get("/api/scenarios")
     def scenarios() -> list[dict]:
@@ -144,43 +227,55 @@ def create_app(results_dir: Path) -> FastAPI:
             s = parse_scenario(text, source="<upload>", fmt=format)
         except ScenarioError as exc:
             return JSONResponse({"ok": False, "errors": exc.messages})
-        return JSONResponse({"ok": True, "errors": [], "name": s.name, "threats": len(s.threats)})
+        return JSONResponse({"ok": True, "errors": [], "name": s.name, "threats": len(s.threats),
+                             "defended": s.defence is not None})  # fmt: skip
 
     @app.post("/api/runs", status_code=202)
     async def start_run(request: Request) -> dict:
-        """Start one trial as a background job; returns its id (poll GET /api/runs/{id})."""
-        body = await _body(request)
-        try:
-            req = RunRequest.model_validate_json(body or b"{}")
-        except ValueError as exc:
-            raise HTTPException(422, f"bad request body: {exc}") from None
+        """Start one trial as a background job; returns its id (follow GET /api/runs/{id}/events)."""
+        scn = _scenario(await _request(request, RunRequest))
+        return _enqueue(Job(uuid.uuid4().hex[:12], "run", scn.name), run_job, scn, results_dir)
+
+    @app.post("/api/studies", status_code=202)
+    async def start_study(request: Request) -> dict:
+        """Start a Monte Carlo study of a defended scenario as a background job (GET /api/runs/{id} follows it)."""
+        req = await _request(request, StudyRequest)
         scn = _scenario(req)
-        active = sum(1 for j in jobs.values() if j.state in ("queued", "running"))
-        if active >= MAX_JOBS:
-            raise HTTPException(429, f"{active} runs are queued or running (limit {MAX_JOBS}); try again later")
-        job = Job(uuid.uuid4().hex[:12], scn.name)
-        jobs[job.id] = job
-        pool.submit(_run, job, scn)
-        return {"id": job.id, "state": job.state}
+        if scn.defence is None:
+            raise HTTPException(422, f"{scn.name!r} has no 'defence': there is no battle to repeat (add batteries or "
+                                     "an SBI layer; the built-in 'default' and 'critique-salvo' have one)")  # fmt: skip
+        job = Job(uuid.uuid4().hex[:12], "study", scn.name, trials=req.trials)
+        return _enqueue(job, study_job, scn, results_dir, req.workers)
 
     @app.get("/api/runs")
     def list_runs() -> list[dict]:
+        """Every run and study of this server, oldest first."""
         return [j.public() for j in jobs.values()]
 
     @app.get("/api/runs/{run_id}")
     def run_state(run_id: str) -> dict:
+        """A run's or study's state (queued, running, done, failed), progress 0-1, stage and finished files."""
         return _job(run_id).public()
 
-    def _file(run_id: str, name: str) -> Path:
+    @app.get("/api/runs/{run_id}/events")
+    async def run_events(run_id: str) -> StreamingResponse:
+        """Server-sent events: the job's state (as GET /api/runs/{id}) each time it changes, the last one final."""
         job = _job(run_id)
-        if name not in RESULT_FILES:
-            raise HTTPException(404, f"no such results file {name!r}; a run has: {', '.join(RESULT_FILES)}")
-        if job.state != "done":
-            raise HTTPException(409, f"run {run_id} is {job.state}" + (f": {job.error}" if job.error else ""))
-        path = job.folder / name
-        if not path.is_file():
-            raise HTTPException(404, f"run {run_id} wrote no {name}")
-        return path
+
+        async def stream():
+            last = None
+            while True:
+                state = job.public()
+                change = {k: v for k, v in state.items() if k != "elapsed_s"}  # time alone is no news
+                if change != last:
+                    yield f"data: {json.dumps(state)}\n\n"
+                    last = change
+                if state["state"] in FINAL_STATES:
+                    return
+                await asyncio.sleep(EVENTS_POLL_S)
+
+        return StreamingResponse(stream(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})  # fmt: skip
 
     @app.get("/api/runs/{run_id}/summary")
     def summary(run_id: str) -> Response:
@@ -190,14 +285,25 @@ def create_app(results_dir: Path) -> FastAPI:
     def scene(run_id: str) -> FileResponse:
         return FileResponse(_file(run_id, "scene.czml"), media_type="application/json", filename="scene.czml")
 
+    @app.get("/api/runs/{run_id}/report.html")
+    def report(run_id: str) -> FileResponse:
+        """The job's page of figures and tables (what ``goldendome report`` writes), self-contained."""
+        return FileResponse(_file(run_id, "report.html"), media_type="text/html")
+
     @app.get("/api/runs/{run_id}/files/{name}")
     def results_file(run_id: str, name: str) -> FileResponse:
-        return FileResponse(_file(run_id, name), filename=name)
+        media = {".json": "application/json", ".czml": "application/json", ".html": "text/html"}
+        path = _file(run_id, name)
+        return FileResponse(path, filename=name, media_type=media.get(path.suffix, "application/octet-stream"))
 
     return app
 
 
 def app_from_environment() -> FastAPI:
     """The app for ``goldendome serve`` (uvicorn's factory): results under $GOLDENDOME_RESULTS (default
-    results/serve)."""
-    return create_app(Path(os.environ.get("GOLDENDOME_RESULTS", "results/serve")))
+    results/serve); bound to loopback ($GOLDENDOME_HOST, default 127.0.0.1) it answers loopback Host headers only;
+    it warms up first unless $GOLDENDOME_WARM is 0."""
+    loopback = os.environ.get("GOLDENDOME_HOST", "127.0.0.1") in LOOPBACK
+    warm = os.environ.get("GOLDENDOME_WARM", "1") != "0"
+    return create_app(Path(os.environ.get("GOLDENDOME_RESULTS", "results/serve")), warm=warm,
+                      allowed_hosts=LOOPBACK_HOSTS if loopback else None)  # fmt: skip
