@@ -293,14 +293,7 @@ def radar_scan(radar: Radar, target_ecef, rcs_m2, t_s: float, rng: np.random.Gen
     A radar with sigma_range_rate_mps also measures the range rate (target_vel_ecef (N, 3) needed): a fourth column.
     """
     tgt = np.asarray(target_ecef, float)
-    alive = np.all(np.isfinite(tgt), axis=1)
-    covered = np.zeros(len(tgt), bool)
-    rng_m = az = el = np.zeros(len(tgt))
-    if np.any(alive):
-        cov, r_a, az_a, el_a = in_coverage(radar, tgt[alive])
-        covered[alive] = cov
-        rng_m, az, el = (np.zeros(len(tgt)) for _ in range(3))
-        rng_m[alive], az[alive], el[alive] = r_a, az_a, el_a
+    covered, rng_m, az, el = in_coverage(radar, tgt)  # NaN rows (not in flight) are never covered
     idx = np.flatnonzero(covered)
     snr = radar.snr(rng_m[idx], np.asarray(rcs_m2, float)[idx])
     seen = rng.random(idx.size) < detection_probability(snr, radar.pfa, swerling)
@@ -315,18 +308,20 @@ def radar_scan(radar: Radar, target_ecef, rcs_m2, t_s: float, rng: np.random.Gen
         z = np.hstack([z, (rr + rng.standard_normal(idx.size) * radar.sigma_range_rate_mps)[:, None]])
         sig = np.hstack([sig, np.full((idx.size, 1), radar.sigma_range_rate_mps)])
     n_f = rng.poisson(false_alarms) if false_alarms > 0 else 0
-    if n_f:
-        f = radar.faces[0]
-        zf = np.stack([rng.uniform(0.05, 1.0, n_f) * radar.max_range_m,
-                       np.radians(f.boresight_az_deg + rng.uniform(-f.half_width_deg, f.half_width_deg, n_f)),
-                       np.radians(rng.uniform(0.0, 10.0, n_f))], axis=1)  # fmt: skip
-        s_r_f, s_a_f = measurement_sigmas(radar, np.full(n_f, 20.0))
-        sig_f = np.stack([s_r_f, s_a_f, s_a_f], axis=1)
-        if doppler:
-            zf = np.hstack([zf, rng.uniform(-3000.0, 3000.0, (n_f, 1))])
-            sig_f = np.hstack([sig_f, np.full((n_f, 1), radar.sigma_range_rate_mps)])
-        z = np.vstack([z, zf])
-        sig = np.vstack([sig, sig_f])
+    if not n_f:
+        z[:, 1] %= 2.0 * np.pi
+        return RadarDetections(radar.name, float(t_s), z, sig, idx, 10.0 * np.log10(snr))
+    f = radar.faces[0]
+    zf = np.stack([rng.uniform(0.05, 1.0, n_f) * radar.max_range_m,
+                   np.radians(f.boresight_az_deg + rng.uniform(-f.half_width_deg, f.half_width_deg, n_f)),
+                   np.radians(rng.uniform(0.0, 10.0, n_f))], axis=1)  # fmt: skip
+    s_r_f, s_a_f = measurement_sigmas(radar, np.full(n_f, 20.0))
+    sig_f = np.stack([s_r_f, s_a_f, s_a_f], axis=1)
+    if doppler:
+        zf = np.hstack([zf, rng.uniform(-3000.0, 3000.0, (n_f, 1))])
+        sig_f = np.hstack([sig_f, np.full((n_f, 1), radar.sigma_range_rate_mps)])
+    z = np.vstack([z, zf])
+    sig = np.vstack([sig, sig_f])
     z[:, 1] %= 2.0 * np.pi
     origin = np.concatenate([idx, np.full(n_f, -1)])
     snr_db = np.concatenate([10.0 * np.log10(snr), np.full(n_f, np.nan)])

@@ -9,12 +9,30 @@ store writes to Parquet.
 from dataclasses import dataclass
 from functools import cached_property
 
+import numba
 import numpy as np
-
-from goldendome.physics.integrate import hermite_position
 
 BOOST, MIDCOURSE, TERMINAL = 0, 1, 2
 PHASE_NAMES = ("boost", "midcourse", "terminal")
+
+
+@numba.njit(cache=True)
+def _states_kernel(ts, rs, vs, starts, ends, t, r, v):  # pragma: no cover - compiled
+    """Each object's state at t: the cubic Hermite of :func:`goldendome.physics.integrate.hermite_position` between
+    the samples that bracket t (objects not in flight at t are left as they are)."""
+    for k in range(starts.shape[0]):
+        lo, hi = starts[k], ends[k]
+        if hi - lo < 2 or not (ts[lo] <= t <= ts[hi - 1]):
+            continue
+        j = min(max(lo + np.searchsorted(ts[lo:hi], t), lo + 1), hi - 1)
+        h = ts[j] - ts[j - 1]
+        s = (t - ts[j - 1]) / h
+        s2, s3 = s * s, s * s * s
+        h00, h10, h01, h11 = 2 * s3 - 3 * s2 + 1, s3 - 2 * s2 + s, -2 * s3 + 3 * s2, s3 - s2
+        d00, d10, d01, d11 = 6 * s2 - 6 * s, 3 * s2 - 4 * s + 1, -6 * s2 + 6 * s, 3 * s2 - 2 * s
+        for a in range(3):
+            r[k, a] = h00 * rs[j - 1, a] + h10 * h * vs[j - 1, a] + h01 * rs[j, a] + h11 * h * vs[j, a]
+            v[k, a] = (d00 * rs[j - 1, a] + d01 * rs[j, a]) / h + d10 * vs[j - 1, a] + d11 * vs[j, a]
 
 
 @dataclass(frozen=True)
@@ -64,18 +82,8 @@ class Trajectory:
         v = np.full((n, 3), np.nan)
         if len(self) == 0:
             return r, v
-        t0, span, key, starts, ends = self.search_index
-        k = np.arange(n)
-        q = k + (t_s - t0) / span
-        j = np.clip(np.searchsorted(key, q), starts + 1, np.maximum(ends - 1, starts + 1))
-        ok = (ends - starts >= 2) & (self.t_s[np.minimum(starts, len(self) - 1)] <= t_s)
-        ok &= self.t_s[np.clip(ends - 1, 0, len(self) - 1)] >= t_s
-        j = np.where(ok, j, 1)
-        ri, vi = hermite_position(
-            self.t_s[j - 1], self.r_eci_m[j - 1], self.v_eci_mps[j - 1],
-            self.t_s[j], self.r_eci_m[j], self.v_eci_mps[j], np.full(n, float(t_s)),
-        )  # fmt: skip
-        r[ok], v[ok] = ri[ok], vi[ok]
+        _, _, _, starts, ends = self.search_index
+        _states_kernel(self.t_s, self.r_eci_m, self.v_eci_mps, starts, ends, float(t_s), r, v)
         return r, v
 
     @staticmethod

@@ -231,7 +231,7 @@ def _ballistic_transition(x, dt):  # pragma: no cover - compiled
 
 def predict(x, p, model, dt):
     """EKF prediction of a batch over steps dt (N,): x = f(x), P = F P F^T + Q."""
-    dt = np.broadcast_to(np.asarray(dt, float), (x.shape[0],)).copy()
+    dt = np.full(x.shape[0], float(dt)) if np.ndim(dt) == 0 else np.array(dt, float).reshape(x.shape[0])
     f = model.transition(x, dt)
     x_new = model.propagate(x, dt)
     return x_new, _kernel("_fpft_q", x.shape[0])(np.ascontiguousarray(f), np.ascontiguousarray(p),
@@ -376,12 +376,10 @@ class IMM:
         predictor = predict if predictor is None else predictor
         c, x0, p0 = _imm_mix(np.ascontiguousarray(mu, float), np.asarray(self.switching, float),
                              np.ascontiguousarray(xm, float), np.ascontiguousarray(pm, float))  # fmt: skip
-        xs, ps = [], []
+        xs, ps = np.empty_like(x0), np.empty_like(p0)
         for j, model in enumerate(self.models):
-            xj, pj = predictor(x0[:, j], p0[:, j], model, dt)
-            xs.append(xj)
-            ps.append(pj)
-        return np.stack(xs, axis=1), np.stack(ps, axis=1), c
+            xs[:, j], ps[:, j] = predictor(x0[:, j], p0[:, j], model, dt)
+        return xs, ps, c
 
     @staticmethod
     def combine(xm, pm, mu):

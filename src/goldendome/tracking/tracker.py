@@ -106,46 +106,53 @@ class Tracker:
         tr.t = np.full(len(tr), float(t))
 
     def _modes_seen(self, sensor: RadarModel):
-        """Each IMM mode's predicted measurements and Jacobians [(z (N, m), H (N, m, 6))] (none for one model)."""
+        """Every IMM mode's predicted measurements and Jacobians, modes of a track together: (z (N r, m),
+        H (N r, m, 6)), row k r + j for mode j of track k (None for a single model)."""
         if not self.imm:
-            return []
-        return [sensor.linearise(np.ascontiguousarray(self.tracks.xm[:, j])) for j in range(self.model.r)]
+            return None
+        return sensor.linearise(self.tracks.xm.reshape(-1, 6))
 
     def _distance2(self, ti, z, sensor: RadarModel, z_pred, h, r, modes):
         """Squared Mahalanobis distance of detections z from tracks ti; an IMM takes the smallest over its modes (a
         detection any mode explains is in the gate: the manoeuvre mode's wide gate keeps a turning target)."""
         tr = self.tracks
-
         c = np.ascontiguousarray
         ti, r = c(ti, np.int64), c(r, float)
         d2 = filters.pair_distance2(c(h, float), c(tr.p), r, c(sensor.innovation(z, z_pred[ti])), ti)
-        for j, (zj, hj) in enumerate(modes):
-            nu = c(sensor.innovation(z, zj[ti]))
-            d2 = np.minimum(d2, filters.pair_distance2(hj, c(tr.pm[:, j]), r, nu, ti))
-        return d2
+        if modes is None:
+            return d2
+        n_modes = self.model.r
+        zm, hm = modes
+        tj = (ti[:, None] * n_modes + np.arange(n_modes)).ravel()  # every mode of each pair's track
+        nu = sensor.innovation(np.repeat(z, n_modes, axis=0), zm[tj])
+        dm = filters.pair_distance2(hm, c(tr.pm.reshape(-1, 6, 6)), c(np.repeat(r, n_modes, axis=0)), c(nu), tj)
+        return np.minimum(d2, dm.reshape(-1, n_modes).min(axis=1))
 
     def _update(self, idx, z, sensor: RadarModel, z_pred, h, r, modes) -> None:
-        """Kalman update of the tracks idx with their detections z (an IMM: each mode, then the mode probabilities
-        from the likelihoods, then the combination). z_pred, h and modes: the look's linearisations (EKF)."""
+        """Kalman update of the tracks idx with their detections z (an IMM: every mode at once, then the mode
+        probabilities from the likelihoods, then the combination). z_pred, h and modes: the look's linearisations
+        (EKF)."""
         tr = self.tracks
-
-        def one(x, p, zj, hj):
-            """(x, P, S, innovation) of one filter's update."""
-            if self.unscented:
-                xn, pn, s = filters.ukf_update(x, p, z, r, sensor.measure, sensor.innovation)
-                return xn, pn, s, sensor.innovation(z, sensor.measure(x))
-            nu = sensor.innovation(z, zj[idx])
-            xn, pn, s = filters.update(x, p, nu, hj[idx], r)
-            return xn, pn, s, nu
-
         if not self.imm:
-            tr.x[idx], tr.p[idx], _, _ = one(tr.x[idx], tr.p[idx], z_pred, h)
+            if self.unscented:
+                tr.x[idx], tr.p[idx], _ = filters.ukf_update(tr.x[idx], tr.p[idx], z, r, sensor.measure,
+                                                             sensor.innovation)  # fmt: skip
+            else:
+                nu = sensor.innovation(z, z_pred[idx])
+                tr.x[idx], tr.p[idx], _ = filters.update(tr.x[idx], tr.p[idx], nu, h[idx], r)
             return
-        like = np.empty((idx.size, self.model.r))
-        for j, (zj, hj) in enumerate(modes):
-            tr.xm[idx, j], tr.pm[idx, j], s, nu = one(tr.xm[idx, j], tr.pm[idx, j], zj, hj)
-            like[:, j] = filters.IMM.likelihood(nu, s)
-        w = like * tr.mu[idx]
+        n_modes = self.model.r
+        x, p = tr.xm[idx].reshape(-1, 6), tr.pm[idx].reshape(-1, 6, 6)
+        zz, rr = np.repeat(z, n_modes, axis=0), np.repeat(r, n_modes, axis=0)
+        if self.unscented:
+            nu = sensor.innovation(zz, sensor.measure(x))
+            xn, pn, s = filters.ukf_update(x, p, zz, rr, sensor.measure, sensor.innovation)
+        else:
+            rows = (idx[:, None] * n_modes + np.arange(n_modes)).ravel()
+            nu = sensor.innovation(zz, modes[0][rows])
+            xn, pn, s = filters.update(x, p, nu, modes[1][rows], rr)
+        tr.xm[idx], tr.pm[idx] = xn.reshape(-1, n_modes, 6), pn.reshape(-1, n_modes, 6, 6)
+        w = filters.IMM.likelihood(nu, s).reshape(-1, n_modes) * tr.mu[idx]
         total = w.sum(axis=1, keepdims=True)
         tr.mu[idx] = np.where(total > 0.0, w / np.where(total > 0.0, total, 1.0), tr.mu[idx])
         tr.x[idx], tr.p[idx] = filters.IMM.combine(tr.xm[idx], tr.pm[idx], tr.mu[idx])
