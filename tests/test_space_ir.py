@@ -31,6 +31,7 @@ from goldendome.sensors.space_ir import (
     los_covariance,
     max_gap_s,
     noisy_los,
+    phase_at,
     plume_visible,
     stereo_fraction,
     time_to_first_detection_s,
@@ -446,3 +447,16 @@ def test_boost_phase_code_matches_the_trajectory_type():
 def test_unknown_earth_model_raises():
     with pytest.raises(ValueError, match="wgs84"):
         visibility_matrix(np.ones((1, 3)), np.ones((1, 3)), True, WIDE, earth="flat")
+
+
+def test_phase_at_is_each_objects_last_sample_at_or_before_t():
+    # two objects: A boosts then coasts over 0-20 s; B launches at 30 s; before a launch -1, after a landing the
+    # last phase (even past the end of every flight)
+    t = np.array([0.0, 10.0, 20.0, 30.0, 40.0])
+    obj = np.array([0, 0, 0, 1, 1])
+    phase = np.array([BOOST, BOOST, MIDCOURSE, BOOST, MIDCOURSE], dtype=np.int8)
+    traj = Trajectory(obj, t, np.ones((5, 3)), np.zeros((5, 3)), phase, ("A", "B"))
+    assert phase_at(traj, -1.0).tolist() == [-1, -1]
+    assert phase_at(traj, 15.0).tolist() == [BOOST, -1]
+    assert phase_at(traj, 30.0).tolist() == [MIDCOURSE, BOOST]
+    assert phase_at(traj, 1e6).tolist() == [MIDCOURSE, MIDCOURSE]

@@ -399,14 +399,20 @@ def detect(r_sat_eci_m, r_tgt_eci_m, hot, sensor: IRSensor, t_s: float, rng: np.
 def phase_at(traj, t_s: float) -> np.ndarray:
     """Flight phase (N,) int8 of every object of a ``Trajectory`` at time t: that of its last sample at or before t
     (-1 if none)."""
-    n = traj.n_objects
-    if len(traj) == 0:
-        return np.full(n, -1, dtype=np.int8)
-    t0, span, key, starts, _ = traj.search_index  # rows sorted by (object, time): a monotone composite key
-    k = np.arange(n)
-    j = np.searchsorted(key, k + (t_s - t0) / span, side="right") - 1
-    ok = j >= starts
-    return np.where(ok, traj.phase[np.clip(j, 0, len(traj) - 1)], -1).astype(np.int8)
+    out = np.full(traj.n_objects, -1, dtype=np.int8)
+    if len(traj):
+        _, _, _, starts, ends = traj.search_index
+        _phase_kernel(traj.t_s, np.ascontiguousarray(traj.phase, np.int8), starts, ends, float(t_s), out)
+    return out
+
+
+@numba.njit(cache=True)
+def _phase_kernel(ts, phase, starts, ends, t, out):  # pragma: no cover - compiled
+    for k in range(starts.shape[0]):
+        lo, hi = starts[k], ends[k]
+        j = lo + np.searchsorted(ts[lo:hi], t, side="right") - 1
+        if j >= lo:
+            out[k] = phase[j]
 
 
 def frame_times(sensor: IRSensor, t_start_s: float, t_end_s: float) -> np.ndarray:
