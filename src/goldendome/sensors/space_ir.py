@@ -401,7 +401,7 @@ def phase_at(traj, t_s: float) -> np.ndarray:
     (-1 if none)."""
     out = np.full(traj.n_objects, -1, dtype=np.int8)
     if len(traj):
-        _, _, _, starts, ends = traj.search_index
+        starts, ends = traj.search_index
         _phase_kernel(traj.t_s, np.ascontiguousarray(traj.phase, np.int8), starts, ends, float(t_s), out)
     return out
 

@@ -64,13 +64,9 @@ class Trajectory:
 
     @cached_property
     def search_index(self):
-        """(t0, span, key, starts, ends): rows are sorted by (object, time), so one searchsorted on the monotone
-        composite key object_id + (t - t0) / span finds every object's bracket of a time; starts/ends are each
-        object's row range. Built once per trajectory."""
-        t0, span = float(self.t_s.min()), float(np.ptp(self.t_s)) + 1.0
+        """(starts, ends): each object's row range (rows are sorted by object, then time). Built once."""
         k = np.arange(self.n_objects)
-        return (t0, span, self.object_id + (self.t_s - t0) / span, np.searchsorted(self.object_id, k),
-                np.searchsorted(self.object_id, k, side="right"))  # fmt: skip
+        return np.searchsorted(self.object_id, k), np.searchsorted(self.object_id, k, side="right")
 
     def states_at(self, t_s: float) -> tuple[np.ndarray, np.ndarray]:
         """(N, 3) positions and velocities of every object at time t (cubic Hermite between samples).
@@ -82,7 +78,7 @@ class Trajectory:
         v = np.full((n, 3), np.nan)
         if len(self) == 0:
             return r, v
-        _, _, _, starts, ends = self.search_index
+        starts, ends = self.search_index
         _states_kernel(self.t_s, self.r_eci_m, self.v_eci_mps, starts, ends, float(t_s), r, v)
         return r, v
 
