@@ -10,6 +10,8 @@ form (Heikkinen 1982, Z. Vermess. 107; as given by Zhu 1994, IEEE Trans. AES 30)
 All functions take arrays with entities on the leading axes and components on the last axis.
 """
 
+import math
+
 import numba
 import numpy as np
 
@@ -49,12 +51,27 @@ def rot_eci_to_ecef(theta_rad):
 
 def eci_to_ecef(r_eci, theta_rad):
     """ECI position(s), m -> ECEF, for rotation angle(s) theta (e.g. gmst_at(epoch, t))."""
+    if np.ndim(theta_rad) == 0:
+        return _turn_about_z(r_eci, float(theta_rad))
     return mxv(rot_eci_to_ecef(theta_rad), r_eci)
 
 
 def ecef_to_eci(r_ecef, theta_rad):
     """ECEF position(s), m -> ECI (the transpose rotation)."""
+    if np.ndim(theta_rad) == 0:
+        return _turn_about_z(r_ecef, -float(theta_rad))
     return mxv(np.swapaxes(rot_eci_to_ecef(theta_rad), -1, -2), r_ecef)
+
+
+def _turn_about_z(r, theta: float):
+    """R3(theta) r for one angle: positions (..., 3) written out (a battle's look turns a few at a time)."""
+    r = np.asarray(r, float)
+    c, s = math.cos(theta), math.sin(theta)
+    out = np.empty(r.shape)
+    out[..., 0] = c * r[..., 0] + s * r[..., 1]
+    out[..., 1] = c * r[..., 1] - s * r[..., 0]
+    out[..., 2] = r[..., 2]
+    return out
 
 
 def eci_to_ecef_state(r_eci, v_eci, theta_rad):
