@@ -57,6 +57,11 @@ def test_ballistic_forecast_lands_where_the_missile_lands(icbm):
     # the recorded path is the predicted flight, every PATH_DT_S, from now to the ground
     assert fc.path_t_s[0] == pytest.approx(t) and fc.path_t_s[-1] == pytest.approx(fc.t_impact_s[0])
     assert fc.path_alt_m[-1] < 100.0
+    # the forecast flies the integrator's coarse steps: within metres of the fine ones from the same state
+    fine = fly(coast_plan(np.array([t]), np.array([d.rv_beta_kg_m2])), partial(gmst_at, EPOCH), until="impact",
+               y0_eci=np.concatenate([r, v], 1))  # fmt: skip
+    f_lat, f_lon, _ = ecef_to_geodetic(eci_to_ecef(fine.end_state[0, :3], float(gmst_at(EPOCH, t + fine.end_tau[0]))))
+    assert ground_range_m(fc.lat_rad[0], fc.lon_rad[0], f_lat, f_lon) < 5.0
 
 
 def test_unscented_impact_covariance_matches_monte_carlo_of_flown_states(icbm):
