@@ -11,6 +11,7 @@ TEME frame to the Earth-fixed frame. We take UT1 = UTC: |UT1 - UTC| < 0.9 s by d
 """
 
 import datetime as dt
+from functools import lru_cache
 
 import numpy as np
 
@@ -41,6 +42,10 @@ def gmst_rad(jd, fraction=0.0):
 
     jd, fraction : array_like, the two parts of the Julian date (their sum is the date); any broadcastable shapes.
     """
+    if np.ndim(jd) == 0 and np.ndim(fraction) == 0:  # one date: the same arithmetic on floats, without arrays
+        t = ((float(jd) - J2000_JD) + float(fraction)) / 36525.0
+        seconds = 67310.54841 + (876600.0 * 3600.0 + 8640184.812866) * t + 0.093104 * t * t - 6.2e-6 * t * t * t
+        return np.float64(np.mod(np.mod(seconds, SECONDS_PER_DAY) / SECONDS_PER_DAY * TWO_PI, TWO_PI))
     jd = np.asarray(jd, dtype=float)
     fraction = np.asarray(fraction, dtype=float)
     t = ((jd - J2000_JD) + fraction) / 36525.0
@@ -56,8 +61,15 @@ def gmst_rad(jd, fraction=0.0):
 
 def gmst_at(epoch: dt.datetime, t_s):
     """GMST, rad, at t_s seconds (array_like) after a UTC epoch."""
-    jd, frac = julian_date(epoch)
+    jd, frac = _julian_date_cached(epoch)
+    if np.ndim(t_s) == 0:
+        return gmst_rad(jd, frac + float(t_s) / SECONDS_PER_DAY)
     return gmst_rad(jd, frac + np.asarray(t_s, dtype=float) / SECONDS_PER_DAY)
+
+
+@lru_cache(maxsize=32)
+def _julian_date_cached(epoch: dt.datetime):
+    return julian_date(epoch)
 
 
 def parse_epoch(value) -> dt.datetime:
