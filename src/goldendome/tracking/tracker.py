@@ -92,18 +92,23 @@ class Tracker:
         return isinstance(self.model, filters.IMM)
 
     def predict_to(self, t: float) -> None:
-        """Move every track's state to time t (an IMM: mix, predict each mode, combine)."""
+        """Move every track's state to time t (an IMM: mix, predict each mode, combine). A track already at t is
+        left alone: scans of several sensors at one instant update it one after another with no prediction between
+        them (sequential processing of synchronous measurements; an IMM mixes its modes once per time step, not
+        once per sensor)."""
         tr = self.tracks
-        if len(tr) == 0:
+        move = tr.t != t
+        if not move.any():
             return
-        dt = t - tr.t
+        sel = slice(None) if move.all() else np.flatnonzero(move)
+        dt = t - tr.t[sel]
         predictor = filters.ukf_predict if self.unscented else filters.predict
         if self.imm:
-            tr.xm, tr.pm, tr.mu = self.model.predict(tr.xm, tr.pm, tr.mu, dt, predictor)
-            tr.x, tr.p = filters.IMM.combine(tr.xm, tr.pm, tr.mu)
+            tr.xm[sel], tr.pm[sel], tr.mu[sel] = self.model.predict(tr.xm[sel], tr.pm[sel], tr.mu[sel], dt, predictor)
+            tr.x[sel], tr.p[sel] = filters.IMM.combine(tr.xm[sel], tr.pm[sel], tr.mu[sel])
         else:
-            tr.x, tr.p = predictor(tr.x, tr.p, self.model, dt)
-        tr.t = np.full(len(tr), float(t))
+            tr.x[sel], tr.p[sel] = predictor(tr.x[sel], tr.p[sel], self.model, dt)
+        tr.t[sel] = float(t)
 
     def _modes_seen(self, sensor: RadarModel):
         """Every IMM mode's predicted measurements and Jacobians, modes of a track together: (z (N r, m),
