@@ -229,3 +229,65 @@ def test_compare_with_public_names_programme_horizon_and_currency():
 def test_bad_input_names_the_field_and_the_problem(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+BENEFIT_SALVO = """
+name: benefit salvo
+epoch: 2026-07-04T12:00:00Z
+duration_min: 45
+seed: 11
+threats:
+  - {name: ICBM-1, missile: icbm-solid-3stage, launch: {name: sohae}, aim: {name: seattle}}
+  - {name: ICBM-2, missile: icbm-solid-3stage, launch: {name: pyongyang}, aim: {name: vancouver}}
+defence:
+  tracks: truth
+  latency_s: 0
+  batteries:
+    - {name: greely, interceptor: gbi, site: {name: fort-greely}, launchers: 8}
+  doctrine: {shots: 1, looks: 1}
+"""
+
+
+@pytest.fixture(scope="module")
+def benefit_study(tmp_path_factory):
+    from goldendome.engine.study import run_battle_study
+    from goldendome.scenario.loader import parse_scenario
+
+    folder = tmp_path_factory.mktemp("benefit") / "mc"
+    run_battle_study(parse_scenario(BENEFIT_SALVO, source="<test>"), 8, folder)
+    return folder
+
+
+def test_lives_protected_are_the_people_struck_undefended_less_those_struck_with_the_defence(benefit_study):
+    from goldendome.analysis.battle_stats import lives_protected
+    from goldendome.c2.assets import load_assets
+    from goldendome.engine.montecarlo import connect
+
+    assets = load_assets()
+    pop = dict(zip(assets.names, assets.population.astype(float), strict=True))
+    seattle = next(n for n, k in zip(assets.names, assets.keys, strict=True) if k == "seattle")
+    vancouver = next(n for n, k in zip(assets.names, assets.keys, strict=True) if k == "vancouver")
+    table = lives_protected(benefit_study).set_index("country")
+    # each missile is aimed at its metro: undefended, each strikes it
+    assert table.undefended["US"] == pop[seattle] and table.undefended["CA"] == pop[vancouver]
+    # with the defence: each metro's people times the fraction of trials its missile leaked
+    leaks = dict(connect(benefit_study).execute(
+        "SELECT object, count(*) FROM events WHERE event = 'leaker' GROUP BY object").fetchall())  # fmt: skip
+    assert table.defended["US"] == pytest.approx(pop[seattle] * leaks.get("ICBM-1", 0) / 8)
+    assert table.defended["CA"] == pytest.approx(pop[vancouver] * leaks.get("ICBM-2", 0) / 8)
+    assert (table.protected == table.undefended - table.defended).all()
+    assert 0 < table.protected["US"] and 0 < table.protected["CA"]  # GBIs kill some of them (p 0.56 a shot)
+
+
+def test_a_cost_study_splits_its_bill_by_the_lives_a_study_protects(benefit_study):
+    from goldendome.analysis.architecture import evaluate
+    from goldendome.analysis.battle_stats import lives_protected
+
+    rep = evaluate("cbo-2026", benefit_from=benefit_study)
+    lives = lives_protected(benefit_study).set_index("country").protected
+    rows = rep.sharing[rep.sharing.rule == "benefit"].set_index("partner")
+    assert rows.share["CA"] == pytest.approx(lives["CA"] / (lives["US"] + lives["CA"]))
+    assert rows.bill_usd.sum() == pytest.approx(rep.cost.total_usd)
+    assert rep.benefit is not None and set(rep.benefit.country) >= {"US", "CA"}
+    with pytest.raises(ValueError, match="holds no Monte Carlo study"):
+        evaluate("cbo-2026", benefit_from=benefit_study.parent / "nothing-here")

@@ -33,6 +33,7 @@ class ArchitectureReport:
     exchange: pd.DataFrame | None = None
     leakage: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+    benefit: pd.DataFrame | None = None  # lives protected by country, from sharing.benefit_from
 
 
 def options_table(study: CostStudy) -> pd.DataFrame:
@@ -48,9 +49,23 @@ def options_table(study: CostStudy) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def benefit_inputs(folder: Path, partners) -> tuple[pd.DataFrame, dict[str, float]]:
+    """The ``benefit`` rule's numbers from a Monte Carlo study folder: (lives protected by country, {partner:
+    people protected}) -- see :func:`goldendome.analysis.battle_stats.lives_protected`."""
+    from goldendome.analysis.battle_stats import lives_protected
+
+    if not (Path(folder) / "study.json").exists():
+        raise ValueError(f"sharing.benefit_from: {folder} holds no Monte Carlo study (run goldendome mc SCENARIO "
+                         "--out FOLDER first)")  # fmt: skip
+    table = lives_protected(folder)
+    return table, {p: float(table.protected[table.country == p].sum()) for p in partners}
+
+
 def evaluate(source, alternative: str | None = None, variant: str | None = None, progress=None,
-             base_dir: Path | None = None) -> ArchitectureReport:  # fmt: skip
-    """Answer a cost study (file, built-in name or mapping): cost, schedule, sharing, effectiveness."""
+             base_dir: Path | None = None, benefit_from: Path | None = None) -> ArchitectureReport:  # fmt: skip
+    """Answer a cost study (file, built-in name or mapping): cost, schedule, sharing, effectiveness. benefit_from:
+    a Monte Carlo study folder whose lives protected by country feed the ``benefit`` sharing rule (instead of the
+    study's own ``sharing.benefit_from``)."""
     study = load_cost_study(source)
     if alternative is None and study.alternatives:
         alternative = next(iter(study.alternatives))
@@ -66,7 +81,17 @@ def evaluate(source, alternative: str | None = None, variant: str | None = None,
             deadline = schedule.meets(study.deadline)
     sh = study.sharing
     horizon = f"{study.horizon_years} years (FY{study.start_year}-FY{study.start_year + study.horizon_years - 1})"
-    sharing = share_costs(cost.total_usd, sh.rules, sh.partners, sh.inputs, sh.cad_per_usd, horizon)
+    inputs, benefit = dict(sh.inputs), None
+    folder = benefit_from if benefit_from is not None else sh.benefit_from
+    if folder is not None:
+        folder = Path(folder) if Path(folder).is_absolute() or base_dir is None else base_dir / folder
+        benefit, lives = benefit_inputs(folder, sh.partners)
+        if sum(lives.values()) > 0:
+            inputs["benefit"] = lives
+        else:
+            notes.append(f"benefit: the study in {folder} protects nobody in {', '.join(sh.partners)} (no lethal "
+                         "object of its salvo strikes a defended metro there); the rule is left out")  # fmt: skip
+    sharing = share_costs(cost.total_usd, sh.rules, sh.partners, inputs, sh.cad_per_usd, horizon)
     public = compare_with_public(sharing) if "CA" in sh.partners else pd.DataFrame()
     eff = study.effectiveness
     sizing = exchange = leakage = None
@@ -79,4 +104,4 @@ def evaluate(source, alternative: str | None = None, variant: str | None = None,
             leakage = leakage_table(study, eff.monte_carlo, base_dir)
     return ArchitectureReport(study, alternative, variant, cost, options_table(study),
                               compare_published(study) if study.published else None, schedule, deadline, sharing,
-                              public, sizing, exchange, leakage, notes)  # fmt: skip
+                              public, sizing, exchange, leakage, notes, benefit)  # fmt: skip

@@ -82,3 +82,38 @@ def impact_points(folder: Path) -> pd.DataFrame:
     """Every leaker's impact point over the study (trial, object, asset, lat_deg, lon_deg)."""
     con = connect(Path(folder))
     return con.execute("SELECT trial, object, asset, lat_deg, lon_deg FROM events WHERE event = 'leaker'").df()
+
+
+def lives_protected(folder: Path) -> pd.DataFrame:
+    """Expected people protected per country by a study's defence (the input of the ``benefit`` cost-sharing rule):
+    the census population of the defended metros the study's lethal objects strike with no defence at all (every
+    one lands where it flies: the scenario's truth, flown again here), less the mean population struck per trial with
+    the defence (its leakers). Military sites count no population. Columns: country, undefended, defended,
+    protected (people per salvo; countries with any defended metro, largest first)."""
+    from goldendome.engine.battle import defended_assets, truth_from_run
+    from goldendome.engine.study import study_scenario
+    from goldendome.engine.trial import run_trial
+
+    folder = Path(folder)
+    n = study_stats(folder).trials
+    scn = study_scenario(folder)
+    assets = defended_assets(scn)
+    country = dict(zip(assets.names, assets.country, strict=True))
+    people = dict(zip(assets.names, assets.population.astype(float), strict=True))
+    undefended = dict.fromkeys(sorted(set(assets.country)), 0.0)
+    truth = truth_from_run(run_trial(scn, battle=False))
+    hits = np.flatnonzero(truth.lethal & truth.impacts) if truth is not None else np.zeros(0, int)
+    if len(assets) and hits.size:
+        near, dist = assets.nearest(truth.end_lat[hits], truth.end_lon[hits])
+        for j, d in zip(near, dist, strict=True):
+            if d <= assets.radius_m[j]:
+                undefended[assets.country[j]] += float(assets.population[j])
+    defended = dict.fromkeys(undefended, 0.0)
+    struck = connect(folder).execute("SELECT asset, count(*) FROM events WHERE event = 'leaker' GROUP BY asset")
+    for asset, count in struck.fetchall():
+        if asset in country:
+            defended[country[asset]] += people[asset] * count / n
+    out = pd.DataFrame({"country": list(undefended), "undefended": list(undefended.values()),
+                        "defended": [defended[c] for c in undefended]})  # fmt: skip
+    out["protected"] = out.undefended - out.defended
+    return out.sort_values("protected", ascending=False, kind="stable").reset_index(drop=True)

@@ -253,6 +253,7 @@ class SharingSpec(BaseModel):
     rules: list[str] | None = None
     inputs: dict[str, dict[str, float]] = Field(default_factory=dict)
     cad_per_usd: Annotated[float, Field(gt=0.0)] = CAD_PER_USD_2024
+    benefit_from: str | None = None  # a Monte Carlo study folder: its lives protected by country feed 'benefit'
 
     @model_validator(mode="after")
     def _known(self):

@@ -432,6 +432,8 @@ def cost(
     variant: Annotated[str | None, typer.Option("--variant", help="A what-if case of the study.")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write cost.json and the tables here.")] = None,
     plot: Annotated[bool, typer.Option("--plot", help="Draw the figures into --out.")] = False,
+    benefit_from: Annotated[Path | None, typer.Option("--benefit-from", help="A Monte Carlo study folder (goldendome "
+                            "mc --out): its lives protected by country set the 'benefit' sharing rule.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ):
     """Lifecycle cost of an architecture, its deployment schedule, each partner's bill, and what the money buys.
@@ -440,6 +442,8 @@ def cost(
     results/cbo[/] reproduces CBO's 2026 estimate (7,800 SBIs at ~$22M, 5-year life, $500/kg launch), checks the
     deployment against January 2029, and splits the bill between the United States and Canada under each rule.
     [bold]goldendome cost cbo-2025-letter --alternative highest-cost[/] shows the other system of that letter.
+    [bold]--benefit-from results/mc[/] splits the bill by the lives each country's people gain in that Monte Carlo
+    study (people in the defended metros struck without a defence, less those struck with it).
     """
     from goldendome.analysis.architecture import evaluate
     from goldendome.scenario.loader import ScenarioError
@@ -451,7 +455,8 @@ def cost(
         task = bar.add_task("costing", total=1.0)
         try:
             rep = evaluate(study, alternative, variant, lambda what, f: bar.update(task, description=what,
-                                                                                   completed=f))  # fmt: skip
+                                                                                   completed=f),
+                           benefit_from=benefit_from)  # fmt: skip
         except ScenarioError as exc:
             _fail(f"cost study {exc.source} cannot be used", exc.messages)
         except (ValueError, KeyError) as exc:
@@ -504,6 +509,16 @@ def cost(
         if rep.deadline is not None:
             ok, msg = rep.deadline
             console.print(f"{'[green]meets' if ok else '[red]misses'} the deadline[/]: {msg}", highlight=False)
+    if rep.benefit is not None:
+        t = Table(title="Lives protected per salvo by country (the benefit rule's numbers)", title_justify="left",
+                  header_style="bold")  # fmt: skip
+        for col in ("country", "people struck undefended", "struck with the defence", "protected"):
+            t.add_column(col, justify="left" if col == "country" else "right")
+        for r in rep.benefit.itertuples():
+            t.add_row(r.country, f"{r.undefended:,.0f}", f"{r.defended:,.0f}", f"{r.protected:,.0f}")
+        console.print(t)
+    for note in rep.notes:
+        console.print(f"[yellow]note:[/] {note}", highlight=False)
     t = Table(title=f"Who pays: the {_bn(res.total_usd)} $bn total under each sharing rule", title_justify="left",
               header_style="bold")  # fmt: skip
     partners = list(dict.fromkeys(rep.sharing["partner"]))
