@@ -66,12 +66,17 @@ def ecef_to_eci(r_ecef, theta_rad):
 def _turn_about_z(r, theta: float):
     """R3(theta) r for one angle: positions (..., 3) written out (a battle's look turns a few at a time)."""
     r = np.asarray(r, float)
-    c, s = math.cos(theta), math.sin(theta)
     out = np.empty(r.shape)
-    out[..., 0] = c * r[..., 0] + s * r[..., 1]
-    out[..., 1] = c * r[..., 1] - s * r[..., 0]
-    out[..., 2] = r[..., 2]
+    _turn_kernel(np.ascontiguousarray(r).reshape(-1, 3), math.cos(theta), math.sin(theta), out.reshape(-1, 3))
     return out
+
+
+@numba.njit(cache=True)
+def _turn_kernel(r, c, s, out):  # pragma: no cover - compiled
+    for i in range(r.shape[0]):
+        out[i, 0] = c * r[i, 0] + s * r[i, 1]
+        out[i, 1] = c * r[i, 1] - s * r[i, 0]
+        out[i, 2] = r[i, 2]
 
 
 def eci_to_ecef_state(r_eci, v_eci, theta_rad):

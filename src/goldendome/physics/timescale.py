@@ -45,7 +45,7 @@ def gmst_rad(jd, fraction=0.0):
     if np.ndim(jd) == 0 and np.ndim(fraction) == 0:  # one date: the same arithmetic on floats, without arrays
         t = ((float(jd) - J2000_JD) + float(fraction)) / 36525.0
         seconds = 67310.54841 + (876600.0 * 3600.0 + 8640184.812866) * t + 0.093104 * t * t - 6.2e-6 * t * t * t
-        return np.float64(np.mod(np.mod(seconds, SECONDS_PER_DAY) / SECONDS_PER_DAY * TWO_PI, TWO_PI))
+        return np.float64((seconds % SECONDS_PER_DAY / SECONDS_PER_DAY * TWO_PI) % TWO_PI)  # % is np.mod on floats
     jd = np.asarray(jd, dtype=float)
     fraction = np.asarray(fraction, dtype=float)
     t = ((jd - J2000_JD) + fraction) / 36525.0
