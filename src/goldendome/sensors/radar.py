@@ -299,14 +299,17 @@ def radar_scan(radar: Radar, target_ecef, rcs_m2, t_s: float, rng: np.random.Gen
     seen = rng.random(idx.size) < detection_probability(snr, radar.pfa, swerling)
     idx, snr = idx[seen], snr[seen]
     s_r, s_a = measurement_sigmas(radar, snr)
-    sig = np.stack([s_r, s_a, s_a], axis=1)
-    z = np.stack([rng_m[idx], az[idx], el[idx]], axis=1) + rng.standard_normal((idx.size, 3)) * sig
     doppler = radar.sigma_range_rate_mps is not None
+    sig = np.empty((idx.size, 4 if doppler else 3))
+    sig[:, 0], sig[:, 1], sig[:, 2] = s_r, s_a, s_a
+    z = np.empty_like(sig)
+    z[:, 0], z[:, 1], z[:, 2] = rng_m[idx], az[idx], el[idx]
+    z[:, :3] += rng.standard_normal((idx.size, 3)) * sig[:, :3]
     if doppler:
         d = tgt[idx] - radar.site_ecef
-        rr = np.einsum("ni,ni->n", d, np.asarray(target_vel_ecef, float)[idx]) / np.linalg.norm(d, axis=1)
-        z = np.hstack([z, (rr + rng.standard_normal(idx.size) * radar.sigma_range_rate_mps)[:, None]])
-        sig = np.hstack([sig, np.full((idx.size, 1), radar.sigma_range_rate_mps)])
+        rr = (d * np.asarray(target_vel_ecef, float)[idx]).sum(axis=1) / rng_m[idx]
+        z[:, 3] = rr + rng.standard_normal(idx.size) * radar.sigma_range_rate_mps
+        sig[:, 3] = radar.sigma_range_rate_mps
     n_f = rng.poisson(false_alarms) if false_alarms > 0 else 0
     if not n_f:
         z[:, 1] %= 2.0 * np.pi

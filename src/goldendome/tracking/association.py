@@ -9,6 +9,7 @@ unassigned costing the gate gamma (Blackman & Popoli, *Design and Analysis of Mo
 sec. 6.4; the chi-square gate, sec. 6.3.2).
 """
 
+import numba
 import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
@@ -35,16 +36,33 @@ def candidate_pairs(track_pos, radius, det_pos, k: int = MAX_CANDIDATES):
     radius = np.broadcast_to(np.asarray(radius, float), (n,))
     k = min(k, m)
     if k == m and n * m <= BRUTE_FORCE_PAIRS:  # a few tracks and detections: every distance, nearest first
-        d = np.linalg.norm(np.asarray(track_pos, float)[:, None] - np.asarray(det_pos, float)[None], axis=2)
-        idx = np.argsort(d, axis=1, kind="stable")
-        keep = np.take_along_axis(d, idx, axis=1) <= radius[:, None]
-        return np.broadcast_to(np.arange(n)[:, None], (n, m))[keep], idx[keep]
+        c = np.ascontiguousarray
+        return _every_pair(c(track_pos, float), c(radius, float), c(det_pos, float))
     # threads pay off only for big queries: starting them costs ~1 ms, more than a small scan's whole query
     workers = -1 if n * k > PARALLEL_QUERIES else 1
     dist, idx = cKDTree(det_pos).query(track_pos, k=k, distance_upper_bound=float(radius.max()), workers=workers)
     dist, idx = dist.reshape(n, k), idx.reshape(n, k)
     keep = dist <= radius[:, None]
     return np.broadcast_to(np.arange(n)[:, None], (n, k))[keep], idx[keep]
+
+
+@numba.njit(cache=True)
+def _every_pair(tracks, radius, dets):  # pragma: no cover - compiled
+    """The pairs within each track's radius, track by track, each track's nearest detection first (ties: the
+    lower index; the k-d tree may order exact ties otherwise)."""
+    n, m = tracks.shape[0], dets.shape[0]
+    ti, dj = np.empty(n * m, np.int64), np.empty(n * m, np.int64)
+    d = np.empty(m)
+    k = 0
+    for i in range(n):
+        for j in range(m):
+            a, b, c = tracks[i, 0] - dets[j, 0], tracks[i, 1] - dets[j, 1], tracks[i, 2] - dets[j, 2]
+            d[j] = np.sqrt(a * a + b * b + c * c)
+        for j in np.argsort(d, kind="mergesort"):
+            if d[j] <= radius[i]:
+                ti[k], dj[k] = i, j
+                k += 1
+    return ti[:k], dj[:k]
 
 
 def gnn_assign(n_tracks: int, n_dets: int, ti, dj, cost, gate: float):
