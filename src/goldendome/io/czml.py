@@ -148,14 +148,10 @@ def _battle(result: RunResult, end_s: float) -> tuple[list[Packet], dict]:
             if e.event != "miss":
                 killed[e.object] = min(killed.get(e.object, np.inf), float(e.t_s))
         elif e.event == "launch" and e.battery in specs and e.object in names:
-            m = re.search(r"intercept at ([0-9.]+) s", e.detail)
-            if m is None:
+            planned = intercept_point(e, objects, names)
+            if planned is None:
                 continue
-            t_int = float(m.group(1))
-            r, _ = objects.states_at(t_int)
-            pos = r[names.index(e.object)]
-            if not np.all(np.isfinite(pos)):
-                continue
+            t_int, pos = planned
             s = specs[e.battery]
             site = geodetic_to_ecef(s.lat_rad, s.lon_rad, 0.0)
             end = eci_to_ecef(pos, float(gmst_at(epoch, t_int)))
@@ -172,6 +168,18 @@ def _battle(result: RunResult, end_s: float) -> tuple[list[Packet], dict]:
                               position=Position(cartographicDegrees=[float(e.lon_deg), float(e.lat_deg), 0.0]),
                               point=_point(LEAK_RGBA, 12)))  # fmt: skip
     return out, killed
+
+
+def intercept_point(event, objects, names: list[str]):
+    """(time s, ECI position (3,)) of a launch event's planned intercept (its detail's 'intercept at T s'), the
+    target where it truly is then; None when the detail names no time or the target is not in flight then."""
+    m = re.search(r"intercept at ([0-9.]+) s", event.detail)
+    if m is None:
+        return None
+    t_int = float(m.group(1))
+    r, _ = objects.states_at(t_int)
+    pos = r[names.index(event.object)]
+    return (t_int, pos) if np.all(np.isfinite(pos)) else None
 
 
 def scene_czml(result: RunResult, max_satellites: int = 2000, sat_step_s: float = 60.0,

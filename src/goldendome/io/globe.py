@@ -20,11 +20,11 @@ one small document; ``scene.czml`` (the io export with its decimated satellites)
 
 import datetime as dt
 import json
-import re
 
 import numpy as np
 
 from goldendome.engine.trial import RunResult
+from goldendome.io.czml import intercept_point, scene_czml
 from goldendome.physics.constants import R_EARTH_MEAN_M
 from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef
 from goldendome.physics.greatcircle import destination
@@ -182,14 +182,10 @@ def _sbi_flyouts(result: RunResult) -> list[dict]:
     for i, e in enumerate(battle.events.itertuples()):
         if e.event != "launch" or e.battery not in shells or e.object not in names:
             continue
-        m = re.search(r"intercept at ([0-9.]+) s", e.detail)
-        if m is None:
+        planned = intercept_point(e, objects, names)
+        if planned is None:
             continue
-        t_int = float(m.group(1))
-        r_obj, _ = objects.states_at(t_int)
-        target = r_obj[names.index(e.object)]
-        if not np.all(np.isfinite(target)):
-            continue
+        t_int, target = planned
         sats = propagate(shells[e.battery].elements, np.array([float(e.t_s)]))[0]  # (S, 3) ECI at release
         start = sats[np.argmin(np.linalg.norm(sats - target, axis=-1))]
         a = eci_to_ecef(start, float(gmst_at(result.epoch, e.t_s)))
@@ -209,8 +205,6 @@ def globe_czml(result: RunResult, max_satellites: int = 0) -> str:
     """The run's scene (:func:`goldendome.io.czml.scene_czml`, with at most max_satellites satellites per
     constellation: none for the page, which draws them from :func:`satellite_samples`) plus footprints, radar
     coverage and SBI fly-outs. ``goldendome run --czml`` writes it with the decimated satellites."""
-    from goldendome.io.czml import scene_czml
-
     packets = json.loads(scene_czml(result, max_satellites=max_satellites))
     packets += _footprints(result, sample_times(result)) + _radar_coverage(result) + _sbi_flyouts(result)
     return json.dumps(packets, separators=(",", ":"))
