@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from goldendome.server.app import MAX_BODY_BYTES, MAX_JOBS, MAX_TRIALS, app_from_environment, create_app
+from goldendome.server.jobs import Job
 
 SMALL = """
 name: api run
@@ -111,14 +112,23 @@ def test_a_run_streams_its_progress_and_serves_its_report(client):
     assert client.get("/api/runs/nope/events").status_code == 404
 
 
-def test_a_monte_carlo_study_runs_as_a_job_with_its_statistics_and_report(client):
+def test_a_monte_carlo_study_runs_as_a_job_with_its_statistics_and_report(client, monkeypatch):
+    # every stage the job passes through (the stream samples them every EVENTS_POLL_S and may skip a fast trial)
+    stages = []
+    update = Job.update
+
+    def recording(self, **changes):
+        stages.append(changes.get("stage"))
+        update(self, **changes)
+
+    monkeypatch.setattr(Job, "update", recording)
     r = client.post("/api/studies", json={"text": SMALL, "trials": 3})
     assert r.status_code == 202 and r.json()["kind"] == "study"
     study = r.json()["id"]
     events = _events(client, study)
     final = events[-1]
     assert final["state"] == "done", final
-    assert any(e["stage"].endswith("/3 trials") for e in events)  # the runner's progress, trial by trial
+    assert [s for s in stages if s and s.endswith("/3 trials")] == [f"{k}/3 trials" for k in range(4)]
     assert {"trials.parquet", "events.parquet", "stats.json", "report.html", "study.json"} <= set(final["files"])
     stats = client.get(f"/api/runs/{study}/files/stats.json").json()
     assert stats["trials"] == 3 and sum(b["trials"] for b in stats["leakers_histogram"]) == 3
