@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from goldendome.analysis.cost import CostResult, CostStudy, compare_published, lifecycle_cost, load_cost_study
+from goldendome.analysis.cost import (
+    CostResult,
+    CostStudy,
+    compare_published,
+    implied_inputs,
+    lifecycle_cost,
+    load_cost_study,
+)
 from goldendome.analysis.effectiveness import exchange_table, leakage_table, sizing_cost
 from goldendome.analysis.schedule import Schedule, deploy
 from goldendome.analysis.sharing import compare_with_public, share_costs
@@ -34,6 +41,7 @@ class ArchitectureReport:
     leakage: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
     benefit: pd.DataFrame | None = None  # lives protected by country, from sharing.benefit_from
+    implied: pd.DataFrame | None = None  # inputs the published figures imply (the study's implied:)
 
 
 def options_table(study: CostStudy) -> pd.DataFrame:
@@ -104,4 +112,5 @@ def evaluate(source, alternative: str | None = None, variant: str | None = None,
             leakage = leakage_table(study, eff.monte_carlo, base_dir)
     return ArchitectureReport(study, alternative, variant, cost, options_table(study),
                               compare_published(study) if study.published else None, schedule, deadline, sharing,
-                              public, sizing, exchange, leakage, notes, benefit)  # fmt: skip
+                              public, sizing, exchange, leakage, notes, benefit,
+                              implied_inputs(study) if study.implied else None)  # fmt: skip

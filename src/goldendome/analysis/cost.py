@@ -59,6 +59,8 @@ The study file (YAML, read by :func:`load_cost_study`; shipped examples ``scenar
     alternatives: {name: [component, ...]}   # separate systems, costed one at a time
     variants: [{name, description, overrides: {component: {field: value}}}]
     published: [{label, value_usd, source, alternative, variant, components, scope, rel_tolerance, calibrated, note}]
+    calibrate: [{component, parameter, to: LABEL}]  # an unpublished input solved from a published figure, then used
+    implied: [{component, parameter, to: LABEL}]    # reported only: the value a published figure implies
     notes: ["assumptions that every total of this study carries"]
 
 Bad input raises :class:`~goldendome.scenario.loader.ScenarioError` (a ValueError) naming the field, e.g.
@@ -326,6 +328,26 @@ class PublishedFigure(_Model):
     note: str = ""
 
 
+SOLVABLE = ("average_unit_cost_usd", "first_unit_cost_usd", "procurement_total_usd", "unit_mass_kg",
+            "launch_price_usd_per_kg", "launch_price_usd_per_launch", "development_cost_usd", "ops_fixed_usd_per_year",
+            "ops_usd_per_unit_year")  # fmt: skip
+"""Component inputs that can be solved from a published figure: each enters the total linearly, so the solution
+is unique (or there is none at or above zero)."""
+
+
+class InputSolve(_Model):
+    """One component input solved so that one published figure is matched (``to``: its label).
+
+    Under ``calibrate:`` the solved value replaces the input everywhere (an input the publication does not give,
+    set from the figure it does give: that figure then agrees by construction, and the study's other figures test
+    it). Under ``implied:`` nothing changes; the value is reported as what the figure implies.
+    """
+
+    component: Annotated[str, Field(min_length=1)]
+    parameter: Literal[SOLVABLE]
+    to: Annotated[str, Field(min_length=1, description="the label of a published figure of the study")]
+
+
 class CostStudy(_Model):
     """A cost study file: the architecture's components, the horizon and the dollars, the sensitivity cases
     (variants), separate systems compared side by side (alternatives) and the published figures to check against."""
@@ -340,6 +362,8 @@ class CostStudy(_Model):
     alternatives: dict[str, list[str]] = Field(default_factory=dict)
     variants: list[Variant] = Field(default_factory=list)
     published: list[PublishedFigure] = Field(default_factory=list)
+    calibrate: list[InputSolve] = Field(default_factory=list, description="inputs set from published figures")
+    implied: list[InputSolve] = Field(default_factory=list, description="inputs the published figures imply")
     notes: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
     schedule: DeploymentPlan | None = Field(None, description="deployment of the space layer (analysis.schedule)")
@@ -377,7 +401,39 @@ class CostStudy(_Model):
             unknown = [c for c in (p.components or []) if c not in names]
             if unknown:
                 raise ValueError(f"{where}.components: unknown components {unknown}")
+        labels = [p.label for p in self.published]
+        dup = sorted({x for x in labels if labels.count(x) > 1})
+        if dup and (self.calibrate or self.implied):
+            raise ValueError(f"published: labels must be unique to be named by calibrate/implied; repeated: {dup}")
+        for key in ("calibrate", "implied"):
+            for i, c in enumerate(getattr(self, key)):
+                _check_solve(self, c, f"{key}[{i}]")
+        solved = [(c.component, c.parameter) for c in self.calibrate]
+        if len(set(solved)) < len(solved):
+            raise ValueError("calibrate: an input is calibrated twice")
         return self
+
+
+def _check_solve(study: "CostStudy", c: InputSolve, where: str) -> None:
+    comp = next((x for x in study.components if x.name == c.component), None)
+    if comp is None:
+        raise ValueError(f"{where}.component: unknown component {c.component!r} "
+                         f"(components: {', '.join(x.name for x in study.components)})")  # fmt: skip
+    fig = next((p for p in study.published if p.label == c.to), None)
+    if fig is None:
+        raise ValueError(f"{where}.to: no published figure is labelled {c.to!r} "
+                         f"(labels: {'; '.join(p.label for p in study.published) or 'none'})")  # fmt: skip
+    if getattr(comp, c.parameter) is None:
+        raise ValueError(f"{where}.parameter: component {c.component!r} has no {c.parameter}; give it a starting "
+                         "value (the component must be priced that way for the figure to depend on it)")  # fmt: skip
+    if fig.alternative is not None and c.component not in study.alternatives[fig.alternative]:
+        raise ValueError(f"{where}: component {c.component!r} is not part of alternative {fig.alternative!r}, "
+                         f"which the figure {c.to!r} is for")  # fmt: skip
+    if fig.variant is not None:
+        v = next(v for v in study.variants if v.name == fig.variant)
+        if c.parameter in v.overrides.get(c.component, {}):
+            raise ValueError(f"{where}: variant {fig.variant!r} of the figure sets {c.component}.{c.parameter} "
+                             "itself, so the figure cannot fix it")  # fmt: skip
 
 
 def _apply_overrides(components: Sequence[Component], variant: Variant, where: str) -> list[Component]:
@@ -423,7 +479,8 @@ def load_cost_study(source: "str | Path | Mapping | CostStudy") -> CostStudy:
 
 
 def apply_variant(study: CostStudy, name: str) -> CostStudy:
-    """The study with one variant's overrides applied (and no variants left)."""
+    """The study with one variant's overrides applied (and no variants left); its calibrations are solved first."""
+    study = calibrated(study)
     by_name = {v.name: v for v in study.variants}
     if name not in by_name:
         raise ValueError(f"unknown variant {name!r}; this study has: {', '.join(by_name) or 'none'}")
@@ -434,7 +491,9 @@ def apply_variant(study: CostStudy, name: str) -> CostStudy:
 
 
 def select_alternative(study: CostStudy, name: str) -> CostStudy:
-    """The study restricted to one alternative's components (the alternatives of a study are separate systems)."""
+    """The study restricted to one alternative's components (the alternatives of a study are separate systems); its
+    calibrations are solved first."""
+    study = calibrated(study)
     if name not in study.alternatives:
         raise ValueError(f"unknown alternative {name!r}; this study has: {', '.join(study.alternatives) or 'none'}")
     keep = set(study.alternatives[name])
@@ -670,6 +729,9 @@ def lifecycle_cost(study: "CostStudy | Mapping | str | Path", alternative: str |
     study's with :func:`deflate`. The alternatives of a study are separate systems: one must be chosen.
     """
     study = load_cost_study(study)
+    if alternative in study.alternatives:  # the other alternatives' calibrations are not needed
+        study = calibrated(study, only=set(study.alternatives[alternative]))
+    study = calibrated(study)
     if variant is not None:
         study = apply_variant(study, variant)
     if alternative is not None:
@@ -719,7 +781,7 @@ def compare_published(study: "CostStudy | Mapping | str | Path") -> pd.DataFrame
 
     A figure marked ``calibrated`` was used to set an unpublished input; its agreement is by construction.
     """
-    study = load_cost_study(study)
+    study = calibrated(load_cost_study(study))
     rows = []
     for p in study.published:
         res = lifecycle_cost(study, alternative=p.alternative, variant=p.variant)
@@ -738,16 +800,129 @@ def sweep(study: "CostStudy | Mapping | str | Path", component: str, field_name:
     """How a total moves when one input of one component takes each of `values` (the others held).
 
     Returns one row per value: the value, total_usd (over `components` and `scope`) and rel_change against the
-    study as written. Use it for the inputs a publication does not give.
+    study as written. Use it for the inputs a publication does not give. The value is set on the study as written,
+    before its calibrations are solved, so an input calibrated on a published figure is solved again for each value
+    (the figure keeps holding) and the variant, if any, is applied on top.
     """
     study = load_cost_study(study)
+    if any(c.component == component and c.parameter == field_name for c in study.calibrate):
+        raise ValueError(f"{component}.{field_name} is calibrated on a published figure; sweep another input")
     if variant is not None:
-        study = apply_variant(study, variant)
-    base = lifecycle_cost(study, alternative).total(components, scope)
+        v = next((v for v in study.variants if v.name == variant), None)
+        if v is not None and field_name in v.overrides.get(component, {}):
+            raise ValueError(f"variant {variant!r} sets {component}.{field_name} itself; sweep without it")
+    base = lifecycle_cost(study, alternative, variant).total(components, scope)
     rows = []
     for value in values:
         case = Variant(name=f"{component}.{field_name}={value}", overrides={component: {field_name: value}})
-        changed = apply_variant(study.model_copy(update={"variants": [case]}), case.name)
-        total = lifecycle_cost(changed, alternative).total(components, scope)
+        comps = _apply_overrides(study.components, case, where=f"sweep {case.name}")
+        total = lifecycle_cost(study.model_copy(update={"components": comps}), alternative, variant).total(
+            components, scope)
         rows.append({field_name: value, "total_usd": total, "rel_change": total / base - 1.0})
     return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------------- inputs solved from published figures
+
+
+def _with_value(study: CostStudy, component: str, parameter: str, value: float) -> CostStudy:
+    comps = [c.model_copy(update={parameter: float(value)}) if c.name == component else c for c in study.components]
+    return study.model_copy(update={"components": comps})
+
+
+def _figure_total(study: CostStudy, fig: PublishedFigure) -> float:
+    return lifecycle_cost(study, alternative=fig.alternative, variant=fig.variant).total(fig.components, fig.scope)
+
+
+def solve_input(study: "CostStudy | Mapping | str | Path", component: str, parameter: str, figure: str) -> float:
+    """The value of ``component.parameter`` at which the study's published figure labelled ``figure`` is matched
+    exactly, the study's calibrations solved again at each trial value.
+
+    Every solvable input (:data:`SOLVABLE`) enters the total linearly, so two evaluations give the line and a third
+    checks it. Raises ValueError, in words, when the figure does not depend on the input or when only a negative
+    value would match it.
+    """
+    study = load_cost_study(study)
+    fig = next((p for p in study.published if p.label == figure), None)
+    if fig is None:
+        raise ValueError(f"no published figure is labelled {figure!r}")
+    _check_solve(study, InputSolve(component=component, parameter=parameter, to=figure), f"solve {figure!r}")
+    x0 = float(getattr(next(c for c in study.components if c.name == component), parameter))
+    x1 = x0 * 1.25 if x0 > 0 else 1.0
+    f0, f1 = (_figure_total(_with_value(study, component, parameter, x), fig) for x in (x0, x1))
+    slope = (f1 - f0) / (x1 - x0)
+    what = f"{component}.{parameter}"
+    if abs(slope) * max(abs(x0), 1.0) <= 1e-12 * max(abs(f0), 1.0):
+        raise ValueError(f"{fig.label!r} does not depend on {what} (it stays at ${f0 / 1e9:,.1f}bn)")
+    x = x0 + (fig.value_usd - f0) / slope
+    if x < 0:
+        at_zero = f0 - slope * x0
+        raise ValueError(f"no value of {what} at or above zero matches {fig.label!r} (${fig.value_usd / 1e9:,.1f}bn): "
+                         f"at zero the total is already ${at_zero / 1e9:,.1f}bn")  # fmt: skip
+    check = _figure_total(_with_value(study, component, parameter, x), fig)
+    if not math.isclose(check, fig.value_usd, rel_tol=1e-6):
+        raise ValueError(f"{fig.label!r} is not linear in {what} (solved {x:g} gives ${check / 1e9:,.3f}bn)")
+    return x
+
+
+_CALIBRATED: dict[str, "CostStudy"] = {}
+
+
+def calibrated(study: CostStudy, only: "set[str] | None" = None) -> CostStudy:
+    """The study with its ``calibrate:`` inputs solved and set (none left to solve), each noted in its assumptions
+    and its figure marked calibrated. Solved in order, again until they agree when they depend on each other.
+    only: solve just the inputs of these components and drop the others (for a study about to be cut down to them).
+    """
+    todo = [c for c in study.calibrate if only is None or c.component in only]
+    if not todo:
+        return study.model_copy(update={"calibrate": []}) if study.calibrate else study
+    key = study.model_dump_json() + repr(sorted(only or ()))
+    if key in _CALIBRATED:
+        return _CALIBRATED[key]
+    current = study.model_copy(update={"calibrate": []})
+    for _ in range(5):
+        changed = 0.0
+        for c in todo:
+            old = float(getattr(next(x for x in current.components if x.name == c.component), c.parameter))
+            value = solve_input(current, c.component, c.parameter, c.to)
+            current = _with_value(current, c.component, c.parameter, value)
+            changed = max(changed, abs(value - old) / max(abs(value), 1e-9))
+        if len(todo) == 1 or changed < 1e-9:
+            break
+    else:
+        raise ValueError("calibrate: the calibrated inputs do not settle together; calibrate fewer at once")
+    notes, targets = list(current.notes), {c.to for c in todo}
+    for c in todo:
+        value = getattr(next(x for x in current.components if x.name == c.component), c.parameter)
+        fig = next(p for p in study.published if p.label == c.to)
+        notes.append(f"CALIBRATED: {c.component}.{c.parameter} = {_input(c.parameter, value)}, solved so that "
+                     f"'{c.to}' (${fig.value_usd / 1e9:,.1f}bn) is matched; that figure agrees by construction.")
+    published = [p.model_copy(update={"calibrated": True}) if p.label in targets else p for p in current.published]
+    out = current.model_copy(update={"notes": notes, "published": published})
+    if len(_CALIBRATED) > 64:
+        _CALIBRATED.clear()
+    _CALIBRATED[key] = out
+    return out
+
+
+def _input(parameter: str, value: float) -> str:
+    if parameter.endswith("_usd") or "_usd_" in parameter:
+        return _money(value) + ("/kg" if parameter.endswith("per_kg") else "")
+    return f"{value:,.0f} kg" if parameter == "unit_mass_kg" else f"{value:g}"
+
+
+def implied_inputs(study: "CostStudy | Mapping | str | Path") -> pd.DataFrame:
+    """What the study's published figures imply for the inputs named under ``implied:``: one row per entry with the
+    value as written, the value that matches the figure (NaN, with the reason, when none at or above zero does) and
+    their ratio. The study's calibrations are solved again at each trial value."""
+    study = load_cost_study(study)
+    rows = []
+    for c in study.implied:
+        written = float(getattr(next(x for x in study.components if x.name == c.component), c.parameter))
+        try:
+            value, why = solve_input(study, c.component, c.parameter, c.to), ""
+        except ValueError as exc:
+            value, why = math.nan, str(exc)
+        rows.append({"component": c.component, "parameter": c.parameter, "figure": c.to, "as_written": written,
+                     "implied": value, "ratio": value / written if written else math.nan, "note": why})
+    return pd.DataFrame(rows, columns=["component", "parameter", "figure", "as_written", "implied", "ratio", "note"])

@@ -498,6 +498,19 @@ def cost(
             t.add_row(r.label, _bn(r.published_usd), _bn(r.ours_usd), f"{100 * r.rel_diff:+.1f} %",
                       f"{mark} ±{100 * r.rel_tolerance:g} %")  # fmt: skip
         console.print(t)
+    if rep.implied is not None:
+        t = Table(title="What the published figures imply: each input solved so that ours equals the figure (the "
+                  "calibrations held)", title_justify="left", header_style="bold")  # fmt: skip
+        for col in ("figure", "input", "as written", "implied", "ratio"):
+            t.add_column(col, justify="left" if col in ("figure", "input") else "right")
+        for r in rep.implied.itertuples():
+            implied = "none" if r.implied != r.implied else _fmt(r.implied)
+            t.add_row(r.figure, f"{r.component}.{r.parameter}", _fmt(r.as_written), implied,
+                      "" if r.ratio != r.ratio else f"{r.ratio:.2f}x")  # fmt: skip
+        console.print(t)
+        for r in rep.implied.itertuples():
+            if r.note:
+                console.print(f"[yellow]note:[/] {r.note}", highlight=False)
     if rep.schedule is not None:
         sc = rep.schedule
         fmt = (lambda d: d.strftime("%B %Y") if d else "never")  # noqa: E731

@@ -115,6 +115,12 @@ def _cost_section(folder: Path) -> str:
         parts.append("<h3>Beside the published figures</h3>" + _table(
             pub, {"published_usd": _bn, "ours_usd": _bn, "rel_diff": lambda v: f"{100 * v:+.1f} %",
                   "rel_tolerance": lambda v: f"±{100 * v:g} %"}))  # fmt: skip
+    if c.get("implied"):
+        imp = pd.DataFrame(c["implied"])[["figure", "component", "parameter", "as_written", "implied", "ratio",
+                                          "note"]]  # fmt: skip
+        parts.append("<h3>What the published figures imply</h3><p class='note'>Each input solved so that our total "
+                     "equals the figure, the calibrations held.</p>" + _table(
+                         imp, {"as_written": ",.4g", "implied": ",.4g", "ratio": ".2f"}))  # fmt: skip
     if c["schedule"]:
         s = c["schedule"]
         parts.append(f"<h3>Deployment</h3><p>{s['plan']['n_satellites']:,} {html.escape(s['plan']['satellite_name'])}s"

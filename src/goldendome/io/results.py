@@ -314,7 +314,8 @@ def cost_dict(rep) -> dict:
         "schedule": None if rep.schedule is None else rep.schedule.summary(),
         "deadline": None if rep.deadline is None else {"met": rep.deadline[0], "message": rep.deadline[1]},
         "sharing": _records(rep.sharing), "public": _records(rep.public), "exchange": _records(rep.exchange),
-        "sizing": _records(rep.sizing), "leakage": _records(rep.leakage), "versions": _versions(),
+        "sizing": _records(rep.sizing), "leakage": _records(rep.leakage),
+        "implied": _records(rep.implied), "versions": _versions(),
     }  # fmt: skip
 
 
