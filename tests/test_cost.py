@@ -22,6 +22,7 @@ from goldendome.analysis.cost import (
     calibrated,
     compare_published,
     deflate,
+    implied_curves,
     implied_inputs,
     lifecycle_cost,
     load_cost_defaults,
@@ -351,6 +352,19 @@ def test_calibration_solves_the_input_and_the_other_figure_tests_it():
         implied=[{"component": "x", "parameter": "unit_mass_kg", "to": "new"}]))  # fmt: skip
     row = implied_inputs(study).iloc[0]
     assert row["implied"] == pytest.approx(1500.0, rel=1e-9) and row["ratio"] == pytest.approx(1.5)
+
+
+def test_implied_curve_is_the_line_through_the_solution():
+    """Our total against the swept input: a straight line (every solvable input enters linearly) that crosses the
+    published figure at the implied value; at zero mass launch costs nothing, so 'new' equals the calibrated 'old'."""
+    study = load_cost_study(_calibrated_study(
+        calibrate=[{"component": "x", "parameter": "average_unit_cost_usd", "to": "old"}],
+        implied=[{"component": "x", "parameter": "unit_mass_kg", "to": "new"}]))  # fmt: skip
+    curve = implied_curves(study, points=7)
+    assert curve["value"].iloc[-1] == pytest.approx(1.5 * 1500)
+    assert np.allclose(np.diff(curve["total_usd"], 2), 0.0, atol=1e-3)
+    assert np.interp(1500.0, curve["value"], curve["total_usd"]) == pytest.approx(35e6, rel=1e-9)
+    assert curve["total_usd"].iloc[0] == pytest.approx(50e6, rel=1e-9)
 
 
 def test_solving_an_input_says_when_no_value_can_match():

@@ -71,6 +71,21 @@ def test_cost_command_prints_totals_with_assumptions_schedule_and_shares(tmp_pat
     assert "data:image/png;base64" in page and "The assumptions these totals rest on" in page
 
 
+def test_cost_command_shows_what_the_letter_implies(tmp_path):
+    """The CBO 2025 letter study: the calibrated figures flagged, the SBI masses its new totals imply (table, JSON,
+    figure and report)."""
+    res = runner.invoke(app, ["cost", "cbo-2025-letter", "-q", "--plot", "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert "What the published figures imply" in res.output and "(calibrated)" in res.output
+    c = json.loads((tmp_path / "cost.json").read_text())
+    implied = {r["component"]: r["implied"] for r in c["implied"]}
+    assert implied["sbi-highest-cost"] == pytest.approx(4014, abs=1)
+    assert any(a.startswith("CALIBRATED: sbi-lowest-cost.average_unit_cost_usd") for a in c["assumptions"])
+    assert (tmp_path / "implied_inputs.png").stat().st_size > 1000
+    assert runner.invoke(app, ["report", str(tmp_path)]).exit_code == 0
+    assert "What the published figures imply" in (tmp_path / "report.html").read_text()
+
+
 def test_cost_command_bad_input_is_plain(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("kind: cost\nname: x\ndollars_year: 2026\nstart_year: 2026\ncomponents:\n"

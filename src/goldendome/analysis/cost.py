@@ -853,15 +853,15 @@ def solve_input(study: "CostStudy | Mapping | str | Path", component: str, param
     slope = (f1 - f0) / (x1 - x0)
     what = f"{component}.{parameter}"
     if abs(slope) * max(abs(x0), 1.0) <= 1e-12 * max(abs(f0), 1.0):
-        raise ValueError(f"{fig.label!r} does not depend on {what} (it stays at ${f0 / 1e9:,.1f}bn)")
+        raise ValueError(f"{fig.label!r} does not depend on {what} (it stays at {_money(f0)})")
     x = x0 + (fig.value_usd - f0) / slope
     if x < 0:
         at_zero = f0 - slope * x0
-        raise ValueError(f"no value of {what} at or above zero matches {fig.label!r} (${fig.value_usd / 1e9:,.1f}bn): "
-                         f"at zero the total is already ${at_zero / 1e9:,.1f}bn")  # fmt: skip
+        raise ValueError(f"no value of {what} at or above zero matches {fig.label!r} ({_money(fig.value_usd)}): at "
+                         f"zero the total is already {_money(at_zero)}")  # fmt: skip
     check = _figure_total(_with_value(study, component, parameter, x), fig)
     if not math.isclose(check, fig.value_usd, rel_tol=1e-6):
-        raise ValueError(f"{fig.label!r} is not linear in {what} (solved {x:g} gives ${check / 1e9:,.3f}bn)")
+        raise ValueError(f"{fig.label!r} is not linear in {what} (solved {x:g} gives {_money(check)})")
     return x
 
 
@@ -896,7 +896,7 @@ def calibrated(study: CostStudy, only: "set[str] | None" = None) -> CostStudy:
         value = getattr(next(x for x in current.components if x.name == c.component), c.parameter)
         fig = next(p for p in study.published if p.label == c.to)
         notes.append(f"CALIBRATED: {c.component}.{c.parameter} = {_input(c.parameter, value)}, solved so that "
-                     f"'{c.to}' (${fig.value_usd / 1e9:,.1f}bn) is matched; that figure agrees by construction.")
+                     f"'{c.to}' ({_money(fig.value_usd)}) is matched; that figure agrees by construction.")
     published = [p.model_copy(update={"calibrated": True}) if p.label in targets else p for p in current.published]
     out = current.model_copy(update={"notes": notes, "published": published})
     if len(_CALIBRATED) > 64:
@@ -926,3 +926,21 @@ def implied_inputs(study: "CostStudy | Mapping | str | Path") -> pd.DataFrame:
         rows.append({"component": c.component, "parameter": c.parameter, "figure": c.to, "as_written": written,
                      "implied": value, "ratio": value / written if written else math.nan, "note": why})
     return pd.DataFrame(rows, columns=["component", "parameter", "figure", "as_written", "implied", "ratio", "note"])
+
+
+def implied_curves(study: "CostStudy | Mapping | str | Path", points: int = 9) -> pd.DataFrame:
+    """The picture behind :func:`implied_inputs`: for each ``implied:`` entry, the figure's total (ours) as the input
+    runs from zero to 1.5 times the larger of its written and implied values, the study's calibrations solved again
+    at each point. Rows: component, parameter, figure, value, total_usd, published_usd, as_written, implied."""
+    study = load_cost_study(study)
+    table = implied_inputs(study)
+    rows = []
+    for c, imp in zip(study.implied, table.itertuples(), strict=True):
+        fig = next(p for p in study.published if p.label == c.to)
+        top = 1.5 * max(imp.as_written, imp.implied if imp.implied == imp.implied else 0.0)
+        for x in np.linspace(0.0, top, points):
+            total = _figure_total(_with_value(study, c.component, c.parameter, x), fig)
+            rows.append({"component": c.component, "parameter": c.parameter, "figure": c.to, "value": x,
+                         "total_usd": total, "published_usd": fig.value_usd, "as_written": imp.as_written,
+                         "implied": imp.implied})  # fmt: skip
+    return pd.DataFrame(rows)

@@ -441,7 +441,9 @@ def cost(
     Every total is printed with the assumptions it rests on. Example: [bold]goldendome cost cbo-2026 --plot --out
     results/cbo[/] reproduces CBO's 2026 estimate (7,800 SBIs at ~$22M, 5-year life, $500/kg launch), checks the
     deployment against January 2029, and splits the bill between the United States and Canada under each rule.
-    [bold]goldendome cost cbo-2025-letter --alternative highest-cost[/] shows the other system of that letter.
+    [bold]goldendome cost cbo-2025-letter --alternative highest-cost[/] shows the other system of that letter; its
+    study sets each unpublished unit cost from one published figure ([bold]calibrate:[/]) and reports the SBI mass
+    the other figures imply ([bold]implied:[/], drawn by --plot).
     [bold]--benefit-from results/mc[/] splits the bill by the lives each country's people gain in that Monte Carlo
     study (people in the defended metros struck without a defence, less those struck with it).
     """

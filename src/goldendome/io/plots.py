@@ -318,3 +318,30 @@ def cost_vs_leakage(rows, out_dir: Path, title: str) -> Path:
     ax.set_title(title, fontsize=10)
     ax.grid(alpha=0.3)
     return _finish(fig, out_dir / "cost_vs_leakage.png")
+
+
+def implied_inputs(curves, out_dir: Path, title: str) -> Path:
+    """One panel per input a published figure implies: our total against the input (a line: the model is linear in
+    it), the published figure (dashed), the value as written (circle) and the implied one (star)."""
+    groups = list(curves.groupby(["figure", "component", "parameter"], sort=False))
+    cols = min(2, len(groups))
+    rows = -(-len(groups) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 3.6 * rows), squeeze=False)
+    for ax, ((label, comp, param), g) in zip(axes.flat, groups, strict=False):
+        x, y = np.asarray(g["value"], float), np.asarray(g["total_usd"], float) / 1e9
+        ax.plot(x, y, color="C0", label="ours")
+        pub = float(g["published_usd"].iloc[0]) / 1e9
+        ax.axhline(pub, color="C3", ls="--", lw=1, label=f"published {pub:,.0f}")
+        written, implied = float(g["as_written"].iloc[0]), float(g["implied"].iloc[0])
+        ax.plot([written], [np.interp(written, x, y)], "o", color="C0", label=f"as written {written:,.4g}")
+        if implied == implied:
+            ax.plot([implied], [pub], "*", ms=12, color="C3", label=f"implied {implied:,.4g}")
+        ax.set_xlabel(f"{comp}.{param}".replace("_", " "), fontsize=8)
+        ax.set_ylabel("$bn")
+        ax.set_title(label, fontsize=8)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7)
+    for ax in list(axes.flat)[len(groups):]:
+        ax.set_visible(False)
+    fig.suptitle(title, fontsize=10)
+    return _finish(fig, out_dir / "implied_inputs.png")

@@ -149,8 +149,8 @@ def _cost_section(folder: Path) -> str:
             df = pd.DataFrame(c[key])
             fmts = {k: (_bn if k.endswith("_usd") else ".3g") for k in df.columns}
             parts.append(f"<h3>{label}</h3>" + _table(df, fmts))
-    for png in ("cost_by_year.png", "deployment.png", "partner_bills.png", "cost_vs_capacity.png",
-                "cost_vs_leakage.png"):
+    for png in ("cost_by_year.png", "implied_inputs.png", "deployment.png", "partner_bills.png",
+                "cost_vs_capacity.png", "cost_vs_leakage.png"):
         if (folder / png).exists():
             parts.append(_img(folder / png))
     parts.append("<h3>The assumptions these totals rest on</h3><ul class='assumptions'>" + "".join(

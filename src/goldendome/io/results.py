@@ -339,6 +339,11 @@ def write_cost(rep, out_dir: str | Path, plot: bool = False) -> Path:
             for r in rep.public.drop_duplicates("figure").itertuples():
                 public[r.figure_label.split(" (")[0]] = r.figure_usd
         plots.partner_bills(rep.sharing, public, out, f"{rep.study.name}: each partner's bill by sharing rule")
+        if rep.implied is not None:
+            from goldendome.analysis.cost import implied_curves
+
+            plots.implied_inputs(implied_curves(rep.study), out, f"{rep.study.name}: what the published figures "
+                                 "imply (each input swept, the calibrations held)")  # fmt: skip
         if rep.schedule is not None:
             plots.deployment(rep.schedule.table, rep.schedule.plan.n_satellites, out,
                              f"{rep.study.name}: deployment", rep.study.deadline)  # fmt: skip
