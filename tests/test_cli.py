@@ -192,3 +192,23 @@ def test_run_writes_the_scene_as_czml(tmp_path):
     samples = next(p for p in doc if p["id"] == "object/M1/midcourse")["position"]["cartographicDegrees"]
     lon, lat, h = samples[1::4], samples[2::4], samples[3::4]
     assert all(-180 <= x <= 180 for x in lon) and all(-90 <= y <= 90 for y in lat) and max(h) > 100e3
+
+
+def test_help_paragraphs_reflow_to_the_terminal():
+    """Typer's rich mode keeps a docstring's line breaks; the commands' help is joined per paragraph (lists kept) so
+    that it folds to the terminal's width instead of the source's."""
+    from goldendome.cli.main import _reflow
+
+    doc = """First line.
+
+        A paragraph written
+        over three
+        lines.
+
+        - a list item
+        - another
+        """
+    assert _reflow(doc) == "First line.\n\nA paragraph written over three lines.\n\n- a list item\n- another"
+    res = runner.invoke(app, ["cost", "--help"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0
+    assert "--plot --out results/cbo reproduces CBO's 2026 estimate" in res.output  # the source breaks after --out

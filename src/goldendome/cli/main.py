@@ -4,6 +4,7 @@ It only presents: every figure it prints comes from the results dictionaries of 
 Bad input ends with exit status 2 and one line per problem, never a traceback.
 """
 
+import inspect
 import json
 import sys
 from pathlib import Path
@@ -1167,6 +1168,25 @@ def _nanmedian(x) -> float | None:
     x = np.asarray(x, float)
     return None if not np.any(np.isfinite(x)) else float(np.nanmedian(x))
 
+
+def _reflow(doc: str) -> str:
+    """A docstring with each paragraph's lines joined: Typer's rich mode keeps single line breaks, so help written at
+    the code's width would fold badly in a narrower terminal. Paragraphs that are lists or indented stay as written.
+    """
+    paragraphs = inspect.cleandoc(doc).split("\n\n")
+    keep = ("- ", "* ", " ", "\b")
+    return "\n\n".join(p if any(ln.startswith(keep) for ln in p.splitlines()) else " ".join(p.split())
+                       for p in paragraphs)  # fmt: skip
+
+
+def _reflow_help(*apps: typer.Typer) -> None:
+    for a in apps:
+        for cmd in a.registered_commands:
+            if cmd.callback is not None and cmd.callback.__doc__:
+                cmd.callback.__doc__ = _reflow(cmd.callback.__doc__)
+
+
+_reflow_help(app, scenario_app, threat_app, radar_app, sbi_app, interceptor_app)
 
 if __name__ == "__main__":  # pragma: no cover
     app()
