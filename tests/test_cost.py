@@ -367,6 +367,38 @@ def test_implied_curve_is_the_line_through_the_solution():
     assert curve["total_usd"].iloc[0] == pytest.approx(50e6, rel=1e-9)
 
 
+def test_quantity_on_a_learning_curve_is_solved_by_bracketing():
+    """A quantity on an 85 % unit-theory curve is not linear in cost: the solver brackets it and finds the count a
+    $1bn budget buys (T1 $10M over 3 years), to within the cost of one more unit."""
+    data = _study(quantity=10, average_unit_cost_usd=None, first_unit_cost_usd=10e6, learning_rate=0.85,
+                  deploy_years=3) | {"horizon_years": 3,
+                                     "published": [{"label": "budget", "value_usd": 1e9, "source": "s"}]}  # fmt: skip
+    study = load_cost_study(data)
+    q = solve_input(study, "x", "quantity", "budget")
+    total = lifecycle_cost(study.model_copy(update={"components": [study.components[0].model_copy(
+        update={"quantity": q})]})).total_usd  # fmt: skip
+    assert total == pytest.approx(1e9, abs=10e6 * round(q) ** math.log2(0.85))
+    assert unit_costs(10e6, round(q) - 1, 0.85).sum() < 1e9 < unit_costs(10e6, round(q) + 1, 0.85).sum()
+
+
+def test_what_the_announced_175bn_buys_in_sbis():
+    """golden-dome-175bn: the announced $175bn (White House, 20 May 2025) spent wholly on SBIs of CBO 2026's kind
+    ($22M, 1,250 kg at $500/kg, 2026 dollars -> 2025 dollars / 1.020): bought once, it affords 175e9 / $22.18M =
+    7,889 SBIs, about CBO's 7,800 ('about 10 simultaneous targets') for one 5-year life; kept in orbit 20 years
+    (bought four times, $1bn a year of O&S per 7,800 SBIs) only 1,923, about 2.5 targets at CBO's 780 per target."""
+    study = load_cost_study("golden-dome-175bn")
+    to_2025 = float(deflate(1.0, 2026, 2025))
+    per_sbi = (22e6 + 1250 * 500) * to_2025
+    implied = implied_inputs(study).set_index("component")["implied"]
+    assert implied["sbi-bought-once"] == pytest.approx(175e9 / per_sbi, rel=1e-9)
+    # O&S per SBI over 20 years: deployed evenly over 5 years, so 18 full years of service on average
+    ops_20y = 18 * 128_205 * to_2025
+    assert implied["sbi-sustained"] == pytest.approx(175e9 / (4 * per_sbi + ops_20y), rel=1e-6)
+    assert implied["sbi-bought-once"] / implied["sbi-sustained"] == pytest.approx(4.1, abs=0.1)
+    table = compare_published(study)
+    assert (~table["check"]).all() and table["within_tolerance"].isna().all()  # budgets, no verdict
+
+
 def test_solving_an_input_says_when_no_value_can_match():
     study = load_cost_study(_calibrated_study())
     assert solve_input(study, "x", "unit_mass_kg", "old") == pytest.approx(2000.0)  # 10 x $1M + 10 x m x $2,000

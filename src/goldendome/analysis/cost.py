@@ -58,7 +58,8 @@ The study file (YAML, read by :func:`load_cost_study`; shipped examples ``scenar
         sources: ["..."]
     alternatives: {name: [component, ...]}   # separate systems, costed one at a time
     variants: [{name, description, overrides: {component: {field: value}}}]
-    published: [{label, value_usd, source, alternative, variant, components, scope, rel_tolerance, calibrated, note}]
+    published: [{label, value_usd, source, alternative, variant, components, scope, rel_tolerance, calibrated,
+                 check, note}]  # check: false for a budget to solve inputs from, not a figure to reproduce
     calibrate: [{component, parameter, to: LABEL}]  # an unpublished input solved from a published figure, then used
     implied: [{component, parameter, to: LABEL}]    # reported only: the value a published figure implies
     notes: ["assumptions that every total of this study carries"]
@@ -80,6 +81,7 @@ import numpy as np
 import pandas as pd
 import yaml
 from pydantic import Field, ValidationError, field_validator, model_validator
+from scipy.optimize import brentq
 
 from goldendome.analysis.effectiveness import Effectiveness
 from goldendome.analysis.schedule import DeploymentPlan
@@ -325,14 +327,16 @@ class PublishedFigure(_Model):
     scope: Literal["all", "acquisition", "operations"] = "all"
     rel_tolerance: Annotated[float, Field(gt=0.0, le=1.0)] = 0.05
     calibrated: bool = False
+    check: bool = Field(True, description="false: a budget to solve inputs from (implied:), not a figure our model "
+                        "should reproduce; no verdict is given")  # fmt: skip
     note: str = ""
 
 
-SOLVABLE = ("average_unit_cost_usd", "first_unit_cost_usd", "procurement_total_usd", "unit_mass_kg",
+SOLVABLE = ("quantity", "average_unit_cost_usd", "first_unit_cost_usd", "procurement_total_usd", "unit_mass_kg",
             "launch_price_usd_per_kg", "launch_price_usd_per_launch", "development_cost_usd", "ops_fixed_usd_per_year",
             "ops_usd_per_unit_year")  # fmt: skip
-"""Component inputs that can be solved from a published figure: each enters the total linearly, so the solution
-is unique (or there is none at or above zero)."""
+"""Component inputs that can be solved from a published figure. The total rises with each, linearly but for the
+quantity on a learning curve, so the solution is unique (or there is none at or above zero)."""
 
 
 class InputSolve(_Model):
@@ -426,6 +430,9 @@ def _check_solve(study: "CostStudy", c: InputSolve, where: str) -> None:
     if getattr(comp, c.parameter) is None:
         raise ValueError(f"{where}.parameter: component {c.component!r} has no {c.parameter}; give it a starting "
                          "value (the component must be priced that way for the figure to depend on it)")  # fmt: skip
+    if c.parameter == "quantity" and comp.deploy_schedule is not None:
+        raise ValueError(f"{where}.parameter: component {c.component!r} deploys by deploy_schedule (units per year), "
+                         "which fixes its quantity; give deploy_years instead to solve the quantity")  # fmt: skip
     if fig.alternative is not None and c.component not in study.alternatives[fig.alternative]:
         raise ValueError(f"{where}: component {c.component!r} is not part of alternative {fig.alternative!r}, "
                          f"which the figure {c.to!r} is for")  # fmt: skip
@@ -779,7 +786,8 @@ def lifecycle_cost(study: "CostStudy | Mapping | str | Path", alternative: str |
 def compare_published(study: "CostStudy | Mapping | str | Path") -> pd.DataFrame:
     """Each published figure of the study next to ours: published_usd, ours_usd, rel_diff, within_tolerance.
 
-    A figure marked ``calibrated`` was used to set an unpublished input; its agreement is by construction.
+    A figure marked ``calibrated`` was used to set an unpublished input; its agreement is by construction. A figure
+    with ``check: false`` is a budget, not a reproduction target: within_tolerance is None.
     """
     study = calibrated(load_cost_study(study))
     rows = []
@@ -788,8 +796,9 @@ def compare_published(study: "CostStudy | Mapping | str | Path") -> pd.DataFrame
         ours = res.total(p.components, p.scope)
         rel = ours / p.value_usd - 1.0
         rows.append({"label": p.label, "published_usd": p.value_usd, "ours_usd": ours, "rel_diff": rel,
-                     "rel_tolerance": p.rel_tolerance, "within_tolerance": abs(rel) <= p.rel_tolerance,
-                     "calibrated": p.calibrated, "alternative": p.alternative, "variant": p.variant,
+                     "rel_tolerance": p.rel_tolerance,
+                     "within_tolerance": (abs(rel) <= p.rel_tolerance) if p.check else None,
+                     "calibrated": p.calibrated, "check": p.check, "alternative": p.alternative, "variant": p.variant,
                      "source": " ".join(p.source.split()), "note": " ".join(p.note.split())})  # fmt: skip
     return pd.DataFrame(rows)
 
@@ -838,9 +847,10 @@ def solve_input(study: "CostStudy | Mapping | str | Path", component: str, param
     """The value of ``component.parameter`` at which the study's published figure labelled ``figure`` is matched
     exactly, the study's calibrations solved again at each trial value.
 
-    Every solvable input (:data:`SOLVABLE`) enters the total linearly, so two evaluations give the line and a third
-    checks it. Raises ValueError, in words, when the figure does not depend on the input or when only a negative
-    value would match it.
+    Every solvable input (:data:`SOLVABLE`) raises the total, nearly always linearly: two evaluations give the line
+    and a third checks it; where the check fails (a quantity on a learning curve) the root is bracketed from zero
+    and found by Brent's method (scipy.optimize.brentq). Raises ValueError, in words, when the figure does not depend
+    on the input or when only a negative value would match it.
     """
     study = load_cost_study(study)
     fig = next((p for p in study.published if p.label == figure), None)
@@ -860,9 +870,20 @@ def solve_input(study: "CostStudy | Mapping | str | Path", component: str, param
         raise ValueError(f"no value of {what} at or above zero matches {fig.label!r} ({_money(fig.value_usd)}): at "
                          f"zero the total is already {_money(at_zero)}")  # fmt: skip
     check = _figure_total(_with_value(study, component, parameter, x), fig)
-    if not math.isclose(check, fig.value_usd, rel_tol=1e-6):
-        raise ValueError(f"{fig.label!r} is not linear in {what} (solved {x:g} gives {_money(check)})")
-    return x
+    if math.isclose(check, fig.value_usd, rel_tol=1e-9):
+        return x
+
+    def gap(v: float) -> float:
+        return _figure_total(_with_value(study, component, parameter, v), fig) - fig.value_usd
+
+    hi = max(x, x0, 1.0)
+    for _ in range(60):
+        if gap(hi) > 0:
+            break
+        hi *= 2.0
+    else:
+        raise ValueError(f"no value of {what} matches {fig.label!r} ({_money(fig.value_usd)})")
+    return float(brentq(gap, 0.0, hi, xtol=1e-12 * hi, rtol=1e-12))
 
 
 _CALIBRATED: dict[str, "CostStudy"] = {}

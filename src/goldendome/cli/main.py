@@ -496,6 +496,10 @@ def cost(
         for col in ("figure", "published $bn", "ours $bn", "difference", "within"):
             t.add_column(col, justify="left" if col == "figure" else "right")
         for r in rep.published.itertuples():
+            if not r.check:
+                t.add_row(r.label, _bn(r.published_usd), _bn(r.ours_usd), f"{100 * r.rel_diff:+.1f} %",
+                          "a budget, not a check")  # fmt: skip
+                continue
             mark = "[green]yes[/]" if r.within_tolerance else "[red]no[/]"
             mark += " (calibrated)" if r.calibrated else ""
             t.add_row(r.label, _bn(r.published_usd), _bn(r.ours_usd), f"{100 * r.rel_diff:+.1f} %",

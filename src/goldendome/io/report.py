@@ -110,8 +110,11 @@ def _cost_section(folder: Path) -> str:
     comp = pd.DataFrame(c["by_component"])
     parts.append("<h3>By component, $bn</h3>" + _table(comp, {k: _bn for k in comp.columns if k != "component"}))
     if c["published"]:
-        pub = pd.DataFrame(c["published"])[["label", "published_usd", "ours_usd", "rel_diff", "rel_tolerance",
-                                             "within_tolerance", "calibrated", "source"]]  # fmt: skip
+        pub = pd.DataFrame(c["published"])
+        pub["within_tolerance"] = pub["within_tolerance"].astype(object).where(pub["within_tolerance"].notna(),
+                                                                               "a budget, not a check")  # fmt: skip
+        pub = pub[["label", "published_usd", "ours_usd", "rel_diff", "rel_tolerance", "within_tolerance",
+                   "calibrated", "source"]]  # fmt: skip
         parts.append("<h3>Beside the published figures</h3>" + _table(
             pub, {"published_usd": _bn, "ours_usd": _bn, "rel_diff": lambda v: f"{100 * v:+.1f} %",
                   "rel_tolerance": lambda v: f"±{100 * v:g} %"}))  # fmt: skip
