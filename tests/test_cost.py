@@ -204,6 +204,17 @@ def test_cbo_2026_replacement_count_is_the_driver(cbo2026):
     assert base - late.total(["sbi"], "acquisition") == pytest.approx(7_800 * (22e6 + 1250 * 500), rel=1e-9)
 
 
+def test_cbo_2026_what_723bn_implies_for_the_unpublished_inputs(cbo2026):
+    """CBO publishes $723bn of SBI acquisition but neither the SBI mass nor its development cost. With the $5.71bn
+    development floor, 31,200 SBIs x $22M + 31,200 x m x $500 = $723bn - $5.71bn gives m = 1,980 kg; with a 1,250 kg
+    SBI the same figure needs $17.1bn of development (2026 dollars)."""
+    implied = implied_inputs(cbo2026).set_index("parameter")["implied"]
+    bought = 31_200
+    assert implied["unit_mass_kg"] == pytest.approx((723e9 - bought * 22e6 - 5.71e9) / (bought * 500), rel=1e-9)
+    assert implied["development_cost_usd"] == pytest.approx(723e9 - bought * (22e6 + 1250 * 500), rel=1e-9)
+    assert implied["unit_mass_kg"] == pytest.approx(1980, abs=1)
+
+
 def test_cbo_2026_launch_at_todays_price_adds_39bn(cbo2026):
     """$1,500/kg (NASA OTPS 2024, 'today's lowest price') instead of $500/kg: 31,200 x 1,250 kg x $1,000 = +$39bn."""
     base = lifecycle_cost(cbo2026).total(["sbi"])

@@ -916,7 +916,7 @@ def calibrated(study: CostStudy, only: "set[str] | None" = None) -> CostStudy:
     for c in todo:
         value = getattr(next(x for x in current.components if x.name == c.component), c.parameter)
         fig = next(p for p in study.published if p.label == c.to)
-        notes.append(f"CALIBRATED: {c.component}.{c.parameter} = {_input(c.parameter, value)}, solved so that "
+        notes.append(f"CALIBRATED: {c.component}.{c.parameter} = {format_input(c.parameter, value)}, solved so that "
                      f"'{c.to}' ({_money(fig.value_usd)}) is matched; that figure agrees by construction.")
     published = [p.model_copy(update={"calibrated": True}) if p.label in targets else p for p in current.published]
     out = current.model_copy(update={"notes": notes, "published": published})
@@ -926,10 +926,15 @@ def calibrated(study: CostStudy, only: "set[str] | None" = None) -> CostStudy:
     return out
 
 
-def _input(parameter: str, value: float) -> str:
+def format_input(parameter: str, value: float) -> str:
+    """A solvable input's value for people: money as $M/$bn (per kg, per launch, per year where it is), masses in
+    kg, quantities as whole numbers; NaN as 'none'."""
+    if value != value:
+        return "none"
     if parameter.endswith("_usd") or "_usd_" in parameter:
-        return _money(value) + ("/kg" if parameter.endswith("per_kg") else "")
-    return f"{value:,.0f} kg" if parameter == "unit_mass_kg" else f"{value:g}"
+        per = {"per_kg": "/kg", "per_launch": "/launch", "per_year": "/year", "unit_year": "/unit-year"}
+        return _money(value) + next((v for k, v in per.items() if parameter.endswith(k)), "")
+    return f"{value:,.0f} kg" if parameter == "unit_mass_kg" else f"{value:,.0f}"
 
 
 def implied_inputs(study: "CostStudy | Mapping | str | Path") -> pd.DataFrame:

@@ -506,14 +506,16 @@ def cost(
                       f"{mark} ±{100 * r.rel_tolerance:g} %")  # fmt: skip
         console.print(t)
     if rep.implied is not None:
-        t = Table(title="What the published figures imply: each input solved so that ours equals the figure (the "
-                  "calibrations held)", title_justify="left", header_style="bold")  # fmt: skip
+        from goldendome.analysis.cost import format_input
+
+        t = Table(title="What the published figures imply (each input solved so that ours equals the figure)",
+                  title_justify="left", header_style="bold")  # fmt: skip
         for col in ("figure", "input", "as written", "implied", "ratio"):
             t.add_column(col, justify="left" if col in ("figure", "input") else "right")
         for r in rep.implied.itertuples():
-            implied = "none" if r.implied != r.implied else _fmt(r.implied)
-            t.add_row(r.figure, f"{r.component}.{r.parameter}", _fmt(r.as_written), implied,
-                      "" if r.ratio != r.ratio else f"{r.ratio:.2f}x")  # fmt: skip
+            ratio = "" if r.ratio != r.ratio else f"{r.ratio:.2f}x"
+            t.add_row(r.figure, f"{r.component}.{r.parameter}", format_input(r.parameter, r.as_written),
+                      format_input(r.parameter, r.implied), ratio)  # fmt: skip
         console.print(t)
         for r in rep.implied.itertuples():
             if r.note:

@@ -119,11 +119,15 @@ def _cost_section(folder: Path) -> str:
             pub, {"published_usd": _bn, "ours_usd": _bn, "rel_diff": lambda v: f"{100 * v:+.1f} %",
                   "rel_tolerance": lambda v: f"±{100 * v:g} %"}))  # fmt: skip
     if c.get("implied"):
-        imp = pd.DataFrame(c["implied"])[["figure", "component", "parameter", "as_written", "implied", "ratio",
-                                          "note"]]  # fmt: skip
+        from goldendome.analysis.cost import format_input
+
+        imp = pd.DataFrame(c["implied"])
+        for col in ("as_written", "implied"):
+            imp[col] = [format_input(p, float("nan") if v is None else v) for p, v in zip(imp.parameter, imp[col],
+                                                                                         strict=True)]  # fmt: skip
+        imp = imp[["figure", "component", "parameter", "as_written", "implied", "ratio", "note"]]
         parts.append("<h3>What the published figures imply</h3><p class='note'>Each input solved so that our total "
-                     "equals the figure, the calibrations held.</p>" + _table(
-                         imp, {"as_written": ",.4g", "implied": ",.4g", "ratio": ".2f"}))  # fmt: skip
+                     "equals the figure, the calibrations held.</p>" + _table(imp, {"ratio": ".2f"}))  # fmt: skip
     if c["schedule"]:
         s = c["schedule"]
         parts.append(f"<h3>Deployment</h3><p>{s['plan']['n_satellites']:,} {html.escape(s['plan']['satellite_name'])}s"
