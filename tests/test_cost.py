@@ -422,6 +422,48 @@ def test_solving_an_input_says_when_no_value_can_match():
         solve_input(load_cost_study(ops_only), "x", "development_cost_usd", "old")
 
 
+def test_calibrations_that_depend_on_each_other_are_solved_together():
+    """Mass from the earlier-price total and unit cost from today's: 200 u + 200 m $3,000 = $2bn and
+    200 u + 200 m $1,000 = $1bn (100 SBIs, 5-year life, 10 years: bought twice) give m = 2,500 kg, u = $2.5M
+    exactly, in either order."""
+    data = _study(kind="sbi", quantity=100, unit_mass_kg=1000, launch_price_usd_per_kg=1000, service_life_years=5,
+                  deploy_years=2) | {"horizon_years": 10}  # fmt: skip
+    data |= {"variants": [{"name": "old", "overrides": {"x": {"launch_price_usd_per_kg": 3000}}}],
+             "published": [{"label": "old", "value_usd": 2e9, "variant": "old", "source": "s"},
+                           {"label": "new", "value_usd": 1e9, "source": "s"}]}  # fmt: skip
+    pairs = [{"component": "x", "parameter": "unit_mass_kg", "to": "old"},
+             {"component": "x", "parameter": "average_unit_cost_usd", "to": "new"}]  # fmt: skip
+    for order in (pairs, pairs[::-1]):
+        comp = calibrated(load_cost_study(data | {"calibrate": order})).components[0]
+        assert comp.unit_mass_kg == pytest.approx(2500, rel=1e-9)
+        assert comp.average_unit_cost_usd == pytest.approx(2.5e6, rel=1e-9)
+
+
+def test_one_alternative_is_calibrated_with_what_its_figures_need():
+    """Alternative A is component s alone, but s is calibrated on B's total, which needs b calibrated first
+    (b from F1 = $50M -> $5M; s from F2 = $100M - $50M -> $5M): A alone costs $50M, as in the full study."""
+    data = {"name": "t", "dollars_year": 2026, "start_year": 2026, "horizon_years": 10,
+            "components": [{"name": "s", "kind": "interceptor", "quantity": 10, "average_unit_cost_usd": 1e6},
+                           {"name": "b", "kind": "interceptor", "quantity": 10, "average_unit_cost_usd": 1e6}],
+            "alternatives": {"A": ["s"], "B": ["s", "b"]},
+            "published": [{"label": "F1", "value_usd": 50e6, "alternative": "B", "components": ["b"], "source": "x"},
+                          {"label": "F2", "value_usd": 100e6, "alternative": "B", "source": "x"}],
+            "calibrate": [{"component": "b", "parameter": "average_unit_cost_usd", "to": "F1"},
+                          {"component": "s", "parameter": "average_unit_cost_usd", "to": "F2"}]}  # fmt: skip
+    assert lifecycle_cost(data, "A").total_usd == pytest.approx(50e6, rel=1e-9)
+    assert lifecycle_cost(data, "B").total_usd == pytest.approx(100e6, rel=1e-9)
+
+
+def test_small_budget_on_a_learning_curve_is_found_not_refused():
+    """The line through the written quantity (1,000 units) crosses zero cost at a positive total, but a $300M
+    budget does buy units (T1 $10M, 85 %: about 61): the solver decides from the total at zero, not the line."""
+    data = _study(quantity=1000, average_unit_cost_usd=None, first_unit_cost_usd=10e6, learning_rate=0.85,
+                  deploy_years=3) | {"horizon_years": 3,
+                                     "published": [{"label": "budget", "value_usd": 300e6, "source": "s"}]}  # fmt: skip
+    q = solve_input(load_cost_study(data), "x", "quantity", "budget")
+    assert unit_costs(10e6, math.floor(q) - 1, 0.85).sum() < 300e6 < unit_costs(10e6, math.ceil(q) + 1, 0.85).sum()
+
+
 @pytest.mark.parametrize(
     "calibrate, message",
     [
@@ -437,6 +479,42 @@ def test_solving_an_input_says_when_no_value_can_match():
 def test_bad_calibration_names_the_field(calibrate, message):
     with pytest.raises(ScenarioError, match=message):
         load_cost_study(_calibrated_study(calibrate=[calibrate]))
+
+
+def test_conflicting_solves_are_refused_in_words():
+    twice = [{"component": "x", "parameter": "average_unit_cost_usd", "to": "old"},
+             {"component": "x", "parameter": "unit_mass_kg", "to": "old"}]  # fmt: skip
+    with pytest.raises(ScenarioError, match=r"one figure can set one input only"):
+        load_cost_study(_calibrated_study(calibrate=twice))
+    with pytest.raises(ScenarioError, match=r"implied\[0\]: x\.average_unit_cost_usd is calibrated"):
+        load_cost_study(_calibrated_study(calibrate=twice[:1], implied=[{**twice[0], "to": "new"}]))
+    scheduled = _calibrated_study(calibrate=[{"component": "x", "parameter": "quantity", "to": "old"}])
+    scheduled["variants"].append({"name": "sched", "overrides": {"x": {"deploy_schedule": [5, 5]}}})
+    with pytest.raises(ScenarioError, match=r"deploys by deploy_schedule \(units per year, here or in a variant\)"):
+        load_cost_study(scheduled)
+
+
+def test_a_solved_input_out_of_range_is_refused_in_words():
+    """Quantity is limited to 10 million units; a $1e17 budget at $1M a unit would need 1e11: refused, naming it."""
+    data = _study() | {"published": [{"label": "huge", "value_usd": 1e17, "source": "s"}],
+                       "calibrate": [{"component": "x", "parameter": "quantity", "to": "huge"}]}  # fmt: skip
+    with pytest.raises(ValueError, match=r"calibrate: x\.quantity solved from 'huge' is out of range: quantity"):
+        lifecycle_cost(data)
+
+
+def test_implied_curve_has_gaps_where_the_calibration_has_no_solution():
+    """Unit cost calibrated on 'old' ($50M = 10 u + 10 m $2,000) must be negative once m > 2,500 kg: the curve of
+    'new' ($30M at $1,000/kg: m = 2,000 kg) runs to 3,000 kg and stops at 2,500 (NaN) instead of failing the plot."""
+    study = load_cost_study(_calibrated_study(
+        calibrate=[{"component": "x", "parameter": "average_unit_cost_usd", "to": "old"}],
+        implied=[{"component": "x", "parameter": "unit_mass_kg", "to": "new"}],
+        published=[{"label": "old", "value_usd": 50e6, "source": "s"},
+                   {"label": "new", "value_usd": 30e6, "variant": "cheap", "source": "s"}]))  # fmt: skip
+    curve = implied_curves(study, points=13)  # 0 to 1.5 x 2,000 kg in steps of 250 kg
+    ok = curve["value"] <= 2500
+    assert ok.sum() == 11 and (~ok).sum() == 2
+    assert curve.loc[ok, "total_usd"].notna().all() and curve.loc[~ok, "total_usd"].isna().all()
+    assert np.interp(2000, curve["value"][ok], curve["total_usd"][ok]) == pytest.approx(30e6, rel=1e-9)
 
 
 def test_alternatives_are_costed_one_at_a_time(letter):

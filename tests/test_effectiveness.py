@@ -142,3 +142,37 @@ def test_cost_against_monte_carlo_leakage(tmp_path):
     bad = dict(study, effectiveness={"monte_carlo": [{"label": "x", "folder": str(tmp_path / "none")}]})
     with pytest.raises(ValueError, match="holds no Monte Carlo study"):
         evaluate(bad)
+
+
+def test_sizing_keeps_a_calibrated_input(monkeypatch):
+    """An SBI mass calibrated on a published figure holds when the sizing replaces the quantity (the sizing itself
+    stubbed to 500 SBIs): 500 SBIs, bought twice in 10 years, at $1M + 6,500 kg x $1,000/kg = $7.5bn; and a
+    calibration whose figure has a variant survives the sizing's own variant (which replaces the study's)."""
+    import types
+
+    import goldendome.analysis.sbi_study as sbi_study
+    import goldendome.scenario.loader as loader
+    from goldendome.analysis.cost import calibrated, load_cost_study
+    from goldendome.analysis.effectiveness import SizingCoupling, sizing_cost
+
+    monkeypatch.setattr(sbi_study, "base_point", lambda sizing: types.SimpleNamespace(
+        sbi=types.SimpleNamespace(mass_kg=float("nan"), delta_v_mps=4000.0)))  # fmt: skip
+    monkeypatch.setattr(sbi_study, "run_point", lambda sizing, point: ({"simulated_sbis": 500, "infeasible": None},
+                                                                       None))  # fmt: skip
+    monkeypatch.setattr(sbi_study, "_vary", lambda point, key, value: point)
+    monkeypatch.setattr(loader, "load_study", lambda *a, **k: None)
+    base = {"name": "t", "dollars_year": 2026, "start_year": 2026, "horizon_years": 10,
+            "components": [{"name": "x", "kind": "sbi", "quantity": 100, "average_unit_cost_usd": 1e6,
+                            "unit_mass_kg": 1000, "launch_price_usd_per_kg": 1000, "service_life_years": 5,
+                            "deploy_years": 2}],
+            "variants": [{"name": "old", "overrides": {"x": {"launch_price_usd_per_kg": 5000}}}],
+            "published": [{"label": "old", "value_usd": 2e9, "variant": "old", "source": "s"},
+                          {"label": "new", "value_usd": 1.5e9, "source": "s"}]}  # fmt: skip
+    coupling = SizingCoupling(study="sbi-quick", component="x", salvo=[1])
+    study = load_cost_study(base | {"calibrate": [{"component": "x", "parameter": "unit_mass_kg", "to": "new"}]})
+    assert calibrated(study).components[0].unit_mass_kg == pytest.approx(6500)
+    assert sizing_cost(study, coupling)["total_usd"].iloc[0] == pytest.approx(2 * 500 * (1e6 + 6500 * 1000))
+    study = load_cost_study(base | {"calibrate": [{"component": "x", "parameter": "average_unit_cost_usd",
+                                                   "to": "old"}]})  # fmt: skip
+    # u from 'old': 200 u + 200 x 1,000 kg x $5,000 = $2bn -> $5M; sized: 1,000 bought at $5M + $1M of launch
+    assert sizing_cost(study, coupling)["total_usd"].iloc[0] == pytest.approx(1000 * (5e6 + 1000 * 1000))

@@ -415,6 +415,14 @@ class CostStudy(_Model):
         solved = [(c.component, c.parameter) for c in self.calibrate]
         if len(set(solved)) < len(solved):
             raise ValueError("calibrate: an input is calibrated twice")
+        targets = [c.to for c in self.calibrate]
+        twice = sorted({t for t in targets if targets.count(t) > 1})
+        if twice:
+            raise ValueError(f"calibrate: one figure can set one input only; {twice} is named more than once")
+        for i, c in enumerate(self.implied):
+            if (c.component, c.parameter) in solved:
+                raise ValueError(f"implied[{i}]: {c.component}.{c.parameter} is calibrated (calibrate:), so no "
+                                 "figure can imply another value of it")  # fmt: skip
         return self
 
 
@@ -430,14 +438,19 @@ def _check_solve(study: "CostStudy", c: InputSolve, where: str) -> None:
     if getattr(comp, c.parameter) is None:
         raise ValueError(f"{where}.parameter: component {c.component!r} has no {c.parameter}; give it a starting "
                          "value (the component must be priced that way for the figure to depend on it)")  # fmt: skip
-    if c.parameter == "quantity" and comp.deploy_schedule is not None:
-        raise ValueError(f"{where}.parameter: component {c.component!r} deploys by deploy_schedule (units per year), "
-                         "which fixes its quantity; give deploy_years instead to solve the quantity")  # fmt: skip
+    scheduled = comp.deploy_schedule is not None or any(
+        "deploy_schedule" in v.overrides.get(c.component, {}) for v in study.variants)
+    if c.parameter == "quantity" and scheduled:
+        raise ValueError(f"{where}.parameter: component {c.component!r} deploys by deploy_schedule (units per year, "
+                         "here or in a variant), which fixes its quantity; give deploy_years to solve the quantity")
     if fig.alternative is not None and c.component not in study.alternatives[fig.alternative]:
         raise ValueError(f"{where}: component {c.component!r} is not part of alternative {fig.alternative!r}, "
                          f"which the figure {c.to!r} is for")  # fmt: skip
     if fig.variant is not None:
-        v = next(v for v in study.variants if v.name == fig.variant)
+        v = next((v for v in study.variants if v.name == fig.variant), None)
+        if v is None:
+            raise ValueError(f"{where}: the figure {c.to!r} is for variant {fig.variant!r}, which this study no "
+                             "longer has (solve calibrations before replacing a study's variants)")  # fmt: skip
         if c.parameter in v.overrides.get(c.component, {}):
             raise ValueError(f"{where}: variant {fig.variant!r} of the figure sets {c.component}.{c.parameter} "
                              "itself, so the figure cannot fix it")  # fmt: skip
@@ -849,8 +862,9 @@ def solve_input(study: "CostStudy | Mapping | str | Path", component: str, param
 
     Every solvable input (:data:`SOLVABLE`) raises the total, nearly always linearly: two evaluations give the line
     and a third checks it; where the check fails (a quantity on a learning curve) the root is bracketed from zero
-    and found by Brent's method (scipy.optimize.brentq). Raises ValueError, in words, when the figure does not depend
-    on the input or when only a negative value would match it.
+    and found by Brent's method (scipy.optimize.brentq). A learning curve counts whole units each year, so there the
+    total is a step function of the quantity and the figure is met to within one unit's cost. Raises ValueError, in
+    words, when the figure does not depend on the input or when only a negative value would match it.
     """
     study = load_cost_study(study)
     fig = next((p for p in study.published if p.label == figure), None)
@@ -865,17 +879,18 @@ def solve_input(study: "CostStudy | Mapping | str | Path", component: str, param
     if abs(slope) * max(abs(x0), 1.0) <= 1e-12 * max(abs(f0), 1.0):
         raise ValueError(f"{fig.label!r} does not depend on {what} (it stays at {_money(f0)})")
     x = x0 + (fig.value_usd - f0) / slope
-    if x < 0:
-        at_zero = f0 - slope * x0
-        raise ValueError(f"no value of {what} at or above zero matches {fig.label!r} ({_money(fig.value_usd)}): at "
-                         f"zero the total is already {_money(at_zero)}")  # fmt: skip
-    check = _figure_total(_with_value(study, component, parameter, x), fig)
-    if math.isclose(check, fig.value_usd, rel_tol=1e-9):
-        return x
+    if x >= 0:
+        check = _figure_total(_with_value(study, component, parameter, x), fig)
+        if math.isclose(check, fig.value_usd, rel_tol=1e-9):
+            return x
 
     def gap(v: float) -> float:
         return _figure_total(_with_value(study, component, parameter, v), fig) - fig.value_usd
 
+    at_zero = gap(0.0)
+    if at_zero > 0:
+        raise ValueError(f"no value of {what} at or above zero matches {fig.label!r} ({_money(fig.value_usd)}): at "
+                         f"zero the total is already {_money(at_zero + fig.value_usd)}")  # fmt: skip
     hi = max(x, x0, 1.0)
     for _ in range(60):
         if gap(hi) > 0:
@@ -889,41 +904,117 @@ def solve_input(study: "CostStudy | Mapping | str | Path", component: str, param
 _CALIBRATED: dict[str, "CostStudy"] = {}
 
 
+def _needed_calibrations(study: CostStudy, only: "set[str] | None") -> list[InputSolve]:
+    """The calibrations to solve for a study about to be cut down to the components `only` (None: all): those of
+    these components, and of every component their figures' totals contain, and so on."""
+    if only is None:
+        return list(study.calibrate)
+    need = set(only)
+    while True:
+        todo = [c for c in study.calibrate if c.component in need]
+        grow = need.union(*(_figure_members(study, c.to) for c in todo))
+        if grow == need:
+            return todo
+        need = grow
+
+
+def _figure_members(study: CostStudy, label: str) -> set[str]:
+    """The components whose costs a published figure's total contains."""
+    fig = next(p for p in study.published if p.label == label)
+    if fig.components:
+        return set(fig.components)
+    return set(study.alternatives[fig.alternative]) if fig.alternative else {x.name for x in study.components}
+
+
+def _solve_jointly(study: CostStudy, todo: list[InputSolve]) -> CostStudy:
+    """Several calibrated inputs whose figures depend on each other: Newton's method on the figures' gaps (a
+    finite-difference Jacobian; the totals are linear in each input, so it lands in one or two steps)."""
+    figs = [next(p for p in study.published if p.label == c.to) for c in todo]
+    target = np.array([f.value_usd for f in figs])
+
+    def at(x) -> CostStudy:
+        out = study
+        for c, v in zip(todo, x, strict=True):
+            out = _with_value(out, c.component, c.parameter, v)
+        return out
+
+    def gaps(x) -> np.ndarray:
+        s = at(x)
+        return np.array([_figure_total(s, f) for f in figs]) - target
+
+    x = np.array([float(getattr(next(k for k in study.components if k.name == c.component), c.parameter))
+                  for c in todo])  # fmt: skip
+    for _ in range(30):
+        g = gaps(x)
+        if np.all(np.abs(g) <= 1e-9 * target):
+            break
+        h = np.maximum(np.abs(x) * 0.25, 1.0)
+        jac = np.column_stack([(gaps(x + h[i] * np.eye(len(x))[i]) - g) / h[i] for i in range(len(x))])
+        if abs(np.linalg.det(jac / np.maximum(np.abs(jac).max(axis=0), 1e-300))) < 1e-12:
+            raise ValueError("calibrate: the calibrated figures do not fix their inputs together (one figure does not "
+                             f"depend on them, or two say the same): {', '.join(c.to for c in todo)}")  # fmt: skip
+        x = x - np.linalg.solve(jac, g)
+    else:
+        raise ValueError(f"calibrate: no joint solution found for {', '.join(c.to for c in todo)}")
+    bad = [f"{c.component}.{c.parameter} = {v:g}" for c, v in zip(todo, x, strict=True) if v < 0]
+    if bad:
+        raise ValueError(f"calibrate: only negative values match the figures together: {'; '.join(bad)}")
+    return at(x)
+
+
+_CALIBRATED: dict[str, "CostStudy"] = {}
+
+
 def calibrated(study: CostStudy, only: "set[str] | None" = None) -> CostStudy:
     """The study with its ``calibrate:`` inputs solved and set (none left to solve), each noted in its assumptions
-    and its figure marked calibrated. Solved in order, again until they agree when they depend on each other.
-    only: solve just the inputs of these components and drop the others (for a study about to be cut down to them).
+    and its figure marked calibrated. One input is solved by :func:`solve_input`; several whose figures share
+    components are solved together. only: solve just what the components `only` need (their calibrations, and those
+    their figures depend on) and drop the rest (for a study about to be cut down to them).
     """
-    todo = [c for c in study.calibrate if only is None or c.component in only]
+    todo = _needed_calibrations(study, only)
     if not todo:
         return study.model_copy(update={"calibrate": []}) if study.calibrate else study
     key = study.model_dump_json() + repr(sorted(only or ()))
     if key in _CALIBRATED:
         return _CALIBRATED[key]
     current = study.model_copy(update={"calibrate": []})
-    for _ in range(5):
-        changed = 0.0
-        for c in todo:
-            old = float(getattr(next(x for x in current.components if x.name == c.component), c.parameter))
-            value = solve_input(current, c.component, c.parameter, c.to)
-            current = _with_value(current, c.component, c.parameter, value)
-            changed = max(changed, abs(value - old) / max(abs(value), 1e-9))
-        if len(todo) == 1 or changed < 1e-9:
-            break
-    else:
-        raise ValueError("calibrate: the calibrated inputs do not settle together; calibrate fewer at once")
+    for group in _coupled_groups(current, todo):
+        if len(group) == 1:
+            c = group[0]
+            current = _with_value(current, c.component, c.parameter, solve_input(current, c.component, c.parameter,
+                                                                                 c.to))  # fmt: skip
+        else:
+            current = _solve_jointly(current, group)
     notes, targets = list(current.notes), {c.to for c in todo}
     for c in todo:
-        value = getattr(next(x for x in current.components if x.name == c.component), c.parameter)
+        comp = next(x for x in current.components if x.name == c.component)
+        try:
+            Component.model_validate(comp.model_dump(exclude={"preset"}, exclude_unset=True))
+        except ValidationError as exc:
+            raise ValueError(f"calibrate: {c.component}.{c.parameter} solved from {c.to!r} is out of range: "
+                             + "; ".join(format_validation_error(exc))) from None  # fmt: skip
         fig = next(p for p in study.published if p.label == c.to)
-        notes.append(f"CALIBRATED: {c.component}.{c.parameter} = {format_input(c.parameter, value)}, solved so that "
-                     f"'{c.to}' ({_money(fig.value_usd)}) is matched; that figure agrees by construction.")
+        value = format_input(c.parameter, getattr(comp, c.parameter))
+        notes.append(f"CALIBRATED: {c.component}.{c.parameter} = {value}, solved so that '{c.to}' "
+                     f"({_money(fig.value_usd)}) is matched; that figure agrees by construction.")  # fmt: skip
     published = [p.model_copy(update={"calibrated": True}) if p.label in targets else p for p in current.published]
     out = current.model_copy(update={"notes": notes, "published": published})
     if len(_CALIBRATED) > 64:
         _CALIBRATED.clear()
     _CALIBRATED[key] = out
     return out
+
+
+def _coupled_groups(study: CostStudy, todo: list[InputSolve]) -> list[list[InputSolve]]:
+    """The calibrations split into groups that must be solved together: two are coupled when one's figure contains
+    the other's component (connected components of that relation)."""
+    groups: list[list[InputSolve]] = []
+    for c in todo:
+        joined = [g for g in groups if any(c.component in _figure_members(study, o.to) or
+                                           o.component in _figure_members(study, c.to) for o in g)]  # fmt: skip
+        merged = [c] + [o for g in joined for o in g]
+        groups = [g for g in groups if g not in joined] + [merged]
+    return groups
 
 
 def format_input(parameter: str, value: float) -> str:
@@ -957,7 +1048,8 @@ def implied_inputs(study: "CostStudy | Mapping | str | Path") -> pd.DataFrame:
 def implied_curves(study: "CostStudy | Mapping | str | Path", points: int = 9) -> pd.DataFrame:
     """The picture behind :func:`implied_inputs`: for each ``implied:`` entry, the figure's total (ours) as the input
     runs from zero to 1.5 times the larger of its written and implied values, the study's calibrations solved again
-    at each point. Rows: component, parameter, figure, value, total_usd, published_usd, as_written, implied."""
+    at each point (NaN where they have no solution). Rows: component, parameter, figure, value, total_usd,
+    published_usd, as_written, implied."""
     study = load_cost_study(study)
     table = implied_inputs(study)
     rows = []
@@ -965,7 +1057,10 @@ def implied_curves(study: "CostStudy | Mapping | str | Path", points: int = 9) -
         fig = next(p for p in study.published if p.label == c.to)
         top = 1.5 * max(imp.as_written, imp.implied if imp.implied == imp.implied else 0.0)
         for x in np.linspace(0.0, top, points):
-            total = _figure_total(_with_value(study, c.component, c.parameter, x), fig)
+            try:
+                total = _figure_total(_with_value(study, c.component, c.parameter, x), fig)
+            except ValueError:  # a calibration has no solution there (it would need a negative input)
+                total = math.nan
             rows.append({"component": c.component, "parameter": c.parameter, "figure": c.to, "value": x,
                          "total_usd": total, "published_usd": fig.value_usd, "as_written": imp.as_written,
                          "implied": imp.implied})  # fmt: skip

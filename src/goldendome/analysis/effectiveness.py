@@ -143,13 +143,13 @@ def sizing_cost(cost_study, coupling: SizingCoupling, progress: Callable[[str, f
     Rows: design (the swept value or 'base'), salvo, sbis (the simulated size, None if infeasible), unit_mass_kg,
     total_usd, marginal_usd (cost of the last simultaneous ICBM added, per design), pareto (on the front of cost
     against salvo capacity over every design and salvo)."""
-    from goldendome.analysis.cost import Variant, apply_variant, lifecycle_cost, load_cost_study
+    from goldendome.analysis.cost import Variant, apply_variant, calibrated, lifecycle_cost, load_cost_study
     from goldendome.analysis.sbi_study import _vary, base_point, run_point
     from goldendome.scenario.loader import load_study
     from goldendome.scenario.study import SizingStudy
 
     say = progress or (lambda what, frac: None)
-    study = load_cost_study(cost_study)
+    study = calibrated(load_cost_study(cost_study))  # calibrations hold at the written study, not per sized shell
     if variant is not None:
         study = apply_variant(study, variant)
     names = [c.name for c in study.components]

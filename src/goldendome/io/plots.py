@@ -321,8 +321,9 @@ def cost_vs_leakage(rows, out_dir: Path, title: str) -> Path:
 
 
 def implied_inputs(curves, out_dir: Path, title: str) -> Path:
-    """One panel per input a published figure implies: our total against the input (a line: the model is linear in
-    it), the published figure (dashed), the value as written (circle) and the implied one (star)."""
+    """One panel per input a published figure implies: our total against the input (a line for every input but a
+    quantity on a learning curve; gaps where a calibration has no solution), the published figure (dashed), the
+    value as written (circle) and the implied one (star)."""
     groups = list(curves.groupby(["figure", "component", "parameter"], sort=False))
     cols = min(2, len(groups))
     rows = -(-len(groups) // cols)
@@ -333,7 +334,9 @@ def implied_inputs(curves, out_dir: Path, title: str) -> Path:
         pub = float(g["published_usd"].iloc[0]) / 1e9
         ax.axhline(pub, color="C3", ls="--", lw=1, label=f"published {pub:,.0f}")
         written, implied = float(g["as_written"].iloc[0]), float(g["implied"].iloc[0])
-        ax.plot([written], [np.interp(written, x, y)], "o", color="C0", label=f"as written {written:,.4g}")
+        ok = np.isfinite(y)
+        if ok.any():
+            ax.plot([written], [np.interp(written, x[ok], y[ok])], "o", color="C0", label=f"as written {written:,.4g}")
         if implied == implied:
             ax.plot([implied], [pub], "*", ms=12, color="C3", label=f"implied {implied:,.4g}")
         ax.set_xlabel(f"{comp}.{param}".replace("_", " "), fontsize=8)
