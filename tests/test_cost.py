@@ -8,6 +8,7 @@ Published figures (see shared/references.md and the study files for the full ass
   Defense: $264bn -> $161bn (about 1,300 SBIs) and $831bn -> $542bn (about 2,000 SBIs), 2025 dollars.
 """
 
+import datetime as dt
 import math
 
 import numpy as np
@@ -378,6 +379,36 @@ def test_implied_curve_is_the_line_through_the_solution():
     assert curve["total_usd"].iloc[0] == pytest.approx(50e6, rel=1e-9)
 
 
+def test_cbo_2026_schedule_follows_the_variant(cbo2026):
+    """schedule_component ties the schedule to the sbi component: under cbo-implied-mass (2,350 kg SBIs) a Falcon 9
+    carries half as many, and 134 launches a year no longer outpace a 5-year life's retirements."""
+    from goldendome.analysis.cost import deployment_plan
+    from goldendome.analysis.schedule import deploy
+
+    base, heavy = deployment_plan(cbo2026), deployment_plan(cbo2026, "cbo-implied-mass")
+    assert (base.n_satellites, base.sat_mass_kg, heavy.sat_mass_kg) == (7800, 1250, 2350)
+    a, b = deploy(base), deploy(heavy)
+    assert b.mean_per_launch < 0.6 * a.mean_per_launch
+    assert a.full_capability is not None and b.full_capability is None
+
+
+def test_the_175bn_constellation_cannot_be_in_orbit_by_2029():
+    """The schedule deploys the bought-once component as solved (7,889 SBIs of 1,250 kg), with cbo-2026.yaml's
+    generous production and launch assumptions (134 Falcon 9 flights a year): full capability after January 2029."""
+    from goldendome.analysis.architecture import evaluate
+    from goldendome.analysis.cost import deployment_plan
+
+    study = load_cost_study("golden-dome-175bn")
+    plan = deployment_plan(study)
+    bought = next(c for c in calibrated(study).components if c.name == "sbi-bought-once")
+    assert plan.n_satellites == round(bought.quantity) and plan.sat_mass_kg == 1250
+    rep = evaluate(study)
+    assert rep.deadline is not None and rep.deadline[0] is False
+    assert rep.schedule.full_capability > dt.date(2029, 1, 1)
+    with pytest.raises(ScenarioError, match=r"schedule_component: unknown component 'nope'"):
+        load_cost_study(study.model_dump(exclude_unset=True) | {"schedule_component": "nope"})
+
+
 def test_quantity_on_a_learning_curve_is_solved_by_bracketing():
     """A quantity on an 85 % unit-theory curve is not linear in cost: the solver brackets it and finds the count a
     $1bn budget buys (T1 $10M over 3 years), to within the cost of one more unit."""
@@ -400,7 +431,7 @@ def test_what_the_announced_175bn_buys_in_sbis():
     study = load_cost_study("golden-dome-175bn")
     to_2025 = float(deflate(1.0, 2026, 2025))
     per_sbi = (22e6 + 1250 * 500) * to_2025
-    implied = implied_inputs(study).set_index("component")["implied"]
+    implied = {c.name: c.quantity for c in calibrated(study).components}
     assert implied["sbi-bought-once"] == pytest.approx(175e9 / per_sbi, rel=1e-9)
     # O&S per SBI over 20 years: deployed evenly over 5 years, so 18 full years of service on average
     ops_20y = 18 * 128_205 * to_2025
@@ -408,6 +439,8 @@ def test_what_the_announced_175bn_buys_in_sbis():
     assert implied["sbi-bought-once"] / implied["sbi-sustained"] == pytest.approx(4.1, abs=0.1)
     table = compare_published(study)
     assert (~table["check"]).all() and table["within_tolerance"].isna().all()  # budgets, no verdict
+    assert table["calibrated"].all() and np.allclose(table["rel_diff"], 0.0, atol=1e-9)
+    assert lifecycle_cost(study, "sustained-20-years").total_usd == pytest.approx(175e9, rel=1e-9)
 
 
 def test_solving_an_input_says_when_no_value_can_match():

@@ -13,6 +13,7 @@ from goldendome.analysis.cost import (
     CostResult,
     CostStudy,
     compare_published,
+    deployment_plan,
     implied_inputs,
     lifecycle_cost,
     load_cost_study,
@@ -84,7 +85,7 @@ def evaluate(source, alternative: str | None = None, variant: str | None = None,
     notes = []
     schedule = deadline = None
     if study.schedule is not None:
-        schedule = deploy(study.schedule)
+        schedule = deploy(deployment_plan(study, variant))
         if study.deadline is not None:
             deadline = schedule.meets(study.deadline)
     sh = study.sharing

@@ -371,6 +371,8 @@ class CostStudy(_Model):
     notes: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
     schedule: DeploymentPlan | None = Field(None, description="deployment of the space layer (analysis.schedule)")
+    schedule_component: str | None = Field(None, description="the component the schedule deploys: its quantity, "
+                                           "mass and life (after calibration and the variant) set the schedule's")
     deadline: dt.date | None = Field(None, description="a date to check the schedule against, e.g. 2029-01-01")
     sharing: SharingSpec = Field(default_factory=lambda: SharingSpec(), description="partner cost sharing")
     effectiveness: Effectiveness | None = None
@@ -380,9 +382,38 @@ class CostStudy(_Model):
     def _covered(cls, v):
         return _check_year_covered(v)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _schedule_from_component(cls, data):
+        """A schedule tied to a component takes its size and mass from it when it does not give them."""
+        if not isinstance(data, dict) or not data.get("schedule_component") or not isinstance(data.get("schedule"),
+                                                                                             dict):  # fmt: skip
+            return data
+        comp = next((c for c in data.get("components") or [] if isinstance(c, dict) and
+                     c.get("name") == data["schedule_component"]), None)  # fmt: skip
+        if comp is None:
+            return data
+        try:
+            comp = _merge_preset(dict(comp))
+        except (ValueError, TypeError):
+            return data  # the component's own validation will say what is wrong
+        schedule = dict(data["schedule"])
+        if "n_satellites" not in schedule and isinstance(comp.get("quantity"), int | float):
+            schedule["n_satellites"] = max(1, round(comp["quantity"]))
+        if "sat_mass_kg" not in schedule and isinstance(comp.get("unit_mass_kg"), int | float):
+            schedule["sat_mass_kg"] = comp["unit_mass_kg"]
+        return {**data, "schedule": schedule}
+
     @model_validator(mode="after")
     def _references(self):
         names = [c.name for c in self.components]
+        if self.schedule_component is not None:
+            if self.schedule_component not in names:
+                raise ValueError(f"schedule_component: unknown component {self.schedule_component!r} (components: "
+                                 f"{', '.join(names)})")  # fmt: skip
+            if self.schedule is None:
+                raise ValueError("schedule_component: names the component a schedule: block deploys, but the study "
+                                 "has no schedule:")  # fmt: skip
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
             raise ValueError(f"components: names must be unique; repeated: {', '.join(dup)}")
@@ -1015,6 +1046,23 @@ def _coupled_groups(study: CostStudy, todo: list[InputSolve]) -> list[list[Input
         merged = [c] + [o for g in joined for o in g]
         groups = [g for g in groups if g not in joined] + [merged]
     return groups
+
+
+def deployment_plan(study: "CostStudy | Mapping | str | Path", variant: str | None = None) -> DeploymentPlan | None:
+    """The study's deployment plan, its size, mass and life taken from ``schedule_component`` (if named) after the
+    calibrations and the variant: a schedule that follows what the cost study solved or changed."""
+    study = calibrated(load_cost_study(study))
+    if study.schedule is None or study.schedule_component is None:
+        return study.schedule
+    if variant is not None:
+        study = apply_variant(study, variant)
+    comp = next(c for c in study.components if c.name == study.schedule_component)
+    update = {"n_satellites": max(1, round(comp.quantity))}
+    if comp.unit_mass_kg:
+        update["sat_mass_kg"] = comp.unit_mass_kg
+    if comp.service_life_years is not None:
+        update["service_life_years"] = min(comp.service_life_years, 100.0)
+    return DeploymentPlan.model_validate(study.schedule.model_dump() | update)
 
 
 def format_input(parameter: str, value: float) -> str:
