@@ -212,3 +212,44 @@ def test_help_paragraphs_reflow_to_the_terminal():
     res = runner.invoke(app, ["cost", "--help"], env={"COLUMNS": "200"})
     assert res.exit_code == 0
     assert "--plot --out results/cbo reproduces CBO's 2026 estimate" in res.output  # the source breaks after --out
+
+
+def test_paths_and_options_that_once_crashed_get_plain_messages(tmp_path):
+    """Found by fuzzing (session 14): each printed a traceback; now a plain message and exit status 2."""
+    a_file = tmp_path / "junk.csv"
+    a_file.write_text("x\n")
+    for args in (["run", "-q", "--out", str(a_file)], ["cost", "cbo-2026", "-q", "--out", str(a_file)],
+                 ["run", "-q", "--czml", str(tmp_path)],
+                 ["threat", "rerange", "--apogee-km", "nan", "--range-km", "950"]):  # fmt: skip
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2, (args, res.output)
+        assert "Traceback" not in res.output and "error" in res.output.lower()
+    study = tmp_path / "sweep.yaml"
+    study.write_text("kind: sbi-sizing\nname: t\nsweeps: [{parameter: accel_g, values: [0]}]\n")
+    res = runner.invoke(app, ["sbi", "size", str(study), "-q"])
+    assert res.exit_code == 2 and "sweeps[0].values: accel_g must be positive" in res.output
+    folder = tmp_path / "rep"
+    folder.mkdir()
+    (folder / "cost.json").write_text("{}")
+    res = runner.invoke(app, ["report", str(folder)])
+    assert res.exit_code == 2 and "cannot read" in res.output
+
+
+def test_the_entry_point_prints_what_slipped_through_plainly(monkeypatch, capsys):
+    """The console entry point (goldendome.cli.main:cli) turns an input error no check caught into a plain message;
+    GOLDENDOME_DEBUG=1 gives the traceback back."""
+    import goldendome.cli.main as main
+
+    def broken():
+        raise ValueError("something in the input")
+
+    monkeypatch.setattr(main, "app", broken)
+    monkeypatch.delenv("GOLDENDOME_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exc:
+        main.cli()
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "an input cannot be used" in err and "something in the input" in err and "Traceback" not in err
+    monkeypatch.setenv("GOLDENDOME_DEBUG", "1")
+    with pytest.raises(ValueError, match="something in the input"):
+        main.cli()

@@ -130,3 +130,25 @@ def test_shape_value_is_checked_against_the_shape():
     assert any("outside 50-40000" in m for m in _errors(base.replace("shape: apogee", "shape: apogee, shape_value: 1")))
     assert any("takes no shape_value" in m for m in _errors(GOOD.replace("aim: {name: seattle}}",
                                                                          "aim: {name: seattle}, shape_value: 3}")))
+
+
+def test_inputs_that_once_crashed_the_run_are_refused_when_read(tmp_path):
+    """Found by fuzzing the CLI (session 14): each crashed `goldendome run` with a traceback; now the file is refused
+    with the field named."""
+    threat = "  - {name: A, missile: icbm-solid-3stage, launch: {name: sohae}, aim: {name: seattle}, %s}"
+    head = "name: t\nepoch: 2026-07-04T12:00:00Z\nthreats:\n"
+    msgs = _errors(head + threat % "launch_time_s: .inf")
+    assert any("threats[0].launch_time_s" in m and "finite" in m for m in msgs)
+    assert any("launch_time_s" in m and "86400" in m for m in _errors(head + threat % "launch_time_s: 1.0e+12"))
+    assert any("threats[0].interval_s" in m for m in _errors(head + threat % "count: 3, interval_s: .inf"))
+    assert any("constellations[0].tle" in m for m in _errors(head + threat % "count: 1" +
+                                                              "\nconstellations:\n  - {name: x, tle: ''}"))
+    defence = "\ndefence:\n  batteries: []\n  assets: %s\n"
+    msgs = _errors(head + threat % "count: 1" + defence % "{only: [atlantis]}")
+    assert any(m.startswith("defence.assets") and "atlantis" in m for m in msgs)
+    msgs = _errors(head + threat % "count: 1" + defence % "{extra: [{name: x, lon_deg: 1}]}")
+    assert any(m.startswith("defence.assets") and "lat_deg" in m for m in msgs)
+    binary = tmp_path / "bin.yaml"
+    binary.write_bytes(bytes(range(256)))
+    with pytest.raises(ScenarioError, match="not UTF-8 text"):
+        load_scenario(binary)

@@ -242,7 +242,7 @@ class Component(_Model):
     launch_price_usd_per_kg: Usd | None = None
     launch_price_usd_per_launch: Usd | None = None
     units_per_launch: Annotated[int, Field(ge=1)] | None = None
-    service_life_years: Annotated[float, Field(gt=0.0, le=200.0)] | None = None
+    service_life_years: Annotated[float, Field(ge=0.1, le=200.0)] | None = None  # 0.1: about five weeks
     development_cost_usd: Usd = 0.0
     development_start_year: Offset = 0
     development_years: Annotated[int, Field(ge=1, le=100)] = 1
@@ -389,19 +389,25 @@ class CostStudy(_Model):
         if not isinstance(data, dict) or not data.get("schedule_component") or not isinstance(data.get("schedule"),
                                                                                              dict):  # fmt: skip
             return data
-        comp = next((c for c in data.get("components") or [] if isinstance(c, dict) and
-                     c.get("name") == data["schedule_component"]), None)  # fmt: skip
+        comps = data.get("components") if isinstance(data.get("components"), list) else []
+        comp = next((c for c in comps if isinstance(c, dict) and c.get("name") == data["schedule_component"]), None)
         if comp is None:
-            return data
+            names = [c.get("name") for c in comps if isinstance(c, dict)]
+            raise ValueError(f"schedule_component: unknown component {data['schedule_component']!r} (components: "
+                             f"{', '.join(map(str, names))})")  # fmt: skip
         try:
             comp = _merge_preset(dict(comp))
         except (ValueError, TypeError):
             return data  # the component's own validation will say what is wrong
         schedule = dict(data["schedule"])
-        if "n_satellites" not in schedule and isinstance(comp.get("quantity"), int | float):
-            schedule["n_satellites"] = max(1, round(comp["quantity"]))
-        if "sat_mass_kg" not in schedule and isinstance(comp.get("unit_mass_kg"), int | float):
-            schedule["sat_mass_kg"] = comp["unit_mass_kg"]
+        def usable(v) -> bool:
+            return isinstance(v, int | float) and math.isfinite(v) and v > 0
+
+        # a bad quantity or mass is reported at the component; the schedule then takes a stand-in, not a 2nd error
+        if "n_satellites" not in schedule and "quantity" in comp:
+            schedule["n_satellites"] = max(1, round(comp["quantity"])) if usable(comp["quantity"]) else 1
+        if "sat_mass_kg" not in schedule and "unit_mass_kg" in comp:
+            schedule["sat_mass_kg"] = comp["unit_mass_kg"] if usable(comp["unit_mass_kg"]) else 1.0
         return {**data, "schedule": schedule}
 
     @model_validator(mode="after")

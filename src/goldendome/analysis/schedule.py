@@ -673,10 +673,13 @@ class Schedule:
         k = self.mean_per_launch
         k_txt = f"{_n(k)} {name}s each" if len(plan.vehicles) == 1 else f"{k:.1f} {name}s each on average"
         needs = []
+        def rate(x: float, what: str) -> str:
+            return f"{math.ceil(x - 1e-9):,} {what}" if math.isfinite(x) else f"more {what} than any finite rate"
+
         if req.together_launches_per_year > c * (1 + 1e-6):
-            needs.append(f"{math.ceil(req.together_launches_per_year - 1e-9):,} launches a year")
+            needs.append(rate(req.together_launches_per_year, "launches a year"))
         if req.together_production_per_year > plan.production_steady_per_year * (1 + 1e-6):
-            needs.append(f"{math.ceil(req.together_production_per_year - 1e-9):,} {name}s built a year")
+            needs.append(rate(req.together_production_per_year, f"{name}s built a year"))
         need = ("; it would need " + " and ".join(needs)) if needs else ""
         life = plan.service_life_years
         if self.full_capability is not None:

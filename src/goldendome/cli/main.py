@@ -6,6 +6,7 @@ Bad input ends with exit status 2 and one line per problem, never a traceback.
 
 import inspect
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -50,6 +51,27 @@ def _fail(title: str, messages: list[str], code: int = 2):
     for m in messages:
         err_console.print(f"  - {m}", highlight=False)
     raise typer.Exit(code)
+
+
+def _check_out(out: Path | None, option: str = "--out") -> None:
+    """Make the results folder now, so a path that cannot hold one fails before the work, not after it."""
+    if out is None:
+        return
+    if out.exists() and not out.is_dir():
+        _fail(f"{option} {out} is a file", ["give a folder for the results (it is created if missing)"])
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _fail(f"{option} {out} cannot be created", [exc.strerror or str(exc)])
+
+
+def _check_file_target(path: Path | None, option: str) -> None:
+    """A file to write: not a folder, and its folder can be made."""
+    if path is None:
+        return
+    if path.is_dir():
+        _fail(f"{option} {path} is a folder", ["give a file name, e.g. results/scene.czml"])
+    _check_out(path.parent, f"{option}'s folder")
 
 
 def _version_callback(value: bool):
@@ -115,6 +137,8 @@ def run(
 
     if plot and out is None:
         _fail("--plot needs --out", ["give a folder for the figures, e.g. --out results/run"])
+    _check_out(out)
+    _check_file_target(czml, "--czml")
     scn, base = _load(scenario)
     console.print(f"[bold]{scn.name}[/]  epoch {scn.epoch:%Y-%m-%d %H:%M:%S} UTC, {len(scn.threats)} threat "
                   f"entr{'y' if len(scn.threats) == 1 else 'ies'}, {len(scn.constellations)} constellation(s)")
@@ -344,6 +368,7 @@ def mc(
     from goldendome.engine.study import first_threats, run_battle_study
 
     scn, _ = _load(scenario)
+    _check_out(out)
     if scn.defence is None:
         _fail(f"{scenario} has no defence", ["add a 'defence:' block (batteries, doctrine) to fight a battle; "
                                             "goldendome scenario show critique-salvo has an example"])  # fmt: skip
@@ -376,11 +401,19 @@ def mc(
                 summary = run_battle_study(sub, trials, folder, seed, workers, dask, progress)
             except (StudyMismatch, StudyLocked, ValueError) as exc:
                 _fail(f"study {folder}", [str(exc)])
+            except OSError as exc:
+                if dask is None:
+                    raise
+                _fail(f"study {folder}: cannot reach the Dask scheduler {dask}", [str(exc)])
         console.print(f"{label}: {summary.completed:,} trial(s) run, {summary.skipped:,} already done"
                       + (f", {summary.rerun} corrupt rerun" if summary.rerun else "")
                       + (f", [red]{summary.failed} failed (see {folder}/_failed; rerun to retry)[/]" if summary.failed
                          else "") + f" in {summary.wall_s:.1f} s ({summary.backend})", highlight=False)  # fmt: skip
-        rows.append((label, study_stats(folder)))
+        try:
+            rows.append((label, study_stats(folder)))
+        except ValueError:
+            _fail(f"study {folder}: no trial finished", [f"{summary.failed} trial(s) failed; why is written in "
+                                                         f"{folder}/_failed (and printed above)"])  # fmt: skip
     console.print(_study_table(rows, f"Monte Carlo: {scn.name}"))
     table = _asset_table(rows[-1][1])
     if table is not None:
@@ -408,6 +441,10 @@ def report(folder: Annotated[Path, typer.Argument(help="A results folder (golden
         path, found = build_report(folder)
     except ValueError as exc:
         _fail(f"{folder} holds no study", [str(exc)])
+    except (KeyError, TypeError, AttributeError) as exc:
+        _fail(f"{folder} holds a results file goldendome cannot read", [
+            f"{type(exc).__name__}: {exc}; was it written by another program or an older goldendome? Run the "
+            "command that writes it again (mc / cost / sbi size / run --out)"])  # fmt: skip
     from goldendome.analysis.battle_stats import study_stats
 
     folders = study_folders(folder)
@@ -453,6 +490,7 @@ def cost(
 
     if plot and out is None:
         _fail("--plot needs --out", ["give a folder for the figures, e.g. --out results/cost"])
+    _check_out(out)
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
                   disable=quiet, transient=True) as bar:  # fmt: skip
         task = bar.add_task("costing", total=1.0)
@@ -898,13 +936,18 @@ def _fmt(v, spec=",.0f"):
 def threat_rerange(
     apogee_km: Annotated[float, typer.Option(help="Reported apogee of the lofted test, km.")],
     range_km: Annotated[float, typer.Option(help="Reported ground range of the test, km.")],
-    flight_time_min: Annotated[float | None, typer.Option(help="Reported flight time, min (to check the fit).")] = None,
-    launch_lat: Annotated[float, typer.Option(help="Launch latitude, deg.")] = 39.0,
-    launch_lon: Annotated[float, typer.Option(help="Launch longitude, deg.")] = 125.7,
-    test_azimuth_deg: Annotated[float, typer.Option(help="Azimuth of the test flight, deg from north.")] = 90.0,
-    target_azimuth_deg: Annotated[float, typer.Option(help="Azimuth of the standard flight, deg.")] = 45.0,
-    burnout_altitude_km: Annotated[float, typer.Option(help="Assumed burnout altitude, km.")] = 300.0,
-    boost_time_s: Annotated[float, typer.Option(help="Assumed boost duration, s (for flight times).")] = 300.0,
+    flight_time_min: Annotated[float | None, typer.Option(min=0.1, max=600.0, help="Reported flight time, min (to "
+                                                          "check the fit).")] = None,  # fmt: skip
+    launch_lat: Annotated[float, typer.Option(min=-90.0, max=90.0, help="Launch latitude, deg.")] = 39.0,
+    launch_lon: Annotated[float, typer.Option(min=-360.0, max=360.0, help="Launch longitude, deg.")] = 125.7,
+    test_azimuth_deg: Annotated[float, typer.Option(min=-360.0, max=360.0, help="Azimuth of the test flight, deg "
+                                                    "from north.")] = 90.0,  # fmt: skip
+    target_azimuth_deg: Annotated[float, typer.Option(min=-360.0, max=360.0, help="Azimuth of the standard flight, "
+                                                      "deg.")] = 45.0,  # fmt: skip
+    burnout_altitude_km: Annotated[float, typer.Option(min=0.0, max=2000.0, help="Assumed burnout altitude, "
+                                                       "km.")] = 300.0,  # fmt: skip
+    boost_time_s: Annotated[float, typer.Option(min=1.0, max=3600.0, help="Assumed boost duration, s (for flight "
+                                                "times).")] = 300.0,  # fmt: skip
 ):
     """Re-range a lofted test: fit the burnout speed and angle to the reported apogee and range (rotating Earth,
     launch azimuth), then fly the same burnout speed on the longest trajectory along the target azimuth.
@@ -912,6 +955,13 @@ def threat_rerange(
     Example (Hwasong-15, 29 Nov 2017: 4,475 km apogee, 950 km, 53 min):
     [bold]goldendome threat rerange --apogee-km 4475 --range-km 950 --flight-time-min 53[/]
     """
+    bad = [f"--{k.replace('_', '-')}: must be a finite number, got {v}" for k, v in (
+        ("apogee_km", apogee_km), ("range_km", range_km), ("flight_time_min", flight_time_min),
+        ("launch_lat", launch_lat), ("launch_lon", launch_lon), ("test_azimuth_deg", test_azimuth_deg),
+        ("target_azimuth_deg", target_azimuth_deg), ("burnout_altitude_km", burnout_altitude_km),
+        ("boost_time_s", boost_time_s)) if v is not None and not math.isfinite(v)]  # fmt: skip
+    if bad:
+        _fail("threat rerange", bad)
     from goldendome.threats.rerange import RerangeError, rerange
 
     rad = np.radians
@@ -1005,6 +1055,7 @@ def sbi_size(
         _fail(f"study {exc.source} is not valid", exc.messages)
     if plot and out is None:
         _fail("--plot needs --out", ["give a folder for the figures, e.g. --out results/sbi"])
+    _check_out(out)
 
     console.print(f"[bold]{st.name}[/]")
     with _progress_bar(quiet) as bar:
@@ -1111,6 +1162,7 @@ def coverage(
         _fail(f"study {study}", [f"layers: unknown IR layer(s) {unknown}; known: {', '.join(preset_names())}"])
     if plot and out is None:
         _fail("--plot needs --out", ["give a folder for the figures, e.g. --out results/coverage"])
+    _check_out(out)
     console.print(f"[bold]{st.name}[/]")
     with _progress_bar(quiet) as bar:
         task = bar.add_task("starting", total=1.0)
@@ -1194,5 +1246,35 @@ def _reflow_help(*apps: typer.Typer) -> None:
 
 _reflow_help(app, scenario_app, threat_app, radar_app, sbi_app, interceptor_app)
 
+_PLAIN = {
+    MemoryError: "out of memory: the input asks for more than this machine holds (e.g. a huge duration, launch time "
+                 "or count)",
+    UnicodeDecodeError: "a file is not UTF-8 text",
+    OSError: "a file or folder cannot be read or written",
+    OverflowError: "a number is too large to compute with",
+    ValueError: "an input cannot be used",
+    KeyError: "an unknown name",
+}
+
+
+def cli() -> None:
+    """The console entry point: the app, with any error the checks above it let through printed as a plain message
+    (what failed and why, no traceback). GOLDENDOME_DEBUG=1 shows the traceback instead, for a bug report."""
+    import os
+
+    try:
+        app()
+    except tuple(_PLAIN) as exc:
+        if os.environ.get("GOLDENDOME_DEBUG"):
+            raise
+        title = next(text for kind, text in _PLAIN.items() if isinstance(exc, kind))
+        detail = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+        err_console.print(f"[bold red]error:[/] {title}", highlight=False)
+        err_console.print(f"  - {detail or type(exc).__name__}", highlight=False)
+        err_console.print("  (if the input looks right, this is a bug: rerun with GOLDENDOME_DEBUG=1 and report the "
+                          "traceback)", highlight=False)  # fmt: skip
+        raise SystemExit(2) from None
+
+
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    cli()

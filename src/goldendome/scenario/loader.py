@@ -96,7 +96,14 @@ def _read(path: str | Path, model: type[BaseModel]):
     if not path.is_file():
         raise ScenarioError(str(path), ["no such file"])
     fmt = "toml" if path.suffix.lower() == ".toml" else "yaml"
-    return parse_model(path.read_text(), model, source=str(path), fmt=fmt)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(str(path), [f"not UTF-8 text (byte {exc.start}): a {fmt.upper()} file is expected"]) \
+            from None
+    except OSError as exc:
+        raise ScenarioError(str(path), [f"cannot be read: {exc.strerror or exc}"]) from None
+    return parse_model(text, model, source=str(path), fmt=fmt)
 
 
 def _shipped_names(folder: str) -> list[str]:

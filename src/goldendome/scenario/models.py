@@ -122,9 +122,9 @@ class BallisticThreat(_Model):
     missile: MissileName = Field(..., description="a design from the threat catalogue (goldendome threat list)")
     launch: Place
     aim: Place
-    launch_time_s: Annotated[float, Field(ge=0.0)] = 0.0
+    launch_time_s: Annotated[float, Field(ge=0.0, le=86_400.0, allow_inf_nan=False)] = 0.0  # within a day
     count: Annotated[int, Field(ge=1, le=1000)] = 1
-    interval_s: Annotated[float, Field(ge=0.0)] = 0.0
+    interval_s: Annotated[float, Field(ge=0.0, le=86_400.0, allow_inf_nan=False)] = 0.0
     launch_radius_km: Annotated[float, Field(ge=0.0, le=500.0, description="salvo launch area (disc radius)")] = 0.0
     aim_radius_km: Annotated[float, Field(ge=0.0, le=500.0, description="spread of aim points (disc radius)")] = 0.0
     shape: Literal[SHAPES] = "minimum_energy"
@@ -167,9 +167,9 @@ class CruiseThreat(_Model):
     speed_mps: Annotated[float, Field(gt=50.0, le=2000.0, description="~240 subsonic, ~950 supersonic")] | None = None
     altitude_m: Annotated[float, Field(ge=5.0, le=30000.0, description="height above the (smooth) Earth")] | None = None
     max_load_factor: Annotated[float, Field(gt=1.0, le=30.0)] | None = None
-    launch_time_s: Annotated[float, Field(ge=0.0)] = 0.0
+    launch_time_s: Annotated[float, Field(ge=0.0, le=86_400.0, allow_inf_nan=False)] = 0.0  # within a day
     count: Annotated[int, Field(ge=1, le=1000)] = 1
-    interval_s: Annotated[float, Field(ge=0.0)] = 0.0
+    interval_s: Annotated[float, Field(ge=0.0, le=86_400.0, allow_inf_nan=False)] = 0.0
 
     @model_validator(mode="after")
     def _platform(self):
@@ -185,7 +185,7 @@ class _LaunchToAim(_Model):
     name: str = Field(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
     launch: Place
     aim: Place
-    launch_time_s: Annotated[float, Field(ge=0.0)] = 0.0
+    launch_time_s: Annotated[float, Field(ge=0.0, le=86_400.0, allow_inf_nan=False)] = 0.0  # within a day
 
 
 class GlideThreat(_LaunchToAim):
@@ -260,7 +260,7 @@ class Constellation(_Model):
     name: str = Field(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
     role: Literal["tracking", "warning", "interceptor", "other"] = "other"
     walker: Walker | None = None
-    tle: str | None = Field(None, description="inline TLE/3LE text")
+    tle: str | None = Field(None, min_length=1, pattern=r"\S", description="inline TLE/3LE text")
     elements_file: str | None = Field(
         None, description="TLE (.tle/.txt) or OMM (.csv/.xml) file, relative to the scenario file's folder"
     )
@@ -391,6 +391,21 @@ class AssetChoice(_Model):
     extra: list[dict] = Field(default_factory=list, description="your own assets: name, lat_deg, lon_deg, "
                               "population or value, radius_km")  # fmt: skip
 
+    @model_validator(mode="after")
+    def _resolvable(self):
+        """Unknown keys and malformed assets of your own are named when the file is read, not when the battle
+        starts."""
+        from goldendome.c2.assets import assets_from, load_assets
+
+        try:
+            if self.only is not None:
+                load_assets().select(keys=self.only)
+            if self.extra:
+                assets_from(self.extra)
+        except KeyError as exc:
+            raise ValueError(str(exc.args[0]) if exc.args else str(exc)) from None
+        return self
+
 
 class Defence(_Model):
     """The defence that fights the battle: batteries, the SBI layer, doctrine, discrimination, defended assets."""
@@ -413,7 +428,7 @@ class Defence(_Model):
     engage_threshold: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
         0.02, description="a track is engaged only if it threatens defended assets with at least this probability "
         "(rockets falling in open ground are left alone)")  # fmt: skip
-    cost_weight: Annotated[float, Field(ge=0.0)] = Field(
+    cost_weight: Annotated[float, Field(ge=0.0, allow_inf_nan=False)] = Field(
         0.0, description="people-equivalent value traded per US$M of interceptors (0: cost breaks ties only)")
 
     @model_validator(mode="after")

@@ -5,6 +5,7 @@ Units at this edge: degrees, kilometres, seconds, hours.
 """
 
 import datetime as dt
+import math
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -68,6 +69,20 @@ class LaunchTimes(_Model):
     step_s: Annotated[float, Field(ge=10.0, le=3600.0)] = 300.0
 
 
+SWEEP_RANGES = {
+    "salvo": (1, 1000, True, "a whole number of missiles, 1 to 1,000"),
+    "shots": (1, 10, True, "a whole number of shots per booster, 1 to 10"),
+    "delta_v_mps": (1e-3, 20_000.0, False, "positive, at most 20,000 m/s"),
+    "accel_g": (1e-3, 100.0, False, "positive, at most 100 g"),
+    "decide_s": (0.0, 3600.0, False, "0 to 3,600 s"),
+    "detect_s": (0.0, 3600.0, False, "0 to 3,600 s"),
+    "altitude_km": (MIN_ORBIT_ALTITUDE_KM, 2000.0, False, f"{MIN_ORBIT_ALTITUDE_KM:g} to 2,000 km"),
+    "inclination_deg": (0.0, 180.0, False, "0 to 180 deg"),
+    "launch_lat_deg": (-90.0, 90.0, False, "a latitude, -90 to 90 deg"),
+}
+"""The range each numeric sweep parameter may take (low, high, whole numbers only, in words)."""
+
+
 class Sweep(_Model):
     parameter: Literal[SWEEPABLE]
     values: list[float | str] = Field(..., min_length=1, max_length=200)
@@ -97,6 +112,11 @@ class SizingStudy(_Model):
                     raise ValueError(f"sweeps[{k}]: unknown missile(s) {bad}; see 'goldendome threat list'")
             elif any(isinstance(v, str) for v in s.values):
                 raise ValueError(f"sweeps[{k}]: {s.parameter} takes numbers")
+            else:
+                lo, hi, whole, what = SWEEP_RANGES[s.parameter]
+                bad = [v for v in s.values if not (math.isfinite(v) and lo <= v <= hi) or (whole and v != int(v))]
+                if bad:
+                    raise ValueError(f"sweeps[{k}].values: {s.parameter} must be {what}; got {bad}")
         return self
 
 
