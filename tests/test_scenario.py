@@ -152,3 +152,15 @@ def test_inputs_that_once_crashed_the_run_are_refused_when_read(tmp_path):
     binary.write_bytes(bytes(range(256)))
     with pytest.raises(ScenarioError, match="not UTF-8 text"):
         load_scenario(binary)
+
+
+def test_a_file_of_another_kind_is_named_as_such():
+    """A cost study given to the scenario reader, or a scenario to the cost reader, says which command reads it."""
+    from goldendome.analysis.cost import CostStudy
+    from goldendome.scenario.loader import parse_model, study_text
+
+    with pytest.raises(ScenarioError, match=r"kind: this file is a 'cost' study, read by 'goldendome cost'; this "
+                                            r"command reads a scenario"):  # fmt: skip
+        parse_scenario(study_text("cbo-2026"))
+    with pytest.raises(ScenarioError, match=r"kind: this file is a scenario, read by 'goldendome run / mc'"):
+        parse_model(textwrap.dedent(GOOD), CostStudy)

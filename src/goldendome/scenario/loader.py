@@ -80,10 +80,34 @@ def parse_model(text: str, model: type[BaseModel], source: str = "<input>", fmt:
         raise ScenarioError(source, [f"TOML: {exc}"]) from None
     if not isinstance(data, dict):
         raise ScenarioError(source, ["(top level): expected a mapping of keys (name, epoch, ...)"])
+    wrong = _wrong_kind(data, model)
+    if wrong:
+        raise ScenarioError(source, [wrong])
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(source, format_validation_error(exc)) from None
+
+
+_COMMAND_OF_KIND = {"cost": "goldendome cost", "sbi-sizing": "goldendome sbi size", "coverage": "goldendome coverage",
+                   None: "goldendome run / mc"}  # fmt: skip
+
+
+def _wrong_kind(data: dict, model: type[BaseModel]) -> str | None:
+    """A plain line when a file of one kind (a cost study, a sizing study, a scenario...) is given to a command that
+    reads another; None when the kinds agree."""
+    field = model.model_fields.get("kind")
+    wanted = field.default if field is not None else None
+    given = data.get("kind")
+    if given is None and wanted is not None and not ({"threats", "constellations"} & set(data)):
+        return None  # a study that leaves its kind out: the model's own checks speak
+    if given == wanted or given not in _COMMAND_OF_KIND:
+        return None
+
+    def name(kind) -> str:
+        return "a scenario" if kind is None else f"a '{kind}' study"
+
+    return f"kind: this file is {name(given)}, read by '{_COMMAND_OF_KIND[given]}'; this command reads {name(wanted)}"
 
 
 def parse_scenario(text: str, source: str = "<scenario>", fmt: str = "yaml") -> Scenario:
