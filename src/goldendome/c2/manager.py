@@ -25,11 +25,11 @@ shots against the truth.
 
 from dataclasses import dataclass, field
 
+import numba
 import numpy as np
 
 from goldendome.c2.assets import Assets, hit_probability
-from goldendome.c2.forecast import Forecast, ballistic_forecast, heading_path
-from goldendome.c2.windows import engagement_windows
+from goldendome.c2.forecast import Forecast, interp_at, ballistic_forecast, heading_path
 from goldendome.c2.wta import assign_salvos
 from goldendome.effectors.interceptors import Interceptor
 from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef, geodetic_to_ecef
@@ -38,6 +38,12 @@ from goldendome.physics.timescale import gmst_at
 
 LAYERS = ("midcourse", "upper", "lower", "cmd", "short_range")
 """Layers from the first to get a shot (the highest, longest-range) to the last."""
+
+REASONS = ("no interceptors left", "outside every layer's envelope", "open ground")
+"""Why a threatening object was not engaged, weightiest first: it was in an envelope once but the rounds were gone;
+it never came within any battery's envelope; it never threatened a defended asset. A decision's notes carry the
+index into this tuple."""
+NO_ROUNDS, OUTSIDE, OPEN_GROUND = range(3)
 
 REFRESH_S = 20.0
 """Impact forecasts are recomputed every this many seconds (on a common grid, all due tracks at once): the tracks
@@ -107,9 +113,33 @@ class Assessment:
     t_impact_s: float
 
 
+@dataclass(frozen=True, eq=False)
+class Notes:
+    """Why tracks of one decision were not engaged: track ids and reasons (indices into REASONS), in the order the
+    decision found them."""
+
+    track: np.ndarray
+    reason: np.ndarray
+
+    @staticmethod
+    def empty() -> "Notes":
+        return Notes(np.zeros(0, int), np.zeros(0, int))
+
+
+_GROW = 1024  # track-id tables grow by at least this many rows at a time
+
+
 @dataclass
 class BattleManager:
-    """The decision state of one battle: rounds left, fire times (for reloads), engagements in flight and done."""
+    """The decision state of one battle: rounds left, fire times (for reloads), engagements in flight and done, and
+    every track's latest forecast and threat assessment.
+
+    What it knows of a track is held in tables indexed by track id (engagements and busy times per layer, the
+    forecast's impact and the assessed value), and the forecast paths of all tracks in one pool of samples, each
+    track owning a segment; with each path sample the fly-out time of every battery's interceptor to it (NaN where
+    the sample is outside the battery's envelope). A decision is then array work over tracks x batteries: no
+    per-track Python loop.
+    """
 
     batteries: list[BatterySpec]
     assets: Assets
@@ -121,13 +151,101 @@ class BattleManager:
     track_breaks: bool = True  # tracks can break and restart under new ids (a sensor picture; not perfect tracks)
     rounds_left: np.ndarray = field(init=False)
     fired_at: list = field(init=False)
-    busy_until: dict = field(init=False, default_factory=dict)  # (track, layer or '') -> time it is free again
-    engagements: dict = field(init=False, default_factory=dict)  # (track, layer) -> engagements so far
-    _cache: dict = field(init=False, default_factory=dict)  # track -> (t, Forecast of one track, Assessment)
 
     def __post_init__(self):
+        unknown = sorted({b.layer for b in self.batteries} - set(LAYERS))
+        if unknown:
+            raise ValueError(f"batteries of unknown layer(s) {', '.join(unknown)}; layers are {', '.join(LAYERS)}")
+        b_n, l_n = len(self.batteries), len(LAYERS)
         self.rounds_left = np.array([b.inventory for b in self.batteries], int)
-        self.fired_at = [[] for _ in self.batteries]
+        self.fired_at = [np.zeros(0) for _ in self.batteries]
+        self._layer = np.array([LAYERS.index(b.layer) for b in self.batteries], int)
+        self._present = np.zeros(l_n, bool)
+        self._present[self._layer] = True
+        self._looks = np.zeros(l_n, int)  # further engagements after a kill assessment, per layer (its batteries' most)
+        np.maximum.at(self._looks, self._layer, [b.looks for b in self.batteries])
+        self._sites = np.array([b.site_ecef_m for b in self.batteries]).reshape(-1, 3)
+        self._latency = np.array([b.latency_s for b in self.batteries], float)
+        self._unit_cost = np.array([b.weapon.unit_cost_musd for b in self.batteries], float)
+        self._pk_cache: dict = {}
+        self._any_engaged = False
+        # tables by track id
+        self._n = 0
+        self._eng = np.zeros((0, l_n), np.int64)  # engagements so far, per layer
+        self._busy = np.zeros((0, l_n + 1))  # free again after; per layer, and (last column) any layer (hand-over)
+        self._fc_t = np.zeros(0)  # time of the latest forecast (NaN: none)
+        self._value = np.zeros(0)
+        self._p_any = np.zeros(0)
+        self._asset = np.zeros(0, np.int64)  # most threatened asset (-1: none)
+        self._seg = np.zeros((0, 2), np.int64)  # the forecast path's segment in the pool: start, length
+        # the pool of forecast path samples
+        self._used = 0
+        self._path_t = np.zeros(0)
+        self._path_ecef = np.zeros((0, 3))
+        self._fly = np.zeros((b_n, 0))  # fly-out time of each battery's interceptor to each sample (NaN: out of reach)
+
+    # -- tables ------------------------------------------------------------------------------------------------------
+
+    def _grow(self, n_ids: int) -> None:
+        """Make room for track ids below n_ids."""
+        if n_ids <= self._n:
+            return
+        new = max(n_ids, self._n + _GROW, 2 * self._n)
+        extra = new - self._n
+
+        def pad(a, fill):
+            return np.concatenate([a, np.full((extra,) + a.shape[1:], fill, a.dtype)])
+
+        self._eng = pad(self._eng, 0)
+        self._busy = pad(self._busy, -1.0)
+        self._fc_t = pad(self._fc_t, np.nan)
+        self._value = pad(self._value, 0.0)
+        self._p_any = pad(self._p_any, 0.0)
+        self._asset = pad(self._asset, -1)
+        self._seg = pad(self._seg, 0)
+        self._n = new
+
+    def _store_paths(self, tid: np.ndarray, fc: Forecast, t: float) -> None:
+        """Put the forecast paths of tracks tid (fc's tracks in order) into the pool, with each battery's fly-out time
+        to every sample (NaN where the sample is outside its envelope: altitude band, range)."""
+        counts = np.bincount(fc.path_track, minlength=fc.n) if fc.path_track.size else np.zeros(fc.n, int)
+        m = int(counts.sum())
+        if self._used + m > self._path_t.size:
+            self._compact(t, m)
+        lo = self._used
+        self._path_t[lo:lo + m] = fc.path_t_s
+        self._path_ecef[lo:lo + m] = fc.path_ecef_m
+        for b, bat in enumerate(self.batteries):
+            w = bat.weapon
+            d = np.linalg.norm(fc.path_ecef_m - self._sites[b], axis=1)
+            inside = (fc.path_alt_m >= w.min_altitude_m) & (fc.path_alt_m <= w.max_altitude_m) & (d <= w.max_range_m)
+            self._fly[b, lo:lo + m] = np.where(inside, w.fly_out_time_s(d), np.nan)
+        self._seg[tid, 0] = lo + np.concatenate([[0], np.cumsum(counts)[:-1]])
+        self._seg[tid, 1] = counts
+        self._used += m
+
+    def _compact(self, t: float, need: int) -> None:
+        """Drop superseded segments and paths that ended before t (no window or track break can use them), and make
+        room for `need` more samples."""
+        start, length = self._seg[:, 0], self._seg[:, 1]
+        keep = length > 0
+        keep[keep] = self._path_t[start[keep] + length[keep] - 1] >= t
+        ids = np.flatnonzero(keep)
+        lens = length[ids]
+        total = int(lens.sum())
+        src = np.repeat(start[ids] - np.concatenate([[0], np.cumsum(lens)[:-1]]), lens) + np.arange(total)
+        cap = max(2 * (total + need), 4096)
+        path_t, path_ecef, fly = np.empty(cap), np.empty((cap, 3)), np.empty((len(self.batteries), cap))
+        path_t[:total] = self._path_t[src]
+        path_ecef[:total] = self._path_ecef[src]
+        fly[:, :total] = self._fly[:, src]
+        self._path_t, self._path_ecef, self._fly = path_t, path_ecef, fly
+        self._seg[:, 1] = 0
+        self._seg[ids, 0] = np.concatenate([[0], np.cumsum(lens)[:-1]])
+        self._seg[ids, 1] = lens
+        self._used = total
+
+    # -- threat evaluation -------------------------------------------------------------------------------------------
 
     def ready(self, t: float) -> np.ndarray:
         """(B,) rounds each battery can launch now: its launchers' rounds, less those fired within its reload time
@@ -136,168 +254,216 @@ class BattleManager:
         for b, bat in enumerate(self.batteries):
             loaded = bat.launchers * bat.weapon.rounds_per_launcher
             fired = self.fired_at[b]
-            recent = len(fired) if bat.weapon.reload_s <= 0 else sum(1 for f in fired if f > t - bat.weapon.reload_s)
+            recent = fired.size if bat.weapon.reload_s <= 0 else int(np.count_nonzero(fired > t - bat.weapon.reload_s))
             out[b] = max(0, min(self.rounds_left[b], loaded - recent))
         return out
 
-    def evaluate(self, t: float, ids, x, p, perceived: np.ndarray) -> tuple[list[Assessment], Forecast]:
+    def evaluate(self, t: float, ids, x, p, perceived: np.ndarray) -> None:
         """Threat evaluation of tracks (ids (N,), ECI states (N, 6), covariances (N, 6, 6) at t, perceived classes
-        (N,)): an Assessment and the forecast path of each (cached forecasts reused for REFRESH_S)."""
-        # refreshed on a common grid of REFRESH_S, so that the tracks due go to the integrator in one batch
-        epoch = np.floor(t / REFRESH_S) * REFRESH_S
-        stale = [k for k, i in enumerate(ids) if int(i) not in self._cache or self._cache[int(i)][0] < epoch]
-        if stale:
-            st = np.array(stale)
-            man = np.isin(perceived[st], MANOEUVRING)
-            fresh = {}
-            for sel, fn in ((st[~man], ballistic_forecast), (st[man], heading_path)):
-                if sel.size:
-                    fc = fn(x[sel], p[sel], t, self.epoch)
-                    for j, k in enumerate(sel):
-                        fresh[int(k)] = fc.take([j])
-            keys = list(fresh)
-            for k, a in zip(keys, self._assess([fresh[k] for k in keys]), strict=True):
-                self._cache[int(ids[k])] = (t, fresh[k], a)
-        fcs = [self._cache[int(i)][1] for i in ids]
-        return [self._cache[int(i)][2] for i in ids], Forecast.concatenate(fcs)
-
-    def _assess(self, fcs: list[Forecast]) -> list[Assessment]:
-        """Assessments of single-track forecasts: ballistic ones by their impact's hit probabilities (one batched
-        call), manoeuvring ones by the assets along their course."""
-        a = self.assets
-        none = Assessment(0.0, 0.0, "", np.nan, np.nan, np.nan)
-        out = [none] * len(fcs)
-        if len(a) == 0:
-            return out
-        ball = [k for k, fc in enumerate(fcs) if fc.valid[0]]
-        if ball:
-            fc = Forecast.concatenate([fcs[k] for k in ball])
-            ph = np.nan_to_num(hit_probability(a, fc.lat_rad, fc.lon_rad, fc.cov_en_m2))
-            worth = ph * a.value
-            for j, k in enumerate(ball):
-                m = int(np.argmax(worth[j]))
-                out[k] = Assessment(float(worth[j].sum()), float(min(1.0, ph[j].sum())),
-                                    a.names[m] if ph[j, m] > 0 else "", float(fc.lat_rad[j]), float(fc.lon_rad[j]),
-                                    float(fc.t_impact_s[j]))  # fmt: skip
-        for k, fc in enumerate(fcs):
-            if fc.valid[0] or fc.path_t_s.size == 0:
-                continue
-            # a manoeuvring track: the most valuable asset within the corridor of its extrapolated course
-            lat, lon, _ = ecef_to_geodetic(fc.path_ecef_m)
-            near = np.array([np.any(ground_range_m(lat, lon, a.lat_rad[m], a.lon_rad[m]) <= CORRIDOR_M + a.radius_m[m])
-                             for m in range(len(a))])  # fmt: skip
-            if near.any():
-                m = int(np.argmax(np.where(near, a.value, -1.0)))
-                out[k] = Assessment(float(a.value[m]), 1.0, a.names[m], np.nan, np.nan, np.nan)
-        return out
-
-    def decide(self, t: float, ids, x, p, perceived, decoy_flag) -> tuple[list[Order], list[tuple[int, str]]]:
-        """One decision cycle at t over confirmed tracks (ids, ECI x (N, 6), P (N, 6, 6)), their perceived classes and
-        whether each was recognised as a decoy. Returns the orders and notes (track, why not engaged)."""
+        (N,)): the forecasts and assessments of those whose latest forecast is older than the current REFRESH_S
+        grid point are made again, all at once (ballistic ones flown in one batch, manoeuvring ones extrapolated)."""
         ids = np.asarray(ids, int)
-        notes: list[tuple[int, str]] = []
+        if ids.size == 0:
+            return
+        self._grow(int(ids.max()) + 1)
+        grid = np.floor(t / REFRESH_S) * REFRESH_S
+        stale = np.flatnonzero(~(self._fc_t[ids] >= grid))  # NaN (never forecast) is stale
+        if stale.size == 0:
+            return
+        man = np.isin(perceived[stale], MANOEUVRING)
+        for sel, fn in ((stale[~man], ballistic_forecast), (stale[man], heading_path)):
+            if sel.size == 0:
+                continue
+            fc = fn(x[sel], p[sel], t, self.epoch)
+            tid = ids[sel]
+            self._fc_t[tid] = t
+            self._value[tid], self._p_any[tid], self._asset[tid] = self._assess(fc)
+            self._store_paths(tid, fc, t)
+
+    def _assess(self, fc: Forecast):
+        """(value at risk, probability of hitting any asset, most threatened asset or -1) of each forecast track:
+        a ballistic one by its impact's hit probabilities, a manoeuvring one (or a ballistic one with no impact but a
+        path) by the most valuable asset within the corridor of its course."""
+        a = self.assets
+        value, p_any, asset = np.zeros(fc.n), np.zeros(fc.n), np.full(fc.n, -1)
+        if len(a) == 0:
+            return value, p_any, asset
+        ball = np.flatnonzero(fc.valid)
+        if ball.size:
+            ph = np.nan_to_num(hit_probability(a, fc.lat_rad[ball], fc.lon_rad[ball], fc.cov_en_m2[ball]))
+            worth = ph * a.value
+            m = np.argmax(worth, axis=1)
+            value[ball] = worth.sum(axis=1)
+            p_any[ball] = np.minimum(1.0, ph.sum(axis=1))
+            asset[ball] = np.where(ph[np.arange(ball.size), m] > 0, m, -1)
+        along = ~fc.valid[fc.path_track] if fc.path_track.size else np.zeros(0, bool)
+        if along.any():
+            # a course: the assets within the corridor of any of its path samples
+            track = fc.path_track[along]
+            lat, lon, _ = ecef_to_geodetic(fc.path_ecef_m[along])
+            close = ground_range_m(lat[:, None], lon[:, None], a.lat_rad[None, :], a.lon_rad[None, :])
+            close = close <= CORRIDOR_M + a.radius_m[None, :]
+            rows, first = np.unique(track, return_index=True)
+            near = np.logical_or.reduceat(close, first, axis=0)
+            hit = near.any(axis=1)
+            m = np.argmax(np.where(near, a.value[None, :], -1.0), axis=1)
+            value[rows[hit]] = a.value[m[hit]]
+            p_any[rows[hit]] = 1.0
+            asset[rows[hit]] = m[hit]
+        return value, p_any, asset
+
+    def _kill_probabilities(self, perceived: np.ndarray) -> np.ndarray:
+        """(B, N) single-shot kill probability of each battery's interceptor against each perceived class."""
+        classes, inverse = np.unique(perceived.astype(str), return_inverse=True)
+        table = np.empty((len(self.batteries), classes.size))
+        for j, c in enumerate(classes):
+            if c not in self._pk_cache:
+                self._pk_cache[c] = [b.weapon.kill_probability(str(c)) for b in self.batteries]
+            table[:, j] = self._pk_cache[c]
+        return table[:, inverse.ravel()]
+
+    # -- the decision ------------------------------------------------------------------------------------------------
+
+    def decide(self, t: float, ids, x, p, perceived, decoy_flag) -> tuple[list[Order], Notes]:
+        """One decision cycle at t over confirmed tracks (ids, ECI x (N, 6), P (N, 6, 6)), their perceived classes and
+        whether each was recognised as a decoy. Returns the orders and the notes (track, why not engaged)."""
+        ids = np.asarray(ids, int)
         if ids.size == 0 or not self.batteries:
-            return [], notes
+            return [], Notes.empty()
+        self._grow(int(ids.max()) + 1)
         perceived = np.asarray(perceived, dtype=object)
-        layer_of = [b.layer for b in self.batteries]
         # candidates: not recognised as decoys, not under fire (by any layer with hand-over, by a layer otherwise)
         cand = np.flatnonzero(~np.asarray(decoy_flag, bool) & (perceived != "boost"))
-        # a track every layer has engaged as often as its doctrine allows needs no more evaluation
-        cand = cand[[not self._exhausted(int(ids[k])) for k in cand]] if self.engagements else cand
+        if self._any_engaged:
+            # a track every layer has engaged as often as its doctrine allows needs no more evaluation
+            done = (self._eng[ids[cand]] >= 1 + self._looks) | ~self._present
+            cand = cand[~done.all(axis=1)]
         if cand.size == 0:
-            return [], notes
+            return [], Notes.empty()
         if self.track_breaks:
             # every candidate's forecast is kept fresh, those under fire too: a track break is recognised by them
             self.evaluate(t, ids[cand], x[cand], p[cand], perceived[cand])
             self._inherit(t, ids[cand], x[cand])
         if self.handover:
-            cand = np.array([k for k in cand if self.busy_until.get((int(ids[k]), ""), -1.0) <= t], int)
+            cand = cand[self._busy[ids[cand], -1] <= t]
         if cand.size == 0:
+            return [], Notes.empty()
+        tid = ids[cand]
+        self.evaluate(t, tid, x[cand], p[cand], perceived[cand])
+        value = self._value[tid]
+        threat = self._p_any[tid] >= self.engage_threshold
+        t_launch = t + self._latency
+        first, _ = self.windows(tid, t_launch)
+        open_ = first >= 0
+        pk_class = self._kill_probabilities(perceived[cand])
+        usable = open_ & (pk_class > 0) & (self.rounds_left[:, None] > 0) & threat[None, :]
+        in_envelope = (open_ & (pk_class > 0)).any(axis=0)
+        unusable = np.flatnonzero(threat & ~usable.any(axis=0))
+        notes = Notes(np.concatenate([tid[~threat], tid[unusable]]),
+                      np.concatenate([np.full(int((~threat).sum()), OPEN_GROUND),
+                                      np.where(in_envelope[unusable], NO_ROUNDS, OUTSIDE)]))  # fmt: skip
+        # columns: (target, layer) pairs a layer may still engage, highest layer first
+        by_layer = np.zeros((len(LAYERS), cand.size), bool)
+        np.logical_or.at(by_layer, self._layer, usable)
+        allowed = by_layer & (self._eng[tid].T < 1 + self._looks[:, None])
+        if self.handover:
+            has = allowed.any(axis=0)
+            cols_t = np.flatnonzero(has)
+            cols_layer = np.argmax(allowed, axis=0)[has]
+        else:
+            allowed &= self._busy[tid, :-1].T <= t
+            cols_t, cols_layer = np.nonzero(allowed.T)
+        if cols_t.size == 0:
             return [], notes
-        assessments, fc = self.evaluate(t, ids[cand], x[cand], p[cand], perceived[cand])
-        value = np.array([a.value for a in assessments])
-        threat = np.array([a.p_any for a in assessments]) >= self.engage_threshold
-        for k in np.flatnonzero(~threat):
-            notes.append((int(ids[cand[k]]), "open ground"))
-        sites = np.array([b.site_ecef_m for b in self.batteries])
-        t_launch = t + np.array([b.latency_s for b in self.batteries])
-        win = engagement_windows(fc, sites, [b.weapon for b in self.batteries], t_launch)
-        pk_class = np.array([[b.weapon.kill_probability(str(c)) for c in perceived[cand]] for b in self.batteries])
-        usable = win.open & (pk_class > 0) & (self.rounds_left[:, None] > 0) & threat[None, :]
-        in_envelope = (win.open & (pk_class > 0)).any(axis=0)
-        for k in np.flatnonzero(threat & ~usable.any(axis=0)):
-            why = "no interceptors left" if in_envelope[k] else "outside every layer's envelope"
-            notes.append((int(ids[cand[k]]), why))
-        # columns: (target, layer) pairs a layer may still engage
-        cols_t, cols_layer = [], []
-        for k in np.flatnonzero(usable.any(axis=0)):
-            tid = int(ids[cand[k]])
-            layers = [ly for ly in LAYERS if any(usable[b, k] and layer_of[b] == ly for b in range(len(layer_of)))]
-            layers = [ly for ly in layers if self.engagements.get((tid, ly), 0) < 1 + self._looks(ly)]
-            if not self.handover:
-                layers = [ly for ly in layers if self.busy_until.get((tid, ly), -1.0) <= t]
-            for ly in layers[:1] if self.handover else layers:
-                cols_t.append(k)
-                cols_layer.append(ly)
-        if not cols_t:
-            return [], notes
-        cols_t = np.array(cols_t)
         pk = pk_class[:, cols_t] * usable[:, cols_t]
-        pk *= np.array([[layer_of[b] == ly for ly in cols_layer] for b in range(len(layer_of))])
-        ready = self.ready(t)
-        unit_cost = np.array([b.weapon.unit_cost_musd for b in self.batteries])
+        pk *= self._layer[:, None] == cols_layer[None, :]
         max_shots = max(b.shots for b in self.batteries)
-        plan = assign_salvos(value[cols_t], pk, self.rounds_left, unit_cost, max_shots=max_shots,
-                             cost_weight=self.cost_weight, ready=ready)  # fmt: skip
+        plan = assign_salvos(value[cols_t], pk, self.rounds_left, self._unit_cost, max_shots=max_shots,
+                             cost_weight=self.cost_weight, ready=self.ready(t))  # fmt: skip
         orders = []
         for b, c in zip(*np.nonzero(plan.shots), strict=True):
             n = int(min(plan.shots[b, c], self.batteries[b].shots))
-            k, ly = int(cols_t[c]), cols_layer[c]
-            tid = int(ids[cand[k]])
-            t_int = float(win.t_first_s[b, k])
-            orders.append(Order(t, int(b), tid, n, float(t_launch[b]), t_int, win.pip_ecef_m[b, k].copy(),
-                                float(value[k]), assessments[k].asset))  # fmt: skip
+            k, ly = int(cols_t[c]), int(cols_layer[c])
+            track = int(tid[k])
+            j = int(first[b, k])
+            t_int = float(self._path_t[j])
+            asset = self.assets.names[self._asset[track]] if self._asset[track] >= 0 else ""
+            orders.append(Order(t, int(b), track, n, float(t_launch[b]), t_int, self._path_ecef[j].copy(),
+                                float(value[k]), asset))  # fmt: skip
             self.rounds_left[b] -= n
-            self.fired_at[b] += [float(t_launch[b])] * n
-            self.engagements[(tid, ly)] = self.engagements.get((tid, ly), 0) + 1
-            self.busy_until[(tid, "" if self.handover else ly)] = t_int + self.assessment_s
+            self.fired_at[b] = np.append(self.fired_at[b], np.full(n, float(t_launch[b])))
+            self._eng[track, ly] += 1
+            self._busy[track, -1 if self.handover else ly] = t_int + self.assessment_s
+            self._any_engaged = True
         return orders, notes
+
+    def windows(self, tid: np.ndarray, t_launch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Engagement windows of every battery (launching at t_launch (B,)) against tracks tid, on their latest
+        forecast paths: (B, N) pool indices of the first and the last reachable path sample (-1: none). A sample at
+        time T is reachable when T >= t_launch + the fly-out time to it, inside the envelope (see
+        :mod:`goldendome.c2.windows`, whose rule this is, here searched in one compiled pass over the pool)."""
+        first = np.full((len(self.batteries), tid.size), -1, np.int64)
+        last = first.copy()
+        _window_kernel(np.ascontiguousarray(self._seg[tid, 0]), np.ascontiguousarray(self._seg[tid, 1]),
+                       self._path_t, self._fly, np.ascontiguousarray(t_launch, float), first, last)  # fmt: skip
+        return first, last
 
     def _inherit(self, t: float, ids, x) -> None:
         """A new track on an object already under fire (the tracker dropped the old one and started again) inherits
-        the old track's engagements: a new track is that object if the old track has left the picture and the new
+        the old track's engagements: a new track is that object if the old track has left the candidates and the new
         one is within SAME_OBJECT_M of where the old track's forecast path puts its object now. Without this a track
         break would be shot at twice."""
-        if not self.busy_until:
+        if not self._any_engaged:
             return
-        engaged = {key[0] for key in self.engagements}
-        new = [k for k, i in enumerate(ids) if int(i) not in engaged]
-        engaged -= {int(i) for i in ids}  # an engaged track still in the picture follows its own object
-        if not new:
+        engaged = self._eng[ids].any(axis=1)
+        new = np.flatnonzero(~engaged)
+        if new.size == 0:
             return
-        theta = float(gmst_at(self.epoch, t))
-        pos = eci_to_ecef(np.asarray(x)[new, :3], theta)
-        for old in engaged:
-            entry = self._cache.get(old)
-            if entry is None:
-                continue
-            path = entry[1]
-            if path.path_t_s.size < 2 or not path.path_t_s[0] <= t <= path.path_t_s[-1]:
-                continue
-            at = np.array([np.interp(t, path.path_t_s, path.path_ecef_m[:, j]) for j in range(3)])
-            for j in np.flatnonzero(np.linalg.norm(pos - at, axis=1) < SAME_OBJECT_M):
-                tid = int(ids[new[j]])
-                for (trk, layer), n in list(self.engagements.items()):
-                    if trk == old:
-                        self.engagements[(tid, layer)] = max(self.engagements.get((tid, layer), 0), n)
-                for (trk, layer), until in list(self.busy_until.items()):
-                    if trk == old:
-                        self.busy_until[(tid, layer)] = max(self.busy_until.get((tid, layer), -1.0), until)
+        old = np.setdiff1d(np.flatnonzero(self._eng.any(axis=1)), ids)
+        if old.size == 0:
+            return
+        at = np.full((old.size, 3), np.nan)
+        _path_at_kernel(np.ascontiguousarray(self._seg[old, 0]), np.ascontiguousarray(self._seg[old, 1]),
+                        self._path_t, self._path_ecef, float(t), at)  # fmt: skip
+        on = np.isfinite(at[:, 0])
+        if not on.any():
+            return
+        old, at = old[on], at[on]
+        pos = eci_to_ecef(np.asarray(x)[new, :3], float(gmst_at(self.epoch, t)))
+        same = np.linalg.norm(pos[:, None, :] - at[None, :, :], axis=2) < SAME_OBJECT_M  # (new, old)
+        rows, cols = np.nonzero(same)
+        if rows.size == 0:
+            return
+        heir = ids[new[rows]]
+        np.maximum.at(self._eng, heir, self._eng[old[cols]])
+        np.maximum.at(self._busy, heir, self._busy[old[cols]])
 
-    def _exhausted(self, track: int) -> bool:
-        layers = {b.layer for b in self.batteries}
-        return all(self.engagements.get((track, ly), 0) >= 1 + self._looks(ly) for ly in layers)
 
-    def _looks(self, layer: str) -> int:
-        return max((b.looks for b in self.batteries if b.layer == layer), default=0)
+@numba.njit(cache=True)
+def _window_kernel(start, length, path_t, fly, t_launch, first, last):  # pragma: no cover - compiled
+    """First and last path sample of each track's segment reachable by each battery (fly NaN: out of envelope,
+    never reachable)."""
+    for c in range(start.shape[0]):
+        s0, s1 = start[c], start[c] + length[c]
+        for b in range(t_launch.shape[0]):
+            tl = t_launch[b]
+            for j in range(s0, s1):
+                if path_t[j] >= tl + fly[b, j]:
+                    first[b, c] = j
+                    break
+            if first[b, c] >= 0:
+                for j in range(s1 - 1, first[b, c] - 1, -1):
+                    if path_t[j] >= tl + fly[b, j]:
+                        last[b, c] = j
+                        break
 
+
+@numba.njit(cache=True)
+def _path_at_kernel(start, length, path_t, path_ecef, t, out):  # pragma: no cover - compiled
+    """Each segment's path position at t (np.interp's arithmetic), where the segment spans t and has two samples."""
+    for k in range(start.shape[0]):
+        s0, s1 = start[k], start[k] + length[k]
+        if s1 - s0 < 2 or not (path_t[s0] <= t <= path_t[s1 - 1]):
+            continue
+        for j in range(3):
+            out[k, j] = interp_at(t, path_t[s0:s1], path_ecef[s0:s1, j])

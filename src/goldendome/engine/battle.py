@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from goldendome.c2.assets import Assets, assets_from, load_assets
-from goldendome.c2.manager import LAYERS, BatterySpec, BattleManager, Order
+from goldendome.c2.manager import LAYERS, REASONS, BatterySpec, BattleManager, Notes, Order
 from goldendome.effectors.interceptors import interceptor
 from goldendome.engine.tracking import (
     IR_STREAM,
@@ -66,10 +66,6 @@ GROUND_M = 2e3
 
 BALLISTIC_LATE = {"icbm", "slbm", "irbm"}
 """Missile classes whose burnt-out missile flies on as a re-entry vehicle (class 'rv' after boost)."""
-
-REASONS = ("no interceptors left", "outside every layer's envelope", "open ground")
-"""Why a threatening object was not engaged, weightiest first: it was in an envelope once but the rounds were gone;
-it never came within any battery's envelope; it never threatened a defended asset."""
 
 EVENT_COLUMNS = ["t_s", "event", "object", "track", "layer", "battery", "weapon", "shots", "cost_musd", "value",
                  "asset", "lat_deg", "lon_deg", "detail"]  # fmt: skip
@@ -388,7 +384,9 @@ def fight(result, seed: int | None = None, progress=None) -> BattleReport:
                             d.cost_weight, track_breaks=d.tracks == "sensors")  # fmt: skip
     in_flight: list[Shot] = _sbi_shots(result, truth, log) if truth is not None else []
     landed = np.zeros(truth.n, bool)
-    reason: dict = {}  # object -> (t, track, why): the weightiest reason it was not engaged (REASONS order)
+    # per object, the weightiest reason it was not engaged (REASONS order; -1 none), with its time and track
+    reason = np.full(truth.n, len(REASONS))
+    reason_t, reason_track = np.zeros(truth.n), np.full(truth.n, -1)
     clock = np.arange(0.0, duration + 1e-9, d.decision_s)
     for step, t in enumerate(clock):
         t = float(t)
@@ -400,10 +398,7 @@ def fight(result, seed: int | None = None, progress=None) -> BattleReport:
         ids, x, p, obj = picture.tracks(t, truth)
         perceived, decoy_flag = discriminate(truth, obj, x, t, recognised, d.discrimination.atmospheric_filter_km)
         orders, notes = manager.decide(t, ids, x, p, perceived, decoy_flag)
-        for tid, why in notes:
-            k = int(obj[np.flatnonzero(ids == tid)[0]])
-            if k >= 0 and REASONS.index(why) <= REASONS.index(reason.get(k, (0, 0, REASONS[-1]))[2]):
-                reason[k] = (t, tid, why)
+        note_reasons(notes, ids, obj, t, reason, reason_t, reason_track)
         in_flight += launch(orders, ids, obj, specs, truth, log)
         if not in_flight and np.all((truth.t_end <= t) | (truth.killed_at <= t)):
             break  # everything is down or destroyed, nothing is in the air: the battle is over
@@ -412,9 +407,9 @@ def fight(result, seed: int | None = None, progress=None) -> BattleReport:
     for k in np.flatnonzero(truth.lethal & ~landed & np.isnan(truth.killed_at)):
         log.add(duration, "in_flight_at_end", truth.objects.names[k])
     fired_at = {r[2] for r in log.rows if r[1] == "launch"}
-    for k, (t_note, tid, why) in sorted(reason.items()):
+    for k in np.flatnonzero(reason < len(REASONS)):
         if truth.objects.names[k] not in fired_at:
-            log.add(t_note, "not_engaged", truth.objects.names[k], track=tid, detail=why)
+            log.add(reason_t[k], "not_engaged", truth.objects.names[k], track=reason_track[k], detail=REASONS[reason[k]])
     events = log.frame()
     launches = events[events.event == "launch"]
     by_layer = {ly: int(launches.shots[launches.layer == ly].sum()) for ly in ("boost", *LAYERS)
@@ -538,11 +533,42 @@ def discriminate(truth: Truth, obj, x, t: float, recognised, filter_km: float):
     return perceived, flag
 
 
+def rows_of(ids, wanted) -> np.ndarray:
+    """Rows of the track ids `wanted` in the picture's ids (each present, ids unique)."""
+    ids = np.asarray(ids)
+    order = np.argsort(ids, kind="stable")
+    return order[np.searchsorted(ids, np.asarray(wanted, int), sorter=order)]
+
+
+def note_reasons(notes: Notes, ids, obj, t: float, reason, reason_t, reason_track) -> None:
+    """Keep, per object, the weightiest reason any of its tracks was not engaged (the lowest index into REASONS; among
+    equals the latest note), with the time and track of that note."""
+    if notes.track.size == 0:
+        return
+    k = np.asarray(obj)[rows_of(ids, notes.track)]
+    real = k >= 0
+    k, why, track = k[real], notes.reason[real], notes.track[real]
+    if k.size == 0:
+        return
+    best = np.full(reason.size, len(REASONS))
+    np.minimum.at(best, k, why)
+    win = why == best[k]
+    # the last note of the weightiest reason, per object (notes are processed in order: a later equal one replaces)
+    last = np.zeros(reason.size, int) - 1
+    last[k[win]] = np.flatnonzero(win)  # fancy assignment keeps the last of repeated indices
+    hit = np.unique(k[win])
+    j = last[hit]
+    take = why[j] <= reason[hit]
+    hit, j = hit[take], j[take]
+    reason[hit], reason_t[hit], reason_track[hit] = why[j], t, track[j]
+
+
 def launch(orders: list[Order], ids, obj, specs: list[BatterySpec], truth: Truth, log: EventLog) -> list[Shot]:
     """Orders become interceptors in flight, homing on the object each track follows."""
     out = []
-    for o in orders:
-        k = int(obj[np.flatnonzero(ids == o.track_id)[0]])
+    rows = rows_of(ids, [o.track_id for o in orders])
+    for o, row in zip(orders, rows, strict=True):
+        k = int(obj[row])
         b = specs[o.battery]
         name = truth.objects.names[k] if k >= 0 else ""
         log.add(o.t_launch_s, "launch", name, track=o.track_id, layer=b.layer, battery=b.name, weapon=b.weapon.name,
