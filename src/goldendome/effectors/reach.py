@@ -132,7 +132,8 @@ class ReachResult:
 
     in_reach (E, B): SBIs able to reach each booster; matched (E,): boosters x k that a one-SBI-one-shot matching
     can serve; t_first (E, B): earliest intercept time after that booster's launch (NaN: none); v_close (E, B):
-    closing speed of that earliest intercept.
+    closing speed of that earliest intercept; first_sbi (E, B): the SBI (index into the constellation) that makes it
+    (-1: none).
     """
 
     launch_times_s: np.ndarray
@@ -142,6 +143,7 @@ class ReachResult:
     matched: np.ndarray
     t_first: np.ndarray
     v_close: np.ndarray
+    first_sbi: np.ndarray
 
     @property
     def needed(self) -> int:
@@ -172,7 +174,7 @@ def _matching_size(adjacency: np.ndarray, shots: int) -> int:
 
 
 def _reach_batch(elements, sat_idx, g_idx, b_idx, times, tau_w, br, bv, release, cutoff, design, shots, offsets,
-                 e_base, in_reach, matched, t_first, v_close):  # fmt: skip
+                 e_base, in_reach, matched, t_first, v_close, first_sbi):  # fmt: skip
     """Exact reach for candidate (launch time, SBI, booster) triples of a batch of launch times; fills result rows."""
     n_b = br.shape[1]
     needed = shots * n_b
@@ -190,12 +192,13 @@ def _reach_batch(elements, sat_idx, g_idx, b_idx, times, tau_w, br, bv, release,
     np.add.at(counts, (g_idx[ok], b_idx[ok]), 1)
     in_reach[e_base : e_base + times.size] = counts
     # earliest intercept per (launch time, booster): sort the reachable triples, keep each group's first
-    g_ok, b_ok, t_ok, v_ok = g_idx[ok], b_idx[ok], t_int[ok], vc[ok]
+    g_ok, b_ok, t_ok, v_ok, s_ok = g_idx[ok], b_idx[ok], t_int[ok], vc[ok], sat_idx[ok]
     order = np.lexsort((t_ok, b_ok, g_ok))
     g_s, b_s = g_ok[order], b_ok[order]
     first = np.r_[True, (g_s[1:] != g_s[:-1]) | (b_s[1:] != b_s[:-1])] if order.size else np.zeros(0, bool)
     t_first[e_base + g_s[first], b_s[first]] = t_ok[order][first] - offsets[b_s[first]]
     v_close[e_base + g_s[first], b_s[first]] = v_ok[order][first]
+    first_sbi[e_base + g_s[first], b_s[first]] = s_ok[order][first]
     # matching: settled by counts when every booster alone has >= k n SBIs (Hall's condition holds); otherwise
     # Hopcroft-Karp on that launch time's reach graph
     for j in np.flatnonzero(counts.sum(axis=1) > 0):
@@ -266,8 +269,9 @@ def reach_over_time(elements: OrbitalElements, tracks: BoosterTracks, epoch: dt.
     matched = np.zeros(n_e, dtype=np.int64)
     t_first = np.full((n_e, n_b), np.nan)
     v_close = np.full((n_e, n_b), np.nan)
+    first_sbi = np.full((n_e, n_b), -1, dtype=np.int64)
     if not np.any(cutoff > release) or n_sbi == 0:
-        return ReachResult(launch_times_s, n_sbi, shots, in_reach, matched, t_first, v_close)
+        return ReachResult(launch_times_s, n_sbi, shots, in_reach, matched, t_first, v_close, first_sbi)
     # prune radius: booster travel from its site + the SBI's reach at cut-off + an SBI's orbital travel over the
     # window (8 km/s), all from the middle of the window: generous, never excludes a reachable SBI
     t_mid = 0.5 * (first_release + float(np.max(cutoff)))
@@ -324,8 +328,8 @@ def reach_over_time(elements: OrbitalElements, tracks: BoosterTracks, epoch: dt.
             if g_idx.size:
                 _reach_batch(elements, sat_idx, g_idx, b_idx, times[g_lo:g_hi], tau_w, br_all[g_lo:g_hi],
                              bv_all[g_lo:g_hi], release, cutoff, design, shots, tracks.offset_s,
-                             e0 + g_lo, in_reach, matched, t_first, v_close)  # fmt: skip
+                             e0 + g_lo, in_reach, matched, t_first, v_close, first_sbi)  # fmt: skip
             g_lo = g_hi
         if progress is not None:
             progress(min(1.0, (e0 + chunk) / n_e))
-    return ReachResult(launch_times_s, n_sbi, shots, in_reach, matched, t_first, v_close)
+    return ReachResult(launch_times_s, n_sbi, shots, in_reach, matched, t_first, v_close, first_sbi)

@@ -67,8 +67,11 @@ GROUND_M = 2e3
 BALLISTIC_LATE = {"icbm", "slbm", "irbm"}
 """Missile classes whose burnt-out missile flies on as a re-entry vehicle (class 'rv' after boost)."""
 
-EVENT_COLUMNS = ["t_s", "event", "object", "track", "layer", "battery", "weapon", "shots", "cost_musd", "value",
-                 "asset", "lat_deg", "lon_deg", "detail"]  # fmt: skip
+EVENT_COLUMNS = ["t_s", "event", "object", "track", "layer", "battery", "shooter", "weapon", "shots", "t_intercept_s",
+                 "cost_musd", "value", "asset", "lat_deg", "lon_deg", "detail"]  # fmt: skip
+"""The event log's columns. battery: the battery or SBI constellation that fired; shooter: who fired (the battery,
+or the SBI's satellite label); t_intercept_s: the planned intercept time of a launch, the intercept time of a kill or
+miss (NaN otherwise); value: people (equivalent) at risk; detail: a sentence for a person, never parsed."""
 
 
 @dataclass
@@ -78,10 +81,12 @@ class EventLog:
     rows: list = field(default_factory=list)
 
     def add(self, t: float, event: str, object: str = "", track: int = -1, layer: str = "", battery: str = "",
-            weapon: str = "", shots: int = 0, cost_musd: float = 0.0, value: float = float("nan"), asset: str = "",
-            lat_deg: float = float("nan"), lon_deg: float = float("nan"), detail: str = "") -> None:  # fmt: skip
-        self.rows.append((float(t), event, object, int(track), layer, battery, weapon, int(shots), float(cost_musd),
-                          float(value), asset, float(lat_deg), float(lon_deg), detail))  # fmt: skip
+            shooter: str = "", weapon: str = "", shots: int = 0, t_intercept_s: float = float("nan"),
+            cost_musd: float = 0.0, value: float = float("nan"), asset: str = "", lat_deg: float = float("nan"),
+            lon_deg: float = float("nan"), detail: str = "") -> None:  # fmt: skip
+        self.rows.append((float(t), event, object, int(track), layer, battery, shooter, weapon, int(shots),
+                          float(t_intercept_s), float(cost_musd), float(value), asset, float(lat_deg), float(lon_deg),
+                          detail))  # fmt: skip
 
     def frame(self) -> pd.DataFrame:
         df = pd.DataFrame(self.rows, columns=EVENT_COLUMNS)
@@ -311,6 +316,7 @@ class Shot:
     layer: str
     battery: str
     sspk: float | None = None  # fixed kill probability (SBIs), else the weapon's against the object's class
+    shooter: str = ""  # the battery, or the SBI's satellite
 
 
 @dataclass(frozen=True)
@@ -452,10 +458,12 @@ def _sbi_shots(result, truth: Truth, log: EventLog) -> list[Shot]:
         n = int(min(sbi.shots, space.sbi_in_reach[k]))
         t_rel = float(flights.t_launch_s[k] + space.release_s[k])
         t_int = float(flights.t_launch_s[k] + space.sbi_first_intercept_s[k])
+        shooter = space.sbi_first_shooter[k] if space.sbi_first_shooter else ""
         log.add(t_rel, "launch", truth.objects.names[k], layer="boost", battery=arming[0].constellation.name,
-                weapon=arming[0].sbi.name, shots=n, cost_musd=n * sbi.unit_cost_musd,
-                detail=f"intercept at {t_int:.0f} s")
-        shots.append(Shot(t_int, int(k), -1, n, arming[0].sbi, "boost", arming[0].constellation.name, sbi.sspk))
+                shooter=shooter, weapon=arming[0].sbi.name, shots=n, t_intercept_s=t_int,
+                cost_musd=n * sbi.unit_cost_musd, detail=f"intercept at {t_int:.0f} s")  # fmt: skip
+        shots.append(Shot(t_int, int(k), -1, n, arming[0].sbi, "boost", arming[0].constellation.name, sbi.sspk,
+                          shooter))  # fmt: skip
     return shots
 
 
@@ -466,8 +474,8 @@ def resolve_intercepts(in_flight: list[Shot], t: float, truth: Truth, rng: np.ra
     due = sorted((s for s in in_flight if s.t_intercept_s <= t), key=lambda s: s.t_intercept_s)
     for s in due:
         name = truth.objects.names[s.obj] if s.obj >= 0 else ""
-        common = dict(object=name, track=s.track, layer=s.layer, battery=s.battery, weapon=s.weapon.name,
-                      shots=s.shots)  # fmt: skip
+        common = dict(object=name, track=s.track, layer=s.layer, battery=s.battery, shooter=s.shooter,
+                      weapon=s.weapon.name, shots=s.shots, t_intercept_s=s.t_intercept_s)  # fmt: skip
         if s.obj < 0:
             log.add(s.t_intercept_s, "miss", detail="false track: nothing there", **common)
             continue
@@ -571,8 +579,9 @@ def launch(orders: list[Order], ids, obj, specs: list[BatterySpec], truth: Truth
         k = int(obj[row])
         b = specs[o.battery]
         name = truth.objects.names[k] if k >= 0 else ""
-        log.add(o.t_launch_s, "launch", name, track=o.track_id, layer=b.layer, battery=b.name, weapon=b.weapon.name,
-                shots=o.shots, cost_musd=o.shots * b.weapon.unit_cost_musd, value=o.value, asset=o.asset,
+        log.add(o.t_launch_s, "launch", name, track=o.track_id, layer=b.layer, battery=b.name, shooter=b.name,
+                weapon=b.weapon.name, shots=o.shots, t_intercept_s=o.t_intercept_s,
+                cost_musd=o.shots * b.weapon.unit_cost_musd, value=o.value, asset=o.asset,
                 detail=f"intercept at {o.t_intercept_s:.0f} s")  # fmt: skip
-        out.append(Shot(o.t_intercept_s, k, o.track_id, o.shots, b.weapon, b.layer, b.name))
+        out.append(Shot(o.t_intercept_s, k, o.track_id, o.shots, b.weapon, b.layer, b.name, shooter=b.name))
     return out

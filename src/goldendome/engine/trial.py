@@ -65,7 +65,8 @@ class SpaceLayerReport:
     never); first_stereo_s: first look with >= 2 satellites of one layer; release_s: when SBIs are released
     (detection + tracking + decision, or the fixed latency); sbi_in_reach: SBIs of all interceptor layers that can
     reach the booster before burnout; sbi_first_intercept_s, sbi_closing_mps: the earliest such intercept;
-    boost_intercept_possible: sbi_in_reach >= 1; salvo_matched: threats that distinct SBIs can all engage at once.
+    boost_intercept_possible: sbi_in_reach >= 1; salvo_matched: threats that distinct SBIs can all engage at once;
+    sbi_first_shooter: the SBI (its satellite label) that makes the earliest intercept ('' if none).
     """
 
     first_detection_s: np.ndarray
@@ -77,6 +78,7 @@ class SpaceLayerReport:
     sbi_closing_mps: np.ndarray
     boost_intercept_possible: np.ndarray
     salvo_matched: int
+    sbi_first_shooter: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -294,6 +296,7 @@ def assess_space_layers(scn: Scenario, layers: list[Layer], trajectory: Trajecto
     in_reach = np.zeros(n, dtype=np.int64)
     t_first = np.full(n, np.nan)
     v_close = np.full(n, np.nan)
+    shooter = np.full(n, "", dtype=object)
     matched = 0
     if arming:
         t0 = float(np.min(flights.t_launch_s))
@@ -304,11 +307,13 @@ def assess_space_layers(scn: Scenario, layers: list[Layer], trajectory: Trajecto
             res = reach_over_time(layer.constellation.elements, tracks, scn.epoch, [t0], layer.sbi, timeline,
                                   detect_s=detect)  # fmt: skip
             in_reach += res.in_reach[0]
+            earlier = np.isfinite(res.t_first[0]) & ~(t_first < res.t_first[0])
+            shooter[earlier] = np.asarray(layer.constellation.labels, dtype=object)[res.first_sbi[0, earlier]]
             t_first = np.fmin(t_first, res.t_first[0])
             v_close = np.where(np.isfinite(res.t_first[0]) & ~(t_first < res.t_first[0]), res.v_close[0], v_close)
             matched += int(res.matched[0])
     return SpaceLayerReport(first, tuple(first_layer), stereo, release, in_reach, t_first, v_close, in_reach >= 1,
-                            min(matched, n))  # fmt: skip
+                            min(matched, n), tuple(shooter))  # fmt: skip
 
 
 def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | None = None,

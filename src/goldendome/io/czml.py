@@ -15,7 +15,6 @@ Positions are Earth-fixed (cartographic degrees, metres), sampled at the traject
 """
 
 import datetime as dt
-import re
 
 import numpy as np
 from czml3 import Document, Packet
@@ -171,12 +170,11 @@ def _battle(result: RunResult, end_s: float) -> tuple[list[Packet], dict]:
 
 
 def intercept_point(event, objects, names: list[str]):
-    """(time s, ECI position (3,)) of a launch event's planned intercept (its detail's 'intercept at T s'), the
-    target where it truly is then; None when the detail names no time or the target is not in flight then."""
-    m = re.search(r"intercept at ([0-9.]+) s", event.detail)
-    if m is None:
+    """(time s, ECI position (3,)) of a launch event's planned intercept (its t_intercept_s column), the target where
+    it truly is then; None when the event plans no intercept or the target is not in flight then."""
+    t_int = float(getattr(event, "t_intercept_s", np.nan))
+    if not np.isfinite(t_int):
         return None
-    t_int = float(m.group(1))
     r, _ = objects.states_at(t_int)
     pos = r[names.index(event.object)]
     return (t_int, pos) if np.all(np.isfinite(pos)) else None

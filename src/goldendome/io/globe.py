@@ -10,9 +10,9 @@
   tracking or warning layer, moving with them.
 * **Radar coverage**: for each face of each radar, the ground under which a target at ``COVERAGE_ALTITUDE_M``
   is within the radar's instrumented range and above the face's lowest elevation.
-* **Space-based interceptor fly-outs**: from the SBI of the firing shell nearest the intercept point at release to
-  the intercept point (the battle does not name the satellite that fired; the nearest is the one with the most
-  reach).
+* **Space-based interceptor fly-outs**: from the SBI that fired (the event's ``shooter``, a satellite of the firing
+  shell) at release to the intercept point (the event's ``t_intercept_s``); an event that names no satellite starts
+  from the shell's SBI nearest the intercept point.
 
 The overlays are CZML packets (plain JSON dicts) appended to the scene without its satellites, so the page loads
 one small document; ``scene.czml`` (the io export with its decimated satellites) stays the file to download.
@@ -186,8 +186,10 @@ def _sbi_flyouts(result: RunResult) -> list[dict]:
         if planned is None:
             continue
         t_int, target = planned
-        sats = propagate(shells[e.battery].elements, np.array([float(e.t_s)]))[0]  # (S, 3) ECI at release
-        start = sats[np.argmin(np.linalg.norm(sats - target, axis=-1))]
+        shell = shells[e.battery]
+        sats = propagate(shell.elements, np.array([float(e.t_s)]))[0]  # (S, 3) ECI at release
+        named = shell.labels.index(e.shooter) if e.shooter in shell.labels else -1
+        start = sats[named] if named >= 0 else sats[np.argmin(np.linalg.norm(sats - target, axis=-1))]
         a = eci_to_ecef(start, float(gmst_at(result.epoch, e.t_s)))
         b = eci_to_ecef(target, float(gmst_at(result.epoch, t_int)))
         out.append({

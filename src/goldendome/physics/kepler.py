@@ -12,7 +12,8 @@ with n = sqrt(mu / a^3) and p = a (1 - e^2). Short-periodic J2 terms (a few km i
 TLE satellites the secular rates are SGP4's own, so the two propagators differ only by SGP4's periodic terms.
 
 Elements are held in :class:`OrbitalElements` (struct of arrays over satellites). :func:`propagate` evaluates
-positions for T epochs x N satellites in one compiled, parallel kernel (numba), output (T, N, 3) ECI metres.
+positions for T epochs x N satellites in one compiled, parallel kernel (numba), output (T, N, 3) ECI metres;
+:func:`propagate_state` runs the same kernel for positions and the conic's two-body velocities, (T, N, 3) m/s.
 """
 
 from dataclasses import dataclass
@@ -181,18 +182,23 @@ def state_to_elements(r_m, v_mps, mu=MU_EARTH_M3_S2):
 
 
 @numba.njit(cache=True, inline="always")
-def _position(t, a, e, ci, si, raan0, argp0, m0, t0, rd, ad, md):  # pragma: no cover - compiled
-    """One satellite at one time: drifted mean elements -> ECI position (x, y, z), m."""
+def _drifted_angles(t, raan0, argp0, m0, t0, rd, ad, md):  # pragma: no cover - compiled
+    """Node, argument of perigee and mean anomaly (rad) at time t, each drifting at its secular rate."""
     dt = t - t0
-    mm = m0 + md * dt
-    om = raan0 + rd * dt
-    w = argp0 + ad * dt
+    return raan0 + rd * dt, argp0 + ad * dt, m0 + md * dt
+
+
+@numba.njit(cache=True, inline="always")
+def _conic_at(t, a, e, raan0, argp0, m0, t0, rd, ad, md):  # pragma: no cover - compiled
+    """One satellite at one time by Kepler's equation: (r, cos u, sin u, cos node, sin node, cos nu, sin nu).
+
+    r is the radius, m; u = w + nu the true argument of latitude and nu the true anomaly.
+    """
+    om, w, mm = _drifted_angles(t, raan0, argp0, m0, t0, rd, ad, md)
     if e < 1e-9:
         # circular: the argument of latitude u = w + M carries the in-plane angle, 4 trig calls
         u = w + mm
-        cu, su = np.cos(u), np.sin(u)
-        co, so = np.cos(om), np.sin(om)
-        return (a * (cu * co - su * so * ci), a * (cu * so + su * co * ci), a * su * si)
+        return a, np.cos(u), np.sin(u), np.cos(om), np.sin(om), 1.0, 0.0
     mm = mm % (2.0 * np.pi)
     ea = mm + e * np.sin(mm)
     for _ in range(30):
@@ -200,15 +206,59 @@ def _position(t, a, e, ci, si, raan0, argp0, m0, t0, rd, ad, md):  # pragma: no 
         ea -= d
         if abs(d) < 1e-13:
             break
-    x = a * (np.cos(ea) - e)
-    y = a * np.sqrt(1.0 - e * e) * np.sin(ea)
-    co, so = np.cos(om), np.sin(om)
-    cw, sw = np.cos(w), np.sin(w)
-    return (
-        x * (co * cw - so * sw * ci) + y * (-co * sw - so * cw * ci),
-        x * (so * cw + co * sw * ci) + y * (-so * sw + co * cw * ci),
-        x * sw * si + y * cw * si,
-    )
+    ce, se = np.cos(ea), np.sin(ea)
+    r_over_a = 1.0 - e * ce
+    cos_nu = (ce - e) / r_over_a
+    sin_nu = np.sqrt(1.0 - e * e) * se / r_over_a
+    cu, su = _rotate(cos_nu, sin_nu, np.cos(w), np.sin(w))  # u = nu + w
+    return a * r_over_a, cu, su, np.cos(om), np.sin(om), cos_nu, sin_nu
+
+
+@numba.njit(cache=True, inline="always")
+def _rotate(c, s, dc, ds):  # pragma: no cover - compiled
+    """cos and sin of an angle advanced by a step whose cos and sin are dc, ds: a plane rotation, no trig."""
+    return c * dc - s * ds, s * dc + c * ds
+
+
+@numba.njit(cache=True, inline="always")
+def _equation_of_centre(a, e, cu, su, cm, sm):  # pragma: no cover - compiled
+    """Near-circular conic from the mean argument of latitude and mean anomaly (their cos and sin, cu su cm sm):
+    (r, cos u, sin u, cos nu, sin nu) with u and nu true, nu = M + (true minus mean anomaly to 4th order in e)."""
+    if e == 0.0:
+        return a, cu, su, cm, sm
+    # true minus mean anomaly from multiples of M (no trig)
+    s2 = 2.0 * sm * cm
+    c2 = 1.0 - 2.0 * sm * sm
+    s3 = sm * (3.0 - 4.0 * sm * sm)
+    s4 = 2.0 * s2 * c2
+    e2 = e * e
+    d = ((2.0 * e - 0.25 * e2 * e) * sm + (1.25 * e2 - 11.0 / 24.0 * e2 * e2) * s2
+         + 13.0 / 12.0 * e2 * e * s3 + 103.0 / 96.0 * e2 * e2 * s4)  # fmt: skip
+    d2 = d * d
+    sd = d * (1.0 - d2 / 6.0 * (1.0 - d2 / 20.0))
+    cd = 1.0 - d2 / 2.0 * (1.0 - d2 / 12.0 * (1.0 - d2 / 30.0))
+    cu, su = _rotate(cu, su, cd, sd)
+    cos_nu, sin_nu = _rotate(cm, sm, cd, sd)
+    return a * (1.0 - e2) / (1.0 + e * cos_nu), cu, su, cos_nu, sin_nu
+
+
+@numba.njit(cache=True, inline="always")
+def _store_state(out_r, out_v, k, j, r, cu, su, co, so, ci, si, vc, e, cos_nu, sin_nu):  # pragma: no cover
+    """Write position r * r_hat into out_r[k, j] and, when out_v has rows, the two-body velocity
+    vc (e sin nu r_hat + (1 + e cos nu) t_hat) into out_v[k, j], vc = sqrt(mu / p): the radial and transverse
+    two-body speeds. r_hat (radial) and t_hat = d(r_hat)/du (towards the motion) span the orbit plane."""
+    rx = cu * co - su * so * ci
+    ry = cu * so + su * co * ci
+    rz = su * si
+    out_r[k, j, 0] = r * rx
+    out_r[k, j, 1] = r * ry
+    out_r[k, j, 2] = r * rz
+    if out_v.shape[0] > 0:
+        vr = vc * e * sin_nu
+        vt = vc * (1.0 + e * cos_nu)
+        out_v[k, j, 0] = vr * rx - vt * (su * co + cu * so * ci)
+        out_v[k, j, 1] = vr * ry - vt * (su * so - cu * co * ci)
+        out_v[k, j, 2] = vr * rz + vt * cu * si
 
 
 PARALLEL_POSITIONS = 4096
@@ -221,7 +271,8 @@ Clemence, *Methods of Celestial Mechanics*, 1961, ch. 2, eq. 43): error O(e^5), 
 
 
 @sized_kernel(PARALLEL_POSITIONS)
-def _propagate_kernel(t, uniform, a, e, inc, raan0, argp0, m0, t0, rd, ad, md, out):  # pragma: no cover
+def _propagate_kernel(t, uniform, a, e, inc, raan0, argp0, m0, t0, rd, ad, md, out_r, out_v):  # pragma: no cover
+    """Positions into out_r (T, N, 3) and, unless out_v has no rows, velocities into out_v (T, N, 3)."""
     n_t = t.shape[0]
     n_s = a.shape[0]
     n_blocks = (n_s + _BLOCK - 1) // _BLOCK
@@ -237,6 +288,8 @@ def _propagate_kernel(t, uniform, a, e, inc, raan0, argp0, m0, t0, rd, ad, md, o
         dm_c, dm_s = np.empty(m), np.empty(m)
         ci = np.cos(inc[j0:j1])
         si = np.sin(inc[j0:j1])
+        e_b = e[j0:j1]
+        vc = np.sqrt(MU_EARTH_M3_S2 / (a[j0:j1] * (1.0 - e_b * e_b)))  # two-body speed scale sqrt(mu / p)
         for jj in range(m):
             j = j0 + jj
             du_c[jj] = np.cos((md[j] + ad[j]) * step)
@@ -251,51 +304,39 @@ def _propagate_kernel(t, uniform, a, e, inc, raan0, argp0, m0, t0, rd, ad, md, o
                 j = j0 + jj
                 ecc = e[j]
                 if ecc >= _SERIES_E_MAX or not uniform:
-                    x, y, z = _position(t[k], a[j], ecc, ci[jj], si[jj], raan0[j], argp0[j], m0[j], t0[j],
-                                        rd[j], ad[j], md[j])  # fmt: skip
-                    out[k, j, 0] = x
-                    out[k, j, 1] = y
-                    out[k, j, 2] = z
-                    continue
-                if anchor:
-                    dt = t[k] - t0[j]
-                    mm = m0[j] + md[j] * dt
-                    u = argp0[j] + ad[j] * dt + mm
-                    om = raan0[j] + rd[j] * dt
-                    cu[jj], su[jj] = np.cos(u), np.sin(u)
-                    co[jj], so[jj] = np.cos(om), np.sin(om)
-                    cm[jj], sm[jj] = np.cos(mm), np.sin(mm)
+                    rj, cuj, suj, coj, soj, cos_nu, sin_nu = _conic_at(t[k], a[j], ecc, raan0[j], argp0[j], m0[j],
+                                                                       t0[j], rd[j], ad[j], md[j])  # fmt: skip
                 else:
-                    # advance the angles by one constant step each: plane rotations, no trig
-                    c1 = cu[jj] * du_c[jj] - su[jj] * du_s[jj]
-                    su[jj] = su[jj] * du_c[jj] + cu[jj] * du_s[jj]
-                    cu[jj] = c1
-                    c2 = co[jj] * do_c[jj] - so[jj] * do_s[jj]
-                    so[jj] = so[jj] * do_c[jj] + co[jj] * do_s[jj]
-                    co[jj] = c2
-                    c3 = cm[jj] * dm_c[jj] - sm[jj] * dm_s[jj]
-                    sm[jj] = sm[jj] * dm_c[jj] + cm[jj] * dm_s[jj]
-                    cm[jj] = c3
-                cuj, suj, rj = cu[jj], su[jj], a[j]
-                if ecc > 0.0:
-                    # equation of the centre: true minus mean anomaly, from multiples of M (no trig)
-                    s1, c1m = sm[jj], cm[jj]
-                    s2 = 2.0 * s1 * c1m
-                    c2m = 1.0 - 2.0 * s1 * s1
-                    s3 = s1 * (3.0 - 4.0 * s1 * s1)
-                    s4 = 2.0 * s2 * c2m
-                    e2 = ecc * ecc
-                    d = ((2.0 * ecc - 0.25 * e2 * ecc) * s1 + (1.25 * e2 - 11.0 / 24.0 * e2 * e2) * s2
-                         + 13.0 / 12.0 * e2 * ecc * s3 + 103.0 / 96.0 * e2 * e2 * s4)  # fmt: skip
-                    d2 = d * d
-                    sd = d * (1.0 - d2 / 6.0 * (1.0 - d2 / 20.0))
-                    cd = 1.0 - d2 / 2.0 * (1.0 - d2 / 12.0 * (1.0 - d2 / 30.0))
-                    cuj, suj = cuj * cd - suj * sd, suj * cd + cuj * sd
-                    cos_nu = c1m * cd - s1 * sd
-                    rj = a[j] * (1.0 - e2) / (1.0 + ecc * cos_nu)
-                out[k, j, 0] = rj * (cuj * co[jj] - suj * so[jj] * ci[jj])
-                out[k, j, 1] = rj * (cuj * so[jj] + suj * co[jj] * ci[jj])
-                out[k, j, 2] = rj * suj * si[jj]
+                    if anchor:
+                        om, w, mm = _drifted_angles(t[k], raan0[j], argp0[j], m0[j], t0[j], rd[j], ad[j], md[j])
+                        cu[jj], su[jj] = np.cos(w + mm), np.sin(w + mm)
+                        co[jj], so[jj] = np.cos(om), np.sin(om)
+                        cm[jj], sm[jj] = np.cos(mm), np.sin(mm)
+                    else:
+                        # advance the angles by one constant step each: plane rotations, no trig
+                        cu[jj], su[jj] = _rotate(cu[jj], su[jj], du_c[jj], du_s[jj])
+                        co[jj], so[jj] = _rotate(co[jj], so[jj], do_c[jj], do_s[jj])
+                        cm[jj], sm[jj] = _rotate(cm[jj], sm[jj], dm_c[jj], dm_s[jj])
+                    rj, cuj, suj, cos_nu, sin_nu = _equation_of_centre(a[j], ecc, cu[jj], su[jj], cm[jj], sm[jj])
+                    coj, soj = co[jj], so[jj]
+                _store_state(out_r, out_v, k, j, rj, cuj, suj, coj, soj, ci[jj], si[jj], vc[jj], ecc, cos_nu,
+                             sin_nu)  # fmt: skip
+
+
+def _run_kernel(el: OrbitalElements, t_s, with_velocity: bool):
+    """Positions (T, N, 3), m, and velocities, m/s, from the compiled kernel: (T, N, 3), or (0, 0, 3) (not
+    computed) unless with_velocity."""
+    t_s = np.atleast_1d(np.asarray(t_s, float))
+    out_r = np.empty((t_s.shape[0], len(el), 3))
+    out_v = np.empty_like(out_r) if with_velocity else np.empty((0, 0, 3))
+    steps = np.diff(t_s)
+    uniform = bool(steps.size == 0 or np.allclose(steps, steps[0], rtol=1e-12, atol=0.0))
+    f = np.ascontiguousarray
+    _propagate_kernel(
+        out_r.shape[0] * out_r.shape[1], f(t_s), uniform, f(el.a_m), f(el.e), f(el.i_rad), f(el.raan_rad),
+        f(el.argp_rad), f(el.m0_rad), f(el.t0_s), f(el.raan_dot), f(el.argp_dot), f(el.m_dot), out_r, out_v,
+    )  # fmt: skip
+    return out_r, out_v
 
 
 def propagate(el: OrbitalElements, t_s) -> np.ndarray:
@@ -306,27 +347,18 @@ def propagate(el: OrbitalElements, t_s) -> np.ndarray:
     exactly every 128 epochs); other orbits solve Kepler's equation per epoch. Compiled and
     parallel over blocks of satellites; memory is the output array itself (T * N * 24 bytes).
     """
-    t_s = np.atleast_1d(np.asarray(t_s, float))
-    out = np.empty((t_s.shape[0], len(el), 3))
-    steps = np.diff(t_s)
-    uniform = bool(steps.size == 0 or np.allclose(steps, steps[0], rtol=1e-12, atol=0.0))
-    f = np.ascontiguousarray
-    _propagate_kernel(
-        out.shape[0] * out.shape[1], f(t_s), uniform, f(el.a_m), f(el.e), f(el.i_rad), f(el.raan_rad),
-        f(el.argp_rad), f(el.m0_rad), f(el.t0_s), f(el.raan_dot), f(el.argp_dot), f(el.m_dot), out,
-    )  # fmt: skip
-    return out
+    return _run_kernel(el, t_s, with_velocity=False)[0]
 
 
 def propagate_state(el: OrbitalElements, t_s):
-    """ECI positions and velocities (T, N, 3) at T times: slower, numpy path for when velocities are needed.
+    """ECI positions (T, N, 3), m, and velocities (T, N, 3), m/s, of N satellites at T times (s from the scenario
+    epoch).
 
-    Velocity is the two-body velocity of the drifted conic (the drift rates' own contribution, ~1e-3 of the
-    orbital speed's direction change per orbit, is neglected).
+    Positions are :func:`propagate`'s, from the same compiled kernel (same recurrences and Kepler solve). Velocity
+    is the two-body velocity of the drifted conic, v = sqrt(mu/p) [e sin(nu) r_hat + (1 + e cos(nu)) t_hat], with
+    r_hat the radial unit vector and t_hat its in-plane normal towards the motion (the radial and transverse
+    two-body speeds, sqrt(mu/p) = mu/h: Curtis, *Orbital Mechanics for Engineering Students*, ch. 2). The drift
+    rates' own contribution (J2: up to ~1e-3 of the orbital speed) is neglected, so v is the time derivative of
+    the position exactly only without J2. Memory is the two output arrays (T * N * 48 bytes).
     """
-    t_s = np.atleast_1d(np.asarray(t_s, float))[:, None]
-    dt = t_s - el.t0_s[None, :]
-    m = el.m0_rad + el.m_dot * dt
-    return elements_to_state(
-        el.a_m, el.e, el.i_rad, el.raan_rad + el.raan_dot * dt, el.argp_rad + el.argp_dot * dt, m
-    )
+    return _run_kernel(el, t_s, with_velocity=True)
