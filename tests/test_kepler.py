@@ -215,35 +215,69 @@ def _near_circular(a_m, n=40, seed=4):
                     rng.uniform(0, 2 * np.pi, n), t0_s=rng.uniform(-3600.0, 3600.0, n))  # fmt: skip
 
 
+def _with_eccentricity(e, n=24, seed=6):
+    """n orbits of one eccentricity, perigee above 450 km, random angles and element epochs."""
+    rng = np.random.default_rng(seed)
+    a = (WGS84_A_M + 450e3) / (1.0 - e) + rng.uniform(0.0, 1000e3, n)
+    return elements(a, e, rng.uniform(0, np.pi, n), rng.uniform(0, 2 * np.pi, n), rng.uniform(0, 2 * np.pi, n),
+                    rng.uniform(0, 2 * np.pi, n), t0_s=rng.uniform(-3600.0, 3600.0, n))  # fmt: skip
+
+
+def _two_body(el):
+    """The same orbits without the J2 drift: then the conic's velocity is the time derivative of its position."""
+    return elements(el.a_m, el.e, el.i_rad, el.raan_rad, el.argp_rad, el.m0_rad, el.t0_s, j2=False)
+
+
+def _numpy_state(el, t):
+    """Reference for the compiled kernel: numpy's elements_to_state (Newton on Kepler's equation per epoch,
+    perifocal -> ECI, Vallado 4th ed. alg. 10 'COE2RV') on the elements drifted to each time; (T, N, 3) m, m/s."""
+    dt = np.atleast_1d(np.asarray(t, float))[:, None] - el.t0_s
+    return elements_to_state(el.a_m, el.e, el.i_rad, el.raan_rad + el.raan_dot * dt, el.argp_rad + el.argp_dot * dt,
+                             el.m0_rad + el.m_dot * dt)  # fmt: skip
+
+
 UNIFORM_DAY = np.arange(1440) * 60.0
 NON_UNIFORM_DAY = np.sort(np.random.default_rng(9).uniform(0.0, SECONDS_PER_DAY, 700))
+ORBITS = {
+    "walker-leo": walker_delta(60, 6, 1, 500e3, 53 * DEG),
+    "walker-polar-two-body": walker_delta(12, 3, 2, 1200e3, 97 * DEG, j2=False),
+    "e0.001": _with_eccentricity(1e-3),
+    "e0.3": _with_eccentricity(0.3),
+    "molniya-e0.7": _molniya_like(),
+    "near-circular-leo": _near_circular(WGS84_A_M + 550e3),
+    "near-circular-geo": _near_circular(42_164e3),
+}
+STATE_CASES = {"circular": ORBITS["walker-leo"], "e0.001": ORBITS["e0.001"], "e0.3": ORBITS["e0.3"],
+               "molniya-e0.7": ORBITS["molniya-e0.7"]}  # fmt: skip
+one_um_per_s = 1e-6
 
 
 @pytest.mark.parametrize("t", [UNIFORM_DAY, NON_UNIFORM_DAY], ids=["uniform", "non-uniform"])
-@pytest.mark.parametrize(
-    "el",
-    [walker_delta(60, 6, 1, 500e3, 53 * DEG), walker_delta(12, 3, 2, 1200e3, 97 * DEG, j2=False), _molniya_like(),
-     _near_circular(WGS84_A_M + 550e3), _near_circular(42_164e3)],
-    ids=["walker-leo", "walker-polar-two-body", "molniya-e0.7", "near-circular-leo", "near-circular-geo"],
-)  # fmt: skip
-def test_compiled_propagate_equals_numpy_propagate_state(el, t):
-    # two implementations of the same drifting conic: the compiled kernel (plane-rotation recurrences for circular
-    # orbits on a uniform grid, Newton per epoch otherwise) against the numpy path; they may differ by the Kepler
-    # tolerance (1e-13 rad) and recurrence rounding, 1e-13 of 27 000 km = 3 um. Near-circular orbits (e < 0.01) on
-    # a uniform grid use the 4th-order equation of the centre: its O(e^5) remainder, < 2e-10 rad, is < 1 cm at GEO
-    fast = propagate(el, t)
-    slow, _ = propagate_state(el, t)
-    assert fast.shape == (t.size, len(el), 3)
+@pytest.mark.parametrize("el", ORBITS.values(), ids=ORBITS.keys())
+def test_compiled_kernel_equals_numpy_elements_to_state(el, t):
+    # two implementations of the same drifting conic: the compiled kernel (plane-rotation recurrences for
+    # near-circular orbits on a uniform grid, Newton per epoch otherwise) against numpy's elements_to_state; they
+    # may differ by the Kepler tolerance (1e-13 rad) and recurrence rounding, 1e-13 of 27 000 km = 3 um and of
+    # 10 km/s = 1 nm/s. Near-circular orbits (e < 0.01) on a uniform grid use the 4th-order equation of the centre:
+    # its O(e^5) remainder, < 2e-10 rad, is < 1 cm at GEO and, of a speed < 8 km/s, < 2 um/s
+    r_ref, v_ref = _numpy_state(el, t)
+    r_fast = propagate(el, t)
+    r, v = propagate_state(el, t)
+    assert r_fast.shape == r.shape == v.shape == (t.size, len(el), 3)
+    np.testing.assert_array_equal(r, r_fast)  # one kernel: positions do not depend on asking for velocities
     series = bool(np.any((el.e > 1e-9) & (el.e < 0.01))) and t is UNIFORM_DAY
-    np.testing.assert_allclose(fast, slow, rtol=0.0, atol=10 * one_mm if series else one_um)
+    np.testing.assert_allclose(r, r_ref, rtol=0.0, atol=10 * one_mm if series else one_um)
+    np.testing.assert_allclose(v, v_ref, rtol=0.0, atol=10 * one_um_per_s if series else one_um_per_s / 100)
 
 
 def test_single_epoch_and_single_satellite():
     el = elements(7000e3, 0.01, 0.5, 0.1, 0.2, 0.3)
     r_fast = propagate(el, 100.0)
-    r_slow, _ = propagate_state(el, 100.0)
-    assert r_fast.shape == (1, 1, 3)
-    np.testing.assert_allclose(r_fast, r_slow, rtol=0.0, atol=one_um)
+    r, v = propagate_state(el, 100.0)
+    r_ref, v_ref = _numpy_state(el, 100.0)
+    assert r_fast.shape == r.shape == v.shape == (1, 1, 3)
+    np.testing.assert_allclose(r_fast, r_ref, rtol=0.0, atol=one_um)
+    np.testing.assert_allclose(v, v_ref, rtol=0.0, atol=one_um_per_s / 100)
 
 
 @pytest.mark.parametrize("e", [0.0, 0.1, 0.7])
@@ -256,15 +290,62 @@ def test_two_body_satellite_returns_to_start_after_one_period(e):
     assert np.linalg.norm(r[48] - r[0]) > a  # and it went somewhere in between
 
 
-def test_propagate_state_velocity_is_derivative_of_two_body_position():
-    # without J2 the state is an exact conic: central difference of positions over +-0.01 s
-    el = _molniya_like(8)
-    el = elements(el.a_m, el.e, el.i_rad, el.raan_rad, el.argp_rad, el.m0_rad, el.t0_s, j2=False)
-    t, h = 5000.0, 0.01
-    r_plus, _ = propagate_state(el, t + h)
-    r_minus, _ = propagate_state(el, t - h)
-    _, v = propagate_state(el, t)
-    np.testing.assert_allclose(v, (r_plus - r_minus) / (2 * h), rtol=0.0, atol=1e-4)
+H_S = 0.05
+"""Central-difference half step h, s. Truncation h^2/6 |d^3r/dt^3|, with the jerk ~ 3 (mu/r^2)(v/r) < 0.04 m/s^3
+at a Molniya perigee (6 900 km, 10 km/s), is < 2e-5 m/s; rounding eps r / 2h is < 1e-7 m/s at its 46 000 km
+apogee. Re-anchoring the recurrences every 128 epochs moves a position by < 1e-13 rad x 7 000 km: < 1e-5 m/s over
+2h."""
+CENTRAL_DIFFERENCE_TOL = 1e-4  # m/s: the truncation and re-anchoring bounds above, with margin
+
+
+@pytest.mark.parametrize("grid", ["uniform", "non-uniform"])
+@pytest.mark.parametrize("el", STATE_CASES.values(), ids=STATE_CASES.keys())
+def test_velocity_is_central_difference_of_two_body_positions(el, grid):
+    # without J2 the conic does not turn, so its two-body velocity is exactly the time derivative of the position.
+    # uniform: 301 epochs h apart (the recurrence path for e < 0.01, across two re-anchors); non-uniform: triplets
+    # t_c - h, t_c, t_c + h at scattered t_c (the Kepler-solve path for every e)
+    el = _two_body(el)
+    if grid == "uniform":
+        t = 3000.0 + H_S * np.arange(301)
+        r, v = propagate_state(el, t)
+        derivative, v = (r[2:] - r[:-2]) / (2 * H_S), v[1:-1]
+    else:
+        t_c = np.sort(np.random.default_rng(3).uniform(0.0, SECONDS_PER_DAY, 50))
+        t = (t_c[:, None] + H_S * np.array([-1.0, 0.0, 1.0])).ravel()
+        r, v = propagate_state(el, t)
+        r, v = r.reshape(t_c.size, 3, len(el), 3), v.reshape(t_c.size, 3, len(el), 3)
+        derivative, v = (r[:, 2] - r[:, 0]) / (2 * H_S), v[:, 1]
+    np.testing.assert_allclose(v, derivative, rtol=0.0, atol=CENTRAL_DIFFERENCE_TOL)
+
+
+def test_velocity_leaves_out_only_the_j2_drift_of_the_conic():
+    # with J2 the position is R(node(t)) R(argp(t)) r_pf(M(t)): its time derivative is the two-body velocity scaled by
+    # m_dot / n, plus the turning of the plane and of the perigee, |raan_dot| r and |argp_dot| r. Those are what the
+    # documented two-body velocity neglects (~1e-3 of the speed in LEO): the difference stays within their sum
+    el = ORBITS["walker-leo"]
+    t = 3000.0 + H_S * np.arange(3)
+    r, v = propagate_state(el, t)
+    derivative = (r[2] - r[0]) / (2 * H_S)
+    rn, vn = np.linalg.norm(r[1], axis=-1), np.linalg.norm(v[1], axis=-1)
+    bound = np.abs(el.m_dot / mean_motion(el.a_m) - 1) * vn + (np.abs(el.raan_dot) + np.abs(el.argp_dot)) * rn
+    gap = np.linalg.norm(derivative - v[1], axis=-1)
+    assert np.all(gap <= bound + CENTRAL_DIFFERENCE_TOL)
+    assert np.all(gap > 1e-5 * vn)  # and the drift is really there (1e-4 to 7e-4 of the speed here; 0 without J2)
+
+
+@pytest.mark.parametrize("t", [UNIFORM_DAY, NON_UNIFORM_DAY], ids=["uniform", "non-uniform"])
+@pytest.mark.parametrize("el", STATE_CASES.values(), ids=STATE_CASES.keys())
+def test_state_keeps_the_conics_energy_and_angular_momentum(el, t):
+    # vis-viva: v^2/2 - mu/r = -mu/(2a), and the conic's angular momentum |r x v| = sqrt(mu a (1 - e^2)), at
+    # every epoch: J2 turns the conic but the velocity is its two-body one. Relative 1e-12: Kepler tolerance
+    # 1e-13 rad and float rounding of r and v; the e < 0.01 series' O(e^5) remainder is 1e-15 at e = 1e-3
+    r, v = propagate_state(el, t)
+    rn = np.linalg.norm(r, axis=-1)
+    energy = 0.5 * np.sum(v * v, axis=-1) - MU / rn
+    np.testing.assert_allclose(energy, np.broadcast_to(-MU / (2 * el.a_m), energy.shape), rtol=1e-12, atol=0.0)
+    h = np.linalg.norm(np.cross(r, v), axis=-1)
+    h_ref = np.sqrt(MU * el.a_m * (1 - el.e**2))
+    np.testing.assert_allclose(h, np.broadcast_to(h_ref, h.shape), rtol=1e-12, atol=0.0)
 
 
 def test_element_epoch_offset_shifts_time():
