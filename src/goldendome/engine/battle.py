@@ -32,9 +32,8 @@ import pandas as pd
 from goldendome.c2.assets import Assets, assets_from, load_assets
 from goldendome.c2.manager import LAYERS, REASONS, BatterySpec, BattleManager, Notes, Order
 from goldendome.effectors.interceptors import interceptor
+from goldendome.engine.streams import stream
 from goldendome.engine.tracking import (
-    IR_STREAM,
-    RADAR_STREAM,
     InfraredFixes,
     _boosting,
     _look_times,
@@ -50,9 +49,6 @@ from goldendome.sensors.radar import PRESETS, OTHRadar, in_coverage
 from goldendome.threats.trajectory import Trajectory
 from goldendome.tracking.metrics import gospa
 from goldendome.tracking.tracker import Tracker
-
-KILL_STREAM, DISCRIMINATION_STREAM = 8, 9
-"""Random streams of the kill draws and of the decoy discrimination under the scenario seed."""
 
 FIRING_SIGMA_M, FIRING_SIGMA_MPS = 100.0, 5.0
 """Position and velocity 1-sigma (per axis) of a 'truth' track: a firing-quality track of a fire-control radar
@@ -382,8 +378,8 @@ def fight(result, seed: int | None = None, progress=None) -> BattleReport:
         warnings.append("no interceptors left: every battery's inventory is 0; only the SBI layer (if any) fires")
     if truth is None:
         return BattleReport(log.frame(), 0, 0, 0, {}, 0.0, time.perf_counter() - t_wall, warnings)
-    kill_rng = np.random.default_rng([seed, KILL_STREAM])
-    disc_rng = np.random.default_rng([seed, DISCRIMINATION_STREAM])
+    kill_rng = stream(seed, "kills")
+    disc_rng = stream(seed, "discrimination")
     recognised = (truth.late_class == "decoy") & (disc_rng.random(truth.n) < d.discrimination.midcourse)
     picture = _picture(result, truth, seed)
     manager = BattleManager(specs, assets, scn.epoch, d.handover, d.assessment_s, d.engage_threshold,
@@ -415,7 +411,8 @@ def fight(result, seed: int | None = None, progress=None) -> BattleReport:
     fired_at = {r[2] for r in log.rows if r[1] == "launch"}
     for k in np.flatnonzero(reason < len(REASONS)):
         if truth.objects.names[k] not in fired_at:
-            log.add(reason_t[k], "not_engaged", truth.objects.names[k], track=reason_track[k], detail=REASONS[reason[k]])
+            log.add(reason_t[k], "not_engaged", truth.objects.names[k], track=reason_track[k],
+                    detail=REASONS[reason[k]])
     events = log.frame()
     launches = events[events.event == "launch"]
     by_layer = {ly: int(launches.shots[launches.layer == ly].sum()) for ly in ("boost", *LAYERS)
@@ -434,9 +431,9 @@ def _picture(result, truth: Truth, seed: int):
     ir_layers = [layer for layer in result.layers if scn.tracking.space_layers and layer.role == "tracking"
                  and layer.sensor]  # fmt: skip
     infrared = [infrared_fixes(layer.constellation.name, truth.objects, layer.constellation, layer.sensor, duration,
-                               np.random.default_rng([seed, IR_STREAM, k])) for k, layer in enumerate(ir_layers)]
+                               stream(seed, "infrared", k)) for k, layer in enumerate(ir_layers)]
     sensors = [PRESETS[n] for n in scn.radars] + infrared
-    return SensorPicture(sensors, truth, scn.epoch, duration, np.random.default_rng([seed, RADAR_STREAM]),
+    return SensorPicture(sensors, truth, scn.epoch, duration, stream(seed, "radar"),
                          scn.tracking.false_alarms_per_look)  # fmt: skip
 
 

@@ -41,10 +41,6 @@ SWITCHING = np.array([[0.97, 0.02, 0.01], [0.01, 0.98, 0.01], [0.001, 0.001, 0.9
 """Mode switching per look (from row to column): thrust, cruise, coast; coasting bodies rarely thrust again."""
 
 
-RADAR_STREAM, IR_STREAM = 6, 7
-"""Random streams of the radar looks and of the infrared frames under the scenario seed (other streams: one per
-threat entry)."""
-
 GOSPA_DT_S = 10.0
 """GOSPA is evaluated every this many seconds of scenario time (after the last look at that time)."""
 

@@ -15,7 +15,8 @@ import numpy as np
 from goldendome.effectors.reach import reach_over_time, tracks_from_trajectory
 from goldendome.effectors.sbi import SBIDesign, Timeline, sbi_design
 from goldendome.engine.battle import fight
-from goldendome.engine.tracking import IR_STREAM, RADAR_STREAM, TrackingReport, infrared_fixes, track_objects
+from goldendome.engine.streams import stream
+from goldendome.engine.tracking import TrackingReport, infrared_fixes, track_objects
 from goldendome.physics import tle as tle_io
 from goldendome.physics.constants import DEG, R_EARTH_MEAN_M
 from goldendome.physics.constellation import Constellation, walker_delta, walker_labels
@@ -136,7 +137,7 @@ def _launches(scn: Scenario) -> tuple[list[BallisticLaunch], ThreatInfo, list[Bu
             continue
         lat_l, lon_l = th.launch.coordinates_deg()
         lat_a, lon_a = th.aim.coordinates_deg()
-        rng = np.random.default_rng([scn.seed, j])
+        rng = stream(scn.seed, "threats", j)
         lats_l, lons_l = spread_in_disc(lat_l * DEG, lon_l * DEG, th.launch_radius_km * 1e3, th.count, rng)
         lats_a, lons_a = spread_in_disc(lat_a * DEG, lon_a * DEG, th.aim_radius_km * 1e3, th.count, rng)
         for k in range(th.count):
@@ -387,10 +388,10 @@ def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | 
         duration = scn.duration_min * 60.0
         say("triangulating the space layers' infrared frames", 0.6) if ir_layers else None
         infrared = tuple(infrared_fixes(layer.constellation.name, objects, layer.constellation, layer.sensor,
-                                        duration, np.random.default_rng([scn.seed, IR_STREAM, k]))
+                                        duration, stream(scn.seed, "infrared", k))
                          for k, layer in enumerate(ir_layers))  # fmt: skip
         report = track_objects(objects, kinds, list(scn.radars), scn.epoch, duration,
-                               np.random.default_rng([scn.seed, RADAR_STREAM]), scn.tracking.false_alarms_per_look,
+                               stream(scn.seed, "radar"), scn.tracking.false_alarms_per_look,
                                scn.tracking.gospa_cutoff_km * 1e3, say, infrared, scn.tracking.fusion)  # fmt: skip
         timings["tracking"] = time.perf_counter() - t3
         result = replace(result, tracking=report)
