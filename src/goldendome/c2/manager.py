@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 
 import numba
 import numpy as np
+from scipy.spatial import cKDTree
 
 from goldendome.c2.assets import Assets, hit_probability
-from goldendome.c2.forecast import Forecast, interp_at, ballistic_forecast, heading_path
+from goldendome.c2.forecast import Forecast, ballistic_forecast, heading_path, interp_at
 from goldendome.c2.wta import assign_salvos
 from goldendome.effectors.interceptors import Interceptor
 from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef, geodetic_to_ecef
@@ -379,7 +380,7 @@ class BattleManager:
         pk *= self._layer[:, None] == cols_layer[None, :]
         max_shots = max(b.shots for b in self.batteries)
         plan = assign_salvos(value[cols_t], pk, self.rounds_left, self._unit_cost, max_shots=max_shots,
-                             cost_weight=self.cost_weight, ready=self.ready(t))  # fmt: skip
+                             cost_weight=self.cost_weight, ready=self.ready(t), method="auto")  # fmt: skip
         orders = []
         for b, c in zip(*np.nonzero(plan.shots), strict=True):
             n = int(min(plan.shots[b, c], self.batteries[b].shots))
@@ -430,8 +431,11 @@ class BattleManager:
             return
         old, at = old[on], at[on]
         pos = eci_to_ecef(np.asarray(x)[new, :3], float(gmst_at(self.epoch, t)))
-        same = np.linalg.norm(pos[:, None, :] - at[None, :, :], axis=2) < SAME_OBJECT_M  # (new, old)
-        rows, cols = np.nonzero(same)
+        # pairs near each other by a k-d tree (no new x old matrix), then the exact distance test
+        near = cKDTree(pos).sparse_distance_matrix(cKDTree(at), 1.01 * SAME_OBJECT_M, output_type="ndarray")
+        rows, cols = near["i"].astype(int), near["j"].astype(int)
+        same = np.linalg.norm(pos[rows] - at[cols], axis=1) < SAME_OBJECT_M
+        rows, cols = rows[same], cols[same]
         if rows.size == 0:
             return
         heir = ids[new[rows]]

@@ -24,7 +24,7 @@ import numpy as np
 from goldendome.physics.frames import eci_to_ecef, eci_to_ecef_state, geodetic_to_ecef
 from goldendome.physics.kepler import propagate
 from goldendome.physics.timescale import gmst_at
-from goldendome.sensors.radar import PRESETS, OTHRadar, RadarDetections, in_coverage, oth_scan, radar_scan, rcs_for
+from goldendome.sensors.radar import PRESETS, OTHRadar, RadarDetections, in_coverage, oth_scan, radar_scan, rcs_of
 from goldendome.sensors.space_ir import detections_from_trajectory, phase_at, plume_visible, visible_count
 from goldendome.threats.trajectory import BOOST, Trajectory
 from goldendome.tracking import filters
@@ -275,7 +275,7 @@ def scan(radar, objects: Trajectory, kinds: np.ndarray, t: float, epoch, rng: np
     else:
         lat, lon = np.radians(radar.lat_deg), np.radians(radar.lon_deg)
         boosting = _boosting(objects, t) if boosting is None else boosting
-        rcs = np.array([rcs_for(k, b) for k, b in zip(kinds, boosting, strict=True)])
+        rcs = rcs_of(kinds, boosting)
         det = radar_scan(radar, r_ecef, rcs, t, rng, false_alarms=false_alarms_per_look, target_vel_ecef=v_ecef)
         sigma = det.sigma.mean(axis=0) if len(det.z) else np.array([radar.sigma_range_m, radar.sigma_angle_rad])
         sensor = RadarModel.site(radar.site_ecef, lat, lon, theta, float(sigma[0]), float(sigma[1]),

@@ -254,6 +254,13 @@ def rcs_for(kind: str, boosting: bool) -> float:
     return RCS_M2["booster"] if boosting else RCS_M2.get(kind, RCS_M2["rv"])
 
 
+def rcs_of(kinds: np.ndarray, boosting: np.ndarray) -> np.ndarray:
+    """rcs_for over arrays of kinds and burning flags (N,): one look-up per distinct kind, not per object."""
+    names, inverse = np.unique(np.asarray(kinds, dtype=str), return_inverse=True)
+    table = np.array([RCS_M2.get(str(k), RCS_M2["rv"]) for k in names])
+    return np.where(np.asarray(boosting, bool), RCS_M2["booster"], table[inverse.ravel()])
+
+
 MONOPULSE_SLOPE = 1.6
 """Normalised monopulse slope k_m in the angle-accuracy formula (Skolnik, 3rd ed., sec. 4.2: 1.2-2)."""
 
