@@ -347,3 +347,19 @@ def test_rail_launched_rockets_fly_low_angle_shots():
     assert s.flight_time_s[0] < 10.0 and s.flight_time_s[1] < 30.0
     # under an elevation of a few degrees the rocket's ground track stays below 1 km: a radar horizon problem
     assert s.apogee_m[0] < 1000.0
+
+
+def test_a_missile_names_its_threat_class_and_a_wrong_one_is_refused_by_name():
+    """Issue 16: the class was the name's prefix, so an entry called 'hwasong-19' got kill probability 0. Now every
+    catalogue missile states its class, checked when the catalogue loads."""
+    from goldendome.threats.missile import ThreatClass, _design_from_dict, load_catalogue
+
+    assert {d.threat_class for d in load_catalogue().values()} <= set(ThreatClass)
+    assert load_catalogue()["slbm-solid-2stage"].threat_class == ThreatClass.SLBM
+    entry = {"propellant": "solid", "payload_kg": 1000, "rv_beta_kg_m2": 1e4,
+             "stages": [{"propellant_kg": 1e4, "dry_kg": 1e3, "burn_time_s": 60, "isp_s": 270, "diameter_m": 1.5}]}
+    assert _design_from_dict("hwasong-19", {**entry, "class": "icbm"}).threat_class == ThreatClass.ICBM
+    with pytest.raises(ValueError, match="threat catalogue entry 'hwasong-19': no 'class'"):
+        _design_from_dict("hwasong-19", entry)
+    with pytest.raises(ValueError, match="'hwasong-19': 'icmb' is not a threat class"):
+        _design_from_dict("hwasong-19", {**entry, "class": "icmb"})

@@ -2,6 +2,7 @@
 and predicted intercept points against a flown ICBM and a rocket (engagement windows by layer)."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -52,3 +53,43 @@ def test_engagement_windows_by_layer_against_a_flown_icbm():
     assert k2 >= 0 and impact - t_thaad < 60.0 and 40e3 <= alt[k2] <= 150e3
     # too late a launch: no intercept left
     assert predicted_intercept(interceptor("gbi"), greely, impact, traj.t_s, r, alt)[0] == -1
+
+
+def test_a_catalogue_entry_with_an_unknown_layer_or_threat_class_is_refused_when_it_loads(monkeypatch):
+    """Issue 16: a misspelt layer never fired, and a kill probability against a class nobody has was silently
+    unused; both now fail when the catalogue loads, naming the entry."""
+    import yaml
+
+    from goldendome.effectors import interceptors
+
+    text = Path(interceptors.__file__).with_name("data").joinpath("interceptors.yaml").read_text()
+    data = yaml.safe_load(text)
+
+    def load_with(entry):
+        patched = {"interceptors": {**data["interceptors"], "bad": entry}}
+        monkeypatch.setattr(interceptors.resources, "files", lambda _pkg: _Files(yaml.safe_dump(patched)))
+        interceptors.load_interceptors.cache_clear()
+        try:
+            return interceptors.load_interceptors()
+        finally:
+            interceptors.load_interceptors.cache_clear()
+
+    good = dict(data["interceptors"]["gbi"])
+    with pytest.raises(ValueError, match="interceptor catalogue entry 'bad': layer 'midcourze' is not a layer"):
+        load_with({**good, "layer": "midcourze"})
+    with pytest.raises(ValueError, match="entry 'bad', sspk: 'hwasong' is not a threat class"):
+        load_with({**good, "sspk": {"hwasong": 0.5}})
+    assert load_with(good)["bad"].layer == "midcourse"
+
+
+class _Files:
+    """Stands in for importlib.resources.files(...) with one YAML text."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def joinpath(self, _name):
+        return self
+
+    def read_text(self):
+        return self.text

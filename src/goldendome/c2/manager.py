@@ -32,13 +32,13 @@ from scipy.spatial import cKDTree
 from goldendome.c2.assets import Assets, hit_probability
 from goldendome.c2.forecast import Forecast, ballistic_forecast, heading_path, interp_at
 from goldendome.c2.wta import assign_salvos
-from goldendome.effectors.interceptors import Interceptor
+from goldendome.effectors.interceptors import Interceptor, Layer
 from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef, geodetic_to_ecef
 from goldendome.physics.greatcircle import ground_range_m
 from goldendome.physics.timescale import gmst_at
 
-LAYERS = ("midcourse", "upper", "lower", "cmd", "short_range")
-"""Layers from the first to get a shot (the highest, longest-range) to the last."""
+LAYERS = tuple(ly.value for ly in Layer)
+"""Layers from the first to get a shot (the highest, longest-range) to the last (the catalogue's Layer enum)."""
 
 REASONS = ("no interceptors left", "outside every layer's envelope", "open ground")
 """Why a threatening object was not engaged, weightiest first: it was in an envelope once but the rounds were gone;

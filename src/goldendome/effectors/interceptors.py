@@ -14,11 +14,25 @@ layer's altitude band and range; the predicted intercept point is the earliest s
 """
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cache
 from importlib import resources
 
 import numpy as np
 import yaml
+
+from goldendome.threats.missile import threat_class
+
+
+class Layer(StrEnum):
+    """The defence layers of ground, sea and air interceptors, from the first to get a shot (the highest,
+    longest-range) to the last: the battle manager's hand-over order."""
+
+    MIDCOURSE = "midcourse"
+    UPPER = "upper"
+    LOWER = "lower"
+    CMD = "cmd"  # cruise-missile defence
+    SHORT_RANGE = "short_range"
 
 
 @dataclass(frozen=True)
@@ -59,11 +73,17 @@ def load_interceptors() -> dict[str, Interceptor]:
     text = resources.files("goldendome.effectors").joinpath("data/interceptors.yaml").read_text()
     out = {}
     for name, d in yaml.safe_load(text)["interceptors"].items():
+        who = f"interceptor catalogue entry {name!r}"
+        if d.get("layer") not in set(Layer):
+            raise ValueError(f"{who}: layer {d.get('layer')!r} is not a layer; the layers are "
+                             f"{', '.join(ly.value for ly in Layer)}")  # fmt: skip
+        sspk = {threat_class(k, f"{who}, sspk"): float(v) for k, v in d["sspk"].items()}
         out[name] = Interceptor(
-            name=name, description=d["description"], layer=d["layer"], burnout_speed_mps=float(d["burnout_speed_mps"]),
+            name=name, description=d["description"], layer=Layer(d["layer"]),
+            burnout_speed_mps=float(d["burnout_speed_mps"]),
             burn_time_s=float(d["burn_time_s"]), min_altitude_m=float(d["min_altitude_km"]) * 1e3,
             max_altitude_m=float(d["max_altitude_km"]) * 1e3, max_range_m=float(d["max_range_km"]) * 1e3,
-            unit_cost_musd=float(d["unit_cost_musd"]), sspk=dict(d["sspk"]),
+            unit_cost_musd=float(d["unit_cost_musd"]), sspk=sspk,
             rounds_per_launcher=int(d.get("rounds_per_launcher", 1)), reload_s=float(d.get("reload_s", 0.0)),
             sources=tuple(d.get("sources", ())),
         )  # fmt: skip

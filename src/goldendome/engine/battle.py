@@ -46,6 +46,7 @@ from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef
 from goldendome.physics.timescale import gmst_at
 from goldendome.scenario.models import Scenario
 from goldendome.sensors.radar import PRESETS, OTHRadar, in_coverage
+from goldendome.threats.missile import ThreatClass, design
 from goldendome.threats.trajectory import Trajectory
 from goldendome.tracking.metrics import gospa
 from goldendome.tracking.tracker import Tracker
@@ -60,7 +61,7 @@ ASSOCIATION_M = 5e3
 GROUND_M = 2e3
 """An object whose last sample is below this height has come down (impact); above, it was still flying."""
 
-BALLISTIC_LATE = {"icbm", "slbm", "irbm"}
+BALLISTIC_LATE = {ThreatClass.ICBM, ThreatClass.SLBM, ThreatClass.IRBM}
 """Missile classes whose burnt-out missile flies on as a re-entry vehicle (class 'rv' after boost)."""
 
 EVENT_COLUMNS = ["t_s", "event", "object", "track", "layer", "battery", "shooter", "weapon", "shots", "t_intercept_s",
@@ -159,7 +160,7 @@ def truth_from_run(result) -> Truth | None:
     names = list(objects.names)
     if result.threats is not None:
         for k, missile in enumerate(result.threats.missile):
-            klass = missile.split("-")[0]
+            klass = design(missile).threat_class.value  # checked when the catalogue loaded
             boost[k] = klass
             late[k] = "rv" if klass in BALLISTIC_LATE else klass
     if result.payloads is not None:

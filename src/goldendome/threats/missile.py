@@ -11,6 +11,7 @@ stage's dry mass is dropped at its burnout. The ideal velocity gain is Tsiolkovs
 
 import math
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from functools import cache
 from importlib import resources
 
@@ -38,6 +39,34 @@ class Stage:
         return self.mass_flow_kg_s * self.isp_s * G0_M_S2
 
 
+class ThreatClass(StrEnum):
+    """What a flying object is, as the defence's kill probabilities and the battle's rules know it. A catalogue
+    missile names its class (``class:``), checked when the catalogue loads; the battle never reads it from a name."""
+
+    ICBM = "icbm"
+    SLBM = "slbm"
+    IRBM = "irbm"
+    MRBM = "mrbm"
+    SRBM = "srbm"
+    ROCKET = "rocket"
+    MORTAR = "mortar"
+    RV = "rv"
+    DECOY = "decoy"
+    FOBS = "fobs"
+    GLIDE = "glide"
+    CRUISE = "cruise"
+    AIRCRAFT = "aircraft"
+
+
+def threat_class(value, who: str) -> ThreatClass:
+    """A threat class from a catalogue's text; ValueError naming the entry and the classes there are."""
+    try:
+        return ThreatClass(value)
+    except ValueError:
+        raise ValueError(f"{who}: {value!r} is not a threat class; the classes are "
+                         f"{', '.join(c.value for c in ThreatClass)}") from None  # fmt: skip
+
+
 @dataclass(frozen=True)
 class MissileDesign:
     """A ballistic missile: stages from the bottom up, the payload they throw, and its re-entry body.
@@ -53,6 +82,7 @@ class MissileDesign:
     payload_kg: float
     rv_beta_kg_m2: float
     vertical_rise_s: float = 10.0
+    threat_class: ThreatClass = ThreatClass.ICBM  # the catalogue gives it (class:); the default: hand-built designs
     launcher: str = "vertical"  # "vertical" (silo, pad, submarine tube) | "rail" (set elevation, no pitch programme)
     sources: tuple[str, ...] = field(default=())
 
@@ -76,6 +106,9 @@ class MissileDesign:
 
 def _design_from_dict(name: str, d: dict) -> MissileDesign:
     stages = tuple(Stage(**{k: float(v) for k, v in s.items() if k != "source"}) for s in d["stages"])
+    if "class" not in d:
+        raise ValueError(f"threat catalogue entry {name!r}: no 'class' (one of "
+                         f"{', '.join(c.value for c in ThreatClass)})")  # fmt: skip
     return MissileDesign(
         name=name,
         description=d.get("description", ""),
@@ -86,6 +119,7 @@ def _design_from_dict(name: str, d: dict) -> MissileDesign:
         vertical_rise_s=float(d.get("vertical_rise_s", 10.0)),
         launcher=d.get("launcher", "vertical"),
         sources=tuple(d.get("sources", ())),
+        threat_class=threat_class(d["class"], f"threat catalogue entry {name!r}"),
     )
 
 
