@@ -29,9 +29,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from goldendome.c2.assets import Assets, assets_from, load_assets
+from goldendome.c2.assets import Assets
 from goldendome.c2.manager import LAYERS, REASONS, BatterySpec, BattleManager, Notes, Order
-from goldendome.effectors.interceptors import interceptor
 from goldendome.engine.streams import stream
 from goldendome.engine.tracking import (
     InfraredFixes,
@@ -41,12 +40,11 @@ from goldendome.engine.tracking import (
     scan,
     tracking_imm,
 )
-from goldendome.physics.constants import DEG
-from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef
+from goldendome.engine.world import World, battery_specs, build_world, defended_assets
+from goldendome.physics.frames import eci_to_ecef
 from goldendome.physics.timescale import gmst_at
 from goldendome.scenario.models import Scenario
 from goldendome.sensors.radar import PRESETS, OTHRadar, in_coverage
-from goldendome.threats.missile import ThreatClass, design
 from goldendome.threats.trajectory import Trajectory
 from goldendome.tracking.metrics import gospa
 from goldendome.tracking.tracker import Tracker
@@ -57,12 +55,6 @@ FIRING_SIGMA_M, FIRING_SIGMA_MPS = 100.0, 5.0
 
 ASSOCIATION_M = 5e3
 """A confirmed track follows the object within this distance (GNN over the picture): what its interceptors home on."""
-
-GROUND_M = 2e3
-"""An object whose last sample is below this height has come down (impact); above, it was still flying."""
-
-BALLISTIC_LATE = {ThreatClass.ICBM, ThreatClass.SLBM, ThreatClass.IRBM}
-"""Missile classes whose burnt-out missile flies on as a re-entry vehicle (class 'rv' after boost)."""
 
 EVENT_COLUMNS = ["t_s", "event", "object", "track", "layer", "battery", "shooter", "weapon", "shots", "t_intercept_s",
                  "cost_musd", "value", "asset", "lat_deg", "lon_deg", "detail"]  # fmt: skip
@@ -90,26 +82,19 @@ class EventLog:
         return df.sort_values("t_s", kind="stable").reset_index(drop=True)
 
 
-@dataclass
 class Truth:
-    """What really flies: the objects' trajectories, their classes, which are lethal, what carries what, where each
-    comes down, and when each was destroyed (NaN: never)."""
+    """What really flies in one trial: the world's objects (:class:`goldendome.engine.world.World`: trajectories,
+    classes, lethality, what carries what, where each comes down) and when each was destroyed (NaN: never)."""
 
-    objects: Trajectory
-    kinds: tuple[str, ...]
-    boost_class: np.ndarray  # (N,) class while the missile burns (icbm, slbm, mrbm, srbm, rocket, ...)
-    late_class: np.ndarray  # (N,) class after burnout: rv, decoy, cruise, glide, fobs, or the missile's own
-    lethal: np.ndarray  # (N,) bool
-    parent: np.ndarray  # (N,) index of the object that carried it (-1: none)
-    t_end: np.ndarray  # (N,) time of the last sample
-    end_lat: np.ndarray
-    end_lon: np.ndarray
-    impacts: np.ndarray  # (N,) bool: the last sample is on the ground
-    killed_at: np.ndarray = field(init=False)
-    _last: tuple = field(init=False, default=(np.nan, None, None, None))  # t, r, v, boosting of the latest look
-
-    def __post_init__(self):
-        self.killed_at = np.full(self.objects.n_objects, np.nan)
+    def __init__(self, world: World):
+        self.world = world
+        self.objects, self.kinds = world.objects, world.kinds
+        self.boost_class, self.late_class = world.boost_class, world.late_class
+        self.lethal, self.parent = world.lethal, world.parent
+        self.t_end, self.end_lat, self.end_lon, self.impacts = (world.t_end_s, world.end_lat_rad, world.end_lon_rad,
+                                                                world.impacts)  # fmt: skip
+        self.killed_at = np.full(world.n, np.nan)
+        self._last = (np.nan, None, None, None)  # t, r, v, boosting of the latest look
 
     @property
     def n(self) -> int:
@@ -143,39 +128,14 @@ class Truth:
         """Destroy object k at t, with what it still carries (a booster killed in boost takes its payload; RVs and
         decoys already released fly on)."""
         self.killed_at[k] = t
-        first = self.objects.t_s[np.searchsorted(self.objects.object_id, np.arange(self.n))]
-        for j in np.flatnonzero((self.parent == k) & np.isnan(self.killed_at) & (first > t)):
-            self.killed_at[j] = t
+        carried = (self.parent == k) & np.isnan(self.killed_at) & (self.world.t_first_s > t)
+        self.killed_at[carried] = t
 
 
 def truth_from_run(result) -> Truth | None:
-    """The battle's truth from a trial's flown objects (:meth:`RunResult.objects`)."""
-    objects, kinds = result.objects()
-    if objects is None:
-        return None
-    n = objects.n_objects
-    boost = np.array([""] * n, dtype=object)
-    late = np.array(list(kinds), dtype=object)
-    parent = np.full(n, -1)
-    names = list(objects.names)
-    if result.threats is not None:
-        for k, missile in enumerate(result.threats.missile):
-            klass = design(missile).threat_class.value  # checked when the catalogue loaded
-            boost[k] = klass
-            late[k] = "rv" if klass in BALLISTIC_LATE else klass
-    if result.payloads is not None:
-        base = result.trajectory.n_objects
-        for j, p in enumerate(result.payloads.parent):
-            parent[base + j] = names.index(p)
-    for k in range(n):
-        boost[k] = boost[k] or late[k]
-    t_end, end = np.zeros(n), np.zeros((n, 3))
-    for k in range(n):
-        rows = objects.rows(k)
-        t_end[k] = objects.t_s[rows][-1]
-        end[k] = eci_to_ecef(objects.r_eci_m[rows][-1], float(gmst_at(result.epoch, t_end[k])))
-    lat, lon, h = ecef_to_geodetic(end)
-    return Truth(objects, kinds, boost, late, late != "decoy", parent, t_end, lat, lon, h < GROUND_M)
+    """The battle's truth from a trial's flown objects (a RunResult, or its World)."""
+    world = result if isinstance(result, World) else build_world(result)
+    return None if world is None else Truth(world)
 
 
 class TruthPicture:
@@ -208,7 +168,7 @@ class SensorPicture:
                                max_misses=4)  # fmt: skip
         self.detected = np.zeros(truth.n, bool)
         self.tracked = np.zeros(truth.n, bool)
-        self.useful = _useful_looks(sensors, truth.objects, epoch, self.times, self.which)
+        self.useful = _useful_looks(sensors, truth.objects, epoch, self.times, self.which, truth.world.cache)
 
     def observe(self, t: float, truth: Truth, log: EventLog) -> None:
         while self.next < self.times.size and self.times[self.next] <= t:
@@ -263,20 +223,14 @@ class SensorPicture:
         return ids, x, p, obj
 
 
-_COVERAGE: dict = {}
-"""Looks that could see an object, per flown world (kept with the world it belongs to; a Monte Carlo worker reuses
-its world for every trial)."""
-
-
-def _useful_looks(sensors: list, objects: Trajectory, epoch, times, which) -> np.ndarray:
+def _useful_looks(sensors: list, objects: Trajectory, epoch, times, which, cache: dict) -> np.ndarray:
     """Which scheduled looks could see any object (killed or not): a look is useful when one of the sensor's
     coverage samples of any object lies within one sample spacing of it. Computed once per world and sensor set,
     over every sample of every object at once; a look that is not useful is skipped when nothing else (tracks,
     false alarms) could change the picture."""
-    key = (id(objects), tuple(getattr(s, "name", "") for s in sensors), times.size)
-    hit = _COVERAGE.get(key)
-    if hit is not None and hit[0] is objects:
-        return hit[1]
+    key = ("useful looks", tuple(getattr(s, "name", "") for s in sensors), times.size)
+    if key in cache:
+        return cache[key]
     t = objects.t_s
     same = np.diff(objects.object_id) == 0
     spacing = float(np.max(np.diff(t)[same])) if same.any() else 0.0
@@ -295,9 +249,7 @@ def _useful_looks(sensors: list, objects: Trajectory, epoch, times, which) -> np
         after, before = ct[np.minimum(j, ct.size - 1)], ct[np.maximum(j - 1, 0)]
         gap = np.minimum(np.abs(after - times[mine]), np.abs(before - times[mine]))
         useful[mine] = gap <= spacing + 1e-9
-    if len(_COVERAGE) > 4:
-        _COVERAGE.clear()
-    _COVERAGE[key] = (objects, useful)
+    cache[key] = useful
     return useful
 
 
@@ -334,43 +286,23 @@ class BattleReport:
         return ev[ev.event == "leaker"].groupby("asset").size().sort_values(ascending=False)
 
 
-def battery_specs(scn: Scenario) -> list[BatterySpec]:
-    """The scenario's batteries as the battle manager sees them (SI, doctrine and latency resolved)."""
-    d = scn.defence
-    out = []
-    for b in d.batteries:
-        w = interceptor(b.interceptor)
-        lat, lon = b.site.coordinates_deg()
-        doc = b.doctrine or d.doctrine
-        inventory = b.inventory if b.inventory is not None else b.launchers * w.rounds_per_launcher
-        out.append(BatterySpec(b.name, w, lat * DEG, lon * DEG, b.launchers, inventory, doc.shots, doc.looks,
-                               d.latency_s if b.latency_s is None else b.latency_s))  # fmt: skip
-    return out
-
-
-def defended_assets(scn: Scenario) -> Assets:
-    """The assets the scenario's defence protects: the shipped table filtered, plus its own."""
-    choice = scn.defence.assets
-    shipped = load_assets().select(keys=choice.only, countries=choice.countries, kinds=choice.kinds)
-    if not choice.extra:
-        return shipped
-    return Assets.concatenate([shipped, assets_from(choice.extra)])
-
-
-def fight(result, seed: int | None = None, progress=None) -> BattleReport:
-    """Fight the battle of a flown trial (:func:`goldendome.engine.trial.run_trial` result of a scenario with a
-    ``defence``). seed: the battle's random seed (default the scenario's)."""
+def fight(world, seed: int | None = None, progress=None) -> BattleReport:
+    """Fight the battle of a flown trial: its :class:`World` (built once, fought many times), or the
+    :func:`goldendome.engine.trial.run_trial` result of a scenario with a ``defence`` (its world is built here).
+    seed: the battle's random seed (default the scenario's)."""
     t_wall = time.perf_counter()
+    result = world.run if isinstance(world, World) else world
+    world = world if isinstance(world, World) else build_world(result)
     scn: Scenario = result.scenario
     d = scn.defence
     seed = scn.seed if seed is None else seed
     say = progress or (lambda what, frac: None)
     log = EventLog()
     warnings: list[str] = []
-    truth = truth_from_run(result)
+    truth = None if world is None else Truth(world)
     duration = scn.duration_min * 60.0
-    specs = battery_specs(scn)
-    assets = defended_assets(scn)
+    specs = list(world.batteries) if world is not None else battery_specs(scn)
+    assets = world.assets if world is not None else defended_assets(scn)
     if len(assets) == 0:
         warnings.append("no defended assets: the battle manager sees nothing worth defending and fires nothing")
     if not specs and not any(layer.sbi for layer in result.layers):

@@ -21,6 +21,7 @@ import pandas as pd
 from goldendome.engine.battle import BattleReport, fight
 from goldendome.engine.montecarlo import StudySummary, run_study
 from goldendome.engine.trial import run_trial
+from goldendome.engine.world import build_world
 from goldendome.scenario.loader import scenario_hash
 from goldendome.scenario.models import Scenario
 
@@ -34,14 +35,16 @@ def _random_world(scn: Scenario) -> bool:
 
 
 def world_for(scn: Scenario, seed: int):
-    """The trial's truth: threats flown and space layers placed (no battle), cached when it does not depend on the
-    seed."""
+    """The trial's :class:`World`: threats flown, space layers placed and everything joined (no battle), cached when
+    it does not depend on the seed."""
     if _random_world(scn):
-        return run_trial(scn.model_copy(update={"seed": seed}), battle=False)
+        run = run_trial(scn.model_copy(update={"seed": seed}), battle=False)
+        return build_world(run) or run
     key = scenario_hash(scn)
     if key not in _WORLDS:
         _WORLDS.clear()
-        _WORLDS[key] = run_trial(scn, battle=False)
+        run = run_trial(scn, battle=False)
+        _WORLDS[key] = build_world(run) or run
     return _WORLDS[key]
 
 
