@@ -144,3 +144,25 @@ def test_builtin_threat_library_runs_every_class(tmp_path):
     kinds = set(pq.read_table(tmp_path / "trajectories.parquet").column("kind").to_pylist())
     assert kinds == {"missile", "rv", "decoy", "glide", "fobs", "cruise"}
     assert res.warnings == [] or all("impact after" in w for w in res.warnings)
+
+
+def test_a_raid_too_large_for_memory_is_refused_up_front_with_the_estimate_and_the_limit(monkeypatch):
+    """Issue 16: a trial that would not fit in memory is refused before anything flies, naming the estimate and
+    the limit; the estimate counts rvs + decoys objects per ballistic missile."""
+    from goldendome.engine.trial import BASE_MEMORY_GIB, BYTES_PER_SAMPLE, memory_estimate_gib
+    from goldendome.scenario.loader import ScenarioError
+    from goldendome.scenario.models import Scenario
+
+    scn = Scenario.model_validate({
+        "name": "huge", "epoch": "2026-07-04T12:00:00Z", "duration_min": 60, "time_step_s": 1.0,
+        "threats": [{"name": "M", "missile": "icbm-solid-3stage", "launch": {"name": "sohae"},
+                     "aim": {"name": "seattle"}, "count": 1000, "rvs": 10, "decoys": 20}]})  # fmt: skip
+    objects, need = memory_estimate_gib(scn)
+    assert objects == 1000 * (10 + 20)
+    assert need == pytest.approx(BASE_MEMORY_GIB + objects * 3601 * BYTES_PER_SAMPLE / 2**30)
+    monkeypatch.setenv("GOLDENDOME_MEMORY_GIB", "8")
+    with pytest.raises(ScenarioError, match=r"30,000 objects .* an estimated 26\.7 GiB .* limit of 8\.0 GiB"):
+        run_trial(scn)
+    monkeypatch.setenv("GOLDENDOME_MEMORY_GIB", "lots")
+    with pytest.raises(ValueError, match="GOLDENDOME_MEMORY_GIB must be a number of GiB, got 'lots'"):
+        run_trial(scn)

@@ -5,6 +5,7 @@ management and interceptors join the loop in later layers; they will take the sa
 """
 
 import datetime as dt
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -317,12 +318,58 @@ def assess_space_layers(scn: Scenario, layers: list[Layer], trajectory: Trajecto
                             min(matched, n), tuple(shooter))  # fmt: skip
 
 
+BYTES_PER_SAMPLE = 260
+"""Memory a trial holds per sampled object state, bytes: the trajectory's time, id, position, velocity and phase
+(65 B) in the flown parts and their joined copy, the Earth-fixed copy the radars' look schedule keeps, and the
+battle's per-instant interpolations. Measured on bench/bench_raid.py's raids (peak resident memory against sampled
+states, 2-core development machine); an engineering figure, not a published one."""
+BASE_MEMORY_GIB = 0.5
+"""Memory of a trial before its objects: the interpreter, the libraries, compiled kernels, constellations."""
+
+
+def memory_estimate_gib(scn: Scenario) -> tuple[int, float]:
+    """(objects in flight, estimated peak memory of a trial in GiB) of a scenario, from its threat entries: each
+    ballistic missile flies as rvs + decoys objects, every other threat as one; each sampled every time_step_s for
+    at most the scenario's duration."""
+    objects = sum(th.count * (th.rvs + th.decoys) if th.type == "ballistic" else getattr(th, "count", 1)
+                  for th in scn.threats)  # fmt: skip
+    samples = objects * (scn.duration_min * 60.0 / scn.time_step_s + 1.0)
+    return objects, BASE_MEMORY_GIB + samples * BYTES_PER_SAMPLE / 2**30
+
+
+def memory_limit_gib() -> float:
+    """The memory a trial may plan to use: GOLDENDOME_MEMORY_GIB, or 80 % of this machine's physical memory."""
+    given = os.environ.get("GOLDENDOME_MEMORY_GIB")
+    if given:
+        try:
+            value = float(given)
+        except ValueError:
+            raise ValueError(f"GOLDENDOME_MEMORY_GIB must be a number of GiB, got {given!r}") from None
+        if not value > 0:
+            raise ValueError(f"GOLDENDOME_MEMORY_GIB must be > 0 GiB, got {given!r}")
+        return value
+    return 0.8 * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+
+
+def check_size(scn: Scenario) -> None:
+    """Refuse up front a scenario whose trial would not fit in memory, with the estimate and the limit."""
+    objects, need = memory_estimate_gib(scn)
+    limit = memory_limit_gib()
+    if need > limit:
+        raise ScenarioError("threats", [
+            f"{objects:,} objects in flight sampled every {scn.time_step_s:g} s for {scn.duration_min:g} min need "
+            f"an estimated {need:,.1f} GiB of memory, above the limit of {limit:,.1f} GiB (80 % of this machine's "
+            "memory, or GOLDENDOME_MEMORY_GIB): fewer missiles, RVs or decoys, a shorter duration_min or a longer "
+            "time_step_s"])  # fmt: skip
+
+
 def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | None = None,
               battle: bool = True) -> RunResult:  # fmt: skip
     """Fly every threat of the scenario, place its constellations and, where it names radars, track what they see;
     where it has a defence, fight the battle (sensors, tracking, battle manager and interceptors in one loop,
     :mod:`goldendome.engine.battle`) instead of tracking alone. battle=False stops after the flights and the space
     layers (the truth a Monte Carlo study reuses). Deterministic: the random draws come from the scenario seed."""
+    check_size(scn)
     say = progress or (lambda what, frac: None)
     timings: dict[str, float] = {}
     warnings: list[str] = []
