@@ -18,6 +18,7 @@ CASES = {
     "bench_dask.py": ["--trials", "6", "--work", "100"],
     "bench_wta.py": ["--size", "200", "--repeats", "1"],
     "bench_battle.py": ["--quick"],
+    "bench_raid.py": ["--quick"],
     "bench_server_load.py": ["--quick"],
 }
 
