@@ -33,9 +33,9 @@ def one_asset_at(az_rad, dist_m, radius_m, origin=HERE):
 
 def test_table_loads_with_every_kind_and_country():
     a = load_assets()
-    assert len(a) == len(set(a.keys)) == 91
+    assert len(a) == len(set(a.keys)) == 95
     metro = np.array([k == "metro" for k in a.kind])
-    assert metro.sum() == 70 and (~metro).sum() == 21  # 50 + 2 US, 15 CA, 3 MX metros; 21 military sites
+    assert metro.sum() == 70 and (~metro).sum() == 25  # 50 + 2 US, 15 CA, 3 MX metros; 25 military sites
     counts = {c: sum(1 for k, cc in zip(a.kind, a.country, strict=True) if k == "metro" and cc == c) for c in BOXES}
     assert counts == {"US": 52, "CA": 15, "MX": 3, "GL": 0}
     assert np.all(a.population[~metro] == 0) and np.all(a.population[metro] > 300_000)
@@ -44,7 +44,7 @@ def test_table_loads_with_every_kind_and_country():
     assert np.all((a.radius_m[metro] >= 8e3) & (a.radius_m[metro] <= 60e3))
     assert np.all(a.radius_m[~metro] == MILITARY_RADIUS_M_DEFAULT)
     r = a.ecef_m
-    assert r.shape == (91, 3) and np.allclose(np.linalg.norm(r, axis=1), 6.37e6, rtol=0.004)
+    assert r.shape == (95, 3) and np.allclose(np.linalg.norm(r, axis=1), 6.37e6, rtol=0.004)
     with pytest.raises(ValueError):
         a.lat_rad[0] = 0.0  # the table is read-only
 
@@ -91,8 +91,8 @@ def test_metro_footprint_is_the_disc_at_core_density():
 def test_select_and_nearest():
     a = load_assets()
     ca = a.select(countries="CA")
-    assert len(ca) == 19 and set(ca.kind) == {"metro", "military"}
-    assert len(a.select(kinds="military")) == 21
+    assert len(ca) == 23 and set(ca.kind) == {"metro", "military"}
+    assert len(a.select(kinds="military")) == 25
     assert a.select(keys=["toronto", "new-york"]).keys == ("new-york", "toronto")  # table order
     with pytest.raises(KeyError, match="no asset with key 'gotham'"):
         a.select(keys="gotham")
@@ -152,9 +152,9 @@ def test_nan_impacts_give_zero_and_a_broken_covariance_is_flagged():
     cov[2, 0, 1] = np.nan
     cov[3] = -cov[3]  # not a covariance
     p = hit_probability(a, lat, lon, cov)
-    assert p.shape == (4, 91)
+    assert p.shape == (4, 95)
     assert p[0, ny] == pytest.approx(1.0) and np.all(p[1:3] == 0.0) and np.all(np.isnan(p[3]))
-    assert hit_probability(a, [], [], np.empty((0, 2, 2))).shape == (0, 91)
+    assert hit_probability(a, [], [], np.empty((0, 2, 2))).shape == (0, 95)
 
 
 def test_zero_covariance_is_the_indicator():

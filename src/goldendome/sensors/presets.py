@@ -22,6 +22,18 @@ day; i = 63.4 deg, the critical inclination where J2 leaves the perigee fixed (5
 *Fundamentals of Astrodynamics and Applications*, 4th ed., eqs. 9-41); argument of perigee 270 deg so the apogee
 dwells over the north; e = 0.74, which gives the ~500 km perigee and ~40,000 km apogee usually quoted for these
 orbits. Both satellites share one ground track, 6 h apart, apogee at 90 deg E: all assumptions beyond "HEO".
+
+``pwsa-tracking-proliferated`` -- the "thousands of satellites" a Golden Dome is said to need "to track and
+intercept missiles" (Ars Technica on the first Tranche 1 launch, 10 Sep 2025, as reported by mezha.media), as one
+Walker shell of 2,400 satellites carrying the Tranche 1 WFOV payload above. The count is an ASSUMPTION at the low
+end of "thousands": public figures are SDA's Tranche 2 Tracking Layer of 54 satellites (SDA award, as quoted by
+OODA Loop, 2024), SDA's aim of "at least 1,000 satellites in low Earth orbit" across all its layers (Wikipedia,
+"Space Development Agency"), and the up to 600-satellite airborne-moving-target-indicator constellation reported for
+Golden Dome (Wall Street Journal, as reported by AviationNews, Nov 2025); none publishes the tracking layer's full
+size. Altitude and inclination are Tranche 1's (1,000 km, 80 deg; ASSUMPTION that later tranches keep them);
+48 planes x 50 with F = 1 are ASSUMPTIONS. Its cost in a run is the first-detection pass (china-raid's whole
+space-layer pass, the 7,800 SBIs' reach included, takes under 3 s); the battle fuses its fixes only with
+``tracking: {space_layers: true}``.
 """
 
 import datetime as dt
@@ -121,27 +133,45 @@ def molniya_elements(pattern: MolniyaPattern, epoch: dt.datetime) -> OrbitalElem
     return elements(a, pattern.eccentricity, pattern.inclination_rad, raan, pattern.argp_rad, m0)
 
 
+SDA_WFOV = IRSensor(
+    name="sda-wfov",
+    # assumption: the Earth's disc (limb at 59.8 deg from 1,000 km) plus a band above the limb for
+    # cold bodies, up to tangent heights of ~750 km
+    for_half_angle_rad=75.0 * DEG,
+    # assumption: beyond the 3,700 km horizon range, to reach cold bodies above the limb
+    max_range_m=5_000e3,
+    # assumption: a staring WFOV focal plane read out once a second
+    frame_s=1.0,
+    # assumption: ~1/3-pixel centroiding on a ~0.5 mrad pixel (a 120-deg field on ~4k pixels)
+    sigma_rad=150e-6,
+)
+"""The SDA Tranche 1 wide-field-of-view tracking payload (every performance figure an assumption, see above)."""
+
 PRESETS: dict[str, Preset] = {
     "sda-t1-tracking": Preset(
         name="sda-t1-tracking",
         description="SDA PWSA Tranche 1 Tracking Layer: 28 WFOV IR satellites, 4 planes x 7, 1,000 km, 80 deg",
         walker=WalkerPattern(total=28, planes=4, phasing=1, altitude_m=1_000e3, inclination_rad=80.0 * DEG),
-        sensor=IRSensor(
-            name="sda-wfov",
-            # assumption: the Earth's disc (limb at 59.8 deg from 1,000 km) plus a band above the limb for
-            # cold bodies, up to tangent heights of ~750 km
-            for_half_angle_rad=75.0 * DEG,
-            # assumption: beyond the 3,700 km horizon range, to reach cold bodies above the limb
-            max_range_m=5_000e3,
-            # assumption: a staring WFOV focal plane read out once a second
-            frame_s=1.0,
-            # assumption: ~1/3-pixel centroiding on a ~0.5 mrad pixel (a 120-deg field on ~4k pixels)
-            sigma_rad=150e-6,
-        ),
+        sensor=SDA_WFOV,
         sources=(
             "SDA T1 Tracking awards, 18 Jul 2022 (SpaceNews; Microwaves & RF): 28 sats, 4 planes x 7, polar, ~600 mi",
             "NASASpaceflight, 2 Apr 2023: Tranche 0 tracking satellites to 1,000 km, 80 deg",
             "Defense Daily, Apr 2024 (Tournear): ~40 tracking satellites for global coverage",
+        ),
+    ),
+    "pwsa-tracking-proliferated": Preset(
+        name="pwsa-tracking-proliferated",
+        description="Proliferated LEO tracking layer: 2,400 WFOV IR satellites, 48 planes x 50, 1,000 km, 80 deg",
+        # ASSUMPTION: size at the low end of the "thousands of satellites"; altitude and inclination of Tranche 1
+        walker=WalkerPattern(total=2400, planes=48, phasing=1, altitude_m=1_000e3, inclination_rad=80.0 * DEG),
+        sensor=SDA_WFOV,
+        sources=(
+            "Ars Technica, 10 Sep 2025 (as reported by mezha.media): Golden Dome 'will require thousands of "
+            "satellites to track and intercept missiles'; Tranche 1 at 1,000 km",
+            "SDA Tranche 2 Tracking Layer: 54 satellites (SDA award as quoted by OODA Loop, 2024); SDA aims at 'at "
+            "least 1,000 satellites in low Earth orbit' (Wikipedia, 'Space Development Agency')",
+            "WSJ via AviationNews, Nov 2025: up to 600 AMTI satellites for Golden Dome (a different sensor layer)",
+            "ASSUMPTION: 2,400 satellites (48 planes x 50, F = 1), the Tranche 1 orbit and payload",
         ),
     ),
     "sbirs-like": Preset(

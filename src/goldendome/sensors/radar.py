@@ -505,5 +505,24 @@ PRESETS: dict[str, Radar | OTHRadar] = {
             "targets below 100 km (aircraft, cruise missiles, low boost) - not published.",
         ),
     ),  # fmt: skip
+    "a-othr": OTHRadar(
+        "a-othr", 44.52, -79.53, sectors=(Face(0.0, 30.0),), min_ground_range_m=1000e3, max_ground_range_m=3000e3,
+        sources=(
+            "Canada's Arctic Over-the-Horizon Radar: a 'northward-aimed high frequency over-the-horizon radar system "
+            "in southern Canada' for the northern approaches (RCAF industry briefing, 7 Apr 2022, as reported by the "
+            "Ottawa Citizen); HF 3-30 MHz sky wave (IEEE paper on Canadian OTHR, doc. 8777136); transmitter on 163 "
+            "ha north of Bexley Township, Kawartha Lakes, receiver on 288 ha in Clearview Township, Ontario, 4 "
+            "sites in all (DND, Jul 2025); Australian JORN technology, 'more than C$6 bn' (PM Carney, Iqaluit, 18 "
+            "Mar 2025). Available from its initial operating capability at the end of 2029 (DND 2025; a 2022 "
+            "briefing said 2028): scenarios before 2030 should leave it out.",
+            "ASSUMPTION: one site midway between the transmitter (44.65 N 78.95 W) and receiver (44.38 N 80.10 W) "
+            "sites, themselves described, not located (+-0.1 deg); one sector of 330-030 deg; ground range "
+            "1,000-3,000 km (coverage 'up to 3,000 km' in secondary reporting, UNVERIFIED; generic sky-wave OTHR "
+            "reaches 3,500-4,000 km, IEEE 8777136; the near edge is the usual sky-wave skip zone). Auroral clutter, "
+            "the reason the sites are in the south (Riddolls, DRDC Ottawa TM 2006-285), and day/night "
+            "ionospheric availability are not modelled. Detection probability, accuracy, revisit and the 100 km "
+            "height ceiling as oth-b-east (not published).",
+        ),
+    ),  # fmt: skip
 }
 """Radar presets with public parameters (each names its sources; unpublished values marked ASSUMPTION)."""
