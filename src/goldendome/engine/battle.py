@@ -31,23 +31,12 @@ import pandas as pd
 
 from goldendome.c2.assets import Assets
 from goldendome.c2.manager import LAYERS, REASONS, BatterySpec, BattleManager, Notes, Order
+from goldendome.engine.sensing import infrared_fixes, scenario_sensors
 from goldendome.engine.streams import stream
-from goldendome.engine.tracking import (
-    InfraredFixes,
-    _boosting,
-    _look_times,
-    infrared_fixes,
-    scan,
-    tracking_imm,
-)
+from goldendome.engine.tracking import SensorPicture, Sky
 from goldendome.engine.world import World, battery_specs, build_world, defended_assets
-from goldendome.physics.frames import eci_to_ecef
-from goldendome.physics.timescale import gmst_at
 from goldendome.scenario.models import Scenario
-from goldendome.sensors.radar import PRESETS, OTHRadar, in_coverage
-from goldendome.threats.trajectory import Trajectory
 from goldendome.tracking.metrics import gospa
-from goldendome.tracking.tracker import Tracker
 
 FIRING_SIGMA_M, FIRING_SIGMA_MPS = 100.0, 5.0
 """Position and velocity 1-sigma (per axis) of a 'truth' track: a firing-quality track of a fire-control radar
@@ -82,42 +71,17 @@ class EventLog:
         return df.sort_values("t_s", kind="stable").reset_index(drop=True)
 
 
-class Truth:
+class Truth(Sky):
     """What really flies in one trial: the world's objects (:class:`goldendome.engine.world.World`: trajectories,
     classes, lethality, what carries what, where each comes down) and when each was destroyed (NaN: never)."""
 
     def __init__(self, world: World):
+        super().__init__(world.objects, world.kinds, world.run.epoch)
         self.world = world
-        self.objects, self.kinds = world.objects, world.kinds
         self.boost_class, self.late_class = world.boost_class, world.late_class
         self.lethal, self.parent = world.lethal, world.parent
         self.t_end, self.end_lat, self.end_lon, self.impacts = (world.t_end_s, world.end_lat_rad, world.end_lon_rad,
                                                                 world.impacts)  # fmt: skip
-        self.killed_at = np.full(world.n, np.nan)
-        self._last = (np.nan, None, None, None)  # t, r, v, boosting of the latest look
-
-    @property
-    def n(self) -> int:
-        return self.objects.n_objects
-
-    def states(self, t: float):
-        """ECI positions and velocities (N, 3) at t; NaN for objects not in flight or destroyed."""
-        self._at(t)
-        r, v = self._last[1].copy(), self._last[2].copy()
-        dead = self.killed_at <= t
-        r[dead] = np.nan
-        v[dead] = np.nan
-        return r, v
-
-    def _at(self, t: float) -> None:
-        """Interpolate the objects at t once: the radars look at the same instants."""
-        if self._last[0] != t:
-            self._last = (t, *self.objects.states_at(t), _boosting(self.objects, t))
-
-    def boosting(self, t: float) -> np.ndarray:
-        """Which objects burn at t (whether destroyed or not)."""
-        self._at(t)
-        return self._last[3]
 
     def classes(self, t: float, boosting: np.ndarray | None = None) -> np.ndarray:
         """Each object's class at t (boost class while it burns; pass `boosting` if already known)."""
@@ -140,7 +104,7 @@ def truth_from_run(result) -> Truth | None:
 
 class TruthPicture:
     """Perfect tracks: every object in flight, tracked from launch with a firing-quality covariance (quick studies;
-    ``defence.tracks: truth``)."""
+    ``defence.tracks: truth``). It measures nothing: its report is None."""
 
     def __init__(self, truth: Truth):
         self.p = np.diag([FIRING_SIGMA_M**2] * 3 + [FIRING_SIGMA_MPS**2] * 3)
@@ -153,63 +117,14 @@ class TruthPicture:
         ids = np.flatnonzero(np.isfinite(r[:, 0]))
         return ids, np.concatenate([r[ids], v[ids]], axis=1), np.tile(self.p, (ids.size, 1, 1)), ids
 
+    def report(self, objects, kinds):
+        return None
 
-class SensorPicture:
-    """The radars' (and space layers' infrared) looks, interleaved with the battle: each look sees only what still
-    flies; one tracker (measurement fusion, the IMM of :mod:`goldendome.engine.tracking`) keeps the picture."""
 
-    def __init__(self, sensors: list, truth: Truth, epoch, duration_s: float, rng: np.random.Generator,
-                 false_alarms_per_look: float):  # fmt: skip
-        self.sensors, self.epoch, self.rng, self.fa = sensors, epoch, rng, false_alarms_per_look
-        self.times, self.which = _look_times(sensors, duration_s)
-        self.next = 0
-        self.kinds = np.array(truth.kinds)
-        self.tracker = Tracker(model=tracking_imm(), velocity_sigma_mps=3000.0, confirm_m=3, confirm_n=5,
-                               max_misses=4)  # fmt: skip
-        self.detected = np.zeros(truth.n, bool)
-        self.tracked = np.zeros(truth.n, bool)
-        self.useful = _useful_looks(sensors, truth.objects, epoch, self.times, self.which, truth.world.cache)
-
-    def observe(self, t: float, truth: Truth, log: EventLog) -> None:
-        while self.next < self.times.size and self.times[self.next] <= t:
-            tl, sensor = float(self.times[self.next]), self.sensors[self.which[self.next]]
-            self.next += 1
-            if not self.useful[self.next - 1] and self.fa == 0.0 and not self._track_in_view(sensor, tl):
-                continue  # no object and no track in this sensor's coverage, no false alarm: nothing to see
-            r, v = truth.states(tl)
-            alive = np.isfinite(r[:, 0])
-            if not alive.any() and len(self.tracker.tracks) == 0 and self.fa == 0.0:
-                continue  # an empty sky and an empty picture: the look can change nothing
-            look = scan(sensor, truth.objects, self.kinds, tl, self.epoch, self.rng, self.fa, r, v, alive,
-                        truth.boosting(tl))  # fmt: skip
-            if look is None:
-                continue
-            det, model, covers, noise, _ = look
-            for k in np.unique(det.origin[det.origin >= 0]):
-                if not self.detected[k]:
-                    self.detected[k] = True
-                    log.add(tl, "detected", truth.objects.names[k], detail=sensor.name)
-            if len(det.z) == 0 and not self._covers_a_track(tl, covers):
-                continue  # nothing seen and no track in view: the look changes nothing
-            z = model.with_height(det.z) if hasattr(model, "with_height") else det.z
-            self.tracker.step(tl, z, model, covers=covers, noise=noise)
-
-    def _track_in_view(self, sensor, t: float) -> bool:
-        """Whether any track (extrapolated linearly to t) lies in a radar's coverage (an infrared layer: never)."""
-        if len(self.tracker.tracks) == 0 or isinstance(sensor, InfraredFixes):
-            return False
-        theta = float(gmst_at(self.epoch, t))
-        return self._covers_a_track(t, lambda pos: (sensor.in_coverage(eci_to_ecef(pos, theta))
-                                                    if isinstance(sensor, OTHRadar)
-                                                    else in_coverage(sensor, eci_to_ecef(pos, theta))[0]))
-
-    def _covers_a_track(self, t: float, covers) -> bool:
-        """Whether a sensor's look covers any track (positions extrapolated linearly to t: a coverage test)."""
-        tr = self.tracker.tracks
-        if len(tr) == 0:
-            return False
-        pos = tr.x[:, :3] + tr.x[:, 3:] * (t - tr.t)[:, None]
-        return bool(np.any(covers(pos)))
+class BattlePicture(SensorPicture):
+    """The sensors' picture of a battle (:class:`goldendome.engine.tracking.SensorPicture`, its history on the GOSPA
+    grid only), which the battle manager reads at each decision: the confirmed tracks predicted to now, each
+    associated with the object it follows (GNN within ASSOCIATION_M: what its interceptors home on)."""
 
     def tracks(self, t: float, truth: Truth):
         self.tracker.predict_to(t)
@@ -220,37 +135,8 @@ class SensorPicture:
         if ids.size and alive.size:
             g = gospa(r[alive], x[:, :3], c=ASSOCIATION_M).assignment
             obj[g[g >= 0]] = alive[g >= 0]
+            self.note_tracked(obj[obj >= 0], t)
         return ids, x, p, obj
-
-
-def _useful_looks(sensors: list, objects: Trajectory, epoch, times, which, cache: dict) -> np.ndarray:
-    """Which scheduled looks could see any object (killed or not): a look is useful when one of the sensor's
-    coverage samples of any object lies within one sample spacing of it. Computed once per world and sensor set,
-    over every sample of every object at once; a look that is not useful is skipped when nothing else (tracks,
-    false alarms) could change the picture."""
-    key = ("useful looks", tuple(getattr(s, "name", "") for s in sensors), times.size)
-    if key in cache:
-        return cache[key]
-    t = objects.t_s
-    same = np.diff(objects.object_id) == 0
-    spacing = float(np.max(np.diff(t)[same])) if same.any() else 0.0
-    r_ecef = eci_to_ecef(objects.r_eci_m, gmst_at(epoch, t))
-    useful = np.ones(times.size, bool)
-    for i, sensor in enumerate(sensors):
-        if isinstance(sensor, InfraredFixes):
-            continue  # its frames are its fixes: a frame with none is skipped anyway
-        covered = sensor.in_coverage(r_ecef) if isinstance(sensor, OTHRadar) else in_coverage(sensor, r_ecef)[0]
-        ct = np.unique(t[covered])
-        mine = np.flatnonzero(which == i)
-        if ct.size == 0:
-            useful[mine] = False
-            continue
-        j = np.searchsorted(ct, times[mine])
-        after, before = ct[np.minimum(j, ct.size - 1)], ct[np.maximum(j - 1, 0)]
-        gap = np.minimum(np.abs(after - times[mine]), np.abs(before - times[mine]))
-        useful[mine] = gap <= spacing + 1e-9
-    cache[key] = useful
-    return useful
 
 
 @dataclass(frozen=True)
@@ -280,6 +166,7 @@ class BattleReport:
     cost_musd: float
     wall_s: float
     warnings: list = field(default_factory=list)
+    tracking: object = None  # the sensors' picture measured (goldendome.engine.tracking.TrackingReport; None: truth)
 
     def leakers_by_asset(self) -> pd.Series:
         ev = self.events
@@ -353,7 +240,8 @@ def fight(world, seed: int | None = None, progress=None) -> BattleReport:
     say("battle done", 1.0)
     return BattleReport(events, int(truth.lethal.sum()), int((events.event == "leaker").sum()),
                         int(((truth.killed_at <= duration) & truth.lethal).sum()), by_layer,
-                        float(launches.cost_musd.sum()), time.perf_counter() - t_wall, warnings)  # fmt: skip
+                        float(launches.cost_musd.sum()), time.perf_counter() - t_wall, warnings,
+                        picture.report(truth.objects, truth.kinds))  # fmt: skip
 
 
 def _picture(result, truth: Truth, seed: int):
@@ -365,9 +253,9 @@ def _picture(result, truth: Truth, seed: int):
                  and layer.sensor]  # fmt: skip
     infrared = [infrared_fixes(layer.constellation.name, truth.objects, layer.constellation, layer.sensor, duration,
                                stream(seed, "infrared", k)) for k, layer in enumerate(ir_layers)]
-    sensors = [PRESETS[n] for n in scn.radars] + infrared
-    return SensorPicture(sensors, truth, scn.epoch, duration, stream(seed, "radar"),
-                         scn.tracking.false_alarms_per_look)  # fmt: skip
+    return BattlePicture(scenario_sensors(scn.radars, infrared), truth, duration, stream(seed, "radar"),
+                         scn.tracking.false_alarms_per_look, gospa_c_m=scn.tracking.gospa_cutoff_km * 1e3,
+                         history=False, cache=truth.world.cache)  # fmt: skip
 
 
 def _sbi_shots(result, truth: Truth, log: EventLog) -> list[Shot]:

@@ -1,38 +1,43 @@
-"""Ground, sea and airborne radars watch every flown object; one tracker fuses their scans into a track picture.
+"""The track picture: every sensor's looks at what flies, fused by one tracker, measured against the truth.
 
-Each radar looks once per revisit period. A look: the truth of every object in flight (positions from the
-trajectories), its radar cross-section by kind and phase (a burning booster is big, an RV small), the radar's
-coverage (faces, refracted horizon, instrumented range), Swerling detection at the look's SNR, measurements with the
-SNR's accuracy, and Poisson false alarms. The scans of all radars, in time order, update one tracker in the inertial
-frame (centralised measurement fusion) with an IMM of three modes: thrusting (constant velocity, high process
-noise), cruising (constant velocity, low noise: cruise missiles, glide vehicles between manoeuvres) and coasting
-(ballistic: gravity + J2). Over-the-horizon radars add their coarse ground positions (no height) to the same
-picture: they can hold a low, distant target no line-of-sight radar sees, and start tracks that the others refine.
-With fusion "track", each sensor keeps its own tracker instead and the pictures are merged at every look by
-covariance intersection (:mod:`goldendome.tracking.fusion`): the architecture of separate systems sharing tracks.
-A scenario's space tracking layers add their frames too: each frame's bearings triangulated across satellites into
-3-D fixes with their covariances (boosters by their plumes, cold bodies above the limb).
+One loop serves every run (:class:`SensorPicture`): a tracking-only run observes the whole scenario at once; a
+defended run's battle (:mod:`goldendome.engine.battle`) observes up to each decision of its battle manager, at
+objects that disappear when they are destroyed. The sensors are anything that implements
+:class:`goldendome.engine.sensing.Sensor`: ground, sea and airborne radars (once per revisit period: coverage by
+faces, refracted horizon and instrumented range; Swerling detection at the look's SNR with the object's
+cross-section by kind and phase; measurements with the SNR's accuracy; Poisson false alarms), over-the-horizon radars
+(coarse ground positions, no height: they hold a low, distant target no line-of-sight radar sees and start tracks
+that the others refine) and space infrared layers (each frame's bearings triangulated across satellites into 3-D
+fixes: boosters by their plumes, cold bodies above the limb).
 
-GOSPA is computed every 10 s against the objects that at least one radar covers at that time (the surveillance
-volume's truth), with the cut-off c of the scenario.
+The looks update one tracker in the inertial frame (centralised measurement fusion) with an IMM of three modes:
+thrusting (constant velocity, high process noise), cruising (constant velocity, low noise: cruise missiles, glide
+vehicles between manoeuvres) and coasting (ballistic: gravity + J2). With fusion "track", each sensor keeps its own
+tracker instead and the pictures are merged by covariance intersection (:mod:`goldendome.tracking.fusion`): the
+architecture of separate systems sharing tracks.
+
+Every run reports its picture's quality (:class:`TrackingReport`): GOSPA every GOSPA_DT_S against the objects at
+least one sensor covers then (the surveillance volume's truth) and those a track still holds within c after they
+left coverage, with the scenario's cut-off c; the position NEES of
+the tracks assigned to objects; and each object's track continuity (share of the time held, identity switches,
+fragments).
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 
-from goldendome.physics.frames import eci_to_ecef, eci_to_ecef_state, geodetic_to_ecef
-from goldendome.physics.kepler import propagate
+from goldendome.engine.sensing import InfraredFixes, Scene, infrared_fixes, look_schedule, scenario_sensors
+from goldendome.physics.frames import eci_to_ecef
 from goldendome.physics.timescale import gmst_at
-from goldendome.sensors.radar import PRESETS, OTHRadar, RadarDetections, in_coverage, oth_scan, radar_scan, rcs_of
-from goldendome.sensors.space_ir import detections_from_trajectory, phase_at, plume_visible, visible_count
+from goldendome.sensors.space_ir import phase_at
 from goldendome.threats.trajectory import BOOST, Trajectory
 from goldendome.tracking import filters
 from goldendome.tracking.fusion import fuse_pictures
-from goldendome.tracking.measurements import GroundPositionModel, PositionModel, RadarModel
 from goldendome.tracking.metrics import gospa, nees, track_continuity
 from goldendome.tracking.tracker import Tracker
-from goldendome.tracking.triangulation import associate_and_triangulate
+
+__all__ = ["InfraredFixes", "SensorPicture", "Sky", "TrackingReport", "infrared_fixes", "track_objects"]
 
 THRUST_Q, CRUISE_Q, COAST_Q = 3000.0, 1.0, 0.01
 """Process noise (m^2/s^3) of the IMM's modes: thrust ~ tens of m/s^2 of unknown direction, a cruising body's
@@ -84,206 +89,268 @@ class TrackingReport:
     assigned: np.ndarray  # (T, n): track id held by each object on the GOSPA grid (-1 none, -2 not in coverage)
 
 
-def _look_times(radars: list, duration_s: float) -> tuple[np.ndarray, np.ndarray]:
-    """All looks of all radars in time order: (times, radar index)."""
-    t, k = [], []
-    for i, r in enumerate(radars):
-        ts = np.arange(0.0, duration_s + 1e-9, r.revisit_s)
-        t.append(ts)
-        k.append(np.full(ts.size, i))
-    t, k = np.concatenate(t), np.concatenate(k)
-    order = np.lexsort((k, t))
-    return t[order], k[order]
+class Sky:
+    """What flies, as the sensors see it: the objects' trajectories and kinds, and when each was destroyed (NaN:
+    never; a battle's :class:`goldendome.engine.battle.Truth` destroys objects, a tracking-only run never does).
+    A look asks for the :class:`Scene` at its time, computed once per instant however many sensors look then."""
+
+    def __init__(self, objects: Trajectory, kinds, epoch):
+        self.objects, self.kinds, self.epoch = objects, tuple(kinds), epoch
+        self.kinds_arr = np.array(self.kinds)
+        self.killed_at = np.full(objects.n_objects, np.nan)
+        self._last = (np.nan, None, None, None)  # t, r, v, boosting of the latest instant
+        self._scene = None
+
+    @property
+    def n(self) -> int:
+        return self.objects.n_objects
+
+    def _at(self, t: float) -> None:
+        if self._last[0] != t:
+            self._last = (t, *self.objects.states_at(t), _boosting(self.objects, t))
+
+    def states(self, t: float):
+        """ECI positions and velocities (N, 3) at t; NaN for objects not in flight or destroyed."""
+        self._at(t)
+        r, v = self._last[1].copy(), self._last[2].copy()
+        dead = self.killed_at <= t
+        r[dead] = np.nan
+        v[dead] = np.nan
+        return r, v
+
+    def boosting(self, t: float) -> np.ndarray:
+        """Which objects burn at t (whether destroyed or not)."""
+        self._at(t)
+        return self._last[3]
+
+    def scene(self, t: float) -> Scene:
+        """The :class:`Scene` at t (what is destroyed by then is not in it)."""
+        key = (t, int(np.sum(self.killed_at <= t)))
+        if self._scene is None or self._scene[0] != key:
+            r, v = self.states(t)
+            self._scene = (key, Scene.at(t, self.epoch, r, v, self.boosting(t), self.kinds_arr, self.objects))
+        return self._scene[1]
 
 
-@dataclass(frozen=True)
-class InfraredFixes:
-    """A space infrared layer's looks as 3-D fixes: its bearings of each frame triangulated across satellites.
-
-    name: the layer; revisit_s: its frame time; fixes: frame time -> (points (P, 3) ECI, covariances (P, 3, 3),
-    truth object of each fix (-1: a ghost -- rays of different objects paired))."""
-
-    name: str
-    revisit_s: float
-    fixes: dict
-    constellation: object = None
-    sensor: object = None
-
-    def in_coverage(self, objects: Trajectory, r_eci, t: float):
-        """Objects (rows of r_eci, NaN: not in flight) at least two satellites of the layer can see at t -- the ones
-        it can triangulate (plumes in boost, cold bodies above the limb)."""
-        alive = np.all(np.isfinite(r_eci), axis=1)
-        out = np.zeros(len(r_eci), bool)
-        if alive.any():
-            r_sat = propagate(self.constellation.elements, np.array([t]))[0]
-            hot = plume_visible(r_eci[alive], phase_at(objects, t)[alive], self.sensor)
-            out[alive] = visible_count(r_sat, r_eci[alive], hot, self.sensor) >= 2
-        return out
+def new_tracker() -> Tracker:
+    """The tracker of a scenario's picture: the three-mode IMM, 3-of-5 confirmation, dropped after 4 misses."""
+    return Tracker(model=tracking_imm(), velocity_sigma_mps=3000.0, confirm_m=3, confirm_n=5, max_misses=4)
 
 
-def infrared_fixes(name: str, objects: Trajectory, constellation, sensor, duration_s: float,
-                   rng: np.random.Generator) -> InfraredFixes:  # fmt: skip
-    """Every frame of a space layer over [0, duration]: its detections (plumes in boost, cold bodies above the
-    limb), then multi-satellite triangulation of each frame (:mod:`goldendome.tracking.triangulation`)."""
-    det = detections_from_trajectory(objects, constellation, sensor, rng, 0.0, duration_s)
-    fixes = {}
-    for t in np.unique(det.t_s):
-        rows = np.flatnonzero(det.t_s == t)
-        pts, covs, groups = associate_and_triangulate(det.sensor_id[rows], det.r_sensor_eci_m[rows],
-                                                      det.los_eci[rows], sensor.sigma_rad)  # fmt: skip
-        if len(pts):
-            truth = np.array([det.target_id[rows][g][0] if len(set(det.target_id[rows][g])) == 1 else -1
-                              for g in groups])  # fmt: skip
-            fixes[float(t)] = (pts, covs, truth)
-    return InfraredFixes(name, sensor.frame_s, fixes, constellation, sensor)
+class SensorPicture:
+    """The track picture of a trial: every sensor's looks (:class:`goldendome.engine.sensing.Sensor`) in time order
+    at what still flies, fused into tracks, with the picture's quality measured against the truth as it goes.
+
+    One loop for every run: a tracking-only run observes to the end at once; a battle
+    (:mod:`goldendome.engine.battle`) observes up to each decision and asks for the confirmed tracks. Fusion
+    "measurement": one tracker takes every look (centralised measurement fusion); "track": one tracker per sensor,
+    their confirmed tracks merged by covariance intersection (:func:`goldendome.tracking.fusion.fuse_pictures`).
+
+    A look that cannot change the picture is skipped without drawing a random number: no object within one sample
+    spacing of the sensor's fixed coverage (:func:`useful_looks`), no track in its coverage and no false alarms.
+    Measured as it goes: each object's first detection (and by which sensor) and first confirmed track within c;
+    every GOSPA_DT_S, GOSPA (cut-off c) against the objects some sensor covers, the position NEES of the assigned
+    tracks and which track holds each object (track continuity). history: also keep every confirmed track's state
+    after every look (a tracking study's tracks.parquet); otherwise on the GOSPA grid only (a raid's battle).
+    """
+
+    def __init__(self, sensors: list, sky: Sky, duration_s: float, rng: np.random.Generator,
+                 false_alarms_per_look: float = 0.0, fusion: str = "measurement", gospa_c_m: float = 5000.0,
+                 history: bool = True, cache: dict | None = None):  # fmt: skip
+        self.sensors, self.rng, self.fa, self.fusion = sensors, rng, false_alarms_per_look, fusion
+        self.epoch, self.c, self.history, self.n = sky.epoch, gospa_c_m, history, sky.n
+        self.times, self.which = look_schedule(sensors, duration_s)
+        self.next = 0
+        self.trackers = [new_tracker() for _ in range(1 if fusion == "measurement" else len(sensors))]
+        self.useful = useful_looks(sensors, sky.objects, sky.epoch, self.times, self.which,
+                                   {} if cache is None else cache)  # fmt: skip
+        n, k = sky.n, len(sensors)
+        self.first_det, self.first_det_by, self.first_track = np.full(n, np.nan), np.full(n, -1), np.full(n, np.nan)
+        self.looks, self.n_det, self.n_false = np.zeros(k, int), np.zeros(k, int), np.zeros(k, int)
+        self.rows = {key: [] for key in ("t", "id", "x", "mu")}
+        self.grid = {key: [] for key in ("t", "gospa", "counts", "held", "nees")}
+        self.next_gospa = 0.0
+
+    @property
+    def tracker(self) -> Tracker:
+        """The tracker of measurement fusion (the first sensor's, with track fusion)."""
+        return self.trackers[0]
+
+    def observe(self, t: float, sky: Sky, log=None) -> None:
+        """Make every look due by t, in time order (log: an event log that takes each object's first detection)."""
+        looked = False
+        while self.next < self.times.size and self.times[self.next] <= t:
+            step = self.next
+            tl, i = float(self.times[step]), int(self.which[step])
+            self.next += 1
+            looked = self._look(step, tl, i, sky, log) or looked
+            if self.next == self.times.size or self.times[self.next] > tl:  # the last look at this instant
+                if looked:  # a picture is measured when some sensor looked (an infrared layer: a frame came)
+                    self._measure(tl, sky)
+                looked = False
+
+    def _look(self, step: int, t: float, i: int, sky: Sky, log) -> bool:
+        """One look of sensor i at t; whether it was made (an infrared layer makes none without a frame)."""
+        sensor = self.sensors[i]
+        trk = self.trackers[0 if self.fusion == "measurement" else i]
+        if not self.useful[step] and self.fa == 0.0 and not self._track_in_view(trk, sensor, t):
+            self.looks[i] += 1  # no object and no track in this sensor's coverage, no false alarm: nothing to see
+            return True
+        scene = sky.scene(t)
+        if not scene.alive.any() and len(trk.tracks) == 0 and self.fa == 0.0:
+            return False  # an empty sky and an empty picture: the look can change nothing
+        look = sensor.look(scene, self.rng, self.fa)
+        if look is None:
+            return False  # an infrared layer has no frame now
+        self.looks[i] += 1
+        origin = look.detections.origin
+        seen = origin[origin >= 0]
+        self.n_det[i] += seen.size
+        self.n_false[i] += int(np.sum(origin < 0))
+        new = np.unique(seen[np.isnan(self.first_det[seen])])
+        self.first_det[new], self.first_det_by[new] = t, i
+        if log is not None:
+            for k in new:
+                log.add(t, "detected", sky.objects.names[k], detail=sensor.name)
+        if len(look.z) or _covers_a_track(trk, t, look.covers):  # else nothing seen and no track in view
+            trk.step(t, look.z, look.model, covers=look.covers, noise=look.noise)
+        return True
+
+    def _track_in_view(self, trk: Tracker, sensor, t: float) -> bool:
+        """Whether any track of the tracker (extrapolated linearly to t) lies in the sensor's coverage."""
+        if len(trk.tracks) == 0:
+            return False
+        theta = float(gmst_at(self.epoch, t))
+        return _covers_a_track(trk, t, lambda pos: sensor.covers(pos, theta))
+
+    def confirmed_at(self, t: float):
+        """The confirmed picture at t, the trackers left as they are: (ids, states (K, 6), covariances, modes)."""
+        if self.fusion == "measurement":
+            return self.tracker.confirmed_at(t)
+        parts = [trk.confirmed_at(t) for trk in self.trackers]
+        ids, xs, ps, _ = fuse_pictures([part[:3] for part in parts])
+        return ids, xs, ps, np.full((ids.size, 3), np.nan)  # mode probabilities do not survive track fusion
+
+    def _measure(self, t: float, sky: Sky) -> None:
+        """After the last look at t: the track history (every look, or on the GOSPA grid), first tracks, GOSPA."""
+        on_grid = t >= self.next_gospa - 1e-9
+        if not (self.history or on_grid):
+            return
+        ids, xs, ps, mu = self.confirmed_at(t)
+        self.rows["t"].append(np.full(ids.size, t))
+        self.rows["id"].append(ids)
+        self.rows["x"].append(xs)
+        self.rows["mu"].append(mu)
+        r, _ = sky.states(t)
+        alive = np.flatnonzero(np.isfinite(r[:, 0]))
+        # the first confirmed track within c of each object in flight (closely spaced objects -- a bus and its RVs
+        # just after release -- can share one)
+        hit = gospa(r[alive], xs[:, :3], c=self.c).assignment >= 0
+        self.note_tracked(alive[hit], t)
+        if not on_grid:
+            return
+        self.next_gospa = t + GOSPA_DT_S
+        # GOSPA against the objects some sensor covers now (the surveillance volume's truth), and those a track
+        # still holds (a track coasting on an object that left coverage is neither false nor a miss)
+        covered = np.zeros(self.n, bool)
+        covered[alive[hit]] = True
+        if alive.size:
+            scene = sky.scene(t)
+            for sensor in self.sensors:
+                covered |= sensor.coverage(scene)
+        g = gospa(r[covered], xs[:, :3], c=self.c)
+        row = np.full(self.n, -2)
+        row[covered] = np.where(g.assignment >= 0, ids[np.maximum(g.assignment, 0)], -1) if ids.size else -1
+        # position NEES of the tracks assigned to a truth object (3 degrees of freedom when consistent)
+        obj = np.flatnonzero(covered)[g.assignment >= 0]
+        trk_rows = g.assignment[g.assignment >= 0]
+        nees_row = np.full(self.n, np.nan)
+        if trk_rows.size:
+            nees_row[obj] = nees(xs[trk_rows, :3] - r[obj], ps[trk_rows, :3, :3])
+        for key, value in (("t", t), ("gospa", (g.distance, g.localisation, g.missed, g.false)),
+                           ("counts", (int(covered.sum()), ids.size)), ("held", row), ("nees", nees_row)):
+            self.grid[key].append(value)  # fmt: skip
+
+    def note_tracked(self, objects, t: float) -> None:
+        """Objects followed by a confirmed track at t (first time kept)."""
+        fresh = objects[np.isnan(self.first_track[objects])]
+        self.first_track[fresh] = t
+
+    def report(self, objects: Trajectory, kinds) -> TrackingReport:
+        """The picture's :class:`TrackingReport`."""
+        n, g = self.n, self.grid
+        cont = track_continuity(np.array(g["held"]).reshape(-1, n))
+        cat = (lambda a, shape: np.concatenate(a) if a else np.zeros(shape))  # noqa: E731
+        names = [s.name for s in self.sensors]
+        return TrackingReport(
+            radars=tuple(names), looks=self.looks, detections=self.n_det, false_alarms=self.n_false,
+            object_names=objects.names, object_kinds=tuple(kinds), first_detection_s=self.first_det,
+            first_detection_radar=tuple(names[i] if i >= 0 else "" for i in self.first_det_by),
+            first_track_s=self.first_track, track_t=cat(self.rows["t"], (0,)),
+            track_id=cat(self.rows["id"], (0,)).astype(int), track_x=cat(self.rows["x"], (0, 6)),
+            track_mu=cat(self.rows["mu"], (0, 3)), gospa_t=np.array(g["t"]),
+            gospa=np.array(g["gospa"]).reshape(-1, 4), gospa_counts=np.array(g["counts"]).reshape(-1, 2),
+            gospa_c_m=self.c, tracked_fraction=cont.tracked_fraction, track_switches=cont.switches,
+            track_fragments=cont.fragments, nees=np.array(g["nees"]).reshape(-1, n),
+            assigned=np.array(g["held"]).reshape(-1, n),
+        )  # fmt: skip
+
+
+def _covers_a_track(trk: Tracker, t: float, covers) -> bool:
+    """Whether a look's coverage takes in any track of the tracker (positions extrapolated linearly to t: a coverage
+    test, not a prediction)."""
+    tr = trk.tracks
+    if len(tr) == 0:
+        return False
+    pos = tr.x[:, :3] + tr.x[:, 3:] * (t - tr.t)[:, None]
+    return bool(np.any(covers(pos)))
+
+
+def useful_looks(sensors: list, objects: Trajectory, epoch, times, which, cache: dict) -> np.ndarray:
+    """Which scheduled looks could see any object (destroyed or not): a look is useful when one of the object
+    samples in the sensor's Earth-fixed coverage lies within one sample spacing of it (a sensor whose coverage
+    moves -- a space layer -- is always useful: a frame without fixes is skipped anyway). Computed once per world
+    and sensor set (cache), over every sample of every object at once."""
+    key = ("useful looks", tuple(s.name for s in sensors), times.size)
+    if key in cache:
+        return cache[key]
+    t = objects.t_s
+    same = np.diff(objects.object_id) == 0
+    spacing = float(np.max(np.diff(t)[same])) if same.any() else 0.0
+    r_ecef = eci_to_ecef(objects.r_eci_m, gmst_at(epoch, t))
+    useful = np.ones(times.size, bool)
+    for i, sensor in enumerate(sensors):
+        covered = sensor.fixed_coverage(r_ecef)
+        if covered is None:
+            continue
+        ct = np.unique(t[covered])
+        mine = np.flatnonzero(which == i)
+        if ct.size == 0:
+            useful[mine] = False
+            continue
+        j = np.searchsorted(ct, times[mine])
+        after, before = ct[np.minimum(j, ct.size - 1)], ct[np.maximum(j - 1, 0)]
+        gap = np.minimum(np.abs(after - times[mine]), np.abs(before - times[mine]))
+        useful[mine] = gap <= spacing + 1e-9
+    cache[key] = useful
+    return useful
 
 
 def track_objects(objects: Trajectory, kinds: tuple[str, ...], radar_names: list[str], epoch, duration_s: float,
                   rng: np.random.Generator, false_alarms_per_look: float = 0.0, gospa_c_m: float = 5000.0,
                   progress=None, infrared: tuple[InfraredFixes, ...] = (),
                   fusion: str = "measurement") -> TrackingReport:  # fmt: skip
-    """Radar looks (and space-layer infrared fixes) at every object and the fused track picture (see the module
-    docstring)."""
+    """Radar looks (and space-layer infrared fixes) at every object and the fused track picture over the whole
+    scenario, nothing destroyed (see the module docstring and :class:`SensorPicture`)."""
     say = progress or (lambda what, frac: None)
-    sensors = [PRESETS[n] for n in radar_names] + list(infrared)
-    n_obj = objects.n_objects
-    first_det = np.full(n_obj, np.nan)
-    first_det_radar = [""] * n_obj
-    first_track = np.full(n_obj, np.nan)
-    looks, n_det, n_false = (np.zeros(len(sensors), int) for _ in range(3))
-    # measurement fusion: one tracker takes every sensor's looks; track fusion: one tracker per sensor, their
-    # confirmed tracks merged by covariance intersection at every look
-    trackers = [Tracker(model=tracking_imm(), velocity_sigma_mps=3000.0, confirm_m=3, confirm_n=5, max_misses=4)
-                for _ in range(1 if fusion == "measurement" else len(sensors))]  # fmt: skip
-    rows_t, rows_id, rows_x, rows_mu, g_t, g_val, g_cnt, held, nees_rows = [], [], [], [], [], [], [], [], []
-    times, which = _look_times(sensors, duration_s)
-    next_gospa = 0.0
-    kinds_arr = np.array(kinds)
-    for step, (t, i) in enumerate(zip(times, which, strict=True)):
-        if step % 200 == 0:
-            say(f"radar looks and tracking ({len(sensors)} radars)", step / max(len(times), 1))
-        radar = sensors[i]
-        r_eci, v_eci = objects.states_at(float(t))
-        alive = np.all(np.isfinite(r_eci), axis=1)
-        look = scan(radar, objects, kinds_arr, float(t), epoch, rng, false_alarms_per_look, r_eci, v_eci, alive)
-        if look is None:
-            continue
-        det, sensor, covers, noise, r_ecef = look
-        looks[i] += 1
-        n_det[i] += int(np.sum(det.origin >= 0))
-        n_false[i] += int(np.sum(det.origin < 0))
-        new = det.origin[det.origin >= 0]
-        new = new[np.isnan(first_det[new])]
-        first_det[new] = t
-        for k in new:
-            first_det_radar[k] = radar.name
-        trk = trackers[0 if fusion == "measurement" else i]
-        if len(det.z) or len(trk.tracks):  # an empty look at an empty picture changes nothing
-            z = sensor.with_height(det.z) if isinstance(radar, OTHRadar) else det.z
-            trk.step(float(t), z, sensor, covers=covers, noise=noise)
-        if fusion == "measurement":
-            ids, xs, ps = trk.confirmed_states()
-            mu = trk.tracks.mu[trk.tracks.confirmed] if ids.size else np.zeros((0, 3))
-        else:
-            for other in trackers:
-                other.predict_to(float(t))
-            ids, xs, ps, _ = fuse_pictures([other.confirmed_states() for other in trackers])
-            mu = np.full((ids.size, 3), np.nan)  # mode probabilities do not survive track fusion
-        rows_t.append(np.full(ids.size, t))
-        rows_id.append(ids)
-        rows_x.append(xs)
-        rows_mu.append(mu)
-        # first confirmed track within c of each object in flight (closely spaced objects -- a bus and its RVs just
-        # after release -- can share one)
-        hit = gospa(r_eci[alive], xs[:, :3], c=gospa_c_m).assignment >= 0
-        tracked = np.flatnonzero(alive)[hit]
-        first_track[tracked] = np.where(np.isnan(first_track[tracked]), t, first_track[tracked])
-        if t >= next_gospa and (step + 1 == len(times) or times[step + 1] > t):
-            # GOSPA on a GOSPA_DT_S grid, against the objects any radar covers now (the surveillance volume's truth)
-            next_gospa = t + GOSPA_DT_S
-            covered = np.zeros(n_obj, bool)
-            if alive.any():
-                for r in sensors:
-                    if isinstance(r, InfraredFixes):
-                        covered |= r.in_coverage(objects, r_eci, float(t))
-                    elif isinstance(r, OTHRadar):
-                        covered[alive] |= r.in_coverage(r_ecef[alive])
-                    else:
-                        covered[alive] |= in_coverage(r, r_ecef[alive])[0]
-            g = gospa(r_eci[covered], xs[:, :3], c=gospa_c_m)
-            row = np.full(n_obj, -2)
-            if ids.size:
-                row[covered] = np.where(g.assignment >= 0, ids[np.maximum(g.assignment, 0)], -1)
-            else:
-                row[covered] = -1
-            held.append(row)
-            # position NEES of the tracks assigned to a truth object (3 degrees of freedom when consistent)
-            obj = np.flatnonzero(covered)[g.assignment >= 0]
-            trk_rows = g.assignment[g.assignment >= 0]
-            nees_row = np.full(n_obj, np.nan)
-            if trk_rows.size:
-                nees_row[obj] = nees(xs[trk_rows, :3] - r_eci[obj], ps[trk_rows, :3, :3])
-            nees_rows.append(nees_row)
-            g_t.append(t)
-            g_val.append((g.distance, g.localisation, g.missed, g.false))
-            g_cnt.append((int(covered.sum()), ids.size))
+    sensors = scenario_sensors(radar_names, infrared)
+    sky = Sky(objects, kinds, epoch)
+    picture = SensorPicture(sensors, sky, duration_s, rng, false_alarms_per_look, fusion, gospa_c_m)
+    for k, t in enumerate(np.arange(0.0, duration_s + GOSPA_DT_S, 20 * GOSPA_DT_S)):
+        say(f"looks and tracking ({len(sensors)} sensors)", k * 20 * GOSPA_DT_S / max(duration_s, 1.0))
+        picture.observe(min(float(t), duration_s), sky)
     say("tracking done", 1.0)
-    cont = track_continuity(np.array(held).reshape(-1, n_obj))
-    cat = (lambda a, shape: np.concatenate(a) if a else np.zeros(shape))  # noqa: E731
-    return TrackingReport(
-        radars=tuple(r.name for r in sensors), looks=looks, detections=n_det, false_alarms=n_false,
-        object_names=objects.names, object_kinds=kinds, first_detection_s=first_det,
-        first_detection_radar=tuple(first_det_radar), first_track_s=first_track, track_t=cat(rows_t, (0,)),
-        track_id=cat(rows_id, (0,)).astype(int), track_x=cat(rows_x, (0, 6)), track_mu=cat(rows_mu, (0, 3)),
-        gospa_t=np.array(g_t), gospa=np.array(g_val).reshape(-1, 4), gospa_counts=np.array(g_cnt).reshape(-1, 2),
-        gospa_c_m=gospa_c_m, tracked_fraction=cont.tracked_fraction,
-        track_switches=cont.switches, track_fragments=cont.fragments,
-        nees=np.array(nees_rows).reshape(-1, n_obj), assigned=np.array(held).reshape(-1, n_obj),
-    )  # fmt: skip
-
-
-def scan(radar, objects: Trajectory, kinds: np.ndarray, t: float, epoch, rng: np.random.Generator,
-         false_alarms_per_look: float, r_eci, v_eci, alive, boosting=None):  # fmt: skip
-    """One look of one sensor (a radar, an over-the-horizon radar, or a space layer's infrared frame) at the objects
-    in flight (``alive``; states r_eci, v_eci at t). Returns (detections, the measurement model, covers(positions)
-    -> which of them the look could see, per-detection noise or None, Earth-fixed positions), or None when an
-    infrared layer has no frame at t. boosting: which objects burn at t, if already known."""
-    theta = float(gmst_at(epoch, t))
-    r_ecef, v_ecef = eci_to_ecef_state(np.where(alive[:, None], r_eci, 0.0), np.where(alive[:, None], v_eci, 0.0),
-                                       theta)  # fmt: skip
-    r_ecef[~alive] = np.nan
-    noise = None
-    if isinstance(radar, InfraredFixes):
-        if t not in radar.fixes:
-            return None
-        pts, covs, truth = radar.fixes[t]
-        keep = (truth < 0) | alive[np.maximum(truth, 0)]  # a destroyed object leaves no fix
-        pts, covs, truth = pts[keep], covs[keep], truth[keep]
-        det = RadarDetections(radar.name, t, pts, np.zeros((len(pts), 3)), truth, np.full(len(pts), np.nan))
-        sensor, noise = PositionModel(), covs
-
-        def covers(pos_eci):  # infrared frames confirm what they fix; they miss nothing (cold RVs, limb)
-            return np.zeros(len(pos_eci), bool)
-    elif isinstance(radar, OTHRadar):
-        lat, lon = np.radians(radar.lat_deg), np.radians(radar.lon_deg)
-        det = oth_scan(radar, r_ecef, t, rng, false_alarms=false_alarms_per_look)
-        site = geodetic_to_ecef(lat, lon, 0.0)
-        sensor = GroundPositionModel.site(site, lat, lon, theta, radar.sigma_ground_m)
-
-        def covers(pos_eci, theta=theta, radar=radar):
-            return radar.in_coverage(eci_to_ecef(pos_eci, theta))
-    else:
-        lat, lon = np.radians(radar.lat_deg), np.radians(radar.lon_deg)
-        boosting = _boosting(objects, t) if boosting is None else boosting
-        rcs = rcs_of(kinds, boosting)
-        det = radar_scan(radar, r_ecef, rcs, t, rng, false_alarms=false_alarms_per_look, target_vel_ecef=v_ecef)
-        sigma = det.sigma.mean(axis=0) if len(det.z) else np.array([radar.sigma_range_m, radar.sigma_angle_rad])
-        sensor = RadarModel.site(radar.site_ecef, lat, lon, theta, float(sigma[0]), float(sigma[1]),
-                                 radar.sigma_range_rate_mps)  # fmt: skip
-
-        def covers(pos_eci, theta=theta, radar=radar):
-            return in_coverage(radar, eci_to_ecef(pos_eci, theta))[0]
-    return det, sensor, covers, noise, r_ecef
+    return picture.report(objects, kinds)
 
 
 def _boosting(objects: Trajectory, t: float) -> np.ndarray:

@@ -428,7 +428,8 @@ def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | 
     if scn.defence is not None:
         if battle:
             t3 = time.perf_counter()
-            result = replace(result, battle=fight(result, progress=say))
+            report = fight(result, progress=say)
+            result = replace(result, battle=report, tracking=report.tracking)
             timings["battle"] = time.perf_counter() - t3
     elif (scn.radars or ir_layers) and objects is not None:
         t3 = time.perf_counter()

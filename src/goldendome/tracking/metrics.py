@@ -15,6 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist
 
 
@@ -31,6 +34,44 @@ class Gospa:
     assignment: np.ndarray  # (|X|,) index of the estimate assigned to each truth (< c), -1 if missed
 
 
+DENSE_PAIRS = 250_000
+"""Above this many truth x estimate pairs GOSPA assigns over the pairs closer than c only (exact, see
+:func:`_sparse_assignment`): a raid of thousands of objects would otherwise fill a dense matrix at every look."""
+
+
+def _sparse_assignment(x, y, c: float, p: float):
+    """The GOSPA-optimal assignment from the pairs closer than c only: a pair at c or beyond costs c^p, the same as
+    leaving both unassigned (c^p / 2 each), so some optimum uses close pairs alone, and the problem splits into the
+    connected components of the close-pair graph, solved one by one (most are one truth and one estimate).
+    Returns (truth rows, estimate rows, costs min(d, c)^p) of the assigned pairs."""
+    pairs = cKDTree(x).sparse_distance_matrix(cKDTree(y), c, output_type="ndarray")
+    pairs = pairs[pairs["v"] < c]
+    n, m = len(x), len(y)
+    if pairs.size == 0:
+        return np.zeros(0, int), np.zeros(0, int), np.zeros(0)
+    i, j, d = pairs["i"].astype(np.int64), pairs["j"].astype(np.int64), pairs["v"]
+    graph = coo_matrix((np.ones(i.size), (i, n + j)), shape=(n + m, n + m))
+    _, label = connected_components(graph, directed=False)
+    comp = label[i]
+    size = np.bincount(comp, minlength=n + m)
+    single = size[comp] == 1  # one close pair alone in its component: assigned as it is
+    rows, cols, costs = [i[single]], [j[single]], [d[single] ** p]
+    order = np.flatnonzero(~single)
+    order = order[np.argsort(comp[order], kind="stable")]
+    bounds = np.flatnonzero(np.diff(comp[order])) + 1
+    for group in np.split(order, bounds) if order.size else []:
+        ti, ui = np.unique(i[group], return_inverse=True)
+        tj, uj = np.unique(j[group], return_inverse=True)
+        cost = np.full((ti.size, tj.size), c**p)
+        cost[ui, uj] = d[group] ** p
+        r, k = linear_sum_assignment(cost)
+        real = cost[r, k] < c**p
+        rows.append(ti[r[real]])
+        cols.append(tj[k[real]])
+        costs.append(cost[r[real], k[real]])
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(costs)
+
+
 def gospa(truth, estimates, c: float, p: float = 2.0) -> Gospa:
     """GOSPA (alpha = 2) between truth positions (n, d) and estimate positions (m, d)."""
     x = np.asarray(truth, float).reshape(-1, np.shape(truth)[-1] if np.size(truth) else 3)
@@ -38,12 +79,16 @@ def gospa(truth, estimates, c: float, p: float = 2.0) -> Gospa:
     n, m = len(x), len(y)
     assignment = np.full(n, -1)
     loc = 0.0
-    if n and m:
+    if n and m and n * m <= DENSE_PAIRS:
         cost = np.minimum(cdist(x, y), c) ** p
         rows, cols = linear_sum_assignment(cost)
         real = cost[rows, cols] < c**p
         loc = float(cost[rows[real], cols[real]].sum())
         assignment[rows[real]] = cols[real]
+    elif n and m:
+        rows, cols, cost = _sparse_assignment(x, y, c, p)
+        loc = float(cost.sum())
+        assignment[rows] = cols
     k = int(np.sum(assignment >= 0))
     n_missed, n_false = n - k, m - k
     missed, false = c**p / 2.0 * n_missed, c**p / 2.0 * n_false

@@ -298,3 +298,22 @@ class Tracker:
         """(track ids, states (K, 6), covariances (K, 6, 6)) of the confirmed tracks."""
         c = self.tracks.confirmed
         return self.tracks.track_id[c], self.tracks.x[c], self.tracks.p[c]
+
+    def confirmed_at(self, t: float):
+        """The confirmed tracks predicted to t without changing the tracker (a look at the picture, not a step of
+        it: an IMM's modes are not mixed into the tracker): (track ids, states (K, 6), covariances (K, 6, 6), mode
+        probabilities (K, r); (K, 0) for a single model)."""
+        tr = self.tracks
+        c = np.flatnonzero(tr.confirmed)
+        x, p = tr.x[c].copy(), tr.p[c].copy()
+        mu = tr.mu[c].reshape(c.size, self.model.r).copy() if self.imm else np.zeros((c.size, 0))
+        move = tr.t[c] != t
+        if move.any():
+            m, dt = c[move], t - tr.t[c[move]]
+            predictor = filters.ukf_predict if self.unscented else filters.predict
+            if self.imm:
+                xm, pm, mu[move] = self.model.predict(tr.xm[m], tr.pm[m], tr.mu[m], dt, predictor)
+                x[move], p[move] = filters.IMM.combine(xm, pm, mu[move])
+            else:
+                x[move], p[move] = predictor(tr.x[m], tr.p[m], self.model, dt)
+        return tr.track_id[c], x, p, mu
