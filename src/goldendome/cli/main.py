@@ -340,6 +340,22 @@ def _asset_table(st) -> Table | None:
     return t
 
 
+def _saturation_table(sweep, title: str) -> Table:
+    """The raid sweep's table (:func:`goldendome.io.report.saturation_table`): one row per raid size."""
+    from goldendome.io.report import SATURATION_NOTE, saturation_rows
+
+    rows = saturation_rows(sweep)
+    t = Table(title=title, title_justify="left", header_style="bold", caption=SATURATION_NOTE, caption_justify="left")
+    for col in rows.columns:
+        t.add_column(col, justify="right")
+    spec = {"missiles": ",.0f", "trials": ",.0f", "P(no leaker)": ".3f", "leakers": ".2f", "leaked": ".3f",
+            "cost $M": ",.0f"}  # fmt: skip
+    for r in rows.itertuples(index=False):
+        t.add_row(*(v if isinstance(v, str) else _fmt(v, spec.get(c, ".1f")) for c, v in zip(rows.columns, r,
+                                                                                            strict=True)))  # fmt: skip
+    return t
+
+
 @app.command()
 def mc(
     scenario: Annotated[str, typer.Argument(help="Scenario file or built-in name with a 'defence' (critique-salvo).")],
@@ -350,6 +366,9 @@ def mc(
                                              "LocalCluster of W workers here.")] = None,  # fmt: skip
     salvo: Annotated[str | None, typer.Option("--salvo", help="Sweep salvo sizes, e.g. 1,2,5,10: one study each of "
                                               "the first K threats (DIR/salvo-K).")] = None,  # fmt: skip
+    raid: Annotated[str | None, typer.Option("--raid", help="Sweep raid sizes, e.g. 10,50,100,200: one study each "
+                                             "with every threat entry's count scaled so R missiles fly in all "
+                                             "(DIR/raid-R).")] = None,  # fmt: skip
     seed: Annotated[int | None, typer.Option("--seed", help="Root seed (default: the scenario's).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ):
@@ -360,20 +379,32 @@ def mc(
     DuckDB). Rerunning the command skips finished trials, reruns corrupt ones, and extends the study to a larger
     --trials.
 
+    A raid sweep (--raid) shows how the defence saturates: for each raid size R, every threat entry's count is
+    scaled in proportion (rounded so the counts sum to R; entries that round to 0 are dropped) while the defence
+    stays the same. It ends with the sweep's table (leakage, interceptors by layer, cost per raid) and the report
+    draws saturation.png.
+
     Example: [bold]goldendome mc critique-salvo --trials 1000 --workers 2 --out results/critique[/], then
     [bold]goldendome report results/critique[/] for the figures.
+
+    Example: [bold]goldendome mc china-raid --raid 10,50,100,170 --trials 20 --workers 2 --out
+    results/china-sweep[/], then [bold]goldendome report results/china-sweep[/].
     """
     from goldendome.analysis.battle_stats import study_stats
     from goldendome.engine.montecarlo import StudyLocked, StudyMismatch
-    from goldendome.engine.study import first_threats, run_battle_study
+    from goldendome.engine.study import first_threats, raid_capacity, raid_missiles, run_battle_study, scale_raid
 
     scn, _ = _load(scenario)
     _check_out(out)
     if scn.defence is None:
         _fail(f"{scenario} has no defence", ["add a 'defence:' block (batteries, doctrine) to fight a battle; "
                                             "goldendome scenario show critique-salvo has an example"])  # fmt: skip
-    sizes = [None]
-    if salvo:
+    if salvo is not None and raid is not None:
+        _fail("--raid and --salvo together", [
+            "give one sweep: --salvo K cuts the scenario to its first K threat entries, --raid R scales every "
+            "entry's count to R missiles in all"])  # fmt: skip
+    studies = [(f"all {len(scn.threats)} threats", out, scn)]  # (label, folder, scenario)
+    if salvo is not None:
         try:
             sizes = sorted({int(v) for v in salvo.split(",") if v.strip()})
         except ValueError:
@@ -381,14 +412,26 @@ def mc(
         bad = [k for k in sizes if not 1 <= k <= len(scn.threats)]
         if bad or not sizes:
             _fail("--salvo", [f"salvo sizes must lie in 1..{len(scn.threats)} (the scenario's threats), got {bad}"])
+        studies = [(f"salvo of {k}", out / f"salvo-{k}", first_threats(scn, k)) for k in sizes]
+    if raid is not None:
+        try:
+            sizes = sorted({int(v) for v in raid.split(",") if v.strip()})
+        except ValueError:
+            _fail("--raid", [f"raid sizes must be whole numbers of missiles separated by commas, e.g. 10,50,100; "
+                             f"got {raid!r}"])  # fmt: skip
+        cap = raid_capacity(scn)
+        bad = [r for r in sizes if not 1 <= r <= cap]
+        if bad or not sizes:
+            _fail("--raid", [f"raid sizes must lie in 1..{cap:,} missiles, got {bad or raid!r}: the scenario "
+                             f"launches {raid_missiles(scn):,} in {len(scn.threats)} threat entries, and a scaled "
+                             "entry holds at most the scenario model's bound on count (glide and FOBS entries one "
+                             "each)"])  # fmt: skip
+        studies = [(f"raid of {r}", out / f"raid-{r}", scale_raid(scn, r)) for r in sizes]
     rows = []
-    if salvo:
+    if salvo is not None or raid is not None:
         out.mkdir(parents=True, exist_ok=True)
         (out / "scenario.json").write_text(scn.model_dump_json(indent=2) + "\n")
-    for k in sizes:
-        sub = scn if k is None else first_threats(scn, k)
-        folder = out if k is None else out / f"salvo-{k}"
-        label = f"all {len(scn.threats)} threats" if k is None else f"salvo of {k}"
+    for label, folder, sub in studies:
         count = TextColumn("{task.completed:,.0f}/{task.total:,.0f}")
         with Progress(TextColumn("{task.description}"), BarColumn(), count, TimeElapsedColumn(), console=console,
                       disable=quiet, transient=True) as bar:  # fmt: skip
@@ -414,7 +457,12 @@ def mc(
         except ValueError:
             _fail(f"study {folder}: no trial finished", [f"{summary.failed} trial(s) failed; why is written in "
                                                          f"{folder}/_failed (and printed above)"])  # fmt: skip
-    console.print(_study_table(rows, f"Monte Carlo: {scn.name}"))
+    if raid is not None:
+        from goldendome.io.report import saturation_table
+
+        console.print(_saturation_table(saturation_table(out), f"How the defence saturates: {scn.name}"))
+    else:
+        console.print(_study_table(rows, f"Monte Carlo: {scn.name}"))
     table = _asset_table(rows[-1][1])
     if table is not None:
         console.print(table)
@@ -425,7 +473,8 @@ def mc(
 def report(folder: Annotated[Path, typer.Argument(help="A results folder (goldendome mc / cost / sbi size / run "
                                                        "--out), or one holding several.")]):  # fmt: skip
     """One self-contained HTML page (report.html) of a results folder: Monte Carlo leakage with its figures
-    (leakage against salvo size, outcomes by layer, the map of impacts), cost, schedule, partner shares, SBI sizing.
+    (leakage against salvo size, how the defence saturates over a raid sweep, outcomes by layer, the map of impacts),
+    cost, schedule, partner shares, SBI sizing.
 
     Example: [bold]goldendome mc critique-salvo --trials 200 --salvo 1,5,10 --out results/all/mc[/],
     [bold]goldendome cost cbo-2026 --plot --out results/all/cost[/], then [bold]goldendome report results/all[/]:
@@ -451,6 +500,11 @@ def report(folder: Annotated[Path, typer.Argument(help="A results folder (golden
     if folders:
         rows = [(f.name if f != folder else "study", study_stats(f)) for f in folders]
         console.print(_study_table(rows, "Monte Carlo"))
+        from goldendome.io.report import saturation_table
+
+        sweep = saturation_table(folder)
+        if len(sweep):
+            console.print(_saturation_table(sweep, "How the defence saturates (raid sweep)"))
         table = _asset_table(rows[-1][1])
         if table is not None:
             console.print(table)

@@ -9,9 +9,14 @@ over launch or aim areas flies again in every trial, from the trial's seed).
 
 A salvo sweep (``salvo_sizes``) runs one study per size in ``DIR/salvo-K``: the scenario cut to its first K
 threats in launch order, the way leakage against salvo size is read in the published analyses.
+
+A raid sweep runs one study per raid size in ``DIR/raid-R``: the scenario with every threat entry's ``count`` scaled
+so that R missiles fly in all (:func:`scale_raid`), the mix of launch areas, aim points and timing kept. It shows
+how the defence saturates: the fixed inventories and the SBI shell stay as they are while the raid grows.
 """
 
 import json
+import re
 from functools import partial
 from pathlib import Path
 
@@ -75,6 +80,94 @@ def first_threats(scn: Scenario, k: int) -> Scenario:
     return scn.model_copy(update={"threats": order[:k], "name": f"{scn.name} (first {k} threats)"})
 
 
+def raid_missiles(scn: Scenario) -> int:
+    """Missiles the scenario launches: the sum of its threat entries' ``count`` (an entry without one, a glide
+    vehicle or a FOBS, is one missile)."""
+    return sum(getattr(th, "count", 1) for th in scn.threats)
+
+
+def _count_cap(th) -> int:
+    """The most missiles one threat entry can hold: the scenario model's bound on its ``count`` (1 without one)."""
+    field = type(th).model_fields.get("count")
+    if field is None:
+        return 1
+    return min((int(m.le) for m in field.metadata if getattr(m, "le", None) is not None), default=1)
+
+
+def raid_capacity(scn: Scenario) -> int:
+    """The largest raid :func:`scale_raid` can make of the scenario: every entry at its model's bound on count."""
+    return sum(_count_cap(th) for th in scn.threats)
+
+
+def _apportion(weights: list[int], total: int, caps: list[int]) -> list[int]:
+    """Whole shares of ``total`` in proportion to ``weights``, none above its cap: Hamilton's largest-remainder
+    method (shares floored, the units left over go to the largest remainders, ties to the earlier entry). A share
+    whose exact quota exceeds its cap is held at the cap and the rest shared again among the others.
+
+    Integer arithmetic throughout (quota_i = total_left * w_i / W as a floor and a remainder numerator), so the
+    shares sum to ``total`` exactly, with no floating-point ties.
+    """
+    n = len(weights)
+    fixed = [False] * n
+    while True:
+        left = total - sum(c for c, f in zip(caps, fixed, strict=True) if f)
+        free = [i for i in range(n) if not fixed[i]]
+        w_sum = sum(weights[i] for i in free)
+        over = [i for i in free if left * weights[i] > caps[i] * w_sum]
+        if not over:
+            break
+        for i in over:
+            fixed[i] = True
+    shares = [caps[i] if fixed[i] else 0 for i in range(n)]
+    if not free or w_sum == 0:
+        return shares
+    rem = {}
+    for i in free:
+        shares[i], rem[i] = divmod(left * weights[i], w_sum)
+    short = left - sum(shares[i] for i in free)
+    for i in sorted(free, key=lambda i: -rem[i])[:short]:  # sorted() is stable: ties keep the entries' order
+        shares[i] += 1
+    return shares
+
+
+def scale_raid(scn: Scenario, missiles: int) -> Scenario:
+    """The scenario with its raid scaled to ``missiles`` missiles in all, the mix kept.
+
+    Each threat entry's ``count`` becomes its share of ``missiles`` in proportion to its count now (an entry without
+    a count, a glide vehicle or a FOBS, weighs one and holds at most one), rounded by the largest-remainder method
+    so the counts sum exactly to ``missiles``. Entries whose share rounds to 0 are dropped; the others keep their
+    order, names, launch and aim areas, launch times and salvo intervals (a larger salvo from one silo field lasts
+    longer: ``count x interval_s``). A raid larger than the scenario's is allowed up to :func:`raid_capacity`, each
+    entry at most at the model's bound on ``count``; an entry that would pass it is held there and the excess
+    shared among the others.
+
+    The defence is not touched: its batteries' inventories and the SBI shell stay as they are, which is what a sweep
+    over raid size measures (where the defence saturates).
+
+    Example: entries of 10, 6 and 4 missiles (20) scaled to 7 have quotas 3.5, 2.1 and 1.4; floored, 3 + 2 + 1 = 6,
+    and the missile left over goes to the largest remainder (0.5): counts 4, 2, 1.
+
+    Returns a validated :class:`Scenario`, named after the original with the raid size; raises ValueError when
+    ``missiles`` is below 1 or above :func:`raid_capacity`.
+    """
+    missiles = int(missiles)
+    cap = raid_capacity(scn)
+    if not scn.threats:
+        raise ValueError(f"{scn.name}: the scenario has no threats to scale")
+    if not 1 <= missiles <= cap:
+        raise ValueError(f"a raid of {missiles} missiles: the scenario's {len(scn.threats)} threat entries hold "
+                         f"1..{cap} missiles (count at most {max(_count_cap(th) for th in scn.threats)} an entry; "
+                         "glide and FOBS entries one each)")  # fmt: skip
+    shares = _apportion([getattr(th, "count", 1) for th in scn.threats], missiles,
+                        [_count_cap(th) for th in scn.threats])  # fmt: skip
+    threats = [th.model_copy(update={"count": k}) if hasattr(th, "count") else th
+               for th, k in zip(scn.threats, shares, strict=True) if k > 0]  # fmt: skip
+    suffix = f" (raid of {missiles})"
+    name = scn.name[: 120 - len(suffix)] + suffix  # the model's bound on a name
+    scaled = scn.model_copy(update={"threats": threats, "name": name})
+    return Scenario.model_validate_json(scaled.model_dump_json())
+
+
 def run_battle_study(scn: Scenario, n_trials: int, out_dir: Path, root_seed: int | None = None, workers: int = 1,
                      dask_address: str | None = None, progress=None) -> StudySummary:  # fmt: skip
     """Run (or resume) the Monte Carlo study of a defended scenario into out_dir."""
@@ -90,12 +183,27 @@ def run_battle_study(scn: Scenario, n_trials: int, out_dir: Path, root_seed: int
                      progress=progress, study_meta=meta)  # fmt: skip
 
 
+SWEEP_FOLDER = re.compile(r"^(salvo|raid)-([0-9]+)$")
+"""The name of a sweep's sub-study: salvo-K (the first K threat entries) or raid-R (R missiles in all)."""
+
+
+def sweep_folders(out_dir: Path, kind: str) -> list[Path]:
+    """The ``kind``-N sub-studies of out_dir ('salvo' or 'raid') that hold a study, in increasing N."""
+    found = []
+    for p in Path(out_dir).glob(f"{kind}-*/study.json"):
+        m = SWEEP_FOLDER.match(p.parent.name)
+        if m and m.group(1) == kind:
+            found.append((int(m.group(2)), p.parent))
+    return [folder for _, folder in sorted(found)]
+
+
 def study_folders(out_dir: Path) -> list[Path]:
-    """The study folders under out_dir: itself, or its salvo-K sub-studies in increasing K."""
+    """The study folders under out_dir: itself, or its sweeps' sub-studies (salvo-K in increasing K, then raid-R
+    in increasing R)."""
     out_dir = Path(out_dir)
-    subs = sorted(out_dir.glob("salvo-*/study.json"), key=lambda p: int(p.parent.name.split("-")[1]))
+    subs = sweep_folders(out_dir, "salvo") + sweep_folders(out_dir, "raid")
     if subs:
-        return [p.parent for p in subs]
+        return subs
     return [out_dir] if (out_dir / "study.json").exists() else []
 
 

@@ -200,6 +200,58 @@ def leakage_vs_salvo(sizes, p_zero, p_zero_ci, leakers, leakers_ci, out_dir: Pat
     return _finish(fig, out_dir / "leakage_vs_salvo.png")
 
 
+def saturation(table, out_dir: Path, title: str) -> Path:
+    """How the defence saturates as the raid grows (one column of panels per question, x the missiles launched):
+    (a) the fraction of lethal objects that leak and P(no leaker), each with its 95 % band; (b) interceptors fired
+    per trial by layer (stacked), beside the lethal objects they face; (c) interceptor cost per raid and per missile.
+
+    table: the rows of :func:`goldendome.io.report.saturation_table` (one per raid size)."""
+    t = table.sort_values("missiles")
+    x = np.asarray(t["missiles"], float)
+    fig, (a1, a2, a3) = plt.subplots(1, 3, figsize=(14.0, 4.2))
+    for col, colour, label in (("leaked_fraction", "C3", "leaked fraction (of lethal objects)"),
+                               ("p_zero", "C0", "P(no warhead leaks)")):  # fmt: skip
+        a1.plot(x, t[col], "o-", color=colour, label=label)
+        a1.fill_between(x, np.clip(t[f"{col}_lo"], 0, 1), np.clip(t[f"{col}_hi"], 0, 1), color=colour, alpha=0.2)
+    a1.set_ylim(-0.02, 1.3)  # room above 1 for the legend
+    a1.set_yticks(np.linspace(0.0, 1.0, 6))
+    a1.set_ylabel("fraction (95 % band)")
+    a1.set_title("(a) leakage", fontsize=9)
+    layers = [c for c in t.columns if c.startswith("rounds_")]
+    if layers:
+        a2.stackplot(x, *[np.asarray(t[c], float) for c in layers], alpha=0.8,
+                     labels=[c.removeprefix("rounds_").replace("_", " ") for c in layers])  # fmt: skip
+    a2.plot(x, t["lethal"], "k--", lw=1.2, label="lethal objects (RVs)")
+    top = max(float(np.max(t["rounds"])) if layers else 0.0, float(np.max(t["lethal"])), 1.0)
+    a2.set_ylim(0.0, 1.45 * top)  # the legend sits above the curves
+    a2.set_ylabel("interceptors fired per trial")
+    a2.set_title("(b) interceptors spent, by layer", fontsize=9)
+    cost = np.asarray(t["cost_musd"], float)
+    a3.plot(x, cost / 1e3, "o-", color="C2", label="interceptor cost per raid ($bn)")
+    a3.set_ylabel("cost per raid ($bn)")
+    a3b = a3.twinx()
+    a3b.plot(x, t["cost_per_missile_musd"], "s--", color="C4", label="per missile launched ($M, right)")
+    a3b.set_ylabel("cost per missile launched ($M)")
+    a3.set_ylim(0.0, 1.35 * max(float(cost.max()) / 1e3, 1e-3))  # the legend sits above the curves
+    a3b.set_ylim(0.0, 1.35 * max(float(np.max(t["cost_per_missile_musd"])), 1e-3))
+    a3.set_title("(c) cost of the interceptors fired", fontsize=9)
+    h1, l1 = a3.get_legend_handles_labels()
+    h2, l2 = a3b.get_legend_handles_labels()
+    a3.legend(h1 + h2, l1 + l2, fontsize=8, loc="upper left")
+    wide = x.size > 1 and x.max() / max(x.min(), 1.0) >= 10.0
+    for a in (a1, a2, a3):
+        if wide:  # 10 to 500 missiles: every size gets room
+            a.set_xscale("log")
+        a.set_xticks(x, [f"{v:,.0f}" for v in x], fontsize=8)
+        a.minorticks_off()
+        a.set_xlabel("raid size (missiles launched)")
+        a.grid(alpha=0.3)
+    a1.legend(fontsize=8)
+    a2.legend(fontsize=8, loc="upper left")
+    fig.suptitle(title, fontsize=10)
+    return _finish(fig, Path(out_dir) / "saturation.png")
+
+
 def layer_outcomes(layers, out_dir: Path, title: str) -> Path:
     """Per layer, what its interceptors achieved per trial: kills, decoys killed, misses, wasted (stacked)."""
     fig, ax = plt.subplots(figsize=(7.0, 3.8))

@@ -3,8 +3,9 @@ mailed), the tables, and every assumption a total rests on.
 
 ``goldendome report DIR`` looks in DIR and its sub-folders for what the other commands wrote:
 
-* Monte Carlo studies (``goldendome mc``: study.json, or salvo-K sub-studies): P(no leaker) with Wilson intervals,
-  expected leakers, outcomes by layer, leakers by asset, the map of impacts, leakage against salvo size;
+* Monte Carlo studies (``goldendome mc``: study.json, or salvo-K / raid-R sub-studies): P(no leaker) with Wilson
+  intervals, expected leakers, outcomes by layer, leakers by asset, the map of impacts, leakage against salvo size,
+  and for a raid sweep how the defence saturates (:func:`saturation_table`, saturation.png);
 * cost studies (``goldendome cost --out``: cost.json): totals by component and year, the published figures beside
   ours, the deployment schedule and its deadline, each partner's bill, cost-effectiveness;
 * SBI sizing (``goldendome sbi size --out``: sizing.parquet): the size of the shell for each design point;
@@ -62,32 +63,147 @@ def _bn(v) -> str:
     return f"{v / 1e9:,.1f}"
 
 
+def _layer_order(name: str) -> tuple[int, str]:
+    """Layers from the first to get a shot to the last: boost (the SBIs), then the battle manager's hand-over
+    order; any other after, by name."""
+    from goldendome.effectors.interceptors import Layer
+
+    order = ["boost", *(ly.value for ly in Layer)]
+    return (order.index(name), "") if name in order else (len(order), name)
+
+
+def saturation_table(root: Path, confidence: float = 0.95) -> pd.DataFrame:
+    """How the defence saturates: one row per raid-R sub-study of root (``goldendome mc --raid``), in increasing R.
+
+    Columns, each a mean per trial unless named otherwise:
+
+    * ``missiles``: missiles launched (the raid size R); ``entries``: threat entries left after scaling; ``trials``;
+    * ``lethal``: lethal objects (re-entry vehicles, glide vehicles, cruise missiles), decoys not counted;
+    * ``p_zero``, ``p_zero_lo``, ``p_zero_hi``: the probability that no lethal object leaks, Wilson interval;
+    * ``leakers``, ``leakers_lo``, ``leakers_hi``: lethal objects that leak, normal interval on the mean (floored
+      at 0); ``leaked_fraction`` (and _lo, _hi): the same divided by ``lethal``;
+    * ``rounds_<layer>``: interceptors fired by each layer (boost = SBIs; 0 where a layer never fired), ``rounds``
+      their sum;
+    * ``cost_musd``: cost of the interceptors fired (US$ million); ``cost_per_missile_musd``: that per missile
+      launched; ``study``: the sub-study's folder name.
+
+    Read from the trials' Parquet tables through DuckDB (:func:`goldendome.analysis.battle_stats.study_stats` and
+    the trials' ``rounds_<layer>`` columns). Empty when root holds no raid sweep.
+    """
+    from goldendome.analysis.battle_stats import study_stats
+    from goldendome.engine.montecarlo import connect
+    from goldendome.engine.study import raid_missiles, study_scenario, sweep_folders
+
+    rows = []
+    for folder in sweep_folders(root, "raid"):
+        st = study_stats(folder, confidence)
+        scn = study_scenario(folder)
+        con = connect(folder)
+        names = [c for c in con.execute("DESCRIBE trials").df().column_name if c.startswith("rounds_")]
+        means = con.execute("SELECT " + ", ".join(f'avg(coalesce("{c}", 0))' for c in names) + " FROM trials"
+                            ).fetchone() if names else ()  # fmt: skip
+        lethal = st.lethal_per_trial
+
+        def per(v, lethal=lethal):
+            return max(v, 0.0) / lethal if lethal > 0 else float("nan")
+
+        missiles = raid_missiles(scn)
+        row = {"missiles": missiles, "entries": len(scn.threats), "trials": st.trials, "lethal": lethal,
+               "p_zero": st.p_zero, "p_zero_lo": st.p_zero_ci[0], "p_zero_hi": st.p_zero_ci[1],
+               "leakers": st.leakers_mean, "leakers_lo": max(st.leakers_ci[0], 0.0),
+               "leakers_hi": max(st.leakers_ci[1], 0.0), "leaked_fraction": per(st.leakers_mean),
+               "leaked_fraction_lo": per(st.leakers_ci[0]), "leaked_fraction_hi": per(st.leakers_ci[1])}  # fmt: skip
+        row.update({c: float(m) for c, m in zip(names, means, strict=True)})
+        row.update({"cost_musd": st.cost_mean_musd, "cost_per_missile_musd": st.cost_mean_musd / missiles,
+                    "study": folder.name})  # fmt: skip
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    if not len(table):
+        return table
+    layers = sorted((c for c in table.columns if c.startswith("rounds_")), key=lambda c: _layer_order(c[7:]))
+    table[layers] = table[layers].fillna(0.0)
+    table["rounds"] = table[layers].sum(axis=1)
+    head = [c for c in table.columns if c not in layers and c not in ("rounds", "cost_musd",
+                                                                       "cost_per_missile_musd", "study")]  # fmt: skip
+    return table[[*head, *layers, "rounds", "cost_musd", "cost_per_missile_musd", "study"]]
+
+
+def saturation_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The saturation table laid out to read (report and command line): short headings, intervals as 'lo–hi', one
+    column per layer's rounds; every figure but the missiles and the trials is a mean per trial."""
+    out = pd.DataFrame({"missiles": table.missiles, "trials": table.trials, "lethal": table.lethal,
+                        "P(no leaker)": table.p_zero,
+                        "95 % CI": [f"{a:.3f}–{b:.3f}" for a, b in zip(table.p_zero_lo, table.p_zero_hi,
+                                                                       strict=True)],
+                        "leakers": table.leakers,
+                        "95 % CI ": [f"{a:.1f}–{b:.1f}" for a, b in zip(table.leakers_lo, table.leakers_hi,
+                                                                        strict=True)],
+                        "leaked": table.leaked_fraction})  # fmt: skip
+    for c in (c for c in table.columns if c.startswith("rounds_")):
+        out[c.removeprefix("rounds_").replace("_", " ")] = table[c]
+    out["rounds"] = table.rounds
+    out["cost $M"] = table.cost_musd
+    out["$M/missile"] = table.cost_per_missile_musd
+    return out
+
+
+SATURATION_NOTE = ("every threat entry's count scaled in proportion, the defence the same in every row; per trial: "
+                   "lethal objects (RVs), leakers, leaked = leakers / lethal, rounds fired by layer (boost = SBIs) "
+                   "and in all, cost $M of the interceptors fired")  # fmt: skip
+"""What the saturation table's short headings mean (written once, beside the table, in the report and the CLI)."""
+
+
+def _saturation_html(root: Path, name: str) -> tuple[str, Path | None]:
+    """The raid sweep's table and figure (empty when root holds no raid-R sub-studies)."""
+    from goldendome.io import plots
+
+    table = saturation_table(root)
+    if not len(table):
+        return "", None
+    fig = plots.saturation(table, root, f"{name}: how the defence saturates as the raid grows")
+    rows = saturation_rows(table)
+    fmts = dict.fromkeys(rows.columns, ".1f")
+    fmts.update({"missiles": ",.0f", "trials": ",.0f", "P(no leaker)": ".3f", "leakers": ".2f", "leaked": ".3f",
+                 "cost $M": ",.0f"})  # fmt: skip
+    text = (f"<h3>How the defence saturates (raid sweep)</h3><p class='note'>Each row: the scenario launching that "
+            f"many missiles; {html.escape(SATURATION_NOTE)}.</p>" + _table(rows, fmts))  # fmt: skip
+    return text, fig
+
+
 def _mc_section(root: Path) -> str:
     from goldendome.analysis.battle_stats import impact_points, study_stats
     from goldendome.engine.battle import defended_assets
-    from goldendome.engine.study import study_folders, study_scenario
+    from goldendome.engine.study import raid_missiles, study_folders, study_scenario
     from goldendome.io import plots
 
     folders = study_folders(root)
     stats = [study_stats(f) for f in folders]
     scn = study_scenario(root if (root / "scenario.json").exists() else folders[-1])
     sizes = [len(study_scenario(f).threats) for f in folders]
-    figs = [plots.leakage_vs_salvo(sizes, [s.p_zero for s in stats], [s.p_zero_ci for s in stats],
-                                   [s.leakers_mean for s in stats], [s.leakers_ci for s in stats], root,
-                                   f"{scn.name}: leakage against salvo size")]  # fmt: skip
+    cut = [k for k, f in enumerate(folders) if not f.name.startswith("raid-")]  # a raid's entries are no salvo size
+    figs = []
+    if cut:
+        figs.append(plots.leakage_vs_salvo([sizes[k] for k in cut], [stats[k].p_zero for k in cut],
+                                           [stats[k].p_zero_ci for k in cut], [stats[k].leakers_mean for k in cut],
+                                           [stats[k].leakers_ci for k in cut], root,
+                                           f"{scn.name}: leakage against salvo size"))  # fmt: skip
+    saturation_text, saturation_fig = _saturation_html(root, scn.name)
+    if saturation_fig is not None:
+        figs.insert(0, saturation_fig)
     figs.append(plots.layer_outcomes(stats[-1].layers, root, f"{scn.name}: outcomes by layer"))
     assets = defended_assets(scn)
     figs.append(plots.impact_map(impact_points(folders[-1]), np.degrees(assets.lat_rad), np.degrees(assets.lon_rad),
                                  root, f"{scn.name}: where the leakers came down ({stats[-1].trials:,} trials)"))
     rows = pd.DataFrame([{
-        "study": f.name if f != root else scn.name, "threats": n, "trials": s.trials,
+        "study": f.name if f != root else scn.name, "threats": n, "missiles": raid_missiles(study_scenario(f)),
+        "trials": s.trials,
         "P(no leaker)": s.p_zero, "95 % CI": f"{s.p_zero_ci[0]:.3f}–{s.p_zero_ci[1]:.3f}",
         "leakers / trial": s.leakers_mean, "cost / trial $M": s.cost_mean_musd,
         "$M / engagement": s.cost_per_engagement_musd,
     } for f, n, s in zip(folders, sizes, stats, strict=True)])  # fmt: skip
     parts = [f"<h2>Monte Carlo: {html.escape(scn.name)}</h2>", f"<p>{html.escape(scn.description)}</p>",
              _table(rows, {"P(no leaker)": ".3f", "leakers / trial": ".2f", "cost / trial $M": ",.0f",
-                           "$M / engagement": ",.1f"})]  # fmt: skip
+                           "$M / engagement": ",.1f", "missiles": ",.0f"}), saturation_text]  # fmt: skip
     last = stats[-1]
     parts.append("<h3>By layer (per trial)</h3>" + _table(last.layers, {c: ".2f" for c in last.layers.columns}))
     if len(last.assets):
@@ -195,7 +311,8 @@ def build_report(root: Path) -> tuple[Path, list[str]]:
 
     root = Path(root)
     sections, found = [], []
-    candidates = [root, *sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", "salvo-")))]
+    subs = (p for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", "salvo-", "raid-")))
+    candidates = [root, *sorted(subs)]
     for folder in candidates:
         if folder.parent == root and folder.name in ("trials", "events"):
             continue
