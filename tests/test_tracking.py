@@ -103,6 +103,26 @@ def test_gnn_is_the_global_optimum_not_the_greedy_choice():
         assert total(out) == pytest.approx(best)
 
 
+def test_sparse_gospa_of_a_raid_equals_the_dense_optimum(monkeypatch):
+    # a raid's picture: clusters of eight objects (a bus's RVs and decoys) a few km apart, tracks on most of them
+    # plus false ones; the assignment over close pairs only (a sparse full matching with stand-ins for
+    # "unassigned") must give the dense Hungarian optimum's GOSPA to rounding, and the same counts
+    from goldendome.tracking import metrics
+
+    rng = np.random.default_rng(16)
+    centres = rng.uniform(0.0, 3e6, (80, 3))
+    truth = np.repeat(centres, 8, axis=0) + rng.normal(0.0, 2e3, (640, 3))
+    est = np.vstack([truth[rng.choice(640, 560, replace=False)], rng.uniform(0.0, 3e6, (60, 3))])
+    est = est + rng.normal(0.0, 2e3, est.shape)
+    assert truth.shape[0] * est.shape[0] > metrics.DENSE_PAIRS  # the sparse path runs
+    sparse = gospa(truth, est, c=5e3)
+    monkeypatch.setattr(metrics, "DENSE_PAIRS", 10**12)
+    dense = gospa(truth, est, c=5e3)
+    assert sparse.distance == pytest.approx(dense.distance, rel=1e-12)
+    assert (sparse.n_missed, sparse.n_false) == (dense.n_missed, dense.n_false)
+    assert sparse.localisation == pytest.approx(dense.localisation, rel=1e-9)
+
+
 def test_gospa_matches_stone_soup_and_decomposes():
     import datetime as dt
 

@@ -559,20 +559,30 @@ def covariance_intersection(xa, pa, xb, pb):
 
 
 @numba.njit(cache=True)
-def _pair_distance2_kernel(h, p, r, nu, ti):  # pragma: no cover - compiled
+def _pair_distance2_kernel(h, p, r, nu, ti, shared):  # pragma: no cover - compiled
     out = np.empty(ti.shape[0])
     m, d = h.shape[1], h.shape[2]
     hp = np.empty((m, d))
     s = np.empty((m, m))
     s_inv = np.empty((m, m))
+    # one noise for every detection: S^-1 depends on the track alone, computed once per track that has a pair
+    cached = np.empty((h.shape[0] if shared else 0, m, m))
+    have = np.zeros(h.shape[0] if shared else 0, np.bool_)
     for k in range(ti.shape[0]):
         i = ti[k]
-        _mm(h[i], p[i], hp)
-        _mm(hp, h[i].T, s)
-        for a in range(m):
-            for b in range(m):
-                s[a, b] += r[k, a, b]
-        _inv_small(s, s_inv)
+        if shared and have[i]:
+            s_inv[:, :] = cached[i]
+        else:
+            _mm(h[i], p[i], hp)
+            _mm(hp, h[i].T, s)
+            rk = r[0] if shared else r[k]
+            for a in range(m):
+                for b in range(m):
+                    s[a, b] += rk[a, b]
+            _inv_small(s, s_inv)
+            if shared:
+                cached[i] = s_inv
+                have[i] = True
         acc = 0.0
         for a in range(m):
             for b in range(m):
@@ -583,5 +593,9 @@ def _pair_distance2_kernel(h, p, r, nu, ti):  # pragma: no cover - compiled
 
 def pair_distance2(h, p, r, nu, ti):
     """Squared Mahalanobis distances nu^T (H P H^T + R)^-1 nu of detection-track pairs, compiled: H (N, m, 6) and
-    P (N, 6, 6) of the tracks, the pair's track ti (K,), noise r (K, m, m) and innovation nu (K, m)."""
-    return _pair_distance2_kernel(h, p, r, nu, ti)
+    P (N, 6, 6) of the tracks, the pair's track ti (K,), innovation nu (K, m) and noise r: (K, m, m) one per pair,
+    or (m, m) the same for every detection (a radar's look: S^-1 is then computed once per track, not per pair)."""
+    r = np.asarray(r, float)
+    shared = r.ndim == 2
+    r = np.ascontiguousarray(r[None] if shared else r)
+    return _pair_distance2_kernel(h, p, r, nu, ti, shared)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist
 
@@ -40,9 +40,13 @@ DENSE_PAIRS = 250_000
 
 
 def _sparse_assignment(x, y, c: float, p: float):
-    """The GOSPA-optimal assignment from the pairs closer than c only: a pair at c or beyond costs c^p, the same as
-    leaving both unassigned (c^p / 2 each), so some optimum uses close pairs alone, and the problem splits into the
-    connected components of the close-pair graph, solved one by one (most are one truth and one estimate).
+    """The GOSPA-optimal assignment from the pairs closer than c only. A pair at c or beyond costs c^p, the same as
+    leaving both unassigned (c^p / 2 each), so some optimum uses close pairs alone. Solved as one sparse full
+    bipartite matching (LAPJVsp, :func:`scipy.sparse.csgraph.min_weight_full_bipartite_matching`) of truths and
+    estimates, each with a stand-in for "unassigned": truth i -> estimate j at d^p, truth i -> its stand-in at
+    c^p / 2, estimate j's stand-in -> estimate j at c^p / 2, and stand-in of j -> stand-in of i at 0 for every close
+    pair (i, j), so that a matched pair frees both stand-ins to match each other (every weight is shifted by 1,
+    costs scaled by c^p: a full matching has n + m edges whatever it is, so the optimum does not move).
     Returns (truth rows, estimate rows, costs min(d, c)^p) of the assigned pairs."""
     pairs = cKDTree(x).sparse_distance_matrix(cKDTree(y), c, output_type="ndarray")
     pairs = pairs[pairs["v"] < c]
@@ -50,26 +54,17 @@ def _sparse_assignment(x, y, c: float, p: float):
     if pairs.size == 0:
         return np.zeros(0, int), np.zeros(0, int), np.zeros(0)
     i, j, d = pairs["i"].astype(np.int64), pairs["j"].astype(np.int64), pairs["v"]
-    graph = coo_matrix((np.ones(i.size), (i, n + j)), shape=(n + m, n + m))
-    _, label = connected_components(graph, directed=False)
-    comp = label[i]
-    size = np.bincount(comp, minlength=n + m)
-    single = size[comp] == 1  # one close pair alone in its component: assigned as it is
-    rows, cols, costs = [i[single]], [j[single]], [d[single] ** p]
-    order = np.flatnonzero(~single)
-    order = order[np.argsort(comp[order], kind="stable")]
-    bounds = np.flatnonzero(np.diff(comp[order])) + 1
-    for group in np.split(order, bounds) if order.size else []:
-        ti, ui = np.unique(i[group], return_inverse=True)
-        tj, uj = np.unique(j[group], return_inverse=True)
-        cost = np.full((ti.size, tj.size), c**p)
-        cost[ui, uj] = d[group] ** p
-        r, k = linear_sum_assignment(cost)
-        real = cost[r, k] < c**p
-        rows.append(ti[r[real]])
-        cols.append(tj[k[real]])
-        costs.append(cost[r[real], k[real]])
-    return np.concatenate(rows), np.concatenate(cols), np.concatenate(costs)
+    cost = (d / c) ** p
+    rows = np.concatenate([i, np.arange(n), n + np.arange(m), n + j])
+    cols = np.concatenate([j, m + np.arange(n), np.arange(m), m + i])
+    w = 1.0 + np.concatenate([cost, np.full(n + m, 0.5), np.zeros(i.size)])
+    r, k = min_weight_full_bipartite_matching(csr_matrix((w, (rows, cols)), shape=(n + m, n + m)))
+    match = np.empty(n + m, np.int64)
+    match[r] = k
+    match = match[:n]
+    real = match < m
+    truth = np.flatnonzero(real)
+    return truth, match[real], (np.linalg.norm(x[truth] - y[match[real]], axis=1)) ** p
 
 
 def gospa(truth, estimates, c: float, p: float = 2.0) -> Gospa:

@@ -119,7 +119,8 @@ class Tracker:
 
     def _distance2(self, ti, z, sensor: RadarModel, z_pred, h, r, modes):
         """Squared Mahalanobis distance of detections z from tracks ti; an IMM takes the smallest over its modes (a
-        detection any mode explains is in the gate: the manoeuvre mode's wide gate keeps a turning target)."""
+        detection any mode explains is in the gate: the manoeuvre mode's wide gate keeps a turning target). r: the
+        pairs' noise (K, m, m), or the sensor's (m, m) for all."""
         tr = self.tracks
         c = np.ascontiguousarray
         ti, r = c(ti, np.int64), c(r, float)
@@ -130,7 +131,8 @@ class Tracker:
         zm, hm = modes
         tj = (ti[:, None] * n_modes + np.arange(n_modes)).ravel()  # every mode of each pair's track
         nu = sensor.innovation(np.repeat(z, n_modes, axis=0), zm[tj])
-        dm = filters.pair_distance2(hm, c(tr.pm.reshape(-1, 6, 6)), c(np.repeat(r, n_modes, axis=0)), c(nu), tj)
+        r_modes = r if r.ndim == 2 else c(np.repeat(r, n_modes, axis=0))
+        dm = filters.pair_distance2(hm, c(tr.pm.reshape(-1, 6, 6)), r_modes, c(nu), tj)
         return np.minimum(d2, dm.reshape(-1, n_modes).min(axis=1))
 
     def _update(self, idx, z, sensor: RadarModel, z_pred, h, r, modes) -> None:
@@ -184,7 +186,7 @@ class Tracker:
                       else np.trace(r_det, axis1=1, axis2=2).max())  # fmt: skip
             lam = np.trace(tr.p[:, :3, :3], axis1=1, axis2=2) + spread
             ti, dj = candidate_pairs(tr.x[:, :3], np.sqrt(gamma * lam), sensor.to_position(z))
-            d2 = self._distance2(ti, z[dj], sensor, z_pred, h, r_det[dj], modes)
+            d2 = self._distance2(ti, z[dj], sensor, z_pred, h, sensor.noise if noise is None else r_det[dj], modes)
             ok = d2 < gamma
             ti, dj, d2 = ti[ok], dj[ok], d2[ok]
             if self.association == "jpda":
