@@ -175,6 +175,7 @@ class BattleManager:
         self._eng = np.zeros((0, l_n), np.int64)  # engagements so far, per layer
         self._busy = np.zeros((0, l_n + 1))  # free again after; per layer, and (last column) any layer (hand-over)
         self._fc_t = np.zeros(0)  # time of the latest forecast (NaN: none)
+        self._settled = np.zeros(0, bool)  # every battery empty and the track noted 'no interceptors left': not reviewed
         self._value = np.zeros(0)
         self._p_any = np.zeros(0)
         self._asset = np.zeros(0, np.int64)  # most threatened asset (-1: none)
@@ -200,6 +201,7 @@ class BattleManager:
         self._eng = pad(self._eng, 0)
         self._busy = pad(self._busy, -1.0)
         self._fc_t = pad(self._fc_t, np.nan)
+        self._settled = pad(self._settled, False)
         self._value = pad(self._value, 0.0)
         self._p_any = pad(self._p_any, 0.0)
         self._asset = pad(self._asset, -1)
@@ -262,13 +264,15 @@ class BattleManager:
     def evaluate(self, t: float, ids, x, p, perceived: np.ndarray) -> None:
         """Threat evaluation of tracks (ids (N,), ECI states (N, 6), covariances (N, 6, 6) at t, perceived classes
         (N,)): the forecasts and assessments of those whose latest forecast is older than the current REFRESH_S
-        grid point are made again, all at once (ballistic ones flown in one batch, manoeuvring ones extrapolated)."""
+        grid point are made again, all at once (ballistic ones flown in one batch, manoeuvring ones extrapolated);
+        settled tracks (every battery empty, the track noted 'no interceptors left': nothing a review finds can change
+        what happens to it or why) keep theirs."""
         ids = np.asarray(ids, int)
         if ids.size == 0:
             return
         self._grow(int(ids.max()) + 1)
         grid = np.floor(t / REFRESH_S) * REFRESH_S
-        stale = np.flatnonzero(~(self._fc_t[ids] >= grid))  # NaN (never forecast) is stale
+        stale = np.flatnonzero(~(self._fc_t[ids] >= grid) & ~self._settled[ids])  # NaN (never forecast) is stale
         if stale.size == 0:
             return
         man = np.isin(perceived[stale], MANOEUVRING)
@@ -363,6 +367,11 @@ class BattleManager:
         notes = Notes(np.concatenate([tid[~threat], tid[unusable]]),
                       np.concatenate([np.full(int((~threat).sum()), OPEN_GROUND),
                                       np.where(in_envelope[unusable], NO_ROUNDS, OUTSIDE)]))  # fmt: skip
+        if not np.any(self.rounds_left > 0):
+            # every battery empty, for good (inventories do not come back): a threat in an envelope has its reason,
+            # the weightiest there is; its forecast needs no more reviews (a raid's thousands of tracks otherwise
+            # go on being flown every REFRESH_S after the last round is gone, for nothing)
+            self._settled[tid[unusable[in_envelope[unusable]]]] = True
         # columns: (target, layer) pairs a layer may still engage, highest layer first
         by_layer = np.zeros((len(LAYERS), cand.size), bool)
         np.logical_or.at(by_layer, self._layer, usable)

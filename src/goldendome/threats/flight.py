@@ -262,7 +262,9 @@ def _accel(tau, x, y, z, vx, vy, vz, thrust, mdot, m_ign, t_ign, area, mode, bur
     ax = -mu_r3 * x + k * x * (1.0 - zz)
     ay = -mu_r3 * y + k * y * (1.0 - zz)
     az = -mu_r3 * z + k * z * (3.0 - zz)
-    h = _geodetic_height_scalar(x, y, z)
+    # r - a bounds the geodetic height from below (no point of the ellipsoid is farther than a from the centre):
+    # far above the air the exact height is not needed
+    h = 1e99 if r - WGS84_A_M >= 1000e3 else _geodetic_height_scalar(x, y, z)
     if h < 1000e3:
         hh = max(h, 0.0) / _H_STEP
         i = min(int(hh), log_rho.shape[0] - 2)
@@ -405,6 +407,15 @@ def _cut_metric(s, t, cut_mode, radius, theta0, theta_rate, lx, ly, lz, mx, my, 
 
 
 @numba.njit(cache=True)
+def _coast_dt_at(x, y, z, coarse):  # pragma: no cover - compiled
+    """The coasting step at a position: the height decides it, and r - a (a lower bound of the height) does when it
+    is above the highest threshold."""
+    if np.sqrt(x * x + y * y + z * z) - WGS84_A_M > 150e3:
+        return 10.0 if coarse else 5.0
+    return _coast_dt(_geodetic_height_scalar(x, y, z), coarse)
+
+
+@numba.njit(cache=True)
 def _coast_dt(h, coarse):  # pragma: no cover - compiled
     if coarse:
         return 10.0 if h > 150e3 else (2.0 if h > 80e3 else 0.5)
@@ -462,7 +473,7 @@ def _fly_kernel(y0, t_launch, stage_start, stage_end, thrust, mdot, mass_ign, ar
                 dt = min(dt_boost, next_event - tau)
             else:
                 f_thrust, f_mdot, f_mign, f_tign, f_area, mode = 0.0, 0.0, payload[i], 0.0, 0.0, 1
-                dt = _coast_dt(_geodetic_height_scalar(s[0], s[1], s[2]), coarse)
+                dt = _coast_dt_at(s[0], s[1], s[2], coarse)
             dt = min(dt, max_time - tau)
             s_new = _rk4(tau, dt, s, f_thrust, f_mdot, f_mign, f_tign, f_area, mode, burning, nx, ny, nz, tv[i],
                          t_bo, pf[i], beta[i], _LOG_RHO, _SOS)  # fmt: skip
@@ -506,7 +517,11 @@ def _fly_kernel(y0, t_launch, stage_start, stage_end, thrust, mdot, mass_ign, ar
                     cut_state[i] = s_new
                     flags[i] |= 4
                     stop = until_boost
-            h_new = _geodetic_height_scalar(s_new[0], s_new[1], s_new[2])
+            # the height matters only near the ground, the end height or the re-entry line: above them all its
+            # lower bound r - a stands in for it (every comparison below comes out the same)
+            r_new = np.sqrt(s_new[0] * s_new[0] + s_new[1] * s_new[1] + s_new[2] * s_new[2])
+            high = r_new - WGS84_A_M > max(h_end[i], REENTRY_ALTITUDE_M, launch_h[i]) + 1e3
+            h_new = r_new - WGS84_A_M if high else _geodetic_height_scalar(s_new[0], s_new[1], s_new[2])
             descending = s_new[0] * s_new[3] + s_new[1] * s_new[4] + s_new[2] * s_new[5] < 0.0
             if not until_boost and not burning and descending and h_new <= h_end[i]:
                 h_old = _geodetic_height_scalar(s[0], s[1], s[2])
