@@ -603,3 +603,26 @@ def test_candidate_pairs_of_a_few_tracks_are_the_k_d_trees(monkeypatch):
             tree = association.candidate_pairs(tracks, radius, dets)
         np.testing.assert_array_equal(brute[0], tree[0])
         np.testing.assert_array_equal(brute[1], tree[1])
+
+
+def test_closed_form_innovation_inverse_matches_lapack():
+    # the gate's and the update's S^-1 and det S in closed form (cofactors for 2 x 2 and 3 x 3; a range-rate radar's
+    # 4 x 4 by the Schur complement of its 3 x 3 block, Horn & Johnson, Matrix Analysis, sec. 0.8.5) against numpy's
+    # LAPACK on ill-conditioned covariances of the radar's kind (metres^2 beside radians^2)
+    import numba
+
+    from goldendome.tracking import filters
+
+    @numba.njit
+    def inverse(s):
+        out = np.empty_like(s)
+        det = filters._inv_small(s, out)
+        return out, det
+
+    rng = np.random.default_rng(4)
+    for m in (2, 3, 4):
+        a = rng.normal(size=(m, m))
+        s = a @ a.T + np.diag(np.logspace(-6, 6, m))
+        out, det = inverse(s)
+        np.testing.assert_allclose(out @ s, np.eye(m), atol=1e-9)
+        assert det == pytest.approx(np.linalg.det(s), rel=1e-9)

@@ -274,18 +274,45 @@ def _fpft_q_py(f, p, q):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True, inline="always")
+def _inv3(s00, s01, s02, s11, s12, s22, out):  # pragma: no cover - compiled
+    """Inverse of a symmetric 3 x 3 matrix by cofactors into out[:3, :3]; returns its determinant."""
+    c00, c01, c02 = s11 * s22 - s12 * s12, s02 * s12 - s01 * s22, s01 * s12 - s02 * s11
+    det = s00 * c00 + s01 * c01 + s02 * c02
+    out[0, 0], out[0, 1], out[0, 2] = c00 / det, c01 / det, c02 / det
+    out[1, 0], out[1, 1], out[1, 2] = c01 / det, (s00 * s22 - s02 * s02) / det, (s01 * s02 - s00 * s12) / det
+    out[2, 0], out[2, 1], out[2, 2] = c02 / det, (s01 * s02 - s00 * s12) / det, (s00 * s11 - s01 * s01) / det
+    return det
+
+
+@numba.njit(cache=True, inline="always")
 def _inv_small(s, out):  # pragma: no cover - compiled
-    """Inverse of a small symmetric positive-definite matrix: closed form for 3 x 3, numpy otherwise."""
-    if s.shape[0] == 3:
-        a, b, c = s[0, 0], s[0, 1], s[0, 2]
-        d, e, f = s[1, 1], s[1, 2], s[2, 2]
-        c00, c01, c02 = d * f - e * e, c * e - b * f, b * e - c * d
-        det = a * c00 + b * c01 + c * c02
-        out[0, 0], out[0, 1], out[0, 2] = c00 / det, c01 / det, c02 / det
-        out[1, 0], out[1, 1], out[1, 2] = c01 / det, (a * f - c * c) / det, (b * c - a * e) / det
-        out[2, 0], out[2, 1], out[2, 2] = c02 / det, (b * c - a * e) / det, (a * d - b * b) / det
-    else:
-        out[:, :] = np.linalg.inv(s)
+    """Inverse of a small symmetric positive-definite matrix (a measurement's innovation covariance) into out;
+    returns its determinant. Closed forms for 2 x 2 (a ground position), 3 x 3 (range and angles, a fix) and 4 x 4
+    (with range rate: the 3 x 3 block and its Schur complement), numpy's LAPACK otherwise."""
+    m = s.shape[0]
+    if m == 3:
+        return _inv3(s[0, 0], s[0, 1], s[0, 2], s[1, 1], s[1, 2], s[2, 2], out)
+    if m == 2:
+        det = s[0, 0] * s[1, 1] - s[0, 1] * s[0, 1]
+        out[0, 0], out[1, 1] = s[1, 1] / det, s[0, 0] / det
+        out[0, 1] = out[1, 0] = -s[0, 1] / det
+        return det
+    if m == 4:
+        # S = [[A, b], [b^T, c]]: k = c - b^T A^-1 b, S^-1 = [[A^-1 + A^-1 b b^T A^-1 / k, -A^-1 b / k], [., 1 / k]]
+        det_a = _inv3(s[0, 0], s[0, 1], s[0, 2], s[1, 1], s[1, 2], s[2, 2], out)
+        g0 = out[0, 0] * s[0, 3] + out[0, 1] * s[1, 3] + out[0, 2] * s[2, 3]
+        g1 = out[1, 0] * s[0, 3] + out[1, 1] * s[1, 3] + out[1, 2] * s[2, 3]
+        g2 = out[2, 0] * s[0, 3] + out[2, 1] * s[1, 3] + out[2, 2] * s[2, 3]
+        k = s[3, 3] - (s[0, 3] * g0 + s[1, 3] * g1 + s[2, 3] * g2)
+        g = (g0, g1, g2)
+        for i in range(3):
+            for j in range(3):
+                out[i, j] += g[i] * g[j] / k
+            out[i, 3] = out[3, i] = -g[i] / k
+        out[3, 3] = 1.0 / k
+        return det_a * k
+    out[:, :] = np.linalg.inv(s)
+    return np.linalg.det(s)
 
 
 def _update_kernel_py(x, p, nu, h, r):  # pragma: no cover - compiled
@@ -415,13 +442,14 @@ def _gaussian_likelihood(nu, s):  # pragma: no cover - compiled
     n, m = nu.shape
     out = np.empty(n)
     s_inv = np.empty((m, m))
+    scale = (2.0 * np.pi) ** m
     for k in range(n):
-        _inv_small(s[k], s_inv)
+        det = _inv_small(s[k], s_inv)
         d2 = 0.0
         for a in range(m):
             for b in range(m):
                 d2 += nu[k, a] * s_inv[a, b] * nu[k, b]
-        out[k] = np.exp(-0.5 * d2) / np.sqrt(np.linalg.det(2.0 * np.pi * s[k]))
+        out[k] = np.exp(-0.5 * d2) / np.sqrt(scale * det)
     return out
 
 
