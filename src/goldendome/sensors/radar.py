@@ -210,6 +210,8 @@ def _coverage_kernel(tgt, site, rot, h_s, faces, max_range, k, radius):  # pragm
         rng[i] = r
         az[i] = np.arctan2(e, nn) % (2.0 * np.pi)
         el[i] = np.arcsin(u / r) if abs(u) <= r else np.nan
+        if not (r <= max_range):
+            continue  # beyond the instrumented range (or not in flight: NaN): no horizon to test
         # the refracted line of sight (refracted_geometry, one target)
         h_t = max(_geodetic_height_scalar(tgt[i, 0], tgt[i, 1], tgt[i, 2]), 0.0)
         t_norm = np.sqrt(tgt[i, 0] ** 2 + tgt[i, 1] ** 2 + tgt[i, 2] ** 2)
@@ -218,7 +220,7 @@ def _coverage_kernel(tgt, site, rot, h_s, faces, max_range, k, radius):  # pragm
         b = kr + h_t
         slant = np.sqrt(max(a * a + b * b - 2.0 * a * b * np.cos(psi), 1e-12))
         el_eff = np.arcsin(min(1.0, max(-1.0, (b * b - a * a - slant * slant) / (2.0 * a * slant))))
-        if not (psi <= np.arccos(kr / a) + np.arccos(kr / b)) or not (r <= max_range):
+        if not (psi <= np.arccos(kr / a) + np.arccos(kr / b)):
             continue
         az_deg, el_deg, el_eff_deg = np.degrees(az[i]), np.degrees(el[i]), np.degrees(el_eff)
         for f in range(faces.shape[0]):
