@@ -222,3 +222,24 @@ def test_critique_salvo_with_enough_gbis_matches_the_closed_form():
     assert all(sum(b.interceptors.values()) == 60 for b in runs)  # 30 objects x 2: the decoys take two thirds
     leaks = sum(b.leakers for b in runs)
     assert _inside(leaks, 10 * len(runs), salvo_leak(p, 2)), (leaks / 400, salvo_leak(p, 2))
+
+
+def test_a_defended_run_reports_its_track_picture_like_a_tracking_run():
+    # one sensor loop for tracking-only and defended runs: the default scenario's battle (radars and the space
+    # tracking layer's fixes) reports GOSPA, NEES and continuity; the NEES of a consistent tracker averages the
+    # position's 3 degrees of freedom (chi-square mean; Bar-Shalom et al. 2001, sec. 5.4) -- held loosely, the IMM's
+    # boost mode is conservative -- and the trial table of a Monte Carlo study carries them
+    from goldendome.engine.study import trial_tables
+    from goldendome.scenario.loader import load_builtin
+
+    run = run_trial(load_builtin("default"))
+    tr = run.battle.tracking
+    assert run.tracking is tr and tr is not None
+    assert tr.gospa_t.size > 10 and np.all(np.isfinite(tr.gospa[:, 0]))
+    np.testing.assert_allclose(tr.gospa[:, 0] ** 2, tr.gospa[:, 1:].sum(axis=1), rtol=1e-9)
+    lethal = np.array([k != "decoy" for k in tr.object_kinds])
+    assert np.nanmean(tr.tracked_fraction[lethal]) > 0.5  # the salvo is held most of the time it is in coverage
+    assert 0.5 < np.nanmean(tr.nees) < 10.0
+    assert np.all(tr.first_track_s[np.isfinite(tr.first_track_s)] >= tr.first_detection_s[np.isfinite(tr.first_track_s)])
+    row = trial_tables(0, 1, run.battle)["trials"].iloc[0]
+    assert row.gospa_mean_m == pytest.approx(np.mean(tr.gospa[:, 0])) and 0.0 < row.lethal_held <= 1.0

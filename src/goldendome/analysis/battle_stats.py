@@ -35,6 +35,8 @@ class StudyStats:
     layers: pd.DataFrame  # layer, rounds, engagements, kills, decoys_killed, misses, wasted (means per trial)
     assets: pd.DataFrame  # asset, expected leakers per trial, P(struck), its Wilson interval
     timeline: pd.DataFrame  # layer, event, median / 10th / 90th percentile time (s)
+    picture: dict = None  # the sensors' picture, means per trial (gospa_mean_m, nees_mean, lethal_held,
+    # track_switches; goldendome.engine.study.picture_quality); empty with perfect tracks
 
 
 def study_stats(folder: Path, confidence: float = 0.95) -> StudyStats:
@@ -74,8 +76,14 @@ def study_stats(folder: Path, confidence: float = 0.95) -> StudyStats:
     p_ci = wilson_interval(int(zero), n, confidence)
     leak_ci = (float(leak_mean - half), float(leak_mean + half))
     per_engagement = float(total_cost / engagements) if engagements else float("nan")
+    columns = set(con.execute("DESCRIBE trials").df().column_name)
+    quality = [c for c in ("gospa_mean_m", "nees_mean", "lethal_held", "track_switches") if c in columns]
+    picture = {}
+    if quality:
+        means = con.execute("SELECT " + ", ".join(f"avg({c})" for c in quality) + " FROM trials").fetchone()
+        picture = {c: float(v) for c, v in zip(quality, means, strict=True) if v is not None}
     return StudyStats(Path(folder), int(n), float(lethal), int(zero), zero / n, p_ci, float(leak_mean), leak_ci,
-                      float(people), float(cost), per_engagement, layers, struck, timeline)
+                      float(people), float(cost), per_engagement, layers, struck, timeline, picture)
 
 
 def impact_points(folder: Path) -> pd.DataFrame:

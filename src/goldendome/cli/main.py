@@ -317,15 +317,26 @@ def _print_battle(result) -> None:
 
 def _study_table(rows: list, title: str) -> Table:
     t = Table(title=title, title_justify="left", header_style="bold")
+    picture = any(st.picture for _, st in rows)
     for col in ("study", "trials", "lethal / trial", "P(no leaker)", "95 % CI", "leakers / trial", "95 % CI ",
-                "rounds / trial", "cost / trial $M", "$M / engagement"):
+                "rounds / trial", "cost / trial $M", "$M / engagement",
+                *(("GOSPA km", "NEES", "RVs held %") if picture else ())):
         t.add_column(col, justify="left" if col == "study" else "right")  # fmt: skip
     for name, st in rows:
         rounds = ", ".join(f"{r.layer} {r.rounds:.1f}" for r in st.layers.itertuples()) or "0"
+        q = {k: v for k, v in (st.picture or {}).items() if np.isfinite(v)}
+        scaled = {k: q[k] * f for k, f in (("gospa_mean_m", 1e-3), ("lethal_held", 100.0), ("nees_mean", 1.0))
+                  if k in q}  # fmt: skip
+        quality = ((_fmt(scaled.get("gospa_mean_m"), ".2f"), _fmt(scaled.get("nees_mean"), ".1f"),
+                    _fmt(scaled.get("lethal_held"), ".0f")) if picture else ())  # fmt: skip
         t.add_row(name, f"{st.trials:,}", f"{st.lethal_per_trial:.1f}", f"{st.p_zero:.3f}",
                   f"{st.p_zero_ci[0]:.3f}–{st.p_zero_ci[1]:.3f}", f"{st.leakers_mean:.2f}",
                   f"{st.leakers_ci[0]:.2f}–{st.leakers_ci[1]:.2f}", rounds, f"{st.cost_mean_musd:,.0f}",
-                  _fmt(st.cost_per_engagement_musd, ",.1f"))  # fmt: skip
+                  _fmt(st.cost_per_engagement_musd, ",.1f"), *quality)  # fmt: skip
+    if picture:
+        t.caption = ("the sensors' picture, means per trial: GOSPA (cut-off c) of the tracks against the objects in "
+                     "coverage; position NEES of the tracks on objects (3 when their covariances are honest); the "
+                     "share of its time in coverage a lethal object was held by a track")  # fmt: skip
     return t
 
 
