@@ -240,6 +240,7 @@ def test_a_defended_run_reports_its_track_picture_like_a_tracking_run():
     lethal = np.array([k != "decoy" for k in tr.object_kinds])
     assert np.nanmean(tr.tracked_fraction[lethal]) > 0.5  # the salvo is held most of the time it is in coverage
     assert 0.5 < np.nanmean(tr.nees) < 10.0
-    assert np.all(tr.first_track_s[np.isfinite(tr.first_track_s)] >= tr.first_detection_s[np.isfinite(tr.first_track_s)])
+    held = np.isfinite(tr.first_track_s)
+    assert np.all(tr.first_track_s[held] >= tr.first_detection_s[held])
     row = trial_tables(0, 1, run.battle)["trials"].iloc[0]
     assert row.gospa_mean_m == pytest.approx(np.mean(tr.gospa[:, 0])) and 0.0 < row.lethal_held <= 1.0

@@ -175,7 +175,7 @@ class BattleManager:
         self._eng = np.zeros((0, l_n), np.int64)  # engagements so far, per layer
         self._busy = np.zeros((0, l_n + 1))  # free again after; per layer, and (last column) any layer (hand-over)
         self._fc_t = np.zeros(0)  # time of the latest forecast (NaN: none)
-        self._settled = np.zeros(0, bool)  # every battery empty and the track noted 'no interceptors left': not reviewed
+        self._settled = np.zeros(0, bool)  # all batteries empty, the track noted 'no interceptors left'
         self._value = np.zeros(0)
         self._p_any = np.zeros(0)
         self._asset = np.zeros(0, np.int64)  # most threatened asset (-1: none)
