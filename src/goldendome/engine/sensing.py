@@ -25,7 +25,7 @@ are built; the tracking loop never asks what kind of sensor it holds.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -50,16 +50,15 @@ from goldendome.tracking.triangulation import associate_and_triangulate
 
 @dataclass(frozen=True)
 class Scene:
-    """What flies at time t (s from the epoch): every object's ECI and Earth-fixed state (N, 3) m and m/s (NaN rows:
-    not in flight or destroyed), which are alive, which burn, their kinds (N,) and the trajectories themselves
-    (:class:`goldendome.threats.trajectory.Trajectory`); theta: Greenwich sidereal angle at t, rad."""
+    """What flies at time t (s from the epoch): every object's ECI state (N, 3) m and m/s (NaN rows: not in flight or
+    destroyed), which are alive, which burn, their kinds (N,) and the trajectories themselves
+    (:class:`goldendome.threats.trajectory.Trajectory`); theta: Greenwich sidereal angle at t, rad. The Earth-fixed
+    states are computed on first use (a space layer's look needs none)."""
 
     t: float
     theta: float
     r_eci: np.ndarray
     v_eci: np.ndarray
-    r_ecef: np.ndarray
-    v_ecef: np.ndarray
     alive: np.ndarray
     boosting: np.ndarray
     kinds: np.ndarray
@@ -67,14 +66,28 @@ class Scene:
 
     @classmethod
     def at(cls, t: float, epoch, r_eci, v_eci, boosting, kinds, objects) -> "Scene":
-        """The scene of ECI states at t (NaN rows: not in flight), rotated to Earth-fixed once."""
-        theta = float(gmst_at(epoch, t))
-        alive = np.isfinite(r_eci[:, 0])
-        r_ecef, v_ecef = eci_to_ecef_state(np.where(alive[:, None], r_eci, 0.0), np.where(alive[:, None], v_eci, 0.0),
-                                           theta)  # fmt: skip
-        r_ecef[~alive] = np.nan
-        v_ecef[~alive] = np.nan
-        return cls(float(t), theta, r_eci, v_eci, r_ecef, v_ecef, alive, boosting, kinds, objects)
+        """The scene of ECI states at t (NaN rows: not in flight)."""
+        return cls(float(t), float(gmst_at(epoch, t)), r_eci, v_eci, np.isfinite(r_eci[:, 0]), boosting, kinds,
+                   objects)  # fmt: skip
+
+    @cached_property
+    def _ecef(self):
+        alive = self.alive
+        r, v = eci_to_ecef_state(np.where(alive[:, None], self.r_eci, 0.0), np.where(alive[:, None], self.v_eci, 0.0),
+                                 self.theta)  # fmt: skip
+        r[~alive] = np.nan
+        v[~alive] = np.nan
+        return r, v
+
+    @property
+    def r_ecef(self) -> np.ndarray:
+        """Earth-fixed positions (N, 3) m (NaN: not in flight)."""
+        return self._ecef[0]
+
+    @property
+    def v_ecef(self) -> np.ndarray:
+        """Earth-fixed velocities (N, 3) m/s (NaN: not in flight)."""
+        return self._ecef[1]
 
 
 @dataclass(frozen=True)

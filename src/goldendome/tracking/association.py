@@ -77,8 +77,7 @@ def gnn_assign(n_tracks: int, n_dets: int, ti, dj, cost, gate: float):
     if np.bincount(ti).max() == 1 and np.bincount(dj).max() == 1:
         out[ti] = dj  # every pair is its own cluster (the usual case of a few well-separated targets)
         return out
-    graph = coo_matrix((np.ones(ti.size), (ti, n_tracks + dj)), shape=(n_tracks + n_dets,) * 2)
-    _, label = connected_components(graph, directed=False)
+    label = _clusters(n_tracks, n_dets, np.ascontiguousarray(ti, np.int64), np.ascontiguousarray(dj, np.int64))
     comp = label[ti]
     tracks_per_comp = np.bincount(label[:n_tracks], minlength=label.max() + 1)
     dets_per_comp = np.bincount(label[n_tracks:], minlength=label.max() + 1)
@@ -106,6 +105,39 @@ def gnn_assign(n_tracks: int, n_dets: int, ti, dj, cost, gate: float):
     real = c < b
     out[tracks[r[real]]] = dets[c[real]]
     return out
+
+
+@numba.njit(cache=True)
+def _clusters(n_tracks, n_dets, ti, dj):  # pragma: no cover - compiled
+    """Connected components of the bipartite graph of candidate pairs (tracks 0..n_tracks-1, detections after them):
+    a label per node, numbered 0.. in order of each component's smallest node (union-find with path halving; the
+    numbering scipy's connected_components gives)."""
+    parent = np.arange(n_tracks + n_dets)
+    for k in range(ti.shape[0]):
+        a, b = ti[k], n_tracks + dj[k]
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        while parent[b] != b:
+            parent[b] = parent[parent[b]]
+            b = parent[b]
+        if a != b:
+            if a < b:
+                parent[b] = a
+            else:
+                parent[a] = b
+    label = np.empty(n_tracks + n_dets, np.int64)
+    next_label = 0
+    for i in range(n_tracks + n_dets):
+        r = i
+        while parent[r] != r:
+            r = parent[r]
+        if r == i:
+            label[i] = next_label
+            next_label += 1
+        else:
+            label[i] = label[r]
+    return label
 
 
 MAX_JPDA_TRACKS = 8
