@@ -32,6 +32,7 @@ from functools import partial
 import numba
 import numpy as np
 
+from goldendome.physics.compiled import sized_kernel
 from goldendome.physics.constants import R_EARTH_MEAN_M
 from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef, geodetic_to_ecef, rot_ecef_to_enu
 from goldendome.physics.greatcircle import destination
@@ -182,6 +183,10 @@ def heading_path(x_eci, p_eci, t_s: float, epoch, horizon_s: float = 1800.0) -> 
                     np.tile(t_s + grid, n), pos, height.ravel().copy())  # fmt: skip
 
 
+PARALLEL_PATHS = 256
+"""From this many forecast paths the resampling runs on every core."""
+
+
 def resample_paths(idx, tau, y, n: int, dt_s: float):
     """Recorded flights (rows sorted by flight ``idx``, times ``tau`` from each flight's start, states ``y``) resampled
     every dt_s from 0 to each flight's last record, that record included: (flight of each sample, tau, ECI position).
@@ -199,8 +204,8 @@ def resample_paths(idx, tau, y, n: int, dt_s: float):
     out_rows = np.repeat(np.arange(n), per)
     out_tau = np.empty(int(offsets[-1]))
     out_r = np.empty((int(offsets[-1]), 3))
-    _resample_kernel(starts, counts, offsets, np.ascontiguousarray(tau, float), np.ascontiguousarray(y[:, :3], float),
-                     float(dt_s), out_tau, out_r)  # fmt: skip
+    c = np.ascontiguousarray
+    _resample_kernel(n, starts, counts, offsets, c(tau, float), c(y[:, :3], float), float(dt_s), out_tau, out_r)
     return out_rows, out_tau, out_r
 
 
@@ -229,9 +234,9 @@ def interp_at(x, xp, fp):  # pragma: no cover - compiled
     return res
 
 
-@numba.njit(cache=True)
+@sized_kernel(PARALLEL_PATHS)
 def _resample_kernel(starts, counts, offsets, tau, r, dt, out_tau, out_r):  # pragma: no cover - compiled
-    for k in range(starts.shape[0]):
+    for k in numba.prange(starts.shape[0]):
         o0, o1 = offsets[k], offsets[k + 1]
         if o1 == o0:
             continue

@@ -15,6 +15,7 @@ import math
 import numba
 import numpy as np
 
+from goldendome.physics.compiled import sized_kernel
 from goldendome.physics.constants import OMEGA_EARTH_RAD_S, WGS84_A_M, WGS84_B_M, WGS84_E2, WGS84_EP2
 from goldendome.physics.vec import mxv
 
@@ -120,7 +121,7 @@ def ecef_to_geodetic(r_ecef):
     flat = np.ascontiguousarray(r_ecef.reshape(-1, 3))
     lat = np.empty(flat.shape[0])
     h = np.empty(flat.shape[0])
-    _geodetic_batch(flat, lat, h)
+    _geodetic_batch(flat.shape[0], flat, lat, h)
     lon = np.arctan2(r_ecef[..., 1], r_ecef[..., 0])
     shape = r_ecef.shape[:-1]
     return lat.reshape(shape), lon, h.reshape(shape)
@@ -179,9 +180,14 @@ def _geodetic_height_scalar(x, y, z):  # pragma: no cover - compiled
     return _geodetic_scalar(x, y, z)[1]
 
 
-@numba.njit(cache=True)
+PARALLEL_POINTS = 50_000
+"""From this many points a geodetic conversion runs on every core (a battle manager's forecast paths: hundreds of
+thousands of samples at once)."""
+
+
+@sized_kernel(PARALLEL_POINTS)
 def _geodetic_batch(r, lat, h):  # pragma: no cover - compiled
-    for i in range(r.shape[0]):
+    for i in numba.prange(r.shape[0]):
         lat[i], h[i] = _geodetic_scalar(r[i, 0], r[i, 1], r[i, 2])
 
 
