@@ -89,12 +89,15 @@ def _one_size(args) -> dict:
     n_icbm, sbis = args
     from goldendome.engine.battle import fight
     from goldendome.engine.trial import run_trial
+    from goldendome.engine.world import build_world
 
     scn = raid(n_icbm, sbis=sbis)
     t0 = time.perf_counter()
-    world = run_trial(scn, battle=False)
+    # as a Monte Carlo worker holds it (goldendome.engine.study.world_for): flown and joined once, its caches
+    # (which radar looks can see anything) kept from one battle to the next
+    world = build_world(run_trial(scn, battle=False))
     t_world = time.perf_counter() - t0
-    objects, _ = world.objects()
+    objects = world.objects
     t0 = time.perf_counter()
     report = fight(world)
     t_first = time.perf_counter() - t0

@@ -54,6 +54,15 @@ def eci_to_ecef(r_eci, theta_rad):
     """ECI position(s), m -> ECEF, for rotation angle(s) theta (e.g. gmst_at(epoch, t))."""
     if np.ndim(theta_rad) == 0:
         return _turn_about_z(r_eci, float(theta_rad))
+    theta_rad, r_eci = np.asarray(theta_rad, float), np.asarray(r_eci, float)
+    if theta_rad.shape == r_eci.shape[:-1]:
+        # one angle per position (a path's samples): R3(theta) r written out, no (..., 3, 3) matrices
+        c, s = np.cos(theta_rad), np.sin(theta_rad)
+        out = np.empty(r_eci.shape)
+        out[..., 0] = c * r_eci[..., 0] + s * r_eci[..., 1]
+        out[..., 1] = c * r_eci[..., 1] - s * r_eci[..., 0]
+        out[..., 2] = r_eci[..., 2]
+        return out
     return mxv(rot_eci_to_ecef(theta_rad), r_eci)
 
 
