@@ -9,6 +9,7 @@ from goldendome.engine.study import _apportion, raid_capacity, raid_missiles, sc
 from goldendome.io.report import saturation_table
 from goldendome.scenario.loader import load_builtin
 from goldendome.scenario.models import BallisticThreat, Scenario
+from test_cli import SMALL_BATTLE
 
 runner = CliRunner()
 
@@ -78,24 +79,11 @@ def test_raid_bad_input_is_plain(tmp_path):
     assert "Traceback" not in res.output
 
 
-SMALL_RAID = """
-name: small raid
-epoch: 2026-07-04T12:00:00Z
-duration_min: 15
-seed: 4
-threats:
-  - {name: LA, missile: mrbm-solid-2stage, launch: {lat_deg: 35.0, lon_deg: -130.0}, aim: {name: los-angeles},
-     count: 2, interval_s: 5}
-  - {name: SF, missile: mrbm-solid-2stage, launch: {lat_deg: 36.0, lon_deg: -131.0}, aim: {name: san-francisco},
-     launch_time_s: 20}
-defence:
-  tracks: truth
-  decision_s: 5
-  latency_s: 0
-  doctrine: {shots: 1, looks: 0}
-  batteries:
-    - {name: thaad-la, interceptor: thaad, site: {name: los-angeles}, launchers: 1}
-"""
+# the CLI tests' small battle with a salvo of two on its first entry: 3 missiles, scaled to 2 and 6
+SMALL_RAID = SMALL_BATTLE.replace("name: small battle", "name: small raid").replace(
+    "aim: {name: los-angeles}}", "aim: {name: los-angeles}, count: 2, interval_s: 5}"
+)
+assert "count: 2" in SMALL_RAID
 
 
 def test_raid_sweep_end_to_end(tmp_path):

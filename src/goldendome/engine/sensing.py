@@ -137,12 +137,10 @@ def look_schedule(sensors: list, duration_s: float) -> tuple[np.ndarray, np.ndar
 
 
 @dataclass(frozen=True)
-class RadarSensor:
-    """A ground, sea or airborne radar (:class:`goldendome.sensors.radar.Radar`) as a :class:`Sensor`: coverage is its
-    faces, refracted horizon and instrumented range; a look is a Swerling detection at each covered object's SNR
-    (its cross-section by kind and phase) with (range, azimuth, elevation[, range rate]) measurements."""
+class _Preset:
+    """A radar preset of :mod:`goldendome.sensors.radar` held by its :class:`Sensor`: its name and revisit period."""
 
-    radar: Radar
+    radar: Radar | OTHRadar
 
     @property
     def name(self) -> str:
@@ -151,6 +149,13 @@ class RadarSensor:
     @property
     def revisit_s(self) -> float:
         return self.radar.revisit_s
+
+
+@dataclass(frozen=True)
+class RadarSensor(_Preset):
+    """A ground, sea or airborne radar (:class:`goldendome.sensors.radar.Radar`) as a :class:`Sensor`: coverage is its
+    faces, refracted horizon and instrumented range; a look is a Swerling detection at each covered object's SNR
+    (its cross-section by kind and phase) with (range, azimuth, elevation[, range rate]) measurements."""
 
     def fixed_coverage(self, r_ecef):
         return in_coverage(self.radar, r_ecef)[0]
@@ -173,20 +178,10 @@ class RadarSensor:
 
 
 @dataclass(frozen=True)
-class OTHSensor:
+class OTHSensor(_Preset):
     """A sky-wave over-the-horizon radar (:class:`goldendome.sensors.radar.OTHRadar`) as a :class:`Sensor`: coverage is
     its ground-range band and sectors below its ceiling; a look gives ground positions with no height, which the
     tracker takes at the predicted track's height (:class:`goldendome.tracking.measurements.GroundPositionModel`)."""
-
-    radar: OTHRadar
-
-    @property
-    def name(self) -> str:
-        return self.radar.name
-
-    @property
-    def revisit_s(self) -> float:
-        return self.radar.revisit_s
 
     def fixed_coverage(self, r_ecef):
         return self.radar.in_coverage(r_ecef)
