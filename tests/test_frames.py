@@ -20,6 +20,7 @@ from goldendome.physics.frames import (
     ecef_to_geodetic,
     eci_to_ecef,
     eci_to_ecef_state,
+    eci_to_ecef_with_height,
     geodetic_height_m,
     geodetic_to_ecef,
     rot_ecef_to_enu,
@@ -180,6 +181,18 @@ def test_height_is_independent_of_earth_rotation():
     r = geodetic_to_ecef(np.array([10.0, -40.0, 70.0]) * DEG, np.array([5.0, 100.0, -150.0]) * DEG, 800e3)
     r_eci = ecef_to_eci(r, 2.1)
     np.testing.assert_allclose(geodetic_height_m(r_eci), 800e3, rtol=0.0, atol=one_um)
+
+
+@pytest.mark.parametrize("n", [7, 60_000])  # the serial and the parallel build
+def test_rotation_with_height_is_eci_to_ecef_then_geodetic_height_to_the_bit(n):
+    rng = np.random.default_rng(3)
+    lat, lon = rng.uniform(-np.pi / 2, np.pi / 2, n), rng.uniform(-np.pi, np.pi, n)
+    r_eci = geodetic_to_ecef(lat, lon, rng.uniform(0.0, 2000e3, n))
+    theta = rng.uniform(0.0, 2.0 * np.pi, n)
+    r_ecef, h = eci_to_ecef_with_height(r_eci, theta)
+    expected = eci_to_ecef(r_eci, theta)
+    assert np.array_equal(r_ecef, expected)
+    assert np.array_equal(h, ecef_to_geodetic(expected)[2])
 
 
 # ---------------------------------------------------------------------------------------------- look angles

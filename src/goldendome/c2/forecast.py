@@ -34,7 +34,13 @@ import numpy as np
 
 from goldendome.physics.compiled import sized_kernel
 from goldendome.physics.constants import R_EARTH_MEAN_M
-from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef, geodetic_to_ecef, rot_ecef_to_enu
+from goldendome.physics.frames import (
+    ecef_to_geodetic,
+    eci_to_ecef,
+    eci_to_ecef_with_height,
+    geodetic_to_ecef,
+    rot_ecef_to_enu,
+)
 from goldendome.physics.greatcircle import destination
 from goldendome.physics.timescale import gmst_at
 from goldendome.threats.flight import coast_plan, fly, predict_impact
@@ -147,10 +153,9 @@ def ballistic_forecast(x_eci, p_eci, t_s: float, epoch, beta_kg_m2: float = NOMI
     # the recorded path, resampled every PATH_DT_S (the integrator's steps are irregular), all tracks in one pass
     rows, grid, r_eci = resample_paths(mean.idx, mean.tau, mean.y, n, PATH_DT_S)
     path_t = t_s + grid
-    path_ecef = eci_to_ecef(r_eci, theta(path_t)) if grid.size else np.zeros((0, 3))
-    _, _, alt = ecef_to_geodetic(path_ecef) if len(path_ecef) else (None, None, np.zeros(0))
+    path_ecef, alt = eci_to_ecef_with_height(r_eci, theta(path_t))
     return Forecast(np.where(valid, t_imp, np.nan), np.where(valid, lat, np.nan), np.where(valid, lon, np.nan), cov,
-                    valid, rows, path_t, path_ecef, np.asarray(alt, float))  # fmt: skip
+                    valid, rows, path_t, path_ecef, alt)  # fmt: skip
 
 
 def heading_path(x_eci, p_eci, t_s: float, epoch, horizon_s: float = 1800.0) -> Forecast:

@@ -168,6 +168,10 @@ class BattleManager:
         self._sites = np.array([b.site_ecef_m for b in self.batteries]).reshape(-1, 3)
         self._latency = np.array([b.latency_s for b in self.batteries], float)
         self._unit_cost = np.array([b.weapon.unit_cost_musd for b in self.batteries], float)
+        # each battery's envelope and fly-out: lowest and highest altitude, range, burnout speed, burn time
+        self._envelope = np.array([[b.weapon.min_altitude_m, b.weapon.max_altitude_m, b.weapon.max_range_m,
+                                    b.weapon.burnout_speed_mps, b.weapon.burn_time_s]
+                                   for b in self.batteries], float).reshape(-1, 5)  # fmt: skip
         self._pk_cache: dict = {}
         self._any_engaged = False
         # tables by track id
@@ -218,11 +222,8 @@ class BattleManager:
         lo = self._used
         self._path_t[lo:lo + m] = fc.path_t_s
         self._path_ecef[lo:lo + m] = fc.path_ecef_m
-        for b, bat in enumerate(self.batteries):
-            w = bat.weapon
-            d = np.linalg.norm(fc.path_ecef_m - self._sites[b], axis=1)
-            inside = (fc.path_alt_m >= w.min_altitude_m) & (fc.path_alt_m <= w.max_altitude_m) & (d <= w.max_range_m)
-            self._fly[b, lo:lo + m] = np.where(inside, w.fly_out_time_s(d), np.nan)
+        _reach_kernel(np.ascontiguousarray(fc.path_ecef_m, float), np.ascontiguousarray(fc.path_alt_m, float),
+                      self._sites, self._envelope, self._fly[:, lo:lo + m])  # fmt: skip
         self._seg[tid, 0] = lo + np.concatenate([[0], np.cumsum(counts)[:-1]])
         self._seg[tid, 1] = counts
         self._used += m
@@ -480,3 +481,20 @@ def _path_at_kernel(start, length, path_t, path_ecef, t, out):  # pragma: no cov
             continue
         for j in range(3):
             out[k, j] = interp_at(t, path_t[s0:s1], path_ecef[s0:s1, j])
+
+
+@numba.njit(cache=True)
+def _reach_kernel(path_ecef, path_alt, sites, envelope, fly):  # pragma: no cover - compiled
+    """Each battery's fly-out time to every path sample, NaN outside its envelope (altitude band, range): the
+    arithmetic of :meth:`Interceptor.fly_out_time_s` and of np.linalg.norm, sample by sample."""
+    for b in range(sites.shape[0]):
+        lo_h, hi_h, reach, v, tb = envelope[b, 0], envelope[b, 1], envelope[b, 2], envelope[b, 3], envelope[b, 4]
+        boost_reach = 0.5 * v * tb
+        for j in range(path_alt.shape[0]):
+            h = path_alt[j]
+            dx, dy, dz = path_ecef[j, 0] - sites[b, 0], path_ecef[j, 1] - sites[b, 1], path_ecef[j, 2] - sites[b, 2]
+            d = np.sqrt(dx * dx + dy * dy + dz * dz)
+            if h >= lo_h and h <= hi_h and d <= reach:
+                fly[b, j] = np.sqrt(2.0 * d * tb / v) if d <= boost_reach else 0.5 * tb + d / v
+            else:
+                fly[b, j] = np.nan

@@ -200,6 +200,26 @@ def _geodetic_batch(r, lat, h):  # pragma: no cover - compiled
         lat[i], h[i] = _geodetic_scalar(r[i, 0], r[i, 1], r[i, 2])
 
 
+def eci_to_ecef_with_height(r_eci, theta_rad):
+    """ECI positions (N, 3), m, each at its own rotation angle theta_rad (N,): (ECEF positions (N, 3), WGS-84 heights
+    (N,), m), in one compiled pass -- the same numbers as eci_to_ecef followed by ecef_to_geodetic (a forecast's
+    path samples: hundreds of thousands at once)."""
+    r = np.ascontiguousarray(r_eci, float).reshape(-1, 3)
+    theta = np.asarray(theta_rad, float).reshape(-1)
+    out, h = np.empty(r.shape), np.empty(r.shape[0])
+    _rotate_height_batch(r.shape[0], r, np.cos(theta), np.sin(theta), out, h)
+    return out, h
+
+
+@sized_kernel(PARALLEL_POINTS)
+def _rotate_height_batch(r, c, s, out, h):  # pragma: no cover - compiled
+    for i in numba.prange(r.shape[0]):
+        x = c[i] * r[i, 0] + s[i] * r[i, 1]
+        y = c[i] * r[i, 1] - s[i] * r[i, 0]
+        out[i, 0], out[i, 1], out[i, 2] = x, y, r[i, 2]
+        h[i] = _geodetic_scalar(x, y, r[i, 2])[1]
+
+
 def geodetic_height_m(r_m):
     """WGS-84 height (m) of positions (..., 3) in any Earth-centred frame with z on the spin axis (compiled).
 
