@@ -27,6 +27,7 @@ boundaries; stepping is classical RK4 in a compiled (numba) kernel, one missile 
 
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from functools import cache
 
 import numba
 import numpy as np
@@ -40,6 +41,7 @@ from goldendome.physics.frames import (
     ecef_to_eci,
     eci_to_ecef,
     geodetic_height_m,
+    geodetic_to_ecef,
 )
 from goldendome.threats.missile import MissileDesign
 
@@ -48,9 +50,11 @@ REENTRY_ALTITUDE_M = 100e3
 uses re-entry at ~100 km to separate midcourse from terminal)."""
 
 PITCH_EXPONENT = 0.5
-"""Shape of the pitch programme: elevation = 90 deg - (90 deg - final) * s**q over the normalised burn time s.
-q = 0.5 pitches over early, as gravity-loss-minimising steering does (the linear q = 1 wastes ~0.6 km/s more to
-gravity on a 180 s burn); a modelling choice, documented, not a published number."""
+"""Exponent q of the pitch programme (elevation = 90 deg - (90 deg - final) * s**q over the normalised burn time s)
+where a flight plan gives none, and of boosts steered to a state rather than for range: an orbit insertion (FOBS)
+and a glide vehicle's release. A ballistic missile flies its design's own, fitted for the greatest range
+(:func:`pitch_exponent`), which pitches over earlier and burns out lower in the air; the climb to an orbit or a
+glide's pull-up at 60-100 km would pay for that (a modelling choice, not a published number)."""
 
 RAIL = -1.0
 """t_vertical of a rail (or tube) launch: unguided rockets leave their launcher at a set elevation and their thrust
@@ -96,6 +100,7 @@ class FlightPlan:
     impact_radius: np.ndarray  # geocentric radius of the aim point, m
     impact_height: np.ndarray  # geodetic height at which flight ends, m
     cut_mode: np.ndarray | None = None  # per missile: 0 cut off at aim downrange (rad), 1 at an apogee height (m)
+    pitch_exponent: np.ndarray | None = None  # per missile: the pitch programme's exponent (None: PITCH_EXPONENT)
 
     @property
     def n(self) -> int:
@@ -117,8 +122,9 @@ class FlightPlan:
                 getattr(self, f.name)[rows] = getattr(sub, f.name)
 
 
-def plan_arrays(designs: list[MissileDesign]) -> dict[str, np.ndarray]:
-    """Stage arrays for a list of designs (see :class:`FlightPlan`)."""
+def plan_arrays(designs: list[MissileDesign], fitted: bool = False) -> dict[str, np.ndarray]:
+    """Stage arrays for a list of designs (see :class:`FlightPlan`); with fitted, each design's own pitch exponent
+    (:func:`pitch_exponent`; without, the plan flies PITCH_EXPONENT)."""
     n = len(designs)
     s = max(len(d.stages) for d in designs)
     out = {k: np.zeros((n, s)) for k in ("stage_start", "stage_end", "thrust", "mdot", "mass_ignition", "area")}
@@ -139,7 +145,52 @@ def plan_arrays(designs: list[MissileDesign]) -> dict[str, np.ndarray]:
     out["payload_kg"] = np.array([d.payload_kg for d in designs])
     out["rv_beta"] = np.array([d.rv_beta_kg_m2 for d in designs])
     out["t_vertical"] = np.array([RAIL if d.launcher == "rail" else d.vertical_rise_s for d in designs])
+    if fitted:
+        out["pitch_exponent"] = np.array([pitch_exponent(d) for d in designs])
     return out
+
+
+FIT_LATITUDE_RAD = np.radians(45.0)
+"""The pitch exponent is fitted on a launch due north from 45 deg N (the Earth's rotation across the track)."""
+
+
+@cache
+def pitch_exponent(design: MissileDesign) -> float:
+    """The exponent q of a design's pitch programme (elevation = 90 deg - (90 deg - final) * s**q): the one of
+    greatest full-burn range, searched with the final pitch on a grid (q 0.10-1.00, final pitch -5 to 70 deg),
+    then refined around the best pair (q to 0.01, final pitch to 0.5 deg). Small q pitches over early (low
+    gravity loss, more drag); q = 1 is the linear programme. Rail-launched rockets fly no programme."""
+    if design.launcher == "rail":
+        return PITCH_EXPONENT
+    q, pf = np.meshgrid(np.arange(0.10, 1.0001, 0.05), np.radians(np.arange(-5.0, 70.01, 2.5)))
+    best = _best_pair(design, q.ravel(), pf.ravel())
+    q, pf = np.meshgrid(np.clip(best[0] + np.arange(-0.05, 0.0501, 0.01), 0.05, 1.5),
+                        best[1] + np.radians(np.arange(-2.5, 2.501, 0.5)))  # fmt: skip
+    return float(np.round(_best_pair(design, q.ravel(), pf.ravel())[0], 2))
+
+
+def _best_pair(design: MissileDesign, q, pf):
+    """(q, final pitch) of greatest full-burn free-flight range among the given pairs (the fit's reference
+    launch)."""
+    n = q.size
+    r0 = np.tile(geodetic_to_ecef(FIT_LATITUDE_RAD, 0.0, 0.0), (n, 1))
+    eye = np.tile(np.eye(3), (n, 1, 1))
+    plan = FlightPlan(**plan_arrays([design] * n), t_launch=np.zeros(n), r_launch_ecef=r0,
+                      azimuth=np.zeros(n), pitch_final=pf, l_hat=eye[:, 0], m_hat=eye[:, 1], n_hat=eye[:, 2],
+                      aim_downrange=np.full(n, np.inf), impact_radius=np.full(n, WGS84_A_M),
+                      impact_height=np.zeros(n), pitch_exponent=q)  # fmt: skip
+
+    def theta(t):
+        return OMEGA_EARTH_RAD_S * np.asarray(t, float)
+
+    rec = fly(plan, theta, until="boost", record=False)
+    r, v = rec.cutoff_state[:, :3], rec.cutoff_state[:, 3:]
+    impact, _, _, ok = predict_impact(r, v, np.nan_to_num(rec.cutoff_tau), plan.impact_radius, theta)
+    u = impact / np.linalg.norm(impact, axis=1, keepdims=True)
+    ground = np.arccos(np.clip(np.sum(u * r0 / np.linalg.norm(r0, axis=1, keepdims=True), axis=1), -1.0, 1.0))
+    ground = np.where(ok & ~rec.crashed, ground, -np.inf)
+    k = int(np.argmax(ground))
+    return float(q[k]), float(pf[k])
 
 
 def coast_plan(t_start_s, beta_kg_m2, mass_kg=1.0, impact_height_m=0.0) -> FlightPlan:
@@ -252,16 +303,28 @@ def tabulated_density(h_m):
 
 @numba.njit(cache=True)
 def _accel(tau, x, y, z, vx, vy, vz, thrust, mdot, m_ign, t_ign, area, mode, burning, nx, ny, nz, tv, t_bo, pf,
-           beta, log_rho, sos):  # pragma: no cover - compiled  # fmt: skip
+           pq, beta, log_rho, sos):  # pragma: no cover - compiled  # fmt: skip
     """Acceleration of one body (gravity + J2, drag in the turning air, thrust on the pitch programme)."""
+    gx, gy, gz, dx, dy, dz, tx, ty, tz = _forces(tau, x, y, z, vx, vy, vz, thrust, mdot, m_ign, t_ign, area, mode,
+                                                 burning, nx, ny, nz, tv, t_bo, pf, pq, beta, log_rho,
+                                                 sos)  # fmt: skip
+    return (gx - dx) + tx, (gy - dy) + ty, (gz - dz) + tz
+
+
+@numba.njit(cache=True, inline="always")
+def _forces(tau, x, y, z, vx, vy, vz, thrust, mdot, m_ign, t_ign, area, mode, burning, nx, ny, nz, tv, t_bo, pf,
+            pq, beta, log_rho, sos):  # pragma: no cover - compiled  # fmt: skip
+    """The three accelerations on one body: gravity (point mass + J2), drag (returned with its sign reversed: the
+    acceleration is minus it) and thrust along the pitch programme."""
     r2 = x * x + y * y + z * z
     r = np.sqrt(r2)
     mu_r3 = MU_EARTH_M3_S2 / (r2 * r)
     k = -1.5 * J2_EARTH * MU_EARTH_M3_S2 * WGS84_A_M * WGS84_A_M / (r2 * r2 * r)
     zz = 5.0 * z * z / r2
-    ax = -mu_r3 * x + k * x * (1.0 - zz)
-    ay = -mu_r3 * y + k * y * (1.0 - zz)
-    az = -mu_r3 * z + k * z * (3.0 - zz)
+    gx = -mu_r3 * x + k * x * (1.0 - zz)
+    gy = -mu_r3 * y + k * y * (1.0 - zz)
+    gz = -mu_r3 * z + k * z * (3.0 - zz)
+    dx, dy, dz, tx, ty, tz = 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
     # r - a bounds the geodetic height from below (no point of the ellipsoid is farther than a from the centre):
     # far above the air the exact height is not needed
     h = 1e99 if r - WGS84_A_M >= 1000e3 else _geodetic_height_scalar(x, y, z)
@@ -281,28 +344,24 @@ def _accel(tau, x, y, z, vx, vy, vz, thrust, mdot, m_ign, t_ign, area, mode, bur
         else:
             inv_beta = 1.0 / beta
         q = 0.5 * rho * speed * inv_beta
-        ax -= q * wx
-        ay -= q * wy
-        az -= q * wz
+        dx, dy, dz = q * wx, q * wy, q * wz
     if burning:
         mass = m_ign - mdot * (tau - t_ign)
         ux, uy, uz = x / r, y / r, z / r
         # downrange horizontal in the launch plane: normal x up
-        dx, dy, dz = ny * uz - nz * uy, nz * ux - nx * uz, nx * uy - ny * ux
-        dn = np.sqrt(dx * dx + dy * dy + dz * dz)
+        hx, hy, hz = ny * uz - nz * uy, nz * ux - nx * uz, nx * uy - ny * ux
+        hn = np.sqrt(hx * hx + hy * hy + hz * hz)
         if mode == 0:
             pitch = 0.5 * np.pi
         elif mode == 2:
             pitch = pf
         else:
             frac = min(max((tau - tv) / max(t_bo - tv, 1e-9), 0.0), 1.0)
-            pitch = 0.5 * np.pi - (0.5 * np.pi - pf) * frac**PITCH_EXPONENT
-        cp, sp = np.cos(pitch) / dn, np.sin(pitch)
+            pitch = 0.5 * np.pi - (0.5 * np.pi - pf) * (np.sqrt(frac) if pq == 0.5 else frac**pq)
+        cp, sp = np.cos(pitch) / hn, np.sin(pitch)
         a_t = thrust / mass
-        ax += a_t * (cp * dx + sp * ux)
-        ay += a_t * (cp * dy + sp * uy)
-        az += a_t * (cp * dz + sp * uz)
-    return ax, ay, az
+        tx, ty, tz = a_t * (cp * hx + sp * ux), a_t * (cp * hy + sp * uy), a_t * (cp * hz + sp * uz)
+    return gx, gy, gz, dx, dy, dz, tx, ty, tz
 
 
 @numba.njit(cache=True)
@@ -311,24 +370,24 @@ def _cd(mach):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True)
-def _rk4(t, h, s, thrust, mdot, m_ign, t_ign, area, mode, burning, nx, ny, nz, tv, t_bo, pf, beta, log_rho,
-         sos):  # pragma: no cover - compiled  # fmt: skip
+def _rk4(t, h, s, thrust, mdot, m_ign, t_ign, area, mode, burning, nx, ny, nz, tv, t_bo, pf, pq, beta,
+         log_rho, sos):  # pragma: no cover - compiled  # fmt: skip
     """One RK4 step of one body from state s (6,), returning the new state (6,)."""
     x0, y0, z0, u0, v0, w0 = s[0], s[1], s[2], s[3], s[4], s[5]
     a1x, a1y, a1z = _accel(t, x0, y0, z0, u0, v0, w0, thrust, mdot, m_ign, t_ign, area, mode, burning, nx, ny,
-                           nz, tv, t_bo, pf, beta, log_rho, sos)  # fmt: skip
+                           nz, tv, t_bo, pf, pq, beta, log_rho, sos)  # fmt: skip
     x1, y1, z1 = x0 + 0.5 * h * u0, y0 + 0.5 * h * v0, z0 + 0.5 * h * w0
     u1, v1, w1 = u0 + 0.5 * h * a1x, v0 + 0.5 * h * a1y, w0 + 0.5 * h * a1z
     a2x, a2y, a2z = _accel(t + 0.5 * h, x1, y1, z1, u1, v1, w1, thrust, mdot, m_ign, t_ign, area, mode, burning,
-                           nx, ny, nz, tv, t_bo, pf, beta, log_rho, sos)  # fmt: skip
+                           nx, ny, nz, tv, t_bo, pf, pq, beta, log_rho, sos)  # fmt: skip
     x2, y2, z2 = x0 + 0.5 * h * u1, y0 + 0.5 * h * v1, z0 + 0.5 * h * w1
     u2, v2, w2 = u0 + 0.5 * h * a2x, v0 + 0.5 * h * a2y, w0 + 0.5 * h * a2z
     a3x, a3y, a3z = _accel(t + 0.5 * h, x2, y2, z2, u2, v2, w2, thrust, mdot, m_ign, t_ign, area, mode, burning,
-                           nx, ny, nz, tv, t_bo, pf, beta, log_rho, sos)  # fmt: skip
+                           nx, ny, nz, tv, t_bo, pf, pq, beta, log_rho, sos)  # fmt: skip
     x3, y3, z3 = x0 + h * u2, y0 + h * v2, z0 + h * w2
     u3, v3, w3 = u0 + h * a3x, v0 + h * a3y, w0 + h * a3z
     a4x, a4y, a4z = _accel(t + h, x3, y3, z3, u3, v3, w3, thrust, mdot, m_ign, t_ign, area, mode, burning,
-                           nx, ny, nz, tv, t_bo, pf, beta, log_rho, sos)  # fmt: skip
+                           nx, ny, nz, tv, t_bo, pf, pq, beta, log_rho, sos)  # fmt: skip
     out = np.empty(6)
     out[0] = x0 + h / 6.0 * (u0 + 2.0 * u1 + 2.0 * u2 + u3)
     out[1] = y0 + h / 6.0 * (v0 + 2.0 * v1 + 2.0 * v2 + v3)
@@ -428,7 +487,7 @@ a forecast of one or two bodies runs serially)."""
 
 
 @sized_kernel(PARALLEL_FLIGHTS)
-def _fly_kernel(y0, t_launch, stage_start, stage_end, thrust, mdot, mass_ign, area, payload, beta, tv, pf, normal,
+def _fly_kernel(y0, t_launch, stage_start, stage_end, thrust, mdot, mass_ign, area, payload, beta, tv, pf, pq, normal,
                 aim_down, cut_mode, frame, radius, h_end, launch_h, theta0, theta_rate, until_boost, record, dt_boost,
                 coarse, max_time, rec_tau, rec_y, rec_phase, rec_n, cut_tau, cut_state, end_tau, end_state,
                 flags):  # pragma: no cover - compiled  # fmt: skip
@@ -476,7 +535,7 @@ def _fly_kernel(y0, t_launch, stage_start, stage_end, thrust, mdot, mass_ign, ar
                 dt = _coast_dt_at(s[0], s[1], s[2], coarse)
             dt = min(dt, max_time - tau)
             s_new = _rk4(tau, dt, s, f_thrust, f_mdot, f_mign, f_tign, f_area, mode, burning, nx, ny, nz, tv[i],
-                         t_bo, pf[i], beta[i], _LOG_RHO, _SOS)  # fmt: skip
+                         t_bo, pf[i], pq[i], beta[i], _LOG_RHO, _SOS)  # fmt: skip
             stop = False
             if burning and guided:
                 d_new = _cut_metric(s_new, t_launch[i] + tau + dt, cut_mode[i], radius[i], theta0, theta_rate, lx, ly,
@@ -492,7 +551,7 @@ def _fly_kernel(y0, t_launch, stage_start, stage_end, thrust, mdot, mass_ign, ar
                         else:
                             frac = 0.5 * (lo + hi)
                         s_c = _rk4(tau, frac, s, f_thrust, f_mdot, f_mign, f_tign, f_area, mode, burning, nx, ny,
-                                   nz, tv[i], t_bo, pf[i], beta[i], _LOG_RHO, _SOS)  # fmt: skip
+                                   nz, tv[i], t_bo, pf[i], pq[i], beta[i], _LOG_RHO, _SOS)  # fmt: skip
                         d_c = _cut_metric(s_c, t_launch[i] + tau + frac, cut_mode[i], radius[i], theta0, theta_rate,
                                           lx, ly, lz, mx, my, mz, fnx, fny, fnz)  # fmt: skip
                         d_c -= aim_down[i]
@@ -510,7 +569,7 @@ def _fly_kernel(y0, t_launch, stage_start, stage_end, thrust, mdot, mass_ign, ar
                             break
                     frac = hi
                     s_new = _rk4(tau, frac, s, f_thrust, f_mdot, f_mign, f_tign, f_area, mode, burning, nx, ny, nz,
-                                 tv[i], t_bo, pf[i], beta[i], _LOG_RHO, _SOS)  # fmt: skip
+                                 tv[i], t_bo, pf[i], pq[i], beta[i], _LOG_RHO, _SOS)  # fmt: skip
                     dt = frac
                     cut = True
                     cut_tau[i] = tau + dt
@@ -533,7 +592,7 @@ def _fly_kernel(y0, t_launch, stage_start, stage_end, thrust, mdot, mass_ign, ar
                     frac = lo + g_lo * (hi - lo) / (g_lo - g_hi) if g_lo != g_hi else 0.5 * (lo + hi)
                     frac = min(max(frac, lo), hi)
                     s_c = _rk4(tau, frac, s, f_thrust, f_mdot, f_mign, f_tign, f_area, mode, burning, nx, ny, nz,
-                               tv[i], t_bo, pf[i], beta[i], _LOG_RHO, _SOS)  # fmt: skip
+                               tv[i], t_bo, pf[i], pq[i], beta[i], _LOG_RHO, _SOS)  # fmt: skip
                     g_c = _geodetic_height_scalar(s_c[0], s_c[1], s_c[2]) - h_end[i]
                     if g_c > 0.0:
                         lo, g_lo = frac, g_c
@@ -605,6 +664,7 @@ def fly(plan: FlightPlan, theta_of_t: Callable, until: str = "impact", record: b
     burn = float(np.max(plan.burnout_time)) if n else 0.0
     cap = int(burn / dt_boost_s) + int(max_time_s / 5.0) + 2000 if record else 1
     c = np.ascontiguousarray
+    exponent = np.full(n, PITCH_EXPONENT) if plan.pitch_exponent is None else plan.pitch_exponent
     while True:
         rec_tau = np.empty((n, cap))
         rec_y = np.empty((n, cap, 6))
@@ -618,7 +678,8 @@ def fly(plan: FlightPlan, theta_of_t: Callable, until: str = "impact", record: b
         _fly_kernel(
             n, c(y0), c(plan.t_launch, float), c(plan.stage_start), c(plan.stage_end), c(plan.thrust), c(plan.mdot),
             c(plan.mass_ignition), c(plan.area), c(plan.payload_kg, float), c(plan.rv_beta, float),
-            c(plan.t_vertical, float), c(plan.pitch_final, float), c(normal), c(plan.aim_downrange, float),
+            c(plan.t_vertical, float), c(plan.pitch_final, float),
+            c(exponent, float), c(normal), c(plan.aim_downrange, float),
             c(np.zeros(n, np.int64) if plan.cut_mode is None else plan.cut_mode, np.int64), c(frame),
             c(plan.impact_radius, float), c(plan.impact_height, float), launch_h, theta0, theta_rate,
             until == "boost", record, dt_boost_s, coarse, max_time_s, rec_tau, rec_y, rec_phase, rec_n, cut_tau,
@@ -637,3 +698,96 @@ def fly(plan: FlightPlan, theta_of_t: Callable, until: str = "impact", record: b
         **rec, cutoff_tau=cut_tau, cutoff_state=cut_state, end_tau=end_tau, end_state=end_state,
         impacted=(flags & 1) > 0, crashed=(flags & 2) > 0, terminated=(flags & 4) > 0,
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DeltaVBudget:
+    """Where the ideal velocity gain of each powered flight went, m/s, arrays over missiles: the speed's rate is
+    d|v|/dt = (T/m) cos(alpha) - D.v_hat/m + g.v_hat (alpha: thrust off the velocity), so over the burn
+
+        gain = |v(cut-off)| - |v(lift-off)| = ideal - gravity - drag - steering
+
+    with ideal the integral of T/m (Tsiolkovsky's gain of the propellant burnt), gravity the integral of -g.v_hat
+    (point mass + J2), drag that of D.v_hat / m, steering that of (T/m)(1 - cos alpha); inertial velocities (the
+    lift-off speed is the Earth's rotation at the pad). ``closure`` is what the integration leaves unexplained."""
+
+    ideal: np.ndarray
+    gravity: np.ndarray
+    drag: np.ndarray
+    steering: np.ndarray
+    gain: np.ndarray
+    burnout_speed: np.ndarray
+    burnout_time_s: np.ndarray
+    burnout_altitude_m: np.ndarray
+
+    @property
+    def losses(self) -> np.ndarray:
+        return self.gravity + self.drag + self.steering
+
+    @property
+    def closure(self) -> np.ndarray:
+        return self.gain - (self.ideal - self.losses)
+
+
+def delta_v_budget(plan: FlightPlan, theta_of_t: Callable, dt_boost_s: float = 0.25) -> DeltaVBudget:
+    """The delta-v budget (:class:`DeltaVBudget`) of every missile's powered flight as the plan steers it (thrust
+    termination included): the boost flown with its states recorded every dt_boost_s, the rates of each term
+    evaluated by the integrator's own force model at both ends of every step, trapezoids summed (error O(dt^2))."""
+    rec = fly(plan, theta_of_t, until="boost", record=True, dt_boost_s=dt_boost_s)
+    n = plan.n
+    out = np.zeros((n, 4))  # ideal, gravity, drag, steering
+    theta0 = float(theta_of_t(np.array([0.0]))[0])
+    r0 = ecef_to_eci(plan.r_launch_ecef, theta0)
+    up0 = r0 / np.linalg.norm(r0, axis=-1, keepdims=True)
+    east0 = np.cross(np.array([0.0, 0.0, 1.0]), up0)
+    east0 /= np.linalg.norm(east0, axis=-1, keepdims=True)
+    horiz0 = np.sin(plan.azimuth)[:, None] * east0 + np.cos(plan.azimuth)[:, None] * np.cross(up0, east0)
+    normal = np.cross(up0, horiz0)
+    exponent = np.full(n, PITCH_EXPONENT) if plan.pitch_exponent is None else plan.pitch_exponent
+    c = np.ascontiguousarray
+    _budget_kernel(c(rec.idx, np.int64), c(rec.tau, float), c(rec.y, float), c(plan.stage_start),
+                   c(plan.stage_end), c(plan.thrust), c(plan.mdot), c(plan.mass_ignition), c(plan.area),
+                   c(plan.rv_beta, float), c(plan.t_vertical, float), c(plan.pitch_final, float), c(exponent, float),
+                   c(normal), out)  # fmt: skip
+    first = np.searchsorted(rec.idx, np.arange(n))
+    v0 = np.linalg.norm(rec.y[first, 3:], axis=1)
+    vb = np.linalg.norm(rec.cutoff_state[:, 3:], axis=1)
+    return DeltaVBudget(out[:, 0], out[:, 1], out[:, 2], out[:, 3], vb - v0, vb, rec.cutoff_tau,
+                        geodetic_height_m(rec.cutoff_state[:, :3]))  # fmt: skip
+
+
+@numba.njit(cache=True)
+def _budget_kernel(idx, tau, y, stage_start, stage_end, thrust, mdot, mass_ign, area, beta, tv, pf, pq, normal,
+                   out):  # pragma: no cover - compiled  # fmt: skip
+    """Trapezoids of the budget's four rates over each recorded step of a boost; the stage and the steering mode
+    of a step are those at its midpoint (a stage ends on a step boundary)."""
+    n_s = stage_end.shape[1]
+    for j in range(idx.shape[0] - 1):
+        i = idx[j]
+        if idx[j + 1] != i:
+            continue
+        mid = 0.5 * (tau[j] + tau[j + 1])
+        k = 0
+        while k < n_s and stage_end[i, k] <= mid:
+            k += 1
+        if k >= n_s:
+            continue
+        mode = 2 if tv[i] < 0.0 else (0 if mid < tv[i] else 1)
+        t_bo = stage_end[i, n_s - 1]
+        rates = np.zeros((2, 4))
+        for e in range(2):
+            s = y[j + e]
+            gx, gy, gz, dx, dy, dz, tx, ty, tz = _forces(tau[j + e], s[0], s[1], s[2], s[3], s[4], s[5], thrust[i, k],
+                                                         mdot[i, k], mass_ign[i, k], stage_start[i, k], area[i, k],
+                                                         mode, True, normal[i, 0], normal[i, 1], normal[i, 2], tv[i],
+                                                         t_bo, pf[i], pq[i], beta[i], _LOG_RHO, _SOS)  # fmt: skip
+            vn = np.sqrt(s[3] * s[3] + s[4] * s[4] + s[5] * s[5])
+            ux, uy, uz = s[3] / vn, s[4] / vn, s[5] / vn
+            a_t = np.sqrt(tx * tx + ty * ty + tz * tz)
+            rates[e, 0] = a_t
+            rates[e, 1] = -(gx * ux + gy * uy + gz * uz)
+            rates[e, 2] = dx * ux + dy * uy + dz * uz
+            rates[e, 3] = a_t - (tx * ux + ty * uy + tz * uz)
+        h = tau[j + 1] - tau[j]
+        for m in range(4):
+            out[i, m] += 0.5 * h * (rates[0, m] + rates[1, m])

@@ -46,7 +46,7 @@ from goldendome.physics.greatcircle import ground_range_m
 from goldendome.physics.timescale import gmst_at
 from goldendome.threats import guidance
 from goldendome.threats.ballistic import _sample
-from goldendome.threats.flight import coast_plan, fly, predict_impact
+from goldendome.threats.flight import PITCH_EXPONENT, coast_plan, fly, predict_impact
 from goldendome.threats.glide import aim_glide, fly_glide, vehicle_from_state
 from goldendome.threats.missile import MissileDesign
 from goldendome.threats.trajectory import MIDCOURSE, TERMINAL, Trajectory
@@ -126,6 +126,7 @@ class _Fobs:
         plan.pitch_final[:] = pitches
         plan.cut_mode = np.ones(n, np.int64)
         plan.aim_downrange[:] = self.h
+        plan.pitch_exponent = np.full(n, PITCH_EXPONENT)  # an orbit insertion, not the greatest range
         return plan
 
     def circularise_cost(self, azimuth, pitches):

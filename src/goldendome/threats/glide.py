@@ -42,7 +42,7 @@ from goldendome.physics.gravity import accel_gravity
 from goldendome.physics.greatcircle import unit_vector
 from goldendome.physics.integrate import rk4_step
 from goldendome.physics.timescale import gmst_at
-from goldendome.threats.flight import tabulated_density
+from goldendome.threats.flight import PITCH_EXPONENT, tabulated_density
 from goldendome.threats.trajectory import MIDCOURSE, TERMINAL, Trajectory
 
 
@@ -263,6 +263,7 @@ def boost_glide(name: str, booster, launch_lat_rad: float, launch_lon_rad: float
     theta = partial(gmst_at, epoch)
     plan = guidance.build_plan([booster], launch_lat_rad, launch_lon_rad, 0.0, aim_lat_rad, aim_lon_rad, 0.0,
                                t_launch_s)  # fmt: skip
+    plan.pitch_exponent = np.full(1, PITCH_EXPONENT)  # a release low in the air, not the greatest range
     guidance.solve(plan, theta, plan.aim_downrange.copy(), np.zeros(1), shape="burnout_angle",
                    target=np.array([boost_angle_rad]), cutoff=False)  # fmt: skip
     rec = fly(plan, theta, until="boost", record=True)
