@@ -77,3 +77,23 @@ def test_the_fitted_programme_is_the_longest_range_exponent_and_loses_less():
 
 def test_a_rail_rocket_flies_no_programme():
     assert pitch_exponent(design("rocket-122mm")) == PITCH_EXPONENT
+
+
+def test_maximum_range_is_flown_at_the_best_pitch_and_shown_with_its_budget():
+    from typer.testing import CliRunner
+
+    from goldendome.cli.main import app
+    from goldendome.threats.ballistic import maximum_range
+
+    d = design("icbm-solid-3stage")
+    catalogue, fitted = maximum_range(d, EPOCH), maximum_range(d, EPOCH, fitted=True)
+    # the fitted programme loses less, so it flies farther on the same propellant
+    assert fitted.budget.losses[0] < catalogue.budget.losses[0] - 200.0
+    assert fitted.range_m > catalogue.range_m + 1_000e3
+    for r in (catalogue, fitted):
+        assert abs(r.budget.closure[0]) < 2.0
+        assert r.budget.burnout_time_s[0] == pytest.approx(d.burn_time_s)  # a full burn
+    res = CliRunner().invoke(app, ["threat", "show", "icbm-solid-3stage"], terminal_width=200)
+    assert res.exit_code == 0, res.output
+    assert "maximum range, km" in res.output and "steering loss" in res.output
+    assert f"{catalogue.range_m / 1e3:,.0f}" in res.output and f"{fitted.range_m / 1e3:,.0f}" in res.output

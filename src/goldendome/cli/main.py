@@ -977,9 +977,48 @@ def threat_show(name: Annotated[str, typer.Argument(help="Entry name, e.g. icbm-
         console.print(f"payload {d.payload_kg:,.0f} kg; re-entry ballistic coefficient {d.rv_beta_kg_m2:,.0f} kg/m²; "
                       f"launch mass {d.launch_mass_kg:,.0f} kg; ideal Δv {d.ideal_delta_v_mps():,.0f} m/s; "
                       f"{d.launcher} launch")  # fmt: skip
+        _print_reach(d)
     console.print("[bold]sources[/]")
     for s in d.sources:
         console.print(f"  - {s}", highlight=False)
+
+
+def _print_reach(d) -> None:
+    """What a ballistic design flies: its maximum range flown (full burn, best final pitch, due north from 45 N) with
+    the burnout and the delta-v budget, on the catalogue's pitch programme and on the design's fitted one."""
+    import datetime as dt
+
+    from goldendome.threats.ballistic import maximum_range
+
+    epoch = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    try:
+        reach = [maximum_range(d, epoch, fitted=f) for f in (False, True)]
+    except ValueError as exc:
+        console.print(f"[yellow]not flown:[/] {exc}", highlight=False)
+        return
+    t = Table(title="Flown: the full burn at the final pitch of greatest range, launched due north from 45° N",
+              title_justify="left", header_style="bold")  # fmt: skip
+    t.add_column("")
+    for r, label in zip(reach, ("catalogue programme", "fitted programme"), strict=True):
+        t.add_column(f"{label} (q = {r.pitch_exponent:.2f})", justify="right")
+    rows = [
+        ("maximum range, km", lambda r: f"{r.range_m / 1e3:,.0f}"),
+        ("flight time, min", lambda r: f"{r.flight_time_s / 60:.1f}"),
+        ("final pitch, °", lambda r: f"{np.degrees(r.pitch_final_rad):.1f}"),
+        ("burnout time, s", lambda r: f"{r.budget.burnout_time_s[0]:.0f}"),
+        ("burnout altitude, km", lambda r: f"{r.budget.burnout_altitude_m[0] / 1e3:.0f}"),
+        ("burnout speed (inertial), m/s", lambda r: f"{r.budget.burnout_speed[0]:,.0f}"),
+        ("ideal Δv, m/s", lambda r: f"{r.budget.ideal[0]:,.0f}"),
+        ("  − gravity loss", lambda r: f"{r.budget.gravity[0]:,.0f}"),
+        ("  − drag loss", lambda r: f"{r.budget.drag[0]:,.0f}"),
+        ("  − steering loss", lambda r: f"{r.budget.steering[0]:,.0f}"),
+        ("  = speed gained", lambda r: f"{r.budget.gain[0]:,.0f}"),
+    ]
+    for name, fmt in rows:
+        t.add_row(name, *(fmt(r) for r in reach))
+    console.print(t)
+    console.print("The simulator flies the catalogue programme today; the fitted one (greatest range) replaces it once "
+                  "the generic designs are re-sized (issue 17).", highlight=False)  # fmt: skip
 
 
 def _latlon(lat_deg: float, lon_deg: float, digits: int = 2) -> str:

@@ -200,3 +200,50 @@ def _summary(launches, plan, rec, feasible, max_down, theta_of_t) -> FlightSumma
         impact_speed_mps=np.linalg.norm(v_rel, axis=-1), miss_m=ground_range_m(aim_lat, aim_lon, lat_i, lon_i),
         azimuth_rad=plan.azimuth.copy(), pitch_final_rad=plan.pitch_final.copy(),
     )  # fmt: skip
+
+
+REACH_LAUNCH = (np.radians(45.0), 0.0, 0.0)
+"""Where a design's maximum range is flown from: 45 deg N, due north (the Earth's rotation across the track)."""
+
+
+@dataclass(frozen=True)
+class Reach:
+    """A design's maximum range as flown (full burn, the final pitch of greatest flown range, the programme the
+    catalogue flies it with), with its burnout and its delta-v budget (scalars; SI, angles rad)."""
+
+    range_m: float
+    flight_time_s: float
+    pitch_final_rad: float
+    pitch_exponent: float
+    budget: object  # flight.DeltaVBudget of the powered flight (arrays of one)
+
+
+def maximum_range(design: MissileDesign, epoch: dt.datetime, fitted: bool = False) -> Reach:
+    """Fly a design's full burn due north from REACH_LAUNCH at the final pitch of greatest flown ground range
+    (golden-section search, impacts flown with drag and J2), and account its delta-v (fitted: the design's own pitch
+    exponent, else the catalogue's programme)."""
+    from goldendome.threats.flight import PITCH_EXPONENT, delta_v_budget, pitch_exponent
+
+    lat, lon, azimuth = REACH_LAUNCH
+    theta = partial(gmst_at, epoch)
+    plan = guidance.build_plan([design], lat, lon, 0.0, lat + 0.5, lon, 0.0, 0.0)
+    plan.azimuth[:] = azimuth
+    plan.aim_downrange[:] = np.inf
+    plan.pitch_exponent = np.array([pitch_exponent(design) if fitted else PITCH_EXPONENT])
+
+    def flown(pitch):
+        plan.pitch_final[:] = pitch
+        rec = fly(plan, theta, until="impact", record=False)
+        impact = eci_to_ecef(rec.end_state[:, :3], theta(plan.t_launch + rec.end_tau))
+        lat_i, lon_i, _ = ecef_to_geodetic(impact)
+        ok = rec.impacted & ~rec.crashed
+        return np.where(ok, ground_range_m(lat, lon, lat_i, lon_i), -np.inf), rec.end_tau
+
+    best = guidance._golden_section_max(lambda p: flown(p)[0], np.array([guidance.PITCH_MIN_RAD]),
+                                        np.array([guidance.PITCH_MAX_RAD]), 30)  # fmt: skip
+    rng, tof = flown(best)
+    if not np.isfinite(rng[0]):
+        raise ValueError(f"{design.name}: no full-burn flight comes down (it crashes under power or goes round)")
+    plan.pitch_final[:] = best
+    return Reach(float(rng[0]), float(tof[0]), float(best[0]), float(plan.pitch_exponent[0]),
+                 delta_v_budget(plan, theta))  # fmt: skip
