@@ -985,21 +985,24 @@ def threat_show(name: Annotated[str, typer.Argument(help="Entry name, e.g. icbm-
 
 def _print_reach(d) -> None:
     """What a ballistic design flies: its maximum range flown (full burn, best final pitch, due north from 45 N) with
-    the burnout and the delta-v budget, on the catalogue's pitch programme and on the design's fitted one."""
+    the burnout and the delta-v budget, on the design's own pitch programme (the one the simulator flies) beside the
+    one-parameter programme of earlier versions (q = 0.5); then a named missile's figures beside the published
+    ones."""
     import datetime as dt
 
     from goldendome.threats.ballistic import maximum_range
+    from goldendome.threats.flight import PITCH_EXPONENT
 
     epoch = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     try:
-        reach = [maximum_range(d, epoch, fitted=f) for f in (False, True)]
+        reach = [maximum_range(d, epoch), maximum_range(d, epoch, pitch_exponent=PITCH_EXPONENT)]
     except ValueError as exc:
         console.print(f"[yellow]not flown:[/] {exc}", highlight=False)
         return
     t = Table(title="Flown: the full burn at the final pitch of greatest range, launched due north from 45° N",
               title_justify="left", header_style="bold")  # fmt: skip
     t.add_column("")
-    for r, label in zip(reach, ("catalogue programme", "fitted programme"), strict=True):
+    for r, label in zip(reach, ("flown programme", "one-parameter programme"), strict=True):
         t.add_column(f"{label} (q = {r.pitch_exponent:.2f})", justify="right")
     rows = [
         ("maximum range, km", lambda r: f"{r.range_m / 1e3:,.0f}"),
@@ -1017,8 +1020,48 @@ def _print_reach(d) -> None:
     for name, fmt in rows:
         t.add_row(name, *(fmt(r) for r in reach))
     console.print(t)
-    console.print("The simulator flies the catalogue programme today; the fitted one (greatest range) replaces it once "
-                  "the generic designs are re-sized (issue 17).", highlight=False)  # fmt: skip
+    console.print("The pitch programme: elevation = 90° − (90° − final pitch) × s^q over the burn after the vertical "
+                  "rise (s: the fraction of it flown); q is fitted per design for the greatest range.",
+                  highlight=False)  # fmt: skip
+    _print_published(d, reach[0].range_m, epoch)
+
+
+def _print_published(d, range_m: float, epoch) -> None:
+    """A named missile's flown figures beside the published ones: maximum range and burn time against their bands,
+    each published test flown on its shape (range, apogee, flight time)."""
+    from goldendome.threats.named import flight_comparisons, fly_tests, reach_comparisons
+
+    if d.published is None:
+        return
+    rows = reach_comparisons(d, range_m)
+    fit, tests = fly_tests(d, epoch)
+    for flown in tests:
+        if not flown.feasible:
+            console.print(f"[yellow]{flown.flight.name}:[/] the model cannot fly this test's range on a "
+                          f"{flown.flight.shape} trajectory", highlight=False)  # fmt: skip
+            continue
+        rows += flight_comparisons(flown)
+    t = Table(title="Against the published figures", title_justify="left", header_style="bold")
+    for col in ("", "model", "published", "off the band"):
+        t.add_column(col, justify="left" if not col else "right")
+    for c in rows:
+        band = (f"{c.low:,.0f}" if c.low == c.high else f"≥ {c.low:,.0f}" if np.isinf(c.high)
+                else f"{c.low:,.0f}–{c.high:,.0f}")  # fmt: skip
+        digits = 1 if c.unit == "min" else 0
+        t.add_row(f"{c.what}, {c.unit}", f"{c.model:,.{digits}f}", band,
+                  "in band" if abs(c.off_band) < 5e-4 else f"{c.off_band:+.1%}")  # fmt: skip
+    console.print(t)
+    if fit is not None:
+        state = "" if fit.converged else " [yellow](no payload in the band flies it: the closest shown)[/]"
+        console.print(
+            f"The tests are flown with a {fit.design.payload_kg:,.0f} kg payload, fitted to the apogee of "
+            f"'{fit.flown.flight.name}' (the test payload is not published){state}.",
+            highlight=False,
+        )
+    for note in d.published.notes:
+        console.print(f"  - {note}", highlight=False)
+    for flight in d.published.flights:
+        console.print(f"  - {flight.name}: {flight.source}", highlight=False)
 
 
 def _latlon(lat_deg: float, lon_deg: float, digits: int = 2) -> str:

@@ -218,18 +218,19 @@ class Reach:
     budget: object  # flight.DeltaVBudget of the powered flight (arrays of one)
 
 
-def maximum_range(design: MissileDesign, epoch: dt.datetime, fitted: bool = False) -> Reach:
+def maximum_range(design: MissileDesign, epoch: dt.datetime, pitch_exponent: float | None = None) -> Reach:
     """Fly a design's full burn due north from REACH_LAUNCH at the final pitch of greatest flown ground range
-    (golden-section search, impacts flown with drag and J2), and account its delta-v (fitted: the design's own pitch
-    exponent, else the catalogue's programme)."""
-    from goldendome.threats.flight import PITCH_EXPONENT, delta_v_budget, pitch_exponent
+    (golden-section search, impacts flown with drag and J2), and account its delta-v. pitch_exponent: the
+    programme's exponent (None: the design's own, flight.pitch_exponent, as the simulator flies it)."""
+    from goldendome.threats.flight import delta_v_budget
 
     lat, lon, azimuth = REACH_LAUNCH
     theta = partial(gmst_at, epoch)
     plan = guidance.build_plan([design], lat, lon, 0.0, lat + 0.5, lon, 0.0, 0.0)
     plan.azimuth[:] = azimuth
     plan.aim_downrange[:] = np.inf
-    plan.pitch_exponent = np.array([pitch_exponent(design) if fitted else PITCH_EXPONENT])
+    if pitch_exponent is not None:
+        plan.pitch_exponent = np.array([float(pitch_exponent)])
 
     def flown(pitch):
         plan.pitch_final[:] = pitch

@@ -68,6 +68,36 @@ def threat_class(value, who: str) -> ThreatClass:
 
 
 @dataclass(frozen=True)
+class PublishedFlight:
+    """A flight test as published (lofted North Korean tests, US operational tests): where it was launched and
+    along which azimuth, on which trajectory shape (guidance.SHAPES: 'lofted' for the North Korean tests), and what
+    it did. Missing figures are NaN; km, s and degrees as published."""
+
+    name: str
+    launch_lat_deg: float
+    launch_lon_deg: float
+    azimuth_deg: float
+    range_km: float
+    shape: str = "minimum_energy"
+    apogee_km: float = float("nan")
+    flight_time_s: float = float("nan")
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Published:
+    """What public sources say a named missile does, to fly the model against: the band of its maximum range
+    (low, high, km) with the payload it is quoted for, its boost duration band (s), and its flight tests. Where
+    sources agree on one figure, the band's two ends are equal; a 'more than' figure is a band with no high end
+    (inf)."""
+
+    range_km: tuple[float, float]
+    burn_time_s: tuple[float, float] | None = None
+    flights: tuple[PublishedFlight, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class MissileDesign:
     """A ballistic missile: stages from the bottom up, the payload they throw, and its re-entry body.
 
@@ -85,6 +115,7 @@ class MissileDesign:
     threat_class: ThreatClass = ThreatClass.ICBM  # the catalogue gives it (class:); the default: hand-built designs
     launcher: str = "vertical"  # "vertical" (silo, pad, submarine tube) | "rail" (set elevation, no pitch programme)
     sources: tuple[str, ...] = field(default=())
+    published: Published | None = None  # named missiles: what public sources say it does
 
     @property
     def burn_time_s(self) -> float:
@@ -104,6 +135,32 @@ class MissileDesign:
         return dv
 
 
+def _band(value, who: str) -> tuple[float, float]:
+    """A published figure as a (low, high) band: one number or a two-number list."""
+    values = [float(v) for v in (value if isinstance(value, list | tuple) else [value])]
+    if len(values) not in (1, 2) or values[0] > values[-1]:
+        raise ValueError(f"{who}: {value!r} is not a figure or a [low, high] band")
+    return values[0], values[-1]
+
+
+def _published_from_dict(name: str, d: dict | None) -> Published | None:
+    if d is None:
+        return None
+    who = f"threat catalogue entry {name!r}, published"
+    flights = tuple(
+        PublishedFlight(name=f["name"], launch_lat_deg=float(f["launch"][0]), launch_lon_deg=float(f["launch"][1]),
+                        azimuth_deg=float(f["azimuth_deg"]), range_km=float(f["range_km"]),
+                        shape=f.get("shape", "minimum_energy"),
+                        apogee_km=float(f.get("apogee_km", "nan")), flight_time_s=float(f.get("flight_time_s", "nan")),
+                        source=f.get("source", ""))
+        for f in d.get("flights", ())
+    )  # fmt: skip
+    burn = d.get("burn_time_s")
+    return Published(range_km=_band(d["range_km"], f"{who} range_km"),
+                     burn_time_s=None if burn is None else _band(burn, f"{who} burn_time_s"), flights=flights,
+                     notes=tuple(d.get("notes", ())))  # fmt: skip
+
+
 def _design_from_dict(name: str, d: dict) -> MissileDesign:
     stages = tuple(Stage(**{k: float(v) for k, v in s.items() if k != "source"}) for s in d["stages"])
     if "class" not in d:
@@ -120,6 +177,7 @@ def _design_from_dict(name: str, d: dict) -> MissileDesign:
         launcher=d.get("launcher", "vertical"),
         sources=tuple(d.get("sources", ())),
         threat_class=threat_class(d["class"], f"threat catalogue entry {name!r}"),
+        published=_published_from_dict(name, d.get("published")),
     )
 
 

@@ -1,0 +1,91 @@
+"""Named missiles of the catalogue flown against what public sources say they do.
+
+Each named design carries its published figures (threats/data/catalogue.yaml, 'published': the band of its maximum
+range with the payload it is quoted for, its boost duration, its flight tests), each with its source there. The
+model must fly its maximum range (flown: ballistic.maximum_range, not looked up) within 10 % of the published band
+and its burn time within 10 % of the published one (issue 17, deliverable 2), and its published tests within 5 %
+of the published apogee, range and flight time (deliverable 4). Where no test payload is published (the North
+Korean lofted tests) the first test with an apogee fixes the payload and the others are flown with it.
+"""
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from goldendome.threats.ballistic import maximum_range
+from goldendome.threats.missile import load_catalogue
+from goldendome.threats.named import Comparison, fly_tests, reach_comparisons
+
+EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+NAMED = sorted(n for n, d in load_catalogue().items() if d.published is not None)
+ten_percent = 0.10  # the issue's tolerance on published maximum ranges and burn times
+five_percent = 0.05  # ... and on the published tests' apogee, range and flight time
+
+# what the model does not reproduce yet, each with the reason (strict: an improvement shows as a failure to update)
+RANGE_GAPS = {
+    "hwasong-15": "with Elleman's 1 t the generic storable-liquid stages fly 11,080 km, 10.6 % short of the 12,390 km "
+                  "to Key West that 'any point of the continental US' needs",
+    "hwasong-18": "the constructed stages fly 19,000 km with an assumed 1 t against an unattributed ~15,000 km",
+}  # fmt: skip
+TEST_GAPS = {
+    ("hwasong-17", "24 Mar 2022 (lofted)"): "the lofted targeting does not settle on this steep 1,090 km shot",
+    ("hwasong-18", "12 Jul 2023 (lofted)"): "the lofted targeting settles 7 km off this steep 1,001 km shot",
+    ("hwasong-18", "18 Dec 2023 (lofted)"): "the lofted targeting does not settle on this steep 1,002 km shot",
+}
+
+
+def test_every_named_missile_of_the_issue_is_in_the_catalogue():
+    # issue 17: at least Minuteman III, Peacekeeper, Trident II D5, DF-41, a heavy liquid ICBM of the SS-18 class,
+    # Hwasong-15, -17 and -18, each with every figure sourced
+    for name in ("minuteman-iii", "peacekeeper", "trident-ii-d5", "df-41", "r-36m2", "hwasong-15", "hwasong-17",
+                 "hwasong-18"):  # fmt: skip
+        d = load_catalogue()[name]
+        assert d.published is not None and d.sources and d.published.notes
+
+
+def test_a_band_off_is_zero_inside_and_signed_outside():
+    assert Comparison("r", "km", 10_000, 9_650, 13_000).off_band == 0.0
+    assert Comparison("r", "km", 9_000, 10_000, 10_000).off_band == pytest.approx(-0.10)
+    assert Comparison("r", "km", 20_000, 15_000, np.inf).off_band == 0.0  # 'more than 15,000 km'
+
+
+@pytest.mark.parametrize("name", NAMED)
+def test_named_missile_flies_its_published_range_and_burn_time(name):
+    d = load_catalogue()[name]
+    reach = maximum_range(d, EPOCH)
+    rows = reach_comparisons(d, reach.range_m)
+    within = all(abs(row.off_band) <= ten_percent for row in rows)
+    if name in RANGE_GAPS:
+        assert not within, f"{name} now flies its published figures: remove it from RANGE_GAPS"
+    else:
+        for row in rows:
+            assert abs(row.off_band) <= ten_percent, (row.what, row.model, row.low, row.high)
+    assert abs(reach.budget.closure[0]) < 2.0
+    assert reach.budget.burnout_time_s[0] == pytest.approx(d.burn_time_s)  # a full burn
+
+
+@pytest.mark.parametrize("name", [n for n in NAMED if load_catalogue()[n].published.flights])
+def test_named_missile_flies_its_published_tests(name):
+    d = load_catalogue()[name]
+    fit, tests = fly_tests(d, EPOCH)
+    if fit is not None and (name, fit.flown.flight.name) not in TEST_GAPS:
+        # a lofted test's payload is fitted to its apogee; it must be a payload the missile can carry
+        assert fit.converged
+        assert 0.0 < fit.design.payload_kg < 2.0 * d.payload_kg
+    for flown in tests:
+        f = flown.flight
+        gap = TEST_GAPS.get((name, f.name))
+        ok = flown.feasible
+        for published, model in ((f.apogee_km, flown.apogee_m / 1e3), (f.flight_time_s, flown.flight_time_s)):
+            if np.isfinite(published):
+                ok &= abs(model / published - 1.0) <= five_percent
+        if gap is not None:
+            assert not ok, f"{name} {f.name} now flies: remove it from TEST_GAPS ({gap})"
+            continue
+        assert flown.feasible, f"{name} {f.name}: the model does not land on the test's range"
+        assert flown.range_m == pytest.approx(f.range_km * 1e3, rel=five_percent)
+        if np.isfinite(f.apogee_km):
+            assert flown.apogee_m / 1e3 == pytest.approx(f.apogee_km, rel=five_percent)
+        if np.isfinite(f.flight_time_s):
+            assert flown.flight_time_s == pytest.approx(f.flight_time_s, rel=five_percent)
