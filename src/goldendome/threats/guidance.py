@@ -74,6 +74,45 @@ def minimum_energy_error(r, v, r_impact_eci):
     return gamma - gamma_star
 
 
+def azimuth_step(cross_miss, down):
+    """Azimuth change (rad) that removes a crossrange miss (rad) of a flight that went `down` rad downrange.
+
+    Turning the launch plane clockwise by d_az moves the impact right by ~sin(down) d_az (crossrange is positive to
+    the left, along l x m), so the step is the miss over
+    sin(down), floored at 0.05 (a short flight needs a large turn but not an unbounded one). A flight that
+    ends behind or almost on top of the launch point (a near-vertical shot pushed back by the Coriolis drift)
+    says nothing about the azimuth: no step, rather than one of the wrong sign or a wild one.
+    """
+    down = np.nan_to_num(np.asarray(down, float), nan=0.0, posinf=0.0, neginf=0.0)
+    return np.where(down > 0.005, cross_miss / np.maximum(np.sin(down), 0.05), 0.0)
+
+
+class _Steering:
+    """The azimuth corrections of a targeting, one gain per flight on top of azimuth_step: halved where a step
+    overshot (the miss changed sign without halving: the true sensitivity is more than twice sin(downrange), as on
+    a near-vertical shot whose westward Coriolis drift the missile's own flight must make up), raised by half
+    (up to 4) where a step made little headway (the miss kept its sign and more than half its size)."""
+
+    def __init__(self, n: int):
+        self.gain = np.ones(n)
+        self.prev = np.full(n, np.nan)
+
+    def step(self, idx, miss, down, aim):
+        """Azimuth steps (rad) of the rows idx. Only a flight that came down near its aim (within 10 % of the
+        aim's range, or 0.01 rad) steers: the crossrange of a far longer or shorter flight (a bracket end of the
+        pitch search) says little about the azimuth the aim needs."""
+        near = np.abs(np.nan_to_num(down, nan=np.inf) - aim) <= 0.1 * np.abs(aim) + 0.01
+        miss = np.where(near, miss, np.nan)
+        prev = self.prev[idx]
+        with np.errstate(invalid="ignore"):
+            ratio = miss / prev
+        gain = self.gain[idx]
+        gain = np.where(ratio < -0.5, 0.5 * gain, np.where(ratio > 0.5, np.minimum(1.5 * gain, 4.0), gain))
+        self.gain[idx] = gain
+        self.prev[idx] = np.where(near, miss, prev)
+        return np.where(near, gain * azimuth_step(np.nan_to_num(miss), down), 0.0)
+
+
 def build_plan(designs: list[MissileDesign], launch_lat, launch_lon, launch_h, aim_lat, aim_lon, aim_h,
                t_launch) -> FlightPlan:  # fmt: skip
     """A flight plan aimed along the great circle, final pitch not yet chosen."""
@@ -164,13 +203,15 @@ def solve(plan: FlightPlan, theta_of_t: Callable, aim_down, aim_cross, shape: st
     aim_cross = np.asarray(aim_cross, float)
     plan.aim_downrange = aim.copy() if shape in CUTOFF_SHAPES and cutoff else np.full(n, np.inf)
     target = None if target is None else np.broadcast_to(np.asarray(target, float), (n,))
-    gain = 1.0 / np.maximum(np.sin(np.abs(aim)), 0.05)  # crossrange per azimuth change ~ sin(downrange)
     lo = np.full(n, PITCH_MIN_RAD)
     hi = np.full(n, PITCH_MAX_RAD)
     all_rows = np.ones(n, bool)
+    steering = _Steering(n)  # full-burn shapes: their flights land far from the aim while the pitch is searched
+    gain = 1.0 / np.maximum(np.sin(np.abs(aim)), 0.05)  # crossrange per azimuth change ~ sin(downrange)
 
-    def at(pitch, rows=all_rows):
-        """Fly the rows' boosts at the given pitches; returns full-length arrays (NaN outside the rows)."""
+    def at(pitch, rows=all_rows, steer=True):
+        """Fly the rows' boosts at the given pitches; returns full-length arrays (NaN outside the rows). steer:
+        correct the azimuth from the crossrange miss (not while the search for the greatest range explores)."""
         idx = np.flatnonzero(rows)
         out = [np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan), np.zeros(n, bool)]
         if idx.size == 0:
@@ -179,7 +220,11 @@ def solve(plan: FlightPlan, theta_of_t: Callable, aim_down, aim_cross, shape: st
         sub = plan.take(idx)
         tgt = None if target is None else target[idx]
         err, down, cross, term = _evaluate(sub, theta_of_t, aim[idx], shape, tgt)
-        plan.azimuth[idx] = plan.azimuth[idx] + (cross - aim_cross[idx]) * gain[idx]
+        if steer:
+            if shape in ("lofted", "depressed"):
+                plan.azimuth[idx] = plan.azimuth[idx] + steering.step(idx, cross - aim_cross[idx], down, aim[idx])
+            else:  # the flight ends on the aim (cut-off) or is steered by its own shape: the aim's sensitivity
+                plan.azimuth[idx] = plan.azimuth[idx] + (cross - aim_cross[idx]) * gain[idx]
         for o, v in zip(out, (err, down, cross, term), strict=True):
             o[idx] = v
         return tuple(out)
@@ -189,7 +234,7 @@ def solve(plan: FlightPlan, theta_of_t: Callable, aim_down, aim_cross, shape: st
     def downrange(pitch):
         """Downrange of the full burn at these pitches, keeping the greatest seen."""
         nonlocal max_down
-        d = at(pitch)[1]
+        d = at(pitch, steer=False)[1]
         max_down = np.maximum(max_down, d)
         return d
 
@@ -216,6 +261,8 @@ def solve(plan: FlightPlan, theta_of_t: Callable, aim_down, aim_cross, shape: st
     last = np.zeros(n)  # which end was replaced last: -1 lo, +1 hi (Illinois bookkeeping)
     iterations = 0
     active = bracketed.copy()
+    lo0, hi0 = lo.copy(), hi.copy()
+    restarts = np.zeros(n, int)
     for iterations in range(1, max_iter + 1):  # noqa: B007 - the count is returned
         if not np.any(active):
             break
@@ -233,7 +280,25 @@ def solve(plan: FlightPlan, theta_of_t: Callable, aim_down, aim_cross, shape: st
         hi, f_hi = np.where(upd_hi, pitch, hi), np.where(upd_hi, f, f_hi)
         last = np.where(upd_lo, -1, np.where(upd_hi, 1, last))
         settled = ((np.abs(f) < tol_rad) | (np.abs(hi - lo) < 1e-10)) & (np.abs(cross - aim_cross) < tol_rad)
-        active &= ~settled
+        # the ends' errors were measured on earlier azimuths: where the steering moved the root out of a bracket
+        # that has now closed on a non-root, measure the ends again on the current azimuth (twice at most)
+        stale = active & (np.abs(hi - lo) < 1e-10) & (np.abs(f) >= tol_rad) & (restarts < 2)
+        if np.any(stale):
+            restarts += stale
+            # first a window of window_rad about the point reached (the azimuth has moved little), else the half
+            lo = np.where(stale, np.maximum(pitch - window_rad, np.minimum(lo0, hi0)), lo)
+            hi = np.where(stale, np.minimum(pitch + window_rad, np.maximum(lo0, hi0)), hi)
+            f_lo = np.where(stale, at(lo, stale, steer=False)[0], f_lo)
+            f_hi = np.where(stale, at(hi, stale, steer=False)[0], f_hi)
+            wide = stale & (np.sign(f_lo) == np.sign(f_hi))
+            if np.any(wide):
+                lo, hi = np.where(wide, lo0, lo), np.where(wide, hi0, hi)
+                f_lo = np.where(wide, at(lo, wide, steer=False)[0], f_lo)
+                f_hi = np.where(wide, at(hi, wide, steer=False)[0], f_hi)
+            last = np.where(stale, 0, last)
+            bracketed &= ~stale | (np.sign(f_lo) != np.sign(f_hi))
+            settled &= ~stale
+        active &= ~settled & bracketed
     plan.pitch_final = pitch
     _, down, _, term = at(pitch)
     if shape in CUTOFF_SHAPES:
@@ -257,7 +322,7 @@ def solve_flown(plan: FlightPlan, theta_of_t: Callable, aim_down, shape: str, ma
     n = plan.n
     aim = np.asarray(aim_down, float)
     plan.aim_downrange = np.full(n, np.inf)
-    gain = 1.0 / np.maximum(np.sin(np.abs(aim)), 0.05)
+    steering = _Steering(n)
 
     def flown(pitch):
         plan.pitch_final = pitch.copy()
@@ -283,7 +348,7 @@ def solve_flown(plan: FlightPlan, theta_of_t: Callable, aim_down, shape: str, ma
                          pitch)  # fmt: skip
         d, cross = flown(pitch)
         f = np.where(np.isfinite(d), d - aim, -1.0)
-        plan.azimuth = plan.azimuth + cross * gain
+        plan.azimuth = plan.azimuth + steering.step(np.arange(n), cross, d, aim)
         same = np.sign(f) == np.sign(f_lo)
         lo, f_lo = np.where(same, pitch, lo), np.where(same, f, f_lo / np.where(same, 1.0, 2.0))
         hi, f_hi = np.where(same, hi, pitch), np.where(same, f_hi / 2.0, f)
