@@ -18,7 +18,7 @@ import numpy as np
 
 from goldendome.physics.constants import R_EARTH_MEAN_M
 from goldendome.physics.frames import corotating_velocity, ecef_to_geodetic, eci_to_ecef, geodetic_height_m
-from goldendome.physics.greatcircle import ground_range_m
+from goldendome.physics.greatcircle import destination, ground_range_m
 from goldendome.physics.integrate import hermite_position
 from goldendome.physics.timescale import gmst_at
 from goldendome.threats import guidance
@@ -218,15 +218,18 @@ class Reach:
     budget: object  # flight.DeltaVBudget of the powered flight (arrays of one)
 
 
-def maximum_range(design: MissileDesign, epoch: dt.datetime, pitch_exponent: float | None = None) -> Reach:
-    """Fly a design's full burn due north from REACH_LAUNCH at the final pitch of greatest flown ground range
-    (golden-section search, impacts flown with drag and J2), and account its delta-v. pitch_exponent: the
-    programme's exponent (None: the design's own, flight.pitch_exponent, as the simulator flies it)."""
+def maximum_range(design: MissileDesign, epoch: dt.datetime, pitch_exponent: float | None = None,
+                  launch: tuple[float, float, float] = REACH_LAUNCH) -> Reach:  # fmt: skip
+    """Fly a design's full burn from launch (lat, lon, azimuth; rad; default REACH_LAUNCH: 45 deg N, due north) at
+    the final pitch of greatest flown ground range (golden-section search, impacts flown with drag and J2), and
+    account its delta-v. pitch_exponent: the programme's exponent (None: the design's own, flight.pitch_exponent,
+    as the simulator flies it). A flight that would pass the antipode is not longer: ground range is measured on
+    the great circle, so a missile with a global reach flies ~20,000 km at most."""
     from goldendome.threats.flight import delta_v_budget
 
-    lat, lon, azimuth = REACH_LAUNCH
+    lat, lon, azimuth = launch
     theta = partial(gmst_at, epoch)
-    plan = guidance.build_plan([design], lat, lon, 0.0, lat + 0.5, lon, 0.0, 0.0)
+    plan = guidance.build_plan([design], lat, lon, 0.0, *destination(lat, lon, azimuth, 0.5), 0.0, 0.0)
     plan.azimuth[:] = azimuth
     plan.aim_downrange[:] = np.inf
     if pitch_exponent is not None:

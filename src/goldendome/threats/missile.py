@@ -82,6 +82,10 @@ class PublishedFlight:
     apogee_km: float = float("nan")
     flight_time_s: float = float("nan")
     source: str = ""
+    rerange_km: tuple[float, float] | None = None
+    """Published estimates of the range the tested missile would reach on a standard trajectory (a lofted test
+    re-ranged by analysts or governments), as a (low, high) band; 'more than' has no high end (inf)."""
+    rerange_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -152,7 +156,9 @@ def _published_from_dict(name: str, d: dict | None) -> Published | None:
                         azimuth_deg=float(f["azimuth_deg"]), range_km=float(f["range_km"]),
                         shape=f.get("shape", "minimum_energy"),
                         apogee_km=float(f.get("apogee_km", "nan")), flight_time_s=float(f.get("flight_time_s", "nan")),
-                        source=f.get("source", ""))
+                        source=f.get("source", ""),
+                        rerange_km=None if "rerange_km" not in f else _band(f["rerange_km"], f"{who} rerange_km"),
+                        rerange_source=f.get("rerange_source", ""))
         for f in d.get("flights", ())
     )  # fmt: skip
     burn = d.get("burn_time_s")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from goldendome.physics.constants import R_EARTH_MEAN_M
+from goldendome.physics.constants import G0_M_S2, R_EARTH_MEAN_M
 from goldendome.physics.greatcircle import destination
 from goldendome.threats.ballistic import BallisticLaunch, fly_ballistic
 from goldendome.threats.missile import MissileDesign, PublishedFlight
@@ -167,3 +167,75 @@ def fly_tests(design: MissileDesign, epoch: dt.datetime) -> tuple[PayloadFit | N
     flown_design = design if fit is None else replace(design, payload_kg=fit.design.payload_kg)
     return fit, [fit.flown if fit is not None and f is reference else fly_published(flown_design, f, epoch)
                  for f in flights]  # fmt: skip
+
+
+BURN_SCALES = (0.5, 1.5)
+"""A fitted missile's burn times are searched between these multiples of the design's: the same propellant burnt
+faster or slower (thrust scaled inversely), as unknown as the payload for a missile whose stages are not public."""
+LIFTOFF_THRUST_TO_WEIGHT = 1.2
+"""The least lift-off thrust-to-weight a burn-time fit may slow a missile to (ballistic missiles lift off at
+~1.3-2.5; below ~1.2 the gravity loss of the first seconds dominates)."""
+FIT_TIME_TOLERANCE = 5e-3
+"""A burn-time fit converges within 0.5 % of the published flight time (given to the second or the minute)."""
+
+
+def burn_scaled(design: MissileDesign, scale: float) -> MissileDesign:
+    """The design with every stage's burn time multiplied by scale (same propellant and Isp: thrust / scale)."""
+    from dataclasses import replace
+
+    return replace(design, stages=tuple(replace(s, burn_time_s=s.burn_time_s * scale) for s in design.stages))
+
+
+@dataclass(frozen=True)
+class MissileFit:
+    """A missile fitted to a published lofted test: the catalogue design with its payload refitted to the test's
+    apogee (fit_payload) and, where the test's flight time is published, its burn times scaled so that the fitted
+    flight also takes the published time. time_converged is None where no flight time was fitted."""
+
+    design: MissileDesign
+    flown: FlownTest
+    burn_scale: float
+    payload_converged: bool
+    time_converged: bool | None
+    payload_band_kg: tuple[float, float]
+
+    @property
+    def converged(self) -> bool:
+        return self.payload_converged and self.time_converged is not False
+
+
+def fit_missile(design: MissileDesign, flight: PublishedFlight, epoch: dt.datetime,
+                fit_burn_time: bool = True) -> MissileFit:  # fmt: skip
+    """Fit a design to a published lofted test: payload to the apogee (fit_payload, at the test's range) and, with
+    fit_burn_time and a published flight time, the burn-time scale to the flight time.
+
+    Why the burn time: on a lofted test the missile climbs almost vertically and loses about g per second of
+    burn to gravity, so the payload that reproduces the apogee depends on how long the burn lasts; the flight time
+    tells the burn apart (a longer burn ends higher and later: ~2 s of flight per 1 % of burn on the Hwasong
+    tests). A longer burn takes longer, so the flight time grows with the scale and a bracketing root search
+    (brentq, on the flight time error of the payload-fitted missile) finds it within BURN_SCALES."""
+    from scipy.optimize import brentq
+
+    if not (fit_burn_time and np.isfinite(flight.flight_time_s)):
+        fit = fit_payload(design, flight, epoch)
+        return MissileFit(fit.design, fit.flown, 1.0, fit.converged, None, fit.payload_band_kg)
+    fits: dict[float, PayloadFit] = {}
+
+    def error_s(scale: float) -> float:
+        fit = fits[scale] = fit_payload(burn_scaled(design, scale), flight, epoch)
+        return fit.flown.flight_time_s - flight.flight_time_s
+
+    # a slower burn must still lift off: stage 1's thrust at least LIFTOFF_THRUST_TO_WEIGHT times the launch weight
+    slowest = min(BURN_SCALES[1], design.stages[0].thrust_n / (LIFTOFF_THRUST_TO_WEIGHT * design.launch_mass_kg
+                                                               * G0_M_S2))  # fmt: skip
+    here = error_s(1.0)
+    lo, hi = (BURN_SCALES[0], 1.0) if here > 0.0 else (1.0, max(slowest, 1.0))
+    other = error_s(lo if here > 0.0 else hi)
+    if here == 0.0 or (other > 0.0) != (here > 0.0):
+        scale = 1.0 if here == 0.0 else brentq(error_s, lo, hi, xtol=2e-3, rtol=1e-6, maxiter=40)
+        fit = fits.get(scale) or fit_payload(burn_scaled(design, scale), flight, epoch)
+    else:  # the flight time is out of reach of the burn-time band: the closest end
+        scale = lo if here > 0.0 else hi
+        fit = fits[scale]
+    timed = abs(fit.flown.flight_time_s / flight.flight_time_s - 1.0) <= FIT_TIME_TOLERANCE
+    return MissileFit(fit.design, fit.flown, float(scale), fit.converged, timed, fit.payload_band_kg)

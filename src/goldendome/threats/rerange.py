@@ -14,6 +14,11 @@ burnout conditions to the reported apogee and ground range, then flying the same
 3. Re-range. With the same Earth-relative speed at the same burnout altitude, search gamma for the greatest ground
    range along the target azimuth (eastward flights gain from the rotation): the equivalent range.
 
+Same burnout speed is a lower bound: on a standard trajectory a missile loses less speed to gravity than on the
+near-vertical lofted climb (about g per second of burn). :func:`rerange_flown` flies the missile instead: a catalogue
+design fitted to the test (payload to the apogee, burn times to the flight time: named.fit_missile), checked by
+flying the test back, then flown on its greatest-range trajectory toward the target azimuth.
+
 Ground ranges are on the mean-radius sphere from the launch site; the powered flight's own downrange (a few hundred
 kilometres on a standard trajectory, tens on a lofted one) is a parameter, 0 by default, added to both.
 """
@@ -139,3 +144,53 @@ def rerange(apogee_m: float, range_m: float, launch_lat_rad: float = np.radians(
         equivalent_flight_time_s=float(boost_time_s + eq_tof),
         equivalent_range_no_rotation_m=float(nr_range + powered_downrange_m),
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FlownRerange:
+    """A lofted test re-ranged with a flown missile (SI units, angles rad): the missile fitted to the test, its
+    greatest range toward the target azimuth as flown on a full burn (the minimum-energy ascent of that missile),
+    and the same-burnout-speed figure (:func:`rerange`) at the fitted flight's burnout altitude and boost time."""
+
+    fit: object  # named.MissileFit
+    reach: object  # ballistic.Reach of the fitted missile toward the target azimuth
+    lower_bound: RerangeResult
+    target_azimuth_rad: float
+
+
+def rerange_flown(design, flight, epoch, target_azimuth_rad: float = np.radians(45.0),
+                  fit_burn_time: bool = True) -> FlownRerange:  # fmt: skip
+    """Fit a catalogue design to a published lofted test (named.fit_missile: payload to the apogee, burn times to
+    the flight time) and fly the fitted missile on its greatest-range trajectory from the test's launch point
+    toward target_azimuth_rad. Where the same burnout speed is a lower bound, this is the estimate: on a standard
+    trajectory the missile also loses less speed to gravity than on the near-vertical lofted climb.
+
+    Raises RerangeError, with the closest figures the design reaches, where no payload (or burn time) in the
+    searched bands reproduces the test."""
+    from goldendome.threats.ballistic import maximum_range
+    from goldendome.threats.named import BURN_SCALES, fit_missile
+
+    if not np.isfinite(flight.apogee_km):
+        raise RerangeError(f"{flight.name}: the test has no published apogee to fit the missile to")
+    fit = fit_missile(design, flight, epoch, fit_burn_time)
+    got = fit.flown
+    if not fit.payload_converged:
+        raise RerangeError(
+            f"{design.name} cannot fly {flight.name} (apogee {flight.apogee_km:,.0f} km at {flight.range_km:,.0f} "
+            f"km) with a payload between {fit.payload_band_kg[0]:,.0f} and {fit.payload_band_kg[1]:,.0f} kg: the "
+            f"closest, {fit.design.payload_kg:,.0f} kg, peaks at {got.apogee_m / 1e3:,.0f} km"
+            + ("" if got.feasible else f" and lands {got.range_m / 1e3:,.0f} km out")
+            + (f" (burn times x{fit.burn_scale:.2f})" if fit.burn_scale != 1.0 else "")
+        )  # fmt: skip
+    if fit.time_converged is False:
+        raise RerangeError(
+            f"{design.name} cannot take the {flight.flight_time_s:,.0f} s of {flight.name} with burn times between "
+            f"x{BURN_SCALES[0]} and its slowest lift-off: the closest (x{fit.burn_scale:.2f}, payload "
+            f"{fit.design.payload_kg:,.0f} kg) takes {got.flight_time_s:,.0f} s; fit the payload alone "
+            f"(--payload-only) or try another design"
+        )  # fmt: skip
+    lat, lon = np.radians(flight.launch_lat_deg), np.radians(flight.launch_lon_deg)
+    reach = maximum_range(fit.design, epoch, launch=(float(lat), float(lon), float(target_azimuth_rad)))
+    bound = rerange(flight.apogee_km * 1e3, flight.range_km * 1e3, lat, lon, np.radians(flight.azimuth_deg),
+                    target_azimuth_rad, got.burnout_altitude_m, got.burnout_time_s)  # fmt: skip
+    return FlownRerange(fit, reach, bound, float(target_azimuth_rad))
