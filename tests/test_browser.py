@@ -127,11 +127,11 @@ def test_the_default_scenario_runs_and_shows_on_the_globe(browser, server, tmp_p
         }
         return {kinds, points, shownMs: window.gd.shownMs, filesMs: window.gd.filesMs};
     }""")
-    # the default scenario: five ICBMs by phase, SBI and GBI fly-outs, kills, 28 + 6 + 1,764 satellites (summary)
+    # the default scenario: five ICBMs by phase, SBI and GBI fly-outs, kills, 28 + 6 + 2,025 satellites (summary)
     kinds = scene["kinds"]
     assert kinds["object"] >= 5 and kinds["footprint"] == 34 and kinds["sbi"] >= 1 and kinds["interceptor"] >= 1
     assert kinds["event"] >= 1 and kinds["coverage"] >= 1 and kinds["battery"] >= 1
-    assert scene["points"] == 1798
+    assert scene["points"] == 2059
     assert "leakers" in page.inner_text("#summary") and "summary.json" in page.inner_text("#downloads")
 
     # the flights drawn whole: stop the clock late in the battle, let the imagery tiles load, then photograph

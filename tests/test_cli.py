@@ -26,8 +26,8 @@ def test_run_default_prints_each_threat_and_the_constellation(default_run):
     assert res.exit_code == 0, res.output
     for name in ("ICBM-1", "ICBM-5", "seattle", "chicago", "tracking-leo", "sbi-shell", "boost-phase intercept"):
         assert name in res.output
-    # 28 tracking (SDA Tranche 1 layout) + 6 warning (4 GEO + 2 HEO) + 1,764 SBIs
-    assert "satellites in orbit: 1,798" in res.output
+    # 28 tracking (SDA Tranche 1 layout) + 6 warning (4 GEO + 2 HEO) + 2,025 SBIs
+    assert "satellites in orbit: 2,059" in res.output
 
 
 def test_run_writes_summary_and_tables(default_run):

@@ -85,3 +85,29 @@ def test_named_missile_flies_its_published_tests(name):
             assert flown.apogee_m / 1e3 == pytest.approx(f.apogee_km, rel=five_percent)
         if np.isfinite(f.flight_time_s):
             assert flown.flight_time_s == pytest.approx(f.flight_time_s, rel=five_percent)
+
+
+def test_a_payload_too_heavy_to_lift_is_refused_with_the_heaviest_that_lifts():
+    from dataclasses import replace
+
+    from goldendome.threats.missile import _design_from_dict
+
+    d = load_catalogue()["hwasong-17"]
+    heaviest = d.heaviest_payload_kg()
+    # stage 1's thrust equals the launch weight at the heaviest payload (thrust = mdot Isp g0)
+    assert d.stages[0].thrust_n == pytest.approx((d.launch_mass_kg - d.payload_kg + heaviest) * 9.80665)
+    with pytest.raises(ValueError, match=rf"cannot lift off: .* the heaviest payload it lifts is {heaviest:,.0f} kg"):
+        maximum_range(replace(d, payload_kg=heaviest * 1.5), EPOCH)
+    entry = {"class": "icbm", "propellant": "solid", "payload_kg": 80_000, "rv_beta_kg_m2": 1e4,
+             "stages": [{"propellant_kg": 20_000, "dry_kg": 2_000, "burn_time_s": 60, "isp_s": 260, "diameter_m": 1.8}]}
+    with pytest.raises(ValueError, match=r"entry 'too-heavy': stage 1's thrust .* more than the [\d,]+ kg it can lift"):
+        _design_from_dict("too-heavy", entry)
+
+
+def test_a_near_orbital_missile_still_finds_its_greatest_range():
+    # with a light payload the shallow final pitches go round the Earth (no impact): the greatest range is found
+    # among the flights that come down, not lost on the orbital plateau
+    from dataclasses import replace
+
+    reach = maximum_range(replace(load_catalogue()["hwasong-17"], payload_kg=50.0), EPOCH)
+    assert 15_000e3 < reach.range_m <= 20_016e3

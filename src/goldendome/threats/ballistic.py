@@ -247,7 +247,36 @@ def maximum_range(design: MissileDesign, epoch: dt.datetime, pitch_exponent: flo
                                         np.array([guidance.PITCH_MAX_RAD]), 30)  # fmt: skip
     rng, tof = flown(best)
     if not np.isfinite(rng[0]):
-        raise ValueError(f"{design.name}: no full-burn flight comes down (it crashes under power or goes round)")
+        # the search fell on a plateau of flights that never come down (a near-orbital missile's shallow pitches go
+        # round the Earth): take the best of a scan, steep flights included, then refine around it
+        scan = np.linspace(guidance.PITCH_MIN_RAD, guidance.PITCH_MAX_RAD, 90)
+        ranges = np.array([flown(np.array([p]))[0][0] for p in scan])
+        if not np.any(np.isfinite(ranges)):
+            raise ValueError(_no_ballistic_flight(design))
+        k = int(np.argmax(ranges))
+        step = scan[1] - scan[0]
+        best = guidance._golden_section_max(lambda p: flown(p)[0], np.array([scan[k] - step]),
+                                            np.array([scan[k] + step]), 20)  # fmt: skip
+        rng, tof = flown(best)
+        if not np.isfinite(rng[0]):
+            best = np.array([scan[k]])
+            rng, tof = flown(best)
     plan.pitch_final[:] = best
     return Reach(float(rng[0]), float(tof[0]), float(best[0]), float(plan.pitch_exponent[0]),
                  delta_v_budget(plan, theta))  # fmt: skip
+
+
+def _no_ballistic_flight(design: MissileDesign) -> str:
+    """Why no full burn of a design comes down as a ballistic flight, with the figures that say so."""
+    from goldendome.physics.constants import G0_M_S2, MU_EARTH_M3_S2
+
+    tw = design.liftoff_thrust_to_weight()
+    if tw <= 1.0:
+        return (f"{design.name}: it cannot lift off: stage 1's thrust is {tw:.2f} of the launch weight "
+                f"({design.launch_mass_kg * G0_M_S2 / 1e3:,.0f} kN); the heaviest payload it lifts is "
+                f"{max(design.heaviest_payload_kg(), 0.0):,.0f} kg, not {design.payload_kg:,.0f} kg")  # fmt: skip
+    escape = np.sqrt(2.0 * MU_EARTH_M3_S2 / R_EARTH_MEAN_M) / 1e3
+    return (f"{design.name}: no full-burn flight at any final pitch comes down: an ideal delta-v of "
+            f"{design.ideal_delta_v_mps() / 1e3:.1f} km/s puts even the steepest flights into orbit or past escape "
+            f"speed (~{escape:.1f} km/s); carry a heavier payload or cut the thrust off early (a minimum-energy "
+            f"shot)")  # fmt: skip

@@ -129,6 +129,15 @@ class MissileDesign:
     def launch_mass_kg(self) -> float:
         return self.payload_kg + sum(s.propellant_kg + s.dry_kg for s in self.stages)
 
+    def liftoff_thrust_to_weight(self) -> float:
+        """Stage 1's thrust over the launch weight (at g0)."""
+        return self.stages[0].thrust_n / (self.launch_mass_kg * G0_M_S2)
+
+    def heaviest_payload_kg(self, thrust_to_weight: float = 1.0) -> float:
+        """The payload at which stage 1's thrust is thrust_to_weight times the launch weight (heavier does not lift
+        off); negative where even an empty missile cannot."""
+        return self.stages[0].thrust_n / (thrust_to_weight * G0_M_S2) - (self.launch_mass_kg - self.payload_kg)
+
     def ideal_delta_v_mps(self) -> float:
         """Tsiolkovsky velocity gain of the full burn in vacuum with no gravity, m/s."""
         dv, above = 0.0, self.payload_kg
@@ -172,7 +181,7 @@ def _design_from_dict(name: str, d: dict) -> MissileDesign:
     if "class" not in d:
         raise ValueError(f"threat catalogue entry {name!r}: no 'class' (one of "
                          f"{', '.join(c.value for c in ThreatClass)})")  # fmt: skip
-    return MissileDesign(
+    built = MissileDesign(
         name=name,
         description=d.get("description", ""),
         propellant=d["propellant"],
@@ -185,6 +194,13 @@ def _design_from_dict(name: str, d: dict) -> MissileDesign:
         threat_class=threat_class(d["class"], f"threat catalogue entry {name!r}"),
         published=_published_from_dict(name, d.get("published")),
     )
+    if built.liftoff_thrust_to_weight() <= 1.0:
+        raise ValueError(
+            f"threat catalogue entry {name!r}: stage 1's thrust ({built.stages[0].thrust_n / 1e3:,.0f} kN) does not "
+            f"lift the launch weight ({built.launch_mass_kg * G0_M_S2 / 1e3:,.0f} kN): the payload of "
+            f"{built.payload_kg:,.0f} kg is more than the {max(built.heaviest_payload_kg(), 0.0):,.0f} kg it can lift"
+        )  # fmt: skip
+    return built
 
 
 @dataclass(frozen=True)

@@ -135,7 +135,12 @@ def fit_payload(design: MissileDesign, flight: PublishedFlight, epoch: dt.dateti
 
     if not np.isfinite(flight.apogee_km):
         raise ValueError(f"{flight.name}: the test has no published apogee to fit a payload to")
-    band = (design.payload_kg * FIT_PAYLOAD_FRACTIONS[0], design.payload_kg * FIT_PAYLOAD_FRACTIONS[1])
+    # no heavier than lifts off (stage 1's thrust 5 % over the launch weight)
+    band = (design.payload_kg * FIT_PAYLOAD_FRACTIONS[0],
+            min(design.payload_kg * FIT_PAYLOAD_FRACTIONS[1], design.heaviest_payload_kg(1.05)))  # fmt: skip
+    if band[1] <= band[0]:
+        raise ValueError(f"{design.name}: stage 1 lifts at most {max(design.heaviest_payload_kg(), 0.0):,.0f} kg of "
+                         f"payload, less than the {band[0]:,.0f} kg the fit starts from")  # fmt: skip
     flights: dict[float, FlownTest] = {}
 
     def error_km(payload_kg: float) -> float:
