@@ -1029,10 +1029,12 @@ def _print_reach(d) -> None:
 def _print_published(d, range_m: float, epoch) -> None:
     """A named missile's flown figures beside the published ones: maximum range and burn time against their bands,
     each published test flown on its shape (range, apogee, flight time)."""
-    from goldendome.threats.named import flight_comparisons, fly_tests, reach_comparisons
+    from goldendome.threats.named import flight_comparisons, fly_tests, published_reach, reach_comparisons
 
     if d.published is None:
         return
+    if d.published.range_from is not None:  # the published range is measured from a place toward another
+        range_m = published_reach(d, epoch).range_m
     rows = reach_comparisons(d, range_m)
     fit, tests = fly_tests(d, epoch)
     for flown in tests:

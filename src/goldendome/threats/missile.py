@@ -99,6 +99,9 @@ class Published:
     burn_time_s: tuple[float, float] | None = None
     flights: tuple[PublishedFlight, ...] = ()
     notes: tuple[str, ...] = ()
+    range_from: tuple[float, float, float, float] | None = None
+    """Where the published range is measured: (launch lat, lon, toward lat, lon), deg (e.g. 'to any point of the
+    continental US' from Pyongyang: toward Key West); None: a generic maximum range (ballistic.REACH_LAUNCH)."""
 
 
 @dataclass(frozen=True)
@@ -171,7 +174,14 @@ def _published_from_dict(name: str, d: dict | None) -> Published | None:
         for f in d.get("flights", ())
     )  # fmt: skip
     burn = d.get("burn_time_s")
-    return Published(range_km=_band(d["range_km"], f"{who} range_km"),
+    frm = d.get("range_from")
+    try:
+        range_from = None if frm is None else tuple(float(x) for x in (*frm["launch"], *frm["toward"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"{who} range_from: give launch: [lat, lon] and toward: [lat, lon] in degrees") from exc
+    if range_from is not None and len(range_from) != 4:
+        raise ValueError(f"{who} range_from: give launch: [lat, lon] and toward: [lat, lon] in degrees")
+    return Published(range_km=_band(d["range_km"], f"{who} range_km"), range_from=range_from,
                      burn_time_s=None if burn is None else _band(burn, f"{who} burn_time_s"), flights=flights,
                      notes=tuple(d.get("notes", ())))  # fmt: skip
 

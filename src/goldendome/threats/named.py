@@ -92,13 +92,30 @@ def flight_comparisons(flown: FlownTest) -> list[Comparison]:
     return rows
 
 
+def published_reach(design: MissileDesign, epoch: dt.datetime):
+    """The design's greatest range flown where its published range is measured (Published.range_from: from a
+    launch point toward a place), else the generic maximum range (ballistic.REACH_LAUNCH). A ballistic.Reach."""
+    from goldendome.physics.greatcircle import initial_azimuth
+    from goldendome.threats.ballistic import REACH_LAUNCH, maximum_range
+
+    frm = None if design.published is None else design.published.range_from
+    if frm is None:
+        return maximum_range(design, epoch, launch=REACH_LAUNCH)
+    lat, lon, to_lat, to_lon = np.radians(frm)
+    return maximum_range(design, epoch, launch=(float(lat), float(lon),
+                                                float(initial_azimuth(lat, lon, to_lat, to_lon))))  # fmt: skip
+
+
 def reach_comparisons(design: MissileDesign, range_m: float) -> list[Comparison]:
-    """A named design's maximum range (flown, with its catalogue payload) and boost duration beside the published
-    bands; empty for a design with no published figures."""
+    """A named design's maximum range (flown with its catalogue payload: published_reach) and boost duration beside
+    the published bands; empty for a design with no published figures."""
     p = design.published
     if p is None:
         return []
-    rows = [Comparison(f"maximum range ({design.payload_kg:,.0f} kg payload)", "km", range_m / 1e3, *p.range_km)]
+    where = "" if p.range_from is None else (f", from {p.range_from[0]:.1f}, {p.range_from[1]:.1f} toward "
+                                             f"{p.range_from[2]:.1f}, {p.range_from[3]:.1f}")  # fmt: skip
+    rows = [Comparison(f"maximum range ({design.payload_kg:,.0f} kg payload{where})", "km", range_m / 1e3,
+                       *p.range_km)]  # fmt: skip
     if p.burn_time_s is not None:
         rows.append(Comparison("burn time", "s", design.burn_time_s, *p.burn_time_s))
     return rows
