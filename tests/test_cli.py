@@ -34,7 +34,7 @@ def test_run_writes_summary_and_tables(default_run):
     _, out = default_run
     summary = json.loads((out / "summary.json").read_text())
     assert summary["scenario_sha256"] and summary["versions"]["goldendome"] == __version__
-    assert len(summary["threats"]) == 5 and summary["satellites_total"] == 1798
+    assert len(summary["threats"]) == 5 and summary["satellites_total"] == 2059
     for row in summary["threats"]:
         assert row["reachable"] and row["miss_km"] < 1.0
         assert 25.0 < row["flight_time_min"] < 45.0
@@ -42,7 +42,7 @@ def test_run_writes_summary_and_tables(default_run):
     assert set(traj.column("phase").to_pylist()) == {"boost", "midcourse", "terminal"}
     assert traj.num_rows > 5 * 1500  # five flights of ~30+ min at 1 s
     sats = pq.read_table(out / "satellites.parquet")
-    assert sats.num_rows == 1798
+    assert sats.num_rows == 2059
     assert json.loads((out / "scenario.json").read_text())["name"] == summary["scenario"]
 
 
