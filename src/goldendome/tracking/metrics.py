@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist
+
+from goldendome.tracking.association import gnn_assign
 
 
 @dataclass(frozen=True)
@@ -41,30 +41,19 @@ DENSE_PAIRS = 250_000
 
 def _sparse_assignment(x, y, c: float, p: float):
     """The GOSPA-optimal assignment from the pairs closer than c only. A pair at c or beyond costs c^p, the same as
-    leaving both unassigned (c^p / 2 each), so some optimum uses close pairs alone. Solved as one sparse full
-    bipartite matching (LAPJVsp, :func:`scipy.sparse.csgraph.min_weight_full_bipartite_matching`) of truths and
-    estimates, each with a stand-in for "unassigned": truth i -> estimate j at d^p, truth i -> its stand-in at
-    c^p / 2, estimate j's stand-in -> estimate j at c^p / 2, and stand-in of j -> stand-in of i at 0 for every close
-    pair (i, j), so that a matched pair frees both stand-ins to match each other (every weight is shifted by 1,
-    costs scaled by c^p: a full matching has n + m edges whatever it is, so the optimum does not move).
-    Returns (truth rows, estimate rows, costs min(d, c)^p) of the assigned pairs."""
+    leaving both unassigned (c^p / 2 each), so some optimum uses close pairs alone; and assigning a close pair
+    instead of leaving both unassigned saves c^p - d^p. That is global-nearest-neighbour association with pair costs
+    (d / c)^p and a gate of 1 per unassigned truth (:func:`goldendome.tracking.association.gnn_assign`): clusters of
+    one truth or one estimate take their cheapest pair, the contested ones are solved as one sparse full bipartite
+    matching (LAPJVsp). Returns (truth rows, estimate rows, costs d^p) of the assigned pairs."""
     pairs = cKDTree(x).sparse_distance_matrix(cKDTree(y), c, output_type="ndarray")
     pairs = pairs[pairs["v"] < c]
-    n, m = len(x), len(y)
     if pairs.size == 0:
         return np.zeros(0, int), np.zeros(0, int), np.zeros(0)
-    i, j, d = pairs["i"].astype(np.int64), pairs["j"].astype(np.int64), pairs["v"]
-    cost = (d / c) ** p
-    rows = np.concatenate([i, np.arange(n), n + np.arange(m), n + j])
-    cols = np.concatenate([j, m + np.arange(n), np.arange(m), m + i])
-    w = 1.0 + np.concatenate([cost, np.full(n + m, 0.5), np.zeros(i.size)])
-    r, k = min_weight_full_bipartite_matching(csr_matrix((w, (rows, cols)), shape=(n + m, n + m)))
-    match = np.empty(n + m, np.int64)
-    match[r] = k
-    match = match[:n]
-    real = match < m
-    truth = np.flatnonzero(real)
-    return truth, match[real], (np.linalg.norm(x[truth] - y[match[real]], axis=1)) ** p
+    i, j = pairs["i"].astype(np.int64), pairs["j"].astype(np.int64)
+    match = gnn_assign(len(x), len(y), i, j, (pairs["v"] / c) ** p, 1.0)
+    truth = np.flatnonzero(match >= 0)
+    return truth, match[truth], (np.linalg.norm(x[truth] - y[match[truth]], axis=1)) ** p
 
 
 def gospa(truth, estimates, c: float, p: float = 2.0) -> Gospa:
