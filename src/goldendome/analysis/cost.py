@@ -86,8 +86,8 @@ from scipy.optimize import brentq
 from goldendome.analysis.effectiveness import Effectiveness
 from goldendome.analysis.schedule import DeploymentPlan
 from goldendome.analysis.sharing import SharingSpec
+from goldendome.scenario.base import StrictModel
 from goldendome.scenario.loader import ScenarioError, format_validation_error, load_study
-from goldendome.scenario.models import _Model
 
 CATEGORIES = ("development", "procurement", "launch", "replacement_procurement", "replacement_launch", "operations")
 ACQUISITION = CATEGORIES[:5]
@@ -223,7 +223,7 @@ def _check_year_covered(v: int | None, what: str = "prices") -> int | None:
     return v
 
 
-class Component(_Model):
+class Component(StrictModel):
     """One element of the architecture as the estimator sees it: a force of units with prices, lives and schedules.
 
     Money in US dollars of ``dollars_year`` (default: the study's), masses in kg, years as whole-year offsets from
@@ -307,7 +307,7 @@ class Component(_Model):
         return len(self.deploy_schedule) if self.deploy_schedule is not None else self.deploy_years
 
 
-class Variant(_Model):
+class Variant(StrictModel):
     """A named change of some components' fields (a sensitivity case): ``overrides: {component: {field: value}}``."""
 
     name: Annotated[str, Field(min_length=1, max_length=80)]
@@ -315,7 +315,7 @@ class Variant(_Model):
     overrides: dict[str, dict[str, Any]] = Field(..., min_length=1)
 
 
-class PublishedFigure(_Model):
+class PublishedFigure(StrictModel):
     """A published total the study is checked against, with what it covers and the source."""
 
     label: Annotated[str, Field(min_length=1, max_length=160)]
@@ -339,7 +339,7 @@ SOLVABLE = ("quantity", "average_unit_cost_usd", "first_unit_cost_usd", "procure
 quantity on a learning curve, so the solution is unique (or there is none at or above zero)."""
 
 
-class InputSolve(_Model):
+class InputSolve(StrictModel):
     """One component input solved so that one published figure is matched (``to``: its label).
 
     Under ``calibrate:`` the solved value replaces the input everywhere (an input the publication does not give,
@@ -352,7 +352,7 @@ class InputSolve(_Model):
     to: Annotated[str, Field(min_length=1, description="the label of a published figure of the study")]
 
 
-class CostStudy(_Model):
+class CostStudy(StrictModel):
     """A cost study file: the architecture's components, the horizon and the dollars, the sensitivity cases
     (variants), separate systems compared side by side (alternatives) and the published figures to check against."""
 

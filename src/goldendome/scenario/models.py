@@ -14,9 +14,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Discriminator,
     Field,
     Tag,
@@ -24,16 +22,13 @@ from pydantic import (
 )
 
 from goldendome.physics.timescale import parse_epoch
+from goldendome.scenario.base import StrictModel
 from goldendome.threats.guidance import SHAPES
 from goldendome.threats.missile import cruise_design, design, glide_design
 
 MIN_ORBIT_ALTITUDE_KM = 150.0
 """Below ~150 km a satellite re-enters within hours to days (drag; Vallado 4th ed., sec. 9.6, lifetime estimates),
 so a constellation there is not a constellation."""
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def _known(lookup):
@@ -78,7 +73,7 @@ def _named_places() -> dict:
     return {**g["launch_sites"], **g["cities"], **g.get("defence_sites", {})}
 
 
-class Place(_Model):
+class Place(StrictModel):
     """A point on the Earth: a named place from the gazetteer, or latitude/longitude in degrees."""
 
     name: str | None = Field(None, description="a launch site or city from the gazetteer, e.g. 'sohae', 'seattle'")
@@ -114,7 +109,7 @@ class Place(_Model):
         return f"{abs(lat):.2f}{'N' if lat >= 0 else 'S'} {abs(lon):.2f}{'E' if lon >= 0 else 'W'}"
 
 
-class BallisticThreat(_Model):
+class BallisticThreat(StrictModel):
     """A salvo of one ballistic missile type from one launch area at one aim point."""
 
     type: Literal["ballistic"] = "ballistic"
@@ -153,7 +148,7 @@ class BallisticThreat(_Model):
         return self
 
 
-class CruiseThreat(_Model):
+class CruiseThreat(StrictModel):
     """A salvo of cruise missiles flying a waypoint route at constant speed and height. The missile (a catalogue
     entry) gives speed, height, load factor and range; speed_mps, altitude_m and max_load_factor override them."""
 
@@ -179,7 +174,7 @@ class CruiseThreat(_Model):
         return self
 
 
-class _LaunchToAim(_Model):
+class _LaunchToAim(StrictModel):
     """What every single-flight threat entry has: a name, a launch point, an aim point and a launch time."""
 
     name: str = Field(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
@@ -225,7 +220,7 @@ Threat = Annotated[
 """A scenario threat entry; the key `type` (default ballistic) says which kind."""
 
 
-class Walker(_Model):
+class Walker(StrictModel):
     """A Walker-delta pattern i: T/P/F of circular orbits."""
 
     total: Annotated[int, Field(ge=1, le=100000)]
@@ -249,7 +244,7 @@ class Walker(_Model):
         return self
 
 
-class Constellation(_Model):
+class Constellation(StrictModel):
     """Satellites in orbit: a Walker pattern, element sets (TLE or OMM, inline or from a file), or a named IR layer.
 
     Tracking and warning layers carry an infrared sensor: ``preset`` gives both the pattern and the payload of a
@@ -299,7 +294,7 @@ class Constellation(_Model):
         return self
 
 
-class Engagement(_Model):
+class Engagement(StrictModel):
     """Boost-phase engagement timeline: detection (from the sensor layers, or a fixed latency), decision delay."""
 
     detect: Literal["sensors"] | Annotated[float, Field(ge=0.0, le=600.0)] = "sensors"
@@ -319,7 +314,7 @@ def _radar_preset(name: str):
 RadarName = Annotated[str, _known(_radar_preset)]
 
 
-class Tracking(_Model):
+class Tracking(StrictModel):
     """Settings of the track picture: false alarms per radar look (Poisson mean), the GOSPA cut-off, and whether
     the space tracking layers' triangulated infrared fixes join the radars' looks."""
 
@@ -340,7 +335,7 @@ def _interceptor(name: str):
 InterceptorName = Annotated[str, _known(_interceptor)]
 
 
-class Doctrine(_Model):
+class Doctrine(StrictModel):
     """How a layer fires: a salvo of `shots` interceptors per engagement, and up to `looks` further engagements of a
     survivor after a kill assessment (shoot-look-shoot is looks >= 1), while its window lasts."""
 
@@ -348,7 +343,7 @@ class Doctrine(_Model):
     looks: Annotated[int, Field(ge=0, le=4)] = 1
 
 
-class Battery(_Model):
+class Battery(StrictModel):
     """A ground or sea battery: an interceptor type from the catalogue (goldendome interceptor list) at a site."""
 
     name: str = Field(..., min_length=1, max_length=60)
@@ -362,7 +357,7 @@ class Battery(_Model):
         None, description="command latency, decision to launch (default: the defence's)")
 
 
-class SBILayer(_Model):
+class SBILayer(StrictModel):
     """How the space-based interceptors of the scenario's interceptor constellations fight in the battle."""
 
     shots: Annotated[int, Field(ge=1, le=4)] = 1
@@ -373,7 +368,7 @@ class SBILayer(_Model):
         22.0, description="US$M per SBI (CBO 2026 national missile defence estimate, ~$22M a unit)")
 
 
-class Discrimination(_Model):
+class Discrimination(StrictModel):
     """Telling re-entry vehicles from decoys: the probability that a decoy is recognised as one in midcourse, and
     the height below which the air strips light decoys away (they slow down and are recognised with certainty)."""
 
@@ -381,7 +376,7 @@ class Discrimination(_Model):
     atmospheric_filter_km: Annotated[float, Field(ge=0.0, le=200.0)] = 80.0
 
 
-class AssetChoice(_Model):
+class AssetChoice(StrictModel):
     """Which defended assets the battle manager protects: the shipped table filtered by country and kind, plus
     assets of your own."""
 
@@ -407,7 +402,7 @@ class AssetChoice(_Model):
         return self
 
 
-class Defence(_Model):
+class Defence(StrictModel):
     """The defence that fights the battle: batteries, the SBI layer, doctrine, discrimination, defended assets."""
 
     batteries: list[Battery] = Field(default_factory=list, max_length=200)
@@ -440,7 +435,7 @@ class Defence(_Model):
         return self
 
 
-class Scenario(_Model):
+class Scenario(StrictModel):
     """One scenario: epoch, duration, threats, constellations and radars."""
 
     name: str = Field(..., min_length=1, max_length=120)

@@ -11,14 +11,15 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from goldendome.effectors.sbi import load_sbi_catalogue
-from goldendome.scenario.models import MIN_ORBIT_ALTITUDE_KM, MissileName, Place, UtcEpoch, _Model
+from goldendome.scenario.base import StrictModel
+from goldendome.scenario.models import MIN_ORBIT_ALTITUDE_KM, MissileName, Place, UtcEpoch
 from goldendome.threats.missile import load_catalogue
 
 SWEEPABLE = ("salvo", "missile", "delta_v_mps", "accel_g", "decide_s", "detect_s", "altitude_km", "inclination_deg",
              "launch_lat_deg", "shots")  # fmt: skip
 
 
-class SBISpec(_Model):
+class SBISpec(StrictModel):
     """An SBI: a catalogue name, optionally with some numbers overridden."""
 
     design: str = "aps-2003-optimistic"
@@ -34,7 +35,7 @@ class SBISpec(_Model):
         return v
 
 
-class ShellSpec(_Model):
+class ShellSpec(StrictModel):
     altitude_km: Annotated[float, Field(le=2000.0)] = 300.0
     inclination_deg: Annotated[float, Field(ge=0.0, le=180.0)] = 45.0
 
@@ -47,13 +48,13 @@ class ShellSpec(_Model):
         return v
 
 
-class TimelineSpec(_Model):
+class TimelineSpec(StrictModel):
     detect_s: Annotated[float, Field(ge=0.0, le=600.0)] = 60.0
     decide_s: Annotated[float, Field(ge=0.0, le=600.0)] = 30.0
     cutoff_before_burnout_s: Annotated[float, Field(ge=0.0, le=300.0)] = 0.0
 
 
-class SalvoSpec(_Model):
+class SalvoSpec(StrictModel):
     """Who launches: a missile type from one or more sites (a launch region), how many at once, towards where."""
 
     missile: MissileName = "icbm-solid-3stage"
@@ -62,7 +63,7 @@ class SalvoSpec(_Model):
     salvo: Annotated[int, Field(ge=1, le=200)] = 1
     interval_s: Annotated[float, Field(ge=0.0, le=3600.0)] = 0.0
 
-class LaunchTimes(_Model):
+class LaunchTimes(StrictModel):
     """Launch times tried: every step over a duration (a day covers every relative geometry of a LEO shell)."""
 
     duration_h: Annotated[float, Field(gt=0.0, le=240.0)] = 24.0
@@ -83,12 +84,12 @@ SWEEP_RANGES = {
 """The range each numeric sweep parameter may take (low, high, whole numbers only, in words)."""
 
 
-class Sweep(_Model):
+class Sweep(StrictModel):
     parameter: Literal[SWEEPABLE]
     values: list[float | str] = Field(..., min_length=1, max_length=200)
 
 
-class SizingStudy(_Model):
+class SizingStudy(StrictModel):
     """How many SBIs of a shell it takes to engage a salvo with k shots per booster at every launch time."""
 
     kind: Literal["sbi-sizing"] = "sbi-sizing"
@@ -120,7 +121,7 @@ class SizingStudy(_Model):
         return self
 
 
-class CoverageStudy(_Model):
+class CoverageStudy(StrictModel):
     """What a sensor layer sees over a launch area: counts, first detection, stereo fraction, revisit gaps."""
 
     kind: Literal["coverage"] = "coverage"
