@@ -35,6 +35,7 @@ import numpy as np
 from goldendome.physics.compiled import sized_kernel
 from goldendome.physics.constants import R_EARTH_MEAN_M
 from goldendome.physics.frames import (
+    corotating_velocity,
     ecef_to_geodetic,
     eci_to_ecef,
     eci_to_ecef_with_height,
@@ -169,8 +170,7 @@ def heading_path(x_eci, p_eci, t_s: float, epoch, horizon_s: float = 1800.0) -> 
     theta0 = float(gmst_at(epoch, t_s))
     r = eci_to_ecef(x[:, :3], theta0)
     # the Earth-fixed velocity: the inertial one less the frame's rotation
-    omega = np.array([0.0, 0.0, 7.2921159e-5])
-    v = eci_to_ecef(x[:, 3:], theta0) - np.cross(omega, r)
+    v = eci_to_ecef(x[:, 3:], theta0) - corotating_velocity(r)
     lat, lon, h = ecef_to_geodetic(r)
     enu = rot_ecef_to_enu(lat, lon)
     v_enu = np.einsum("nij,nj->ni", enu, v)

@@ -2,7 +2,7 @@
 
 For a battery at a site with an interceptor of known fly-out (:class:`goldendome.effectors.interceptors.Interceptor`:
 uniform boost to burnout speed, then coast) launched at t_launch, a point of a track's predicted path at time T,
-distance d from the site and height h is reachable if
+distance d from the site and height h is reachable (:func:`goldendome.effectors.interceptors.engageable`) if
 
     t_launch + t_fly(d) <= T,   min_altitude <= h <= max_altitude,   d <= max_range.
 
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from goldendome.c2.forecast import Forecast
+from goldendome.effectors.interceptors import engageable
 
 
 @dataclass(frozen=True)
@@ -56,10 +57,8 @@ def engagement_windows(forecast: Forecast, sites_ecef_m, weapons: list, t_launch
     has = counts > 0
     rows = np.arange(t.size)
     for b in range(b_n):
-        w = weapons[b]
         d = np.linalg.norm(pos - sites[b], axis=1)
-        tf = w.fly_out_time_s(d)
-        ok = (t >= t_launch[b] + tf) & (alt >= w.min_altitude_m) & (alt <= w.max_altitude_m) & (d <= w.max_range_m)
+        ok, tf = engageable(weapons[b], t_launch[b], t, d, alt)
         # the first and last reachable sample of each track's segment (rows are sorted by track)
         j_first = np.minimum.reduceat(np.where(ok, rows, t.size), starts[has])
         j_last = np.maximum.reduceat(np.where(ok, rows, -1), starts[has])

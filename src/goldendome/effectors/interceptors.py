@@ -98,6 +98,19 @@ def interceptor(name: str) -> Interceptor:
     return cat[name]
 
 
+def engageable(weapon: Interceptor, t_launch_s, t_s, distance_m, altitude_m):
+    """The engagement rule: which target points an interceptor launched at t_launch_s reaches in time.
+
+    A point at time t_s, distance_m from the launch site and altitude_m is engageable when the fly-out gets there by
+    then, t_launch + t(d) <= t, and the point lies inside the weapon's altitude band and range. Arrays broadcast
+    (t_launch_s scalar or per row). Returns (engageable (bool), fly-out time to each point, s)."""
+    d = np.asarray(distance_m, float)
+    alt = np.asarray(altitude_m, float)
+    tf = weapon.fly_out_time_s(d)
+    ok = (np.asarray(t_s, float) >= t_launch_s + tf) & (alt >= weapon.min_altitude_m) & (alt <= weapon.max_altitude_m)
+    return ok & (d <= weapon.max_range_m), tf
+
+
 def predicted_intercept(weapon: Interceptor, site_ecef, t_launch_s: float, t_s, target_ecef, target_alt_m):
     """Earliest intercept of a target sampled at times t_s (K,), positions target_ecef (K, 3) (a common Earth-fixed
     frame with the site) and altitudes target_alt_m (K,), by one interceptor launched from site_ecef at t_launch_s.
@@ -105,10 +118,7 @@ def predicted_intercept(weapon: Interceptor, site_ecef, t_launch_s: float, t_s, 
     Returns (index of the intercept sample or -1, intercept time s or NaN, fly-out time s or NaN)."""
     t = np.asarray(t_s, float)
     d = np.linalg.norm(np.asarray(target_ecef, float) - np.asarray(site_ecef, float), axis=1)
-    tf = weapon.fly_out_time_s(d)
-    alt = np.asarray(target_alt_m, float)
-    ok = (t >= t_launch_s + tf) & (alt >= weapon.min_altitude_m) & (alt <= weapon.max_altitude_m)
-    ok &= d <= weapon.max_range_m
+    ok, tf = engageable(weapon, t_launch_s, t, d, target_alt_m)
     if not ok.any():
         return -1, float("nan"), float("nan")
     k = int(np.argmax(ok))

@@ -33,6 +33,24 @@ from goldendome.physics.gravity import accel_gravity
 from goldendome.physics.integrate import rk4_step
 
 
+@numba.njit(cache=True, inline="always")
+def reach_sphere_radius_m(tau_s, accel_mps2, delta_v_mps):  # pragma: no cover - compiled
+    """Radius (m) of the reach sphere tau_s >= 0 seconds after release: a tau^2 / 2 while the burn lasts
+    (t_b = dv / a), dv (tau - t_b / 2) after it (APS 2003, ch. 11). The reach law written once: the compiled
+    earliest-intercept kernel calls it per sample, :meth:`SBIDesign.reach_m` over arrays."""
+    tb = delta_v_mps / accel_mps2
+    return 0.5 * accel_mps2 * tau_s * tau_s if tau_s <= tb else delta_v_mps * (tau_s - 0.5 * tb)
+
+
+@numba.njit(cache=True)
+def _reach_many(tau_s, accel_mps2, delta_v_mps):  # pragma: no cover - compiled
+    """reach_sphere_radius_m at each of the times tau_s (n,) >= 0, (n,) m."""
+    out = np.empty(tau_s.shape[0])
+    for i in range(tau_s.shape[0]):
+        out[i] = reach_sphere_radius_m(tau_s[i], accel_mps2, delta_v_mps)
+    return out
+
+
 @dataclass(frozen=True)
 class SBIDesign:
     """An interceptor: velocity change, average acceleration, kill-vehicle divert, and mass in orbit.
@@ -60,10 +78,10 @@ class SBIDesign:
         return self.delta_v_mps / self.accel_mps2
 
     def reach_m(self, tau_s):
-        """Distance (m) the SBI can put between itself and its free-drift point tau s after release (0 before)."""
+        """Distance (m) the SBI can put between itself and its free-drift point tau s after release (0 before):
+        :func:`reach_sphere_radius_m` over an array of any shape."""
         tau = np.maximum(np.asarray(tau_s, float), 0.0)
-        tb = self.burn_time_s
-        return np.where(tau <= tb, 0.5 * self.accel_mps2 * tau * tau, self.delta_v_mps * (tau - 0.5 * tb))
+        return _reach_many(tau.ravel(), float(self.accel_mps2), float(self.delta_v_mps)).reshape(tau.shape)
 
     def time_to_reach_s(self, distance_m):
         """Inverse of reach_m: the time after release at which distance d is first reachable."""
@@ -129,7 +147,6 @@ def _earliest_kernel(sbi_r, trip_sbi, trip_group, trip_booster, booster_r, boost
     v_close (T,): closing speed there.
     """
     n_k = sbi_r.shape[0]
-    tb = dv / accel
     for i in numba.prange(trip_sbi.shape[0]):
         c, g, b = trip_sbi[i], trip_group[i], trip_booster[i]
         t_int[i] = np.nan
@@ -144,9 +161,7 @@ def _earliest_kernel(sbi_r, trip_sbi, trip_group, trip_booster, booster_r, boost
             dy = booster_r[g, b, k, 1] - sbi_r[k, c, 1]
             dz = booster_r[g, b, k, 2] - sbi_r[k, c, 2]
             dist = np.sqrt(dx * dx + dy * dy + dz * dz)
-            s = t - t_rel[b]
-            reach = 0.5 * accel * s * s if s <= tb else dv * (s - 0.5 * tb)
-            f = dist - reach
+            f = dist - reach_sphere_radius_m(t - t_rel[b], accel, dv)
             if f <= 0.0:
                 # first sample inside the reach: interpolate the crossing with the previous sample
                 if not np.isnan(prev_f) and k > 0:

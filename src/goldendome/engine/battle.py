@@ -35,6 +35,7 @@ from goldendome.engine.sensing import infrared_fixes, scenario_sensors
 from goldendome.engine.streams import stream
 from goldendome.engine.tracking import SensorPicture, Sky
 from goldendome.engine.world import World, battery_specs, build_world, defended_assets
+from goldendome.physics.constants import R_EARTH_MEAN_M
 from goldendome.scenario.models import Scenario
 from goldendome.tracking.metrics import gospa
 
@@ -352,7 +353,7 @@ def discriminate(truth: Truth, obj, x, t: float, recognised, filter_km: float):
     perceived[real] = classes[obj[real]]
     perceived[real & boosting[np.maximum(obj, 0)]] = "boost"
     r = np.linalg.norm(np.asarray(x)[:, :3], axis=1)
-    low = r - 6.371e6 < filter_km * 1e3
+    low = r - R_EARTH_MEAN_M < filter_km * 1e3
     decoy = real & (truth.late_class[np.maximum(obj, 0)] == "decoy")
     flag = decoy & (recognised[np.maximum(obj, 0)] | low)
     perceived[decoy & ~flag] = "rv"

@@ -67,20 +67,26 @@ Sources
 import numpy as np
 from scipy.interpolate import PchipInterpolator
 
+from goldendome.physics.constants import G0_M_S2
+
 __all__ = [
     "density_us76",
     "pressure_us76",
     "temperature_us76",
     "speed_of_sound_us76",
     "geopotential_altitude_m",
+    "tabulated_density",
+    "LOG_DENSITY_TABLE",
+    "SPEED_OF_SOUND_TABLE",
+    "DRAG_TABLE_STEP_M",
+    "DRAG_TABLE_HEIGHTS_M",
 ]
 
 # --------------------------------------------------------------------------------------------------------
-# Defining constants (NOAA-S/T 76-1562, Part 1).
+# Defining constants (NOAA-S/T 76-1562, Part 1). g0, the sea-level gravity that defines the geopotential
+# metre (Part 1, Table 2, primary constants), is standard gravity 9.80665 m/s^2: G0_M_S2 of physics.constants.
 # --------------------------------------------------------------------------------------------------------
 
-G0_M_S2 = 9.80665
-"""g0, sea-level gravity that defines the geopotential metre, m/s^2 (Part 1, Table 2, primary constants)."""
 R_STAR_J_KMOL_K = 8314.32
 """R*, the gas constant as adopted by the standard, J/(kmol K) = N m/(kmol K) (Part 1, Table 2)."""
 M0_KG_KMOL = 28.9644
@@ -428,3 +434,29 @@ def speed_of_sound_us76(h_m):
     """
     t = _by_regime(h_m, lambda z: _layer_tm(z)[2], _upper_temperature, np.nan)
     return np.sqrt(t * (GAMMA_AIR * R_STAR_J_KMOL_K / M0_KG_KMOL))
+
+
+# --------------------------------------------------------------------------------------------------------
+# The tabulated air of the compiled integrators (flight, ballistic filter): one table, read by both.
+# --------------------------------------------------------------------------------------------------------
+
+DRAG_TABLE_STEP_M = 100.0
+"""Spacing of the drag tables, m: linear interpolation of ln(rho) on 100 m is within 2e-5 of
+:func:`density_us76` (the density scale height is >= 6 km)."""
+DRAG_TABLE_HEIGHTS_M = np.arange(0.0, Z_MAX_M + 1.0, DRAG_TABLE_STEP_M)
+"""Geometric heights of the drag tables, 0 to 1000 km (the top of the standard) every DRAG_TABLE_STEP_M, m."""
+LOG_DENSITY_TABLE = np.log(np.maximum(density_us76(DRAG_TABLE_HEIGHTS_M), 1e-300))
+"""ln(density / (kg/m^3)) at DRAG_TABLE_HEIGHTS_M (the density floored at 1e-300, so every log is finite):
+compiled kernels interpolate it linearly between rows; one that ignores drag above some height reads a leading
+slice."""
+SPEED_OF_SOUND_TABLE = speed_of_sound_us76(np.minimum(DRAG_TABLE_HEIGHTS_M, Z_86_M))
+"""Speed of sound, m/s, at DRAG_TABLE_HEIGHTS_M, held at its 86 km value above 86 km (where the standard defines
+none): the Mach number of a booster's drag coefficient."""
+
+
+def tabulated_density(h_m):
+    """US76 density (kg/m^3) at geometric heights h_m from LOG_DENSITY_TABLE: the same air the compiled
+    integrators fly through, vectorised for numpy right-hand sides; none at or above the table's 1000 km."""
+    h_m = np.asarray(h_m, dtype=float)
+    rho = np.exp(np.interp(h_m, DRAG_TABLE_HEIGHTS_M, LOG_DENSITY_TABLE))
+    return np.where(h_m < DRAG_TABLE_HEIGHTS_M[-1], rho, 0.0)

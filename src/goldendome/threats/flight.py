@@ -32,9 +32,9 @@ from functools import cache
 import numba
 import numpy as np
 
-from goldendome.physics.atmosphere import density_us76, speed_of_sound_us76
+from goldendome.physics.atmosphere import DRAG_TABLE_STEP_M, LOG_DENSITY_TABLE, SPEED_OF_SOUND_TABLE
 from goldendome.physics.compiled import sized_kernel
-from goldendome.physics.constants import J2_EARTH, MU_EARTH_M3_S2, OMEGA_EARTH_RAD_S, R_EARTH_MEAN_M, WGS84_A_M
+from goldendome.physics.constants import MU_EARTH_M3_S2, OMEGA_EARTH_RAD_S, R_EARTH_MEAN_M, WGS84_A_M
 from goldendome.physics.frames import (
     _geodetic_height_scalar,
     corotating_velocity,
@@ -43,6 +43,7 @@ from goldendome.physics.frames import (
     geodetic_height_m,
     geodetic_to_ecef,
 )
+from goldendome.physics.gravity import accel_gravity_scalar
 from goldendome.threats.missile import MissileDesign
 
 REENTRY_ALTITUDE_M = 100e3
@@ -206,7 +207,7 @@ def coast_plan(t_start_s, beta_kg_m2, mass_kg=1.0, impact_height_m=0.0) -> Fligh
         payload_kg=mass_kg * ones, rv_beta=np.broadcast_to(np.asarray(beta_kg_m2, float), (n,)).copy(),
         t_vertical=np.zeros(n), t_launch=t, r_launch_ecef=np.tile([6.4e6, 0.0, 0.0], (n, 1)), azimuth=np.zeros(n),
         pitch_final=np.zeros(n), l_hat=eye[:, 0], m_hat=eye[:, 1], n_hat=eye[:, 2], aim_downrange=np.full(n, np.inf),
-        impact_radius=np.full(n, 6.371e6), impact_height=np.asarray(impact_height_m, float) + np.zeros(n),
+        impact_radius=np.full(n, R_EARTH_MEAN_M), impact_height=np.asarray(impact_height_m, float) + np.zeros(n),
     )  # fmt: skip
 
 
@@ -278,29 +279,6 @@ class FlightRecord:
     terminated: np.ndarray  # (N,) bool: thrust was cut before the last stage burned out
 
 
-def _atmosphere_tables():
-    """ln(density) and speed of sound on a 100 m grid, 0-1000 km, for the compiled kernel (linear interpolation
-    of ln(rho) on 100 m is within 2e-5 of the US76 function: the density scale height is >= 6 km)."""
-    h = np.arange(0.0, 1000e3 + 1.0, 100.0)
-    rho = density_us76(h)
-    log_rho = np.log(np.maximum(rho, 1e-300))
-    sos = speed_of_sound_us76(np.minimum(h, 86e3))
-    return log_rho, sos
-
-
-_LOG_RHO, _SOS = _atmosphere_tables()
-_R_MEAN = R_EARTH_MEAN_M
-_H_STEP = 100.0
-_H_TABLE = np.arange(_LOG_RHO.shape[0]) * _H_STEP
-
-
-def tabulated_density(h_m):
-    """US76 density (kg/m^3) at geodetic heights h_m from the kernel's ln(rho) table: the same air the compiled
-    integrator flies through, vectorised for numpy right-hand sides; none above the table's 1000 km."""
-    h_m = np.asarray(h_m, dtype=float)
-    return np.where(h_m < _H_TABLE[-1], np.exp(np.interp(h_m, _H_TABLE, _LOG_RHO)), 0.0)
-
-
 @numba.njit(cache=True)
 def _accel(tau, x, y, z, vx, vy, vz, thrust, mdot, m_ign, t_ign, area, mode, burning, nx, ny, nz, tv, t_bo, pf,
            pq, beta, log_rho, sos):  # pragma: no cover - compiled  # fmt: skip
@@ -316,20 +294,14 @@ def _forces(tau, x, y, z, vx, vy, vz, thrust, mdot, m_ign, t_ign, area, mode, bu
             pq, beta, log_rho, sos):  # pragma: no cover - compiled  # fmt: skip
     """The three accelerations on one body: gravity (point mass + J2), drag (returned with its sign reversed: the
     acceleration is minus it) and thrust along the pitch programme."""
-    r2 = x * x + y * y + z * z
-    r = np.sqrt(r2)
-    mu_r3 = MU_EARTH_M3_S2 / (r2 * r)
-    k = -1.5 * J2_EARTH * MU_EARTH_M3_S2 * WGS84_A_M * WGS84_A_M / (r2 * r2 * r)
-    zz = 5.0 * z * z / r2
-    gx = -mu_r3 * x + k * x * (1.0 - zz)
-    gy = -mu_r3 * y + k * y * (1.0 - zz)
-    gz = -mu_r3 * z + k * z * (3.0 - zz)
+    gx, gy, gz = accel_gravity_scalar(x, y, z)
+    r = np.sqrt(x * x + y * y + z * z)
     dx, dy, dz, tx, ty, tz = 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
     # r - a bounds the geodetic height from below (no point of the ellipsoid is farther than a from the centre):
     # far above the air the exact height is not needed
     h = 1e99 if r - WGS84_A_M >= 1000e3 else _geodetic_height_scalar(x, y, z)
     if h < 1000e3:
-        hh = max(h, 0.0) / _H_STEP
+        hh = max(h, 0.0) / DRAG_TABLE_STEP_M
         i = min(int(hh), log_rho.shape[0] - 2)
         w = hh - i
         rho = np.exp(log_rho[i] * (1.0 - w) + log_rho[i + 1] * w)
@@ -460,7 +432,7 @@ def _cut_metric(s, t, cut_mode, radius, theta0, theta_rate, lx, ly, lz, mx, my, 
         rv = s[0] * s[3] + s[1] * s[4] + s[2] * s[5]
         c1, c2 = (v2 - mu / rn) / mu, rv / mu
         ex, ey, ez = c1 * s[0] - c2 * s[3], c1 * s[1] - c2 * s[4], c1 * s[2] - c2 * s[5]
-        return a * (1.0 + np.sqrt(ex * ex + ey * ey + ez * ez)) - _R_MEAN
+        return a * (1.0 + np.sqrt(ex * ex + ey * ey + ez * ez)) - R_EARTH_MEAN_M
     d, _c = _kepler_downrange(s, t, radius, theta0, theta_rate, lx, ly, lz, mx, my, mz, nx, ny, nz)
     return d
 
@@ -535,7 +507,7 @@ def _fly_kernel(y0, t_launch, stage_start, stage_end, thrust, mdot, mass_ign, ar
                 dt = _coast_dt_at(s[0], s[1], s[2], coarse)
             dt = min(dt, max_time - tau)
             s_new = _rk4(tau, dt, s, f_thrust, f_mdot, f_mign, f_tign, f_area, mode, burning, nx, ny, nz, tv[i],
-                         t_bo, pf[i], pq[i], beta[i], _LOG_RHO, _SOS)  # fmt: skip
+                         t_bo, pf[i], pq[i], beta[i], LOG_DENSITY_TABLE, SPEED_OF_SOUND_TABLE)  # fmt: skip
             stop = False
             if burning and guided:
                 d_new = _cut_metric(s_new, t_launch[i] + tau + dt, cut_mode[i], radius[i], theta0, theta_rate, lx, ly,
@@ -551,7 +523,8 @@ def _fly_kernel(y0, t_launch, stage_start, stage_end, thrust, mdot, mass_ign, ar
                         else:
                             frac = 0.5 * (lo + hi)
                         s_c = _rk4(tau, frac, s, f_thrust, f_mdot, f_mign, f_tign, f_area, mode, burning, nx, ny,
-                                   nz, tv[i], t_bo, pf[i], pq[i], beta[i], _LOG_RHO, _SOS)  # fmt: skip
+                                   nz, tv[i], t_bo, pf[i], pq[i], beta[i], LOG_DENSITY_TABLE,
+                                   SPEED_OF_SOUND_TABLE)  # fmt: skip
                         d_c = _cut_metric(s_c, t_launch[i] + tau + frac, cut_mode[i], radius[i], theta0, theta_rate,
                                           lx, ly, lz, mx, my, mz, fnx, fny, fnz)  # fmt: skip
                         d_c -= aim_down[i]
@@ -569,7 +542,8 @@ def _fly_kernel(y0, t_launch, stage_start, stage_end, thrust, mdot, mass_ign, ar
                             break
                     frac = hi
                     s_new = _rk4(tau, frac, s, f_thrust, f_mdot, f_mign, f_tign, f_area, mode, burning, nx, ny, nz,
-                                 tv[i], t_bo, pf[i], pq[i], beta[i], _LOG_RHO, _SOS)  # fmt: skip
+                                 tv[i], t_bo, pf[i], pq[i], beta[i], LOG_DENSITY_TABLE,
+                                 SPEED_OF_SOUND_TABLE)  # fmt: skip
                     dt = frac
                     cut = True
                     cut_tau[i] = tau + dt
@@ -592,7 +566,7 @@ def _fly_kernel(y0, t_launch, stage_start, stage_end, thrust, mdot, mass_ign, ar
                     frac = lo + g_lo * (hi - lo) / (g_lo - g_hi) if g_lo != g_hi else 0.5 * (lo + hi)
                     frac = min(max(frac, lo), hi)
                     s_c = _rk4(tau, frac, s, f_thrust, f_mdot, f_mign, f_tign, f_area, mode, burning, nx, ny, nz,
-                               tv[i], t_bo, pf[i], pq[i], beta[i], _LOG_RHO, _SOS)  # fmt: skip
+                               tv[i], t_bo, pf[i], pq[i], beta[i], LOG_DENSITY_TABLE, SPEED_OF_SOUND_TABLE)  # fmt: skip
                     g_c = _geodetic_height_scalar(s_c[0], s_c[1], s_c[2]) - h_end[i]
                     if g_c > 0.0:
                         lo, g_lo = frac, g_c
@@ -780,7 +754,8 @@ def _budget_kernel(idx, tau, y, stage_start, stage_end, thrust, mdot, mass_ign, 
             gx, gy, gz, dx, dy, dz, tx, ty, tz = _forces(tau[j + e], s[0], s[1], s[2], s[3], s[4], s[5], thrust[i, k],
                                                          mdot[i, k], mass_ign[i, k], stage_start[i, k], area[i, k],
                                                          mode, True, normal[i, 0], normal[i, 1], normal[i, 2], tv[i],
-                                                         t_bo, pf[i], pq[i], beta[i], _LOG_RHO, _SOS)  # fmt: skip
+                                                         t_bo, pf[i], pq[i], beta[i], LOG_DENSITY_TABLE,
+                                                         SPEED_OF_SOUND_TABLE)  # fmt: skip
             vn = np.sqrt(s[3] * s[3] + s[4] * s[4] + s[5] * s[5])
             ux, uy, uz = s[3] / vn, s[4] / vn, s[5] / vn
             a_t = np.sqrt(tx * tx + ty * ty + tz * tz)

@@ -27,7 +27,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from goldendome.physics.constants import R_EARTH_MEAN_M
+from goldendome.physics.atmosphere import tabulated_density
+from goldendome.physics.constants import G0_M_S2, MU_EARTH_M3_S2, R_EARTH_MEAN_M
 from goldendome.physics.frames import (
     corotating_velocity,
     ecef_to_eci,
@@ -42,7 +43,7 @@ from goldendome.physics.gravity import accel_gravity
 from goldendome.physics.greatcircle import unit_vector
 from goldendome.physics.integrate import rk4_step
 from goldendome.physics.timescale import gmst_at
-from goldendome.threats.flight import PITCH_EXPONENT, tabulated_density
+from goldendome.threats.flight import PITCH_EXPONENT
 from goldendome.threats.trajectory import MIDCOURSE, TERMINAL, Trajectory
 
 
@@ -81,7 +82,7 @@ DIVE_CEILING_M = 100e3
 start it above the Karman line, where lift cannot turn it."""
 
 
-def equilibrium_glide_range_m(speed_mps: float, lift_to_drag: float, g: float = 9.80665,
+def equilibrium_glide_range_m(speed_mps: float, lift_to_drag: float, g: float = G0_M_S2,
                               radius_m: float = R_EARTH_MEAN_M) -> float:  # fmt: skip
     """Eggers-Allen-Neice equilibrium-glide range (m) from speed v down to zero: (R/2)(L/D) ln(1/(1 - v^2/(g R)))."""
     u2 = speed_mps**2 / (g * radius_m)
@@ -126,7 +127,7 @@ def fly_glide(vehicles: list[GlideVehicle], epoch: dt.datetime, dt_s: float = 1.
         q = 0.5 * tabulated_density(h) * vs * vs
         a_drag = q / beta
         # lift needed for the equilibrium glide, plus flight-path damping towards gamma = 0
-        g = 3.986004418e14 / rn**2
+        g = MU_EARTH_M3_S2 / rn**2
         # flight-path damping: a climb (gamma > 0) asks for less lift, a descent for more (time constant ~20 s)
         need = g - np.sum(vh * vh, 1) / rn - vs * np.sin(gamma) / 20.0
         aim_u = aim / np.linalg.norm(aim, axis=1, keepdims=True)

@@ -24,23 +24,12 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from goldendome.physics.atmosphere import density_us76
+from goldendome.physics.atmosphere import DRAG_TABLE_STEP_M, LOG_DENSITY_TABLE
 from goldendome.physics.compiled import SizedKernel
-from goldendome.physics.constants import J2_EARTH, OMEGA_EARTH_RAD_S, WGS84_A_M
+from goldendome.physics.constants import J2_EARTH, OMEGA_EARTH_RAD_S
+from goldendome.physics.constants import MU_EARTH_M3_S2 as MU
 from goldendome.physics.frames import _geodetic_height_scalar
-
-MU = 3.986004418e14
-
-
-@numba.njit(cache=True, inline="always")
-def _gravity(x, y, z, j2):  # pragma: no cover - compiled
-    """Point-mass + J2 acceleration (Vallado, 4th ed., eq. 8-30)."""
-    r2 = x * x + y * y + z * z
-    r = np.sqrt(r2)
-    mu_r3 = MU / (r2 * r)
-    k = -1.5 * j2 * MU * WGS84_A_M * WGS84_A_M / (r2 * r2 * r)
-    zz = 5.0 * z * z / r2
-    return -mu_r3 * x + k * x * (1.0 - zz), -mu_r3 * y + k * y * (1.0 - zz), -mu_r3 * z + k * z * (3.0 - zz)
+from goldendome.physics.gravity import accel_gravity_scalar
 
 
 def _ballistic_rk4_py(x, dt, n_sub, j2, inv_beta, log_rho):  # pragma: no cover - compiled
@@ -56,9 +45,9 @@ def _ballistic_rk4_py(x, dt, n_sub, j2, inv_beta, log_rho):  # pragma: no cover 
                     f = 0.5 if stage < 3 else 1.0
                     for a in range(6):
                         y[a] = s[a] + f * h * k[stage - 1, a]
-                ax, ay, az = _gravity(y[0], y[1], y[2], j2)
+                ax, ay, az = accel_gravity_scalar(y[0], y[1], y[2], j2)
                 if inv_beta > 0.0:
-                    hh = max(_geodetic_height_scalar(y[0], y[1], y[2]), 0.0) / _DRAG_H_STEP
+                    hh = max(_geodetic_height_scalar(y[0], y[1], y[2]), 0.0) / DRAG_TABLE_STEP_M
                     if hh < log_rho.shape[0] - 1:
                         j = int(hh)
                         w = hh - j
@@ -74,9 +63,11 @@ def _ballistic_rk4_py(x, dt, n_sub, j2, inv_beta, log_rho):  # pragma: no cover 
     return out
 
 
-_DRAG_H_STEP = 100.0
-_LOG_RHO = np.log(np.maximum(density_us76(np.arange(0.0, 150e3 + 1.0, _DRAG_H_STEP)), 1e-300))
-"""ln(density) of the US Standard Atmosphere 1976 every 100 m up to 150 km (above it drag is negligible here)."""
+DRAG_TOP_M = 150e3
+"""The ballistic filter's drag stops at this height (above it drag is negligible for a track's prediction)."""
+_LOG_RHO = LOG_DENSITY_TABLE[: int(DRAG_TOP_M / DRAG_TABLE_STEP_M) + 1]
+"""ln(density) of the US Standard Atmosphere 1976 every 100 m up to DRAG_TOP_M: the flight integrator's table
+(:data:`goldendome.physics.atmosphere.LOG_DENSITY_TABLE`), cut there."""
 
 
 def _cv_q(dt, q):
@@ -174,7 +165,8 @@ class Ballistic:
 
     def propagate(self, x, dt):
         """RK4 in sub-steps of at most max_step_s; dt (N,) may differ per track (and be 0). Compiled, one track per
-        loop pass (same forces as :func:`goldendome.physics.gravity.accel_gravity`, checked in the tests)."""
+        loop pass, in the field of :func:`goldendome.physics.gravity.accel_gravity_scalar` (the forces of
+        :func:`goldendome.physics.gravity.accel_gravity`, checked in the tests)."""
         dt = np.ascontiguousarray(dt, float)
         n_sub = np.maximum(1, np.ceil(np.abs(dt) / self.max_step_s)).astype(np.int64)
         inv_beta = 0.0 if self.beta_kg_m2 is None else 1.0 / self.beta_kg_m2
