@@ -197,7 +197,7 @@ def test_run_writes_the_scene_as_czml(tmp_path):
 def test_help_paragraphs_reflow_to_the_terminal():
     """Typer's rich mode keeps a docstring's line breaks; the commands' help is joined per paragraph (lists kept) so
     that it folds to the terminal's width instead of the source's."""
-    from goldendome.cli.main import _reflow
+    from goldendome.cli.app import _reflow
 
     doc = """First line.
 

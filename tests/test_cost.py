@@ -403,7 +403,7 @@ def test_the_175bn_constellation_cannot_be_in_orbit_by_2029():
     bought = next(c for c in calibrated(study).components if c.name == "sbi-bought-once")
     assert plan.n_satellites == round(bought.quantity) and plan.sat_mass_kg == 1250
     rep = evaluate(study)
-    assert rep.deadline is not None and rep.deadline[0] is False
+    assert rep.deadline is not None and rep.deadline.met is False
     assert rep.schedule.full_capability > dt.date(2029, 1, 1)
     with pytest.raises(ScenarioError, match=r"schedule_component: unknown component 'nope'"):
         load_cost_study(study.model_dump(exclude_unset=True) | {"schedule_component": "nope"})

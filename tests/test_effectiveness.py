@@ -10,7 +10,6 @@ from typer.testing import CliRunner
 
 from goldendome.analysis.effectiveness import (
     SBI_ISP_S,
-    ExchangeCase,
     exchange_table,
     kill_cost,
     pareto_front,
@@ -19,6 +18,7 @@ from goldendome.analysis.effectiveness import (
 from goldendome.cli.main import app
 from goldendome.effectors.interceptors import interceptor
 from goldendome.physics.constants import G0_M_S2
+from goldendome.scenario.effectiveness import ExchangeCase
 
 runner = CliRunner()
 
@@ -101,7 +101,8 @@ def test_sizing_coupled_to_cost_gives_the_marginal_cost_of_one_more_icbm():
     # the quick SBI sizing (one launch time every 10 min) for salvos of 1 and 2, priced with CBO's SBI costs: the
     # second simultaneous ICBM costs what its extra SBIs cost over 20 years (5-year life: bought four times)
     from goldendome.analysis.cost import load_cost_study
-    from goldendome.analysis.effectiveness import SizingCoupling, sizing_cost
+    from goldendome.analysis.effectiveness import sizing_cost
+    from goldendome.scenario.effectiveness import SizingCoupling
 
     study = load_cost_study("sbi-cost-effectiveness")
     rows = sizing_cost(study, SizingCoupling(study="sbi-quick", component="sbi", salvo=[1, 2]))
@@ -153,7 +154,8 @@ def test_sizing_keeps_a_calibrated_input(monkeypatch):
     import goldendome.analysis.sbi_study as sbi_study
     import goldendome.scenario.loader as loader
     from goldendome.analysis.cost import calibrated, load_cost_study
-    from goldendome.analysis.effectiveness import SizingCoupling, sizing_cost
+    from goldendome.analysis.effectiveness import sizing_cost
+    from goldendome.scenario.effectiveness import SizingCoupling
 
     monkeypatch.setattr(sbi_study, "base_point", lambda sizing: types.SimpleNamespace(
         sbi=types.SimpleNamespace(mass_kg=float("nan"), delta_v_mps=4000.0)))  # fmt: skip

@@ -156,7 +156,7 @@ def test_inputs_that_once_crashed_the_run_are_refused_when_read(tmp_path):
 
 def test_a_file_of_another_kind_is_named_as_such():
     """A cost study given to the scenario reader, or a scenario to the cost reader, says which command reads it."""
-    from goldendome.analysis.cost import CostStudy
+    from goldendome.scenario.cost_study import CostStudy
     from goldendome.scenario.loader import parse_model, study_text
 
     with pytest.raises(ScenarioError, match=r"kind: this file is a 'cost' study, read by 'goldendome cost'; this "

@@ -1,8 +1,8 @@
 """Deployment schedule: launcher numbers against their sources, the closed forms of a build-up, and the published
 claim that a space-based interceptor layer can be operational by January 2029.
 
-Sources are in src/goldendome/analysis/data/launch_vehicles.yaml and the module docstring of
-goldendome.analysis.schedule; each test says which figure it rests on.
+Sources are in src/goldendome/scenario/data/launch_vehicles.yaml and the module docstrings of
+goldendome.analysis.schedule and goldendome.scenario.launch_vehicles; each test says which figure it rests on.
 """
 
 import datetime as dt
@@ -14,20 +14,20 @@ import numpy as np
 import pytest
 import yaml
 
-from goldendome.analysis.schedule import (
-    DeploymentPlan,
+from goldendome.analysis.schedule import deploy, required_rate
+from goldendome.effectors.sbi import load_sbi_catalogue
+from goldendome.io.schedule_text import deadline_sentence
+from goldendome.physics.constants import DEG, MU_EARTH_M3_S2, WGS84_A_M
+from goldendome.physics.transfer import hohmann_delta_v_mps
+from goldendome.scenario.deployment import DeploymentPlan
+from goldendome.scenario.launch_vehicles import (
     LaunchVehicle,
-    deploy,
-    hohmann_delta_v_mps,
     insertion_penalty_mps,
     launch_vehicle,
     load_launch_vehicles,
     payload_kg,
-    required_rate,
     satellites_per_launch,
 )
-from goldendome.effectors.sbi import load_sbi_catalogue
-from goldendome.physics.constants import DEG, MU_EARTH_M3_S2, WGS84_A_M
 
 JAN_2029 = dt.date(2029, 1, 1)
 """The published claim: Golden Dome 'operational' before the end of the President's term, i.e. by January 2029
@@ -207,11 +207,11 @@ def test_bad_arguments_name_the_argument():
 def test_deadline_before_the_start_is_refused():
     s = deploy(plan())
     with pytest.raises(ValueError, match="deadline: 2025-01-01 is before the production start 2026-01-01"):
-        s.meets(dt.date(2025, 1, 1))
+        s.verdict(dt.date(2025, 1, 1))
     with pytest.raises(ValueError, match="deadline"):
         required_rate(s.plan, "2025-01-01")
     with pytest.raises(ValueError, match="deadline: not a date"):
-        s.meets("next year")
+        s.verdict("next year")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -245,7 +245,8 @@ def test_production_bound_fill_time_solves_p_of_t_equals_n():
     s2 = deploy(plan(n_satellites=480, launches_per_year=1200.0, production_first_year_per_year=240.0,
                      production_steady_per_year=240.0, production_ramp_years=0.0))  # fmt: skip
     assert s2.years_to_full == pytest.approx(2.0)
-    ok, msg = s2.meets(dt.date(2027, 6, 1))
+    v = s2.verdict(dt.date(2027, 6, 1))
+    ok, msg = v.met, deadline_sentence(v)
     assert not ok and "at a production of 240 SBIs a year, 480 SBIs take 2.0 years" in msg
     assert "SBIs built a year" in msg
 
@@ -273,7 +274,7 @@ def test_required_rate_matches_closed_form():
     assert req.closed_form_satellites_per_year == pytest.approx(480.0)
     assert req.closed_form_launches_per_year == pytest.approx(24.0)
     assert req.closed_form_launches_per_year <= req.launches_per_year <= 1.02 * req.closed_form_launches_per_year
-    assert deploy(plan(launches_per_year=req.launches_per_year)).meets(dt.date(2028, 7, 1))[0]
+    assert deploy(plan(launches_per_year=req.launches_per_year)).verdict(dt.date(2028, 7, 1)).met
     # a window longer than the life: N / L
     q = plan(launches_per_year=10.0, service_life_years=2.0)
     assert required_rate(q, dt.date(2029, 1, 1)).closed_form_satellites_per_year == pytest.approx(600.0)
@@ -308,7 +309,8 @@ def test_mix_of_vehicles_shares_the_launches():
 def test_never_full_when_launches_cannot_keep_up_with_retirements():
     s = deploy(plan(launches_per_year=6.0, service_life_years=5.0))  # 120 a year < 1,200 / 5 = 240 a year
     assert s.full_capability is None
-    ok, msg = s.meets(JAN_2029)
+    v = s.verdict(JAN_2029)
+    ok, msg = v.met, deadline_sentence(v)
     assert not ok
     assert "never all in orbit" in msg and "240 a year that a 5-year service life retires" in msg
     assert re.search(r"it would need [\d,]+ launches a year", msg)
@@ -316,7 +318,8 @@ def test_never_full_when_launches_cannot_keep_up_with_retirements():
 
 def test_first_launch_after_the_deadline_is_a_plain_message():
     s = deploy(plan(first_launch=dt.date(2029, 6, 1)))
-    ok, msg = s.meets(JAN_2029)
+    v = s.verdict(JAN_2029)
+    ok, msg = v.met, deadline_sentence(v)
     assert not ok and "first launch (June 2029) comes after the January 2029 deadline" in msg
 
 
@@ -326,7 +329,8 @@ def test_message_reads_like_the_published_arithmetic():
     p = DeploymentPlan(n_satellites=CBO_SBIS, sat_mass_kg=APS_SBI_KG, vehicles="starship", launches_per_year=40,
                        max_per_launch=48, first_launch=dt.date(2027, 3, 1), production_first_year_per_year=UNLIMITED,
                        production_steady_per_year=UNLIMITED, service_life_years=10)  # fmt: skip
-    ok, msg = deploy(p).meets(JAN_2029)
+    v = deploy(p).verdict(JAN_2029)
+    ok, msg = v.met, deadline_sentence(v)
     assert not ok
     m = re.fullmatch(r"at 40 launches a year of 48 SBIs each, 7,800 SBIs take 4\.1 years: full capability in March "
                      r"2031, after the January 2029 deadline; it would need (\d+) launches a year", msg)  # fmt: skip
@@ -398,7 +402,8 @@ def test_operational_by_january_2029_from_a_2026_start():
     never complete."""
     p = DeploymentPlan(n_satellites=CBO_SBIS, sat_mass_kg=APS_SBI_KG)
     s = deploy(p)
-    ok, msg = s.meets(JAN_2029)
+    v = s.verdict(JAN_2029)
+    ok, msg = v.met, deadline_sentence(v)
     assert not ok
     assert "never all in orbit" in msg and "January 2029" in msg
     assert "production, 1,440 a year, is short of it too" in msg  # Starlink's 2020 line < 1,560 a year retiring
@@ -415,7 +420,7 @@ def test_operational_by_january_2029_from_a_2026_start():
                                 "production_steady_per_year": req.together_production_per_year,
                                 "production_first_year_per_year": p.production_first_year_per_year
                                 * req.together_production_per_year / p.production_steady_per_year})  # fmt: skip
-    assert deploy(fast).meets(JAN_2029)[0]
+    assert deploy(fast).verdict(JAN_2029).met
 
     star = DeploymentPlan(n_satellites=CBO_SBIS, sat_mass_kg=APS_SBI_KG, vehicles="starship")
     req_s = required_rate(star, JAN_2029)

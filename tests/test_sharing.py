@@ -26,10 +26,13 @@ from goldendome.analysis.sharing import (
     comparison_table,
     defended_population_by_country,
     implied_totals,
-    load_partners,
     share_costs,
     shares,
 )
+from goldendome.scenario.cost_study import load_cost_study
+from goldendome.scenario.loader import ScenarioError
+from goldendome.scenario.partners import load_partners
+from goldendome.scenario.sharing import RULE_NAMES
 
 GDP_US_2024 = 29_184.89e9  # World Bank WDI 2024, US$
 GDP_CA_2024 = 2.241e12  # World Bank WDI 2024, US$ (US$2.24 trillion as quoted; 4th digit UNVERIFIED)
@@ -229,6 +232,26 @@ def test_compare_with_public_names_programme_horizon_and_currency():
 def test_bad_input_names_the_field_and_the_problem(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_a_study_file_may_name_exactly_the_implemented_rules():
+    """The study schema (scenario layer) checks rule names against RULE_NAMES; RULES (analysis) implements them."""
+    assert tuple(RULES) == RULE_NAMES
+
+
+@pytest.mark.parametrize(
+    ("sharing", "match"),
+    [
+        ({"rules": ["gpd"]}, r"sharing: rules: unknown rule 'gpd' \(did you mean 'gdp'\?\)"),
+        ({"partners": ["US", "XX"]}, r"sharing: partners: unknown partner 'XX'"),
+        ({"inputs": {"defended_pop": {"US": 1.0}}}, r"sharing: inputs: unknown rule 'defended_pop'"),
+    ],
+)
+def test_a_study_file_with_a_bad_sharing_section_names_the_problem(sharing, match):
+    study = {"kind": "cost", "name": "t", "dollars_year": 2026, "start_year": 2026, "sharing": sharing,
+             "components": [{"name": "x", "kind": "interceptor", "quantity": 1, "average_unit_cost_usd": 1e6}]}
+    with pytest.raises(ScenarioError, match=match):
+        load_cost_study(study)
 
 
 BENEFIT_SALVO = """

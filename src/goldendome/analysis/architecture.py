@@ -19,7 +19,7 @@ from goldendome.analysis.cost import (
     load_cost_study,
 )
 from goldendome.analysis.effectiveness import exchange_table, leakage_table, sizing_cost
-from goldendome.analysis.schedule import Schedule, deploy
+from goldendome.analysis.schedule import DeadlineVerdict, Schedule, deploy
 from goldendome.analysis.sharing import compare_with_public, share_costs
 
 
@@ -34,7 +34,7 @@ class ArchitectureReport:
     options: pd.DataFrame  # every alternative x (no variant, each variant): total_usd
     published: pd.DataFrame | None
     schedule: Schedule | None
-    deadline: tuple[bool, str] | None
+    deadline: DeadlineVerdict | None
     sharing: pd.DataFrame
     public: pd.DataFrame
     sizing: pd.DataFrame | None = None
@@ -87,7 +87,7 @@ def evaluate(source, alternative: str | None = None, variant: str | None = None,
     if study.schedule is not None:
         schedule = deploy(deployment_plan(study, variant))
         if study.deadline is not None:
-            deadline = schedule.meets(study.deadline)
+            deadline = schedule.verdict(study.deadline)
     sh = study.sharing
     horizon = f"{study.horizon_years} years (FY{study.start_year}-FY{study.start_year + study.horizon_years - 1})"
     inputs, benefit = dict(sh.inputs), None

@@ -19,70 +19,24 @@ against the probability that no warhead leaks (from Monte Carlo studies).
   SBI but the share of the shell that keeps one in reach: ``in_orbit_per_engagement`` SBIs (the absentee ratio).
 * **Cost against leakage.** Each Monte Carlo study folder (goldendome mc) gives P(no leaker) with its Wilson
   interval; set beside the cost of the architecture it fought with.
+
+The questions as a cost study file asks them (its ``effectiveness:`` section) are
+:mod:`goldendome.scenario.effectiveness`.
 """
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
 
+from goldendome.analysis.cost import Variant, apply_variant, calibrated, lifecycle_cost, load_cost_study
 from goldendome.physics.constants import G0_M_S2
+from goldendome.scenario.effectiveness import ExchangeCase, LeakageCase, SizingCoupling
 
 SBI_ISP_S = 285.0
 """Specific impulse (s) of an SBI's solid motor, for the mass of a design of another delta-v (ASSUMPTION: a typical
 solid-propellant vacuum Isp, e.g. Sutton & Biblarz, *Rocket Propulsion Elements*, 9th ed., table 12-3)."""
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class SizingCoupling(_Model):
-    """Which SBI sizing study sizes which cost component, over which salvo sizes and design sweeps."""
-
-    study: str = Field(..., description="an SBI sizing study (built-in name or file), e.g. sbi-quick")
-    component: str = Field(..., description="the cost component whose quantity the sizing sets")
-    salvo: list[Annotated[int, Field(ge=1, le=50)]] = Field(default_factory=lambda: [1, 2, 3], min_length=1)
-    sweep: Literal["delta_v_mps", "altitude_km"] | None = None
-    values: list[float] = Field(default_factory=list, description="values of the swept design parameter")
-
-
-class ExchangeCase(_Model):
-    """One cost-exchange comparison: an interceptor (catalogue name, or 'sbi') against a threat of a given cost."""
-
-    interceptor: str
-    threat: str
-    threat_cost_usd: Annotated[float, Field(gt=0.0)]
-    threat_class: str = "rv"
-    shots: Annotated[int, Field(ge=1, le=10)] = 1
-    unit_cost_usd: Annotated[float, Field(gt=0.0)] | None = None
-    sspk: Annotated[float, Field(gt=0.0, le=1.0)] | None = None
-    in_orbit_per_engagement: Annotated[float, Field(ge=1.0)] = Field(
-        1.0, description="SBIs that must be in orbit for each one in reach (the absentee ratio; e.g. 7,800 SBIs for "
-        "~10 simultaneous boosters -> 780): the price of an SBI shot is that of the whole share of the shell")
-    source: str = Field("", description="where the threat's cost comes from")
-
-
-class LeakageCase(_Model):
-    """A Monte Carlo study folder and the cost of the architecture it fought with (or the study's own total under
-    one of its variants / alternatives)."""
-
-    label: str
-    folder: str
-    cost_usd: Annotated[float, Field(gt=0.0)] | None = None
-    variant: str | None = None
-    alternative: str | None = None
-
-
-class Effectiveness(_Model):
-    """The cost-effectiveness questions of a cost study."""
-
-    sizing: SizingCoupling | None = None
-    exchange: list[ExchangeCase] = Field(default_factory=list)
-    monte_carlo: list[LeakageCase] = Field(default_factory=list)
 
 
 def kill_cost(unit_cost_usd: float, shots: int, sspk: float) -> float:
@@ -143,7 +97,6 @@ def sizing_cost(cost_study, coupling: SizingCoupling, progress: Callable[[str, f
     Rows: design (the swept value or 'base'), salvo, sbis (the simulated size, None if infeasible), unit_mass_kg,
     total_usd, marginal_usd (cost of the last simultaneous ICBM added, per design), pareto (on the front of cost
     against salvo capacity over every design and salvo)."""
-    from goldendome.analysis.cost import Variant, apply_variant, calibrated, lifecycle_cost, load_cost_study
     from goldendome.analysis.sbi_study import _vary, base_point, run_point
     from goldendome.scenario.loader import load_study
     from goldendome.scenario.study import SizingStudy
@@ -189,7 +142,6 @@ def sizing_cost(cost_study, coupling: SizingCoupling, progress: Callable[[str, f
 def leakage_table(cost_study, cases: list[LeakageCase], base_dir: Path | None = None) -> pd.DataFrame:
     """Cost of each architecture beside its Monte Carlo P(no leaker) (Wilson interval) and expected leakers."""
     from goldendome.analysis.battle_stats import study_stats
-    from goldendome.analysis.cost import lifecycle_cost
 
     rows = []
     for i, c in enumerate(cases):

@@ -2,26 +2,9 @@
 
 The arithmetic every public claim about a space layer rests on ("operational by January 2029"):
 
-1. **Satellites per launch.** A launcher puts ``m_pl`` kg into its reference orbit. To another circular orbit the
-   last stage must add
-
-       dv = dv_alt + dv_rot + dv_plane
-       dv_alt   = Hohmann transfer from the reference to the target altitude (two burns, signed: a lower orbit gains)
-       dv_rot   = omega_E a (cos i_ref - cos i)      Earth-rotation credit lost at higher inclination: the along-track
-                                                     part of the site's eastward speed is omega_E a cos(phi) sin(Az)
-                                                     = omega_E a cos(i) (Vallado 4th ed., sec. 6.4; Wertz, SMAD 3rd
-                                                     ed., sec. 18.1), about 465 m/s x (cos i_ref - cos i)
-       dv_plane = 2 v_c sin(di / 2)                  only where i < site latitude (or i > 180 deg - latitude), which a
-                                                     direct launch cannot reach: fly to the site latitude, then turn
-
-   and the rocket equation of that stage (dry mass m_d, propellant m_p, exhaust speed v_e = g0 Isp) gives the
-   payload it can still carry: with R_ref = (m_pl + m_d + m_p) / (m_pl + m_d) at the reference,
-
-       R = R_ref exp(dv / v_e),      m_pl' = m_p / (R - 1) - m_d.
-
-   Charging all the extra delta-v to the last stage ignores that a lighter payload lets the lower stages go faster:
-   the estimate is slightly pessimistic (it gives Falcon 9's 16.7 t Starlink record to 53 deg within ~3 %).
-   Then ``satellites per launch = floor(m_pl' / (m_sat (1 + dispenser fraction)))``, capped by any packing limit.
+1. **Satellites per launch** (:mod:`goldendome.scenario.launch_vehicles`): the payload a launcher still carries to
+   the plan's orbit, by the rocket equation of its last stage given the extra delta-v of
+   :mod:`goldendome.physics.transfer`, divided by the satellite's mass and its dispenser share.
 
 2. **Build-up.** Production runs at a rate that ramps linearly from a first-year rate r0 to a steady rate r1 over K
    years (ASSUMPTION: a linear learning ramp; Starlink went from first operational launches in May 2019 to 120
@@ -43,319 +26,30 @@ The arithmetic every public claim about a space layer rests on ("operational by 
 
    With N / L above what the launch or production rate can deliver, the constellation is never full at all.
 
+A plan goes in (:class:`goldendome.scenario.deployment.DeploymentPlan`, a cost study's ``schedule:``) and numbers
+come out: :class:`Schedule` (the month-by-month table and its headline dates), :class:`RequiredRate` and
+:class:`DeadlineVerdict` (whether a deadline is met, why not, what it would take); the sentence that explains a
+verdict is written where it is printed (:mod:`goldendome.io.schedule_text`).
+
 Public anchors: CBO 2026 (publication 62422) -- 7,800 SBIs in 300-500 km orbits, 5-year service life, launch at
 $500/kg; APS 2003 -- ~2,000 t for ~1,600 SBIs, ~1.25 t each (goldendome.effectors sbi catalogue). Vehicle numbers
-and their sources: ``analysis/data/launch_vehicles.yaml``. Dates are resolved to the month: a capability reached
-during a month is dated at that month's last day.
+and their sources: ``scenario/data/launch_vehicles.yaml``. Dates are resolved to the month (pandas monthly
+periods): a capability reached during a month is dated at that month's last day.
 """
 
-import calendar
 import datetime as dt
 import math
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
-from typing import Annotated
+from typing import Literal
 
 import numpy as np
 import pandas as pd
-import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from goldendome.physics.constants import DEG, G0_M_S2, MU_EARTH_M3_S2, OMEGA_EARTH_RAD_S, WGS84_A_M
-from goldendome.scenario.models import MIN_ORBIT_ALTITUDE_KM
-
-DISPENSER_FRACTION = 0.05
-"""ASSUMPTION: the dispenser, adapters and separation hardware weigh ~5 % of the satellites they carry (no public
-figure for an SBI dispenser; Starlink stacks fly with almost none, so the Starlink check uses 0)."""
-
-FIRST_LAUNCH_LAG_MONTHS = 6
-"""ASSUMPTION: the first launch comes six months after production starts (first batch built, tested, shipped, and
-a launch campaign), used when a plan gives no first-launch date."""
-
-MAX_ORBIT_ALTITUDE_KM = 2000.0
-"""Upper edge of low Earth orbit; the payload model (reference LEO figures) is not meant beyond it."""
+from goldendome.scenario.deployment import DeploymentPlan
+from goldendome.scenario.launch_vehicles import load_launch_vehicles
 
 _UNLIMITED = 1.0e7
 """A rate (a year) that never binds: what 'production unconstrained' or 'launch unconstrained' means below."""
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# Launch vehicles
-# ----------------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LaunchVehicle:
-    """A launcher as a deployment schedule sees it: payload to a reference orbit and how it falls for others, a
-    packing limit, a price, and the launches a year this programme can have; with the source of every number.
-
-    SI inside (m, rad, kg, s); ``price_musd`` in US$ millions (year of its source); ``status`` is 'operational',
-    'new' (flown a few times) or 'claim' (payload and cadence are a vendor's promise).
-    """
-
-    name: str
-    description: str
-    status: str
-    payload_ref_kg: float
-    ref_altitude_m: float
-    ref_inclination_rad: float
-    site_latitude_rad: float
-    stage_dry_kg: float
-    stage_propellant_kg: float
-    stage_isp_s: float
-    max_satellites_per_launch: int | None
-    price_musd: float
-    cadence_per_year: float
-    cadence_record: str = ""
-    sources: tuple[str, ...] = ()
-
-    def payload_kg(self, altitude_km, inclination_deg):
-        """Payload (kg) to circular orbits at altitude_km and inclination_deg; see :func:`payload_kg`."""
-        return payload_kg(self, altitude_km, inclination_deg)
-
-
-@cache
-def load_launch_vehicles() -> dict[str, LaunchVehicle]:
-    """The shipped launch-vehicle catalogue (analysis/data/launch_vehicles.yaml), by name."""
-    text = resources.files("goldendome.analysis").joinpath("data/launch_vehicles.yaml").read_text()
-    out = {}
-    for name, d in yaml.safe_load(text)["launch_vehicles"].items():
-        st = d["upper_stage"]
-        cap = d.get("max_satellites_per_launch")
-        out[name] = LaunchVehicle(
-            name=name, description=d["description"], status=d["status"], payload_ref_kg=float(d["payload_kg"]),
-            ref_altitude_m=float(d["reference_altitude_km"]) * 1e3,
-            ref_inclination_rad=float(d["reference_inclination_deg"]) * DEG,
-            site_latitude_rad=abs(float(d["site_latitude_deg"])) * DEG, stage_dry_kg=float(st["dry_kg"]),
-            stage_propellant_kg=float(st["propellant_kg"]), stage_isp_s=float(st["isp_s"]),
-            max_satellites_per_launch=None if cap is None else int(cap), price_musd=float(d["price_musd"]),
-            cadence_per_year=float(d["cadence_per_year"]), cadence_record=str(d.get("cadence_record", "")),
-            sources=tuple(d.get("sources", ())),
-        )  # fmt: skip
-    return out
-
-
-def launch_vehicle(name: str) -> LaunchVehicle:
-    """A vehicle of the catalogue; KeyError lists the names there are."""
-    cat = load_launch_vehicles()
-    if name not in cat:
-        raise KeyError(f"unknown launch vehicle {name!r}; the catalogue has: {', '.join(sorted(cat))}")
-    return cat[name]
-
-
-def _vehicle(v: "LaunchVehicle | str") -> LaunchVehicle:
-    return launch_vehicle(v) if isinstance(v, str) else v
-
-
-def hohmann_delta_v_mps(r1_m, r2_m):
-    """Total delta-v (m/s) of a Hohmann transfer between circular orbits of radii r1 and r2 (m); signed, negative
-    when r2 < r1 (a lower orbit costs less to reach than the reference). Vallado 4th ed., algorithm 36."""
-    r1 = np.asarray(r1_m, float)
-    r2 = np.asarray(r2_m, float)
-    a_t = 0.5 * (r1 + r2)
-    v1 = np.sqrt(MU_EARTH_M3_S2 / r1)
-    v2 = np.sqrt(MU_EARTH_M3_S2 / r2)
-    dv = np.abs(np.sqrt(MU_EARTH_M3_S2 * (2.0 / r1 - 1.0 / a_t)) - v1) + np.abs(
-        v2 - np.sqrt(MU_EARTH_M3_S2 * (2.0 / r2 - 1.0 / a_t))
-    )
-    return np.sign(r2 - r1) * dv
-
-
-def insertion_penalty_mps(vehicle: "LaunchVehicle | str", altitude_m, inclination_rad):
-    """Extra delta-v (m/s) the last stage must give to reach circular orbits (altitude_m, inclination_rad) instead
-    of the vehicle's reference orbit: Hohmann raise + lost Earth-rotation credit + any plane change (module doc)."""
-    v = _vehicle(vehicle)
-    h = np.asarray(altitude_m, float)
-    inc = np.asarray(inclination_rad, float)
-    dv_alt = hohmann_delta_v_mps(WGS84_A_M + v.ref_altitude_m, WGS84_A_M + h)
-    # a direct launch reaches only inclinations between the site latitude and 180 deg minus it
-    reach = np.clip(inc, v.site_latitude_rad, np.pi - v.site_latitude_rad)
-    dv_rot = OMEGA_EARTH_RAD_S * WGS84_A_M * (np.cos(v.ref_inclination_rad) - np.cos(reach))
-    v_c = np.sqrt(MU_EARTH_M3_S2 / (WGS84_A_M + h))
-    dv_plane = 2.0 * v_c * np.sin(0.5 * np.abs(inc - reach))
-    return dv_alt + dv_rot + dv_plane
-
-
-def payload_kg(vehicle: "LaunchVehicle | str", altitude_km, inclination_deg):
-    """Payload (kg) a vehicle puts into circular orbits at altitude_km, inclination_deg (scalars or arrays).
-
-    The last stage's rocket equation absorbs the extra delta-v of :func:`insertion_penalty_mps`:
-    R = R_ref exp(dv / v_e), m_pl = m_p / (R - 1) - m_d; 0 where nothing is left. Float for scalar input.
-    """
-    v = _vehicle(vehicle)
-    dv = insertion_penalty_mps(v, np.asarray(altitude_km, float) * 1e3, np.asarray(inclination_deg, float) * DEG)
-    m_d, m_p, m_pl = v.stage_dry_kg, v.stage_propellant_kg, v.payload_ref_kg
-    v_e = G0_M_S2 * v.stage_isp_s
-    r_ref = (m_pl + m_d + m_p) / (m_pl + m_d)
-    ratio = np.maximum(r_ref * np.exp(dv / v_e), 1.0 + 1e-12)
-    out = np.maximum(m_p / (ratio - 1.0) - m_d, 0.0)
-    return float(out) if out.ndim == 0 else out
-
-
-def satellites_per_launch(vehicle: "LaunchVehicle | str", sat_mass_kg, altitude_km, inclination_deg,
-                          dispenser_fraction: float = DISPENSER_FRACTION,
-                          max_per_launch: int | None = None):  # fmt: skip
-    """How many satellites one launch carries: floor(payload / (sat mass x (1 + dispenser fraction))), capped by the
-    vehicle's packing limit and max_per_launch.
-
-    sat_mass_kg : satellite mass, kg; altitude_km, inclination_deg : target circular orbit (scalars or arrays).
-    A scalar question gets an int, and a ValueError when not even one satellite fits; arrays get an int array with
-    0 where none fits (a batch does not stop at its first impossible point). Bad inputs raise ValueError naming the
-    argument.
-    """
-    m = np.asarray(sat_mass_kg, float)
-    h = np.asarray(altitude_km, float)
-    inc = np.asarray(inclination_deg, float)
-    if not np.all(np.isfinite(m)) or np.any(m <= 0):
-        raise ValueError(f"sat_mass_kg: must be a positive mass in kg, got {sat_mass_kg!r}")
-    if not 0.0 <= dispenser_fraction < 1.0:
-        raise ValueError(f"dispenser_fraction: must be in [0, 1), got {dispenser_fraction!r}")
-    if not np.all(np.isfinite(h)) or np.any(h < MIN_ORBIT_ALTITUDE_KM) or np.any(h > MAX_ORBIT_ALTITUDE_KM):
-        raise ValueError(f"altitude_km: must be between {MIN_ORBIT_ALTITUDE_KM:g} and {MAX_ORBIT_ALTITUDE_KM:g} km "
-                         f"(low Earth orbit), got {altitude_km!r}")  # fmt: skip
-    if not np.all(np.isfinite(inc)) or np.any(inc < 0) or np.any(inc > 180):
-        raise ValueError(f"inclination_deg: must be between 0 and 180 deg, got {inclination_deg!r}")
-    if max_per_launch is not None and max_per_launch < 1:
-        raise ValueError(f"max_per_launch: must be at least 1, got {max_per_launch!r}")
-    v = _vehicle(vehicle)
-    pay = np.asarray(payload_kg(v, h, inc), float)
-    unit = m * (1.0 + dispenser_fraction)
-    n = np.floor(pay / unit + 1e-9).astype(np.int64)  # 1e-9: 21.9999999 satellites is 22
-    for cap in (v.max_satellites_per_launch, max_per_launch):
-        if cap is not None:
-            n = np.minimum(n, cap)
-    if n.ndim == 0:
-        if n == 0:
-            raise ValueError(
-                f"sat_mass_kg: a {float(unit):,.0f} kg satellite ({float(m):,.0f} kg + {dispenser_fraction:.0%} "
-                f"dispenser share) is heavier than {v.name}'s {float(pay):,.0f} kg payload to "
-                f"{float(h):g} km, {float(inc):g} deg"
-            )
-        return int(n)
-    return n
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# The plan (pydantic: it sits in a study file under a `schedule:` key)
-# ----------------------------------------------------------------------------------------------------------------
-
-
-def _one_vehicle(v):
-    return {v: 1.0} if isinstance(v, str) else v
-
-
-class DeploymentPlan(BaseModel):
-    """A constellation deployment programme: what is built, on which launchers, how fast, and how long it lasts.
-
-    Units at this edge: kg, km, deg, years, satellites or launches a year, ISO dates. ``vehicles`` maps catalogue
-    names to their share of the launches (normalised; a single name means all of them); ``launches_per_year`` is the
-    programme's total cadence (default: the sum of the catalogue cadences of the vehicles named). Every default
-    names its source or says ASSUMPTION.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    n_satellites: Annotated[int, Field(ge=1, le=1_000_000, description="constellation size N")]
-    sat_mass_kg: Annotated[float, Field(gt=0, le=200_000, description="satellite mass in orbit, kg")]
-    satellite_name: str = Field("SBI", min_length=1, max_length=40, description="what messages call one satellite")
-    altitude_km: Annotated[float, Field(le=MAX_ORBIT_ALTITUDE_KM)] = 400.0
-    """CBO 2026: SBIs in 300-500 km orbits; 400 km the middle."""
-    inclination_deg: Annotated[float, Field(ge=0.0, le=180.0)] = 50.0
-    """ASSUMPTION: CBO gives no inclination; ~50 deg covers launch latitudes up to ~40-45 deg plus reach."""
-    vehicles: Annotated[dict[str, float], BeforeValidator(_one_vehicle)] = Field(
-        default_factory=lambda: {"falcon9": 1.0}, min_length=1
-    )
-    launches_per_year: Annotated[float, Field(gt=0, le=100_000)] | None = None
-    dispenser_fraction: Annotated[float, Field(ge=0.0, lt=1.0)] = DISPENSER_FRACTION
-    max_per_launch: Annotated[int, Field(ge=1)] | None = None
-    production_start: dt.date = dt.date(2026, 1, 1)
-    """ASSUMPTION: 'a 2026 start', the year after the May 2025 announcement and the July 2025 appropriation."""
-    first_launch: dt.date | None = None
-    production_first_year_per_year: Annotated[float, Field(ge=0.0, le=1e6)] = 120.0
-    """ASSUMPTION: 10 a month in the first year, an early production line."""
-    production_steady_per_year: Annotated[float, Field(gt=0.0, le=1e6)] = 1440.0
-    """ASSUMPTION: Starlink's 2020 rate, 120 satellites a month (SpaceX FCC ex parte, 31 Jul 2020), for a heavier,
-    new-design weapon; SpaceX reported ~70 a week (3,640 a year) by 2025."""
-    production_ramp_years: Annotated[float, Field(ge=0.0, le=30.0)] = 3.0
-    """ASSUMPTION: linear ramp over 3 years (Starlink: first launches May 2019, 120/month by mid-2020)."""
-    service_life_years: Annotated[float, Field(gt=0.0, le=100.0)] = 5.0
-    """CBO 2026: 5-year SBI service life."""
-    initial_fraction: Annotated[float, Field(gt=0.0, le=1.0)] = 0.25
-    """ASSUMPTION: 'initial capability' at a quarter of the constellation (user-settable)."""
-    initial_count: Annotated[int, Field(ge=1)] | None = None
-    spare_years: Annotated[float, Field(ge=0.0, le=10.0)] = 1.0
-    """ASSUMPTION: production pauses when the stock awaiting launch holds a year of launches (at least one full
-    load), or when it has built the constellation, its retirements and a year of replacements: no programme
-    builds satellites only to store them."""
-    horizon_years: Annotated[float, Field(gt=0.0, le=60.0)] = 20.0
-    """CBO's 20-year cost horizon."""
-
-    @field_validator("vehicles")
-    @classmethod
-    def _known_vehicles(cls, v: dict[str, float]):
-        cat = load_launch_vehicles()
-        bad = [n for n in v if n not in cat]
-        if bad:
-            raise ValueError(f"unknown launch vehicle(s) {bad}; the catalogue has: {', '.join(sorted(cat))}")
-        if any(not (s > 0 and math.isfinite(s)) for s in v.values()):
-            raise ValueError(f"each vehicle's share of the launches must be positive, got {v}")
-        return v
-
-    @model_validator(mode="after")
-    def _consistent(self):
-        if self.altitude_km < MIN_ORBIT_ALTITUDE_KM:
-            raise ValueError(f"altitude_km: {self.altitude_km:g} km is below {MIN_ORBIT_ALTITUDE_KM:g} km, where drag "
-                             "brings a satellite down within days")  # fmt: skip
-        if self.first_launch is not None and self.first_launch < self.production_start:
-            raise ValueError(f"first_launch: {self.first_launch} is before production_start "
-                             f"{self.production_start}: nothing would be built to launch")  # fmt: skip
-        if self.initial_count is not None and self.initial_count > self.n_satellites:
-            raise ValueError(f"initial_count: {self.initial_count:,} is more than n_satellites "
-                             f"{self.n_satellites:,}")  # fmt: skip
-        for name in self.vehicles:
-            satellites_per_launch(name, self.sat_mass_kg, self.altitude_km, self.inclination_deg,
-                                  self.dispenser_fraction, self.max_per_launch)  # fmt: skip
-        return self
-
-    # -- derived quantities ----------------------------------------------------------------------------------------
-
-    @property
-    def first_launch_date(self) -> dt.date:
-        if self.first_launch is not None:
-            return self.first_launch
-        return _add_months(_month_start(self.production_start), FIRST_LAUNCH_LAG_MONTHS)
-
-    @property
-    def shares(self) -> dict[str, float]:
-        total = sum(self.vehicles.values())
-        return {k: s / total for k, s in self.vehicles.items()}
-
-    @property
-    def total_launches_per_year(self) -> float:
-        if self.launches_per_year is not None:
-            return float(self.launches_per_year)
-        cat = load_launch_vehicles()
-        return float(sum(cat[n].cadence_per_year for n in self.vehicles))
-
-    def per_launch(self) -> dict[str, int]:
-        """Satellites each vehicle of the mix carries to the plan's orbit."""
-        return {
-            n: satellites_per_launch(n, self.sat_mass_kg, self.altitude_km, self.inclination_deg,
-                                     self.dispenser_fraction, self.max_per_launch)
-            for n in self.vehicles
-        }  # fmt: skip
-
-    def mean_per_launch(self) -> float:
-        """Share-weighted satellites per launch, sum_v s_v k_v."""
-        k = self.per_launch()
-        return float(sum(self.shares[n] * k[n] for n in k))
-
-    @property
-    def initial_threshold(self) -> int:
-        if self.initial_count is not None:
-            return self.initial_count
-        return max(1, math.ceil(self.initial_fraction * self.n_satellites - 1e-9))
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -363,26 +57,14 @@ class DeploymentPlan(BaseModel):
 # ----------------------------------------------------------------------------------------------------------------
 
 
-def _month_start(d: dt.date) -> dt.date:
-    return dt.date(d.year, d.month, 1)
+def _month(d: dt.date) -> pd.Period:
+    """The calendar month holding d: months add and subtract as whole numbers and know their first and last days."""
+    return pd.Period(d, freq="M")
 
 
-def _add_months(d: dt.date, n: int) -> dt.date:
-    y, m = divmod(d.month - 1 + n, 12)
-    return dt.date(d.year + y, m + 1, 1)
-
-
-def _month_end(d: dt.date) -> dt.date:
-    return dt.date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
-
-
-def _months_between(a: dt.date, b: dt.date) -> int:
-    """Whole months from a's month to b's month."""
-    return (b.year - a.year) * 12 + (b.month - a.month)
-
-
-def _month_name(d: dt.date) -> str:
-    return f"{calendar.month_name[d.month]} {d.year}"
+def _months_from_start(plan: DeploymentPlan, d: dt.date) -> int:
+    """Whole months from the production-start month to d's month."""
+    return (_month(d) - _month(plan.production_start)).n
 
 
 def _as_date(value, field: str) -> dt.date:
@@ -398,11 +80,10 @@ def _as_date(value, field: str) -> dt.date:
 
 def _months_by(plan: DeploymentPlan, deadline: dt.date) -> int:
     """Number of whole months from the production-start month whose last day is on or before the deadline."""
-    start = _month_start(plan.production_start)
-    n = _months_between(start, deadline) + 1
-    if _month_end(_add_months(start, n - 1)) > deadline:
-        n -= 1
-    return max(n, 0)
+    last = _month(deadline)
+    if last.end_time.date() > deadline:  # the deadline's own month is not over by then
+        last -= 1
+    return max((last - _month(plan.production_start)).n + 1, 0)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -445,8 +126,7 @@ def _simulate(plan: DeploymentPlan, months: int, launches_per_year: float | None
     total = plan.total_launches_per_year if launches_per_year is None else launches_per_year
     cadence = np.array([total * shares[n] for n in names])
     n_sat = plan.n_satellites
-    start = _month_start(plan.production_start)
-    j0 = _months_between(start, plan.first_launch_date)
+    j0 = _months_from_start(plan, plan.first_launch_date)
 
     edges = np.arange(months + 1)
     r0 = plan.production_first_year_per_year * production_scale
@@ -524,11 +204,6 @@ def _full_by(plan: DeploymentPlan, months: int, launches_per_year=None, producti
 # ----------------------------------------------------------------------------------------------------------------
 
 
-def _n(x: float) -> str:
-    """A count as people write it: 7,800; 12; 12.5."""
-    return f"{x:,.0f}" if abs(x - round(x)) < 1e-9 else f"{x:,.1f}"
-
-
 @dataclass(frozen=True)
 class RequiredRate:
     """What meeting a deadline takes under a plan's other assumptions.
@@ -571,8 +246,7 @@ def required_rate(plan: DeploymentPlan, deadline) -> RequiredRate:
         raise ValueError(f"deadline: {deadline} is before the production start {plan.production_start}")
     k_mean = plan.mean_per_launch()
     months = _months_by(plan, deadline)
-    first = _month_start(plan.first_launch_date)
-    window_m = months - _months_between(_month_start(plan.production_start), first)
+    window_m = months - _months_from_start(plan, plan.first_launch_date)
     window = window_m / 12.0
     n = plan.n_satellites
     inf = math.inf
@@ -608,14 +282,59 @@ def required_rate(plan: DeploymentPlan, deadline) -> RequiredRate:
                         cf_sats, cf_launches)  # fmt: skip
 
 
+Cause = Literal[
+    "met",
+    "first_launch_after_deadline",  # no launch or production rate can help
+    "late",  # full capability comes after the deadline
+    "launches_below_retirement",  # launches deliver no more satellites a year than the service life retires
+    "production_below_retirement",  # launches would, but production does not
+    "beyond_horizon",  # not full within the plan's horizon
+]
+"""Why a deadline is met or missed: the first that holds, in this order."""
+
+
+@dataclass(frozen=True)
+class DeadlineVerdict:
+    """Whether a deployment has its whole constellation in orbit by a deadline; if not, why not and what it takes.
+
+    Numbers and dates only; :func:`goldendome.io.schedule_text.deadline_sentence` says them in words.
+
+    cause: see :data:`Cause`. months_early: whole months from full capability's month to the deadline's, where
+    met. required: what meeting the deadline takes (None where it is met or the first launch comes after it).
+    needs_launches_per_year, needs_production_per_year: required's sufficient pair (together_*) where above the
+    plan's own cadence or steady production rate, else None; inf where no finite rate does.
+    """
+
+    plan: DeploymentPlan
+    deadline: dt.date
+    met: bool
+    cause: Cause
+    full_capability: dt.date | None
+    years_to_full: float | None
+    binding: str
+    mean_per_launch: float
+    replacements_per_year: float
+    max_in_orbit: int
+    months_early: int | None = None
+    required: RequiredRate | None = None
+    needs_launches_per_year: float | None = None
+    needs_production_per_year: float | None = None
+
+    @property
+    def production_below_retirement(self) -> bool:
+        """Whether steady production is no more than the satellites a year that the service life retires."""
+        return self.plan.production_steady_per_year <= self.replacements_per_year
+
+
 @dataclass(frozen=True)
 class Schedule:
     """A deployment worked out month by month, with its headline dates and steady-state needs.
 
-    table: one row per month -- month (start), produced, launched, retired, in_orbit, stock (built, awaiting
-    launch), launches, launch_slots, constraint ('launch' or 'production' while building up, 'met', 'replacement'
-    once full). launches_by_vehicle: one row per month and vehicle (launches, satellites). Capability dates are the
-    last day of the month in which the count is reached; None if never within the horizon.
+    table: one row per month -- month (its first day, datetime64[s]), produced, launched, retired, in_orbit, stock
+    (built, awaiting launch), launches, launch_slots, constraint ('launch' or 'production' while building up,
+    'met', 'replacement' once full). launches_by_vehicle: one row per month and vehicle (launches, satellites).
+    Capability dates are the last day of the month in which the count is reached; None if never within the
+    horizon.
     """
 
     plan: DeploymentPlan
@@ -636,7 +355,7 @@ class Schedule:
         """Years from the first launch (its month's start) to full capability (its month's end)."""
         if self.full_capability is None:
             return None
-        m = _months_between(_month_start(self.plan.first_launch_date), self.full_capability) + 1
+        m = (_month(self.full_capability) - _month(self.plan.first_launch_date)).n + 1
         return m / 12.0
 
     @property
@@ -651,66 +370,47 @@ class Schedule:
         out[["in_orbit", "stock"]] = g[["in_orbit", "stock"]].last()
         return out.rename_axis("year").reset_index()
 
-    def meets(self, deadline) -> tuple[bool, str]:
-        """(whether full capability comes by the deadline, a plain sentence saying so and what it would take)."""
+    def verdict(self, deadline) -> DeadlineVerdict:
+        """Whether full capability comes by the deadline (a date or ISO string), why not, and what it would take.
+
+        The cause is the first that holds of: met; the first launch comes after the deadline; full capability
+        comes late; launches, or else production, no more than the retirements; the horizon ends first. Where a
+        rate could help, :func:`required_rate` says which.
+        """
         deadline = _as_date(deadline, "deadline")
         plan = self.plan
         if deadline < plan.production_start:
             raise ValueError(f"deadline: {deadline} is before the production start {plan.production_start}")
-        name = plan.satellite_name
-        what = f"{plan.n_satellites:,} {name}s"
-        dl = _month_name(deadline)
-        if self.full_capability is not None and self.full_capability <= deadline:
-            ahead = _months_between(self.full_capability, deadline)
-            return True, (f"full capability ({what} in orbit) in {_month_name(self.full_capability)}, "
-                          f"{ahead} months before the {dl} deadline")  # fmt: skip
-        first = plan.first_launch_date
-        if _month_end(first) > deadline:
-            return False, (f"the first launch ({_month_name(first)}) comes after the {dl} deadline: no launch or "
-                           "production rate can meet it")  # fmt: skip
+        full = self.full_capability
+        facts = dict(plan=plan, deadline=deadline, full_capability=full, years_to_full=self.years_to_full,
+                     binding=self.binding, mean_per_launch=self.mean_per_launch,
+                     replacements_per_year=self.replacements_per_year,
+                     max_in_orbit=int(self.table["in_orbit"].max()) if len(self.table) else 0)  # fmt: skip
+        if full is not None and full <= deadline:
+            return DeadlineVerdict(**facts, met=True, cause="met",
+                                   months_early=(_month(deadline) - _month(full)).n)  # fmt: skip
+        if _month(plan.first_launch_date).end_time.date() > deadline:
+            return DeadlineVerdict(**facts, met=False, cause="first_launch_after_deadline")
         req = required_rate(plan, deadline)
         c = plan.total_launches_per_year
-        k = self.mean_per_launch
-        k_txt = f"{_n(k)} {name}s each" if len(plan.vehicles) == 1 else f"{k:.1f} {name}s each on average"
-        needs = []
-        def rate(x: float, what: str) -> str:
-            return f"{math.ceil(x - 1e-9):,} {what}" if math.isfinite(x) else f"more {what} than any finite rate"
-
-        if req.together_launches_per_year > c * (1 + 1e-6):
-            needs.append(rate(req.together_launches_per_year, "launches a year"))
-        if req.together_production_per_year > plan.production_steady_per_year * (1 + 1e-6):
-            needs.append(rate(req.together_production_per_year, f"{name}s built a year"))
-        need = ("; it would need " + " and ".join(needs)) if needs else ""
-        life = plan.service_life_years
-        if self.full_capability is not None:
-            years = self.years_to_full
-            if self.binding == "launch":
-                head = f"at {_n(c)} launches a year of {k_txt}, {what} take {years:.1f} years"
-            else:
-                ramp = (f" (ramped from {_n(plan.production_first_year_per_year)} over "
-                        f"{plan.production_ramp_years:g} years)" if plan.production_ramp_years > 0 else "")  # fmt: skip
-                head = (f"at a production of {_n(plan.production_steady_per_year)} {name}s a year{ramp}, {what} take "
-                        f"{years:.1f} years")  # fmt: skip
-            return False, (f"{head}: full capability in {_month_name(self.full_capability)}, after the {dl} "
-                           f"deadline{need}")  # fmt: skip
-        most = int(self.table["in_orbit"].max()) if len(self.table) else 0
-        if c * k <= self.replacements_per_year:
-            also = (f"; production, {_n(plan.production_steady_per_year)} a year, is short of it too"
-                    if plan.production_steady_per_year <= self.replacements_per_year else "")  # fmt: skip
-            head = (f"at {_n(c)} launches a year of {k_txt} ({_n(c * k)} a year), no more than the "
-                    f"{_n(self.replacements_per_year)} a year that a {life:g}-year service life retires, {what} are "
-                    f"never all in orbit (at most {most:,}){also}")  # fmt: skip
-        elif plan.production_steady_per_year <= self.replacements_per_year:
-            head = (f"at a production of {_n(plan.production_steady_per_year)} {name}s a year, no more than the "
-                    f"{_n(self.replacements_per_year)} a year that a {life:g}-year service life retires, {what} are "
-                    f"never all in orbit (at most {most:,})")  # fmt: skip
+        r1 = plan.production_steady_per_year
+        if full is not None:
+            cause = "late"
+        elif c * self.mean_per_launch <= self.replacements_per_year:
+            cause = "launches_below_retirement"
+        elif r1 <= self.replacements_per_year:
+            cause = "production_below_retirement"
         else:
-            head = (f"full capability ({what}) is not reached within the {plan.horizon_years:g}-year horizon "
-                    f"(at most {most:,} in orbit)")  # fmt: skip
-        return False, f"{head}, so not by the {dl} deadline{need}"
+            cause = "beyond_horizon"
+        more_l = req.together_launches_per_year
+        more_p = req.together_production_per_year
+        return DeadlineVerdict(**facts, met=False, cause=cause, required=req,
+                               needs_launches_per_year=more_l if more_l > c * (1 + 1e-6) else None,
+                               needs_production_per_year=more_p if more_p > r1 * (1 + 1e-6) else None)  # fmt: skip
 
     def summary(self, deadline=None) -> dict:
-        """Headline figures as plain JSON-ready data (dates as ISO strings); with a deadline, whether it is met."""
+        """Headline figures as plain JSON-ready data (dates as ISO strings); with a deadline, whether it is met, the
+        cause of a miss (:class:`DeadlineVerdict`) and the rates that would meet it."""
         plan = self.plan
         cat = load_launch_vehicles()
         price = sum(plan.shares[n] * cat[n].price_musd for n in plan.vehicles)
@@ -736,10 +436,10 @@ class Schedule:
             "launch_cost_per_year_steady_musd": self.launches_per_year_steady * price,
         }
         if deadline is not None:
-            ok, msg = self.meets(deadline)
-            req = required_rate(plan, deadline)
+            v = self.verdict(deadline)
+            req = v.required if v.required is not None else required_rate(plan, v.deadline)
             out["deadline"] = {
-                "date": _as_date(deadline, "deadline").isoformat(), "meets": ok, "message": msg,
+                "date": v.deadline.isoformat(), "meets": v.met, "cause": v.cause,
                 "required_launches_per_year": _finite(req.together_launches_per_year),
                 "required_production_per_year": _finite(req.together_production_per_year),
                 "launches_per_year_if_production_keeps_pace": _finite(req.launches_per_year),
@@ -759,8 +459,8 @@ def deploy(plan: DeploymentPlan) -> Schedule:
     steady-state replacement need (module doc)."""
     months = max(1, int(round(plan.horizon_years * 12.0)))
     run = _simulate(plan, months)
-    start = _month_start(plan.production_start)
-    month_starts = pd.to_datetime([_add_months(start, i) for i in range(months)])
+    start = _month(plan.production_start)
+    month_starts = pd.period_range(start, periods=months, freq="M").to_timestamp().as_unit("s")
     names = list(plan.vehicles)
     table = pd.DataFrame({
         "month": month_starts, "produced": run.produced, "launched": run.launched, "retired": run.retired,
@@ -774,7 +474,7 @@ def deploy(plan: DeploymentPlan) -> Schedule:
 
     def reached(count: int) -> dt.date | None:
         hit = np.flatnonzero(run.in_orbit >= count)
-        return None if hit.size == 0 else _month_end(_add_months(start, int(hit[0])))
+        return None if hit.size == 0 else (start + int(hit[0])).end_time.date()
 
     launch_m = int(np.sum(run.constraint == "launch"))
     prod_m = int(np.sum(run.constraint == "production"))

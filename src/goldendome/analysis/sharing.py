@@ -14,8 +14,8 @@ The rules
 Every rule is a weight w_i >= 0 per partner i, and the share is s_i = w_i / sum_j w_j:
 
 ``gdp``
-    nominal GDP, US$ (ability to pay; World Bank 2024 figures in ``data/partners.yaml``). Canada's share of US+Canada
-    GDP is ~7.1 %.
+    nominal GDP, US$ (ability to pay; World Bank 2024 figures in ``scenario/data/partners.yaml``). Canada's share of
+    US+Canada GDP is ~7.1 %.
 ``population``
     residents (every person pays alike; Census Bureau and Statistics Canada estimates for July 1, 2024). Canada:
     ~10.8 %.
@@ -38,8 +38,12 @@ Every rule is a weight w_i >= 0 per partner i, and the share is s_i = w_i / sum_
 ``equal``
     1/n each (sovereign equality).
 
-A rule's default numbers come from ``data/partners.yaml`` (every figure with its source, year and a VERIFIED or
-UNVERIFIED note); ``inputs={rule: {country: value}}`` replaces them for that rule.
+A rule's default numbers come from ``scenario/data/partners.yaml`` (every figure with its source, year and a VERIFIED
+or UNVERIFIED note; read by :mod:`goldendome.scenario.partners`); ``inputs={rule: {country: value}}`` replaces them
+for that rule. A study file names rules and partners in its ``sharing:`` section
+(:class:`goldendome.scenario.sharing.SharingSpec`), which is checked against :data:`RULE_NAMES
+<goldendome.scenario.sharing.RULE_NAMES>` and the partner table when the file is loaded: a new rule is one function
+here, one line in :data:`RULES` and its name in ``RULE_NAMES``.
 
 Money
 -----
@@ -48,92 +52,23 @@ Bills are US$ (the total's dollars, nominal; nothing is inflated or deflated). C
 (:func:`implied_totals`): $61 bn at Canada's GDP share implies a ~$855 bn system; at the NORAD 40 %, ~$153 bn.
 """
 
-import difflib
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
-from typing import Annotated
 
 import numpy as np
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-CAD_PER_USD_2024 = 1.3698
-"""Canadian dollars per US dollar, 2024 annual average (Bank of Canada annual exchange rates; the 4th digit recalled,
-UNVERIFIED; the CIA World Factbook gives 1.369 for 2024, VERIFIED). Override with ``cad_per_usd``."""
-
-DEFAULT_PARTNERS = ("US", "CA")
-"""The partners a rule shares among unless told otherwise (ISO 3166-1 alpha-2)."""
+from goldendome.scenario.partners import (
+    DEFAULT_PARTNERS,
+    check_partners,
+    load_partners,
+    norad_split,
+    public_figures,
+    reference_totals,
+)
+from goldendome.scenario.sharing import CAD_PER_USD_2024, check_inputs, check_rule, check_rules
 
 _BASED_ON_TABLE = ("gdp", "population", "territory")  # rules whose default weights are national statistics
-
-
-@dataclass(frozen=True)
-class Partner:
-    """One country that may pay a share: its national statistics, each with a source (``sources[field]``).
-
-    code : ISO 3166-1 alpha-2 ('US'); gdp_usd : nominal GDP, current US$ of ``gdp_year``; population : residents in
-    ``population_year`` (an estimate); population_census and its year : the last census count; land_area_km2,
-    total_area_km2 : km^2 (total = land + inland and coastal water as the CIA World Factbook counts it).
-    """
-
-    code: str
-    name: str
-    currency: str
-    gdp_usd: float
-    gdp_year: int
-    population: int
-    population_year: int
-    population_census: int
-    population_census_year: int
-    land_area_km2: float
-    total_area_km2: float
-    sources: Mapping[str, str]
-
-
-@cache
-def _data() -> dict:
-    text = resources.files("goldendome.analysis").joinpath("data/partners.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
-
-
-def load_partners() -> dict[str, Partner]:
-    """The partner table of ``data/partners.yaml``: code -> :class:`Partner` (United States, Canada, Mexico)."""
-    out = {}
-    for code, e in _data()["partners"].items():
-        fields = ("gdp_usd", "population", "population_census", "land_area_km2", "total_area_km2")
-        out[code] = Partner(
-            code=code, name=e["name"], currency=e["currency"],
-            gdp_usd=float(e["gdp_usd"]["value"]), gdp_year=int(e["gdp_usd"]["year"]),
-            population=int(e["population"]["value"]), population_year=int(e["population"]["year"]),
-            population_census=int(e["population_census"]["value"]),
-            population_census_year=int(e["population_census"]["year"]),
-            land_area_km2=float(e["land_area_km2"]["value"]), total_area_km2=float(e["total_area_km2"]["value"]),
-            sources={f: f"{e[f]['source']} ({e[f]['check']})" for f in fields},
-        )  # fmt: skip
-    return out
-
-
-def norad_split() -> dict[str, float]:
-    """The historical US/Canada split, {'US': 0.6, 'CA': 0.4}: the North Warning System's cost sharing (see the
-    module docstring and ``norad`` in ``data/partners.yaml`` for what it applies to and what it does not)."""
-    return {k: float(v) for k, v in _data()["norad"]["shares"].items()}
-
-
-def public_figures() -> dict[str, dict]:
-    """Public figures a Canadian bill is compared with: key -> {label, short, value, currency, year, horizon_years,
-    golden_dome (whether the figure is about Golden Dome at all), date, covers, source, rate_at_date_cad_per_usd}."""
-    return {k: dict(v) for k, v in _data()["public_figures"].items()}
-
-
-def reference_totals() -> dict[str, dict]:
-    """Public totals to share (US$, nominal): the announced Golden Dome ($175 bn, May 2025), CBO's notional national
-    system ($1.191 trillion over 20 years, 2026) and CBO's two-ICBM SBI constellation ($542 bn over 20 years, 2025).
-    key -> {value, horizon, source}."""
-    return {k: dict(v) for k, v in _data()["reference_totals"].items()}
 
 
 def defended_population_by_country(assets=None) -> dict[str, int]:
@@ -156,7 +91,7 @@ def defended_population_by_country(assets=None) -> dict[str, int]:
 def area_km2(partners=DEFAULT_PARTNERS, kind: str = "land") -> dict[str, float]:
     """Area of each partner, km^2 (CIA World Factbook): ``kind='land'`` or ``'total'`` (land plus water). Pass it as
     ``inputs={"territory": area_km2(partners, "total")}`` to share by total area."""
-    partners = _check_partners(partners)
+    partners = check_partners(partners)
     if kind not in ("land", "total"):
         raise ValueError(f"kind must be 'land' or 'total', got {kind!r}")
     table = load_partners()
@@ -186,7 +121,7 @@ def territory(partners=DEFAULT_PARTNERS, values=None) -> dict[str, float]:
 def defended_population(partners=DEFAULT_PARTNERS, values=None) -> dict[str, float]:
     """Shares in proportion to the people inside the defended footprints ({country: people}; default
     :func:`defended_population_by_country` of the shipped c2 assets table). A partner with none pays nothing."""
-    partners = _check_partners(partners)
+    partners = check_partners(partners)
     where = "inputs['defended_population']"
     if values is None:
         values, where = defended_population_by_country(), "the defended-assets table (goldendome.c2.assets)"
@@ -197,7 +132,7 @@ def benefit(partners=DEFAULT_PARTNERS, values=None) -> dict[str, float]:
     """Shares in proportion to the expected lives each partner's people gain from the defence ({country: expected
     lives protected}, from a Monte Carlo study: the people at each asset times the drop in its chance of being hit).
     There is no default: the numbers come from a study of a given threat and architecture."""
-    partners = _check_partners(partners)
+    partners = check_partners(partners)
     if values is None:
         raise ValueError(
             "rule 'benefit' needs a study: pass inputs={'benefit': {country: expected lives protected}} from a "
@@ -210,7 +145,7 @@ def norad(partners=DEFAULT_PARTNERS, values=None) -> dict[str, float]:
     """The historical fixed split, US 60 % / Canada 40 % (the North Warning System's cost sharing under the 1985
     agreement; see the module docstring). values replaces the split (e.g. {'US': 0.9, 'CA': 0.1}, the ~10 % Canadian
     ministers gave for all NORAD costs)."""
-    partners = _check_partners(partners)
+    partners = check_partners(partners)
     if values is None:
         split = norad_split()
         if set(partners) != set(split):
@@ -224,7 +159,7 @@ def norad(partners=DEFAULT_PARTNERS, values=None) -> dict[str, float]:
 
 def equal(partners=DEFAULT_PARTNERS, values=None) -> dict[str, float]:
     """Equal shares, 1/n each."""
-    partners = _check_partners(partners)
+    partners = check_partners(partners)
     if values is not None:
         raise ValueError("inputs['equal']: rule 'equal' takes no input (every partner pays 1/n)")
     return {p: 1.0 / len(partners) for p in partners}
@@ -239,29 +174,8 @@ RULES: dict[str, Callable[..., dict[str, float]]] = {
     "norad": norad,
     "equal": equal,
 }
-"""Rule name -> function ``(partners, values=None) -> {partner: share}`` (shares sum to 1)."""
-
-
-class SharingSpec(BaseModel):
-    """The cost-sharing question of a study: which partners, which rules (default: every rule the inputs allow),
-    inputs replacing a rule's default numbers (e.g. benefit: {US: ..., CA: ...} from a Monte Carlo), the exchange
-    rate for Canada's bill."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    partners: list[str] = Field(default_factory=lambda: list(DEFAULT_PARTNERS), min_length=1)
-    rules: list[str] | None = None
-    inputs: dict[str, dict[str, float]] = Field(default_factory=dict)
-    cad_per_usd: Annotated[float, Field(gt=0.0)] = CAD_PER_USD_2024
-    benefit_from: str | None = None  # a Monte Carlo study folder: its lives protected by country feed 'benefit'
-
-    @model_validator(mode="after")
-    def _known(self):
-        _check_partners(self.partners)
-        if self.rules is not None:
-            _check_rules(self.rules)
-        _check_inputs(self.inputs)
-        return self
+"""Rule name -> function ``(partners, values=None) -> {partner: share}`` (shares sum to 1). The names are
+:data:`goldendome.scenario.sharing.RULE_NAMES`, in that order: the rules a study file may name."""
 
 
 def shares(rule: str, partners=DEFAULT_PARTNERS, inputs: Mapping | None = None) -> dict[str, float]:
@@ -270,8 +184,8 @@ def shares(rule: str, partners=DEFAULT_PARTNERS, inputs: Mapping | None = None) 
     rule : a key of :data:`RULES`; partners : ISO codes of :func:`load_partners`; inputs : {rule name: {country:
     value}} replacing a rule's default numbers (e.g. {'benefit': {...}} from a study).
     """
-    _check_rule(rule)
-    inputs = _check_inputs(inputs)
+    check_rule(rule)
+    inputs = check_inputs(inputs)
     return RULES[rule](partners, inputs.get(rule))
 
 
@@ -296,9 +210,9 @@ def share_costs(
     """
     total_usd = _positive_number("total_usd", total_usd, allow_zero=True)
     cad_per_usd = _positive_number("cad_per_usd", cad_per_usd, allow_zero=False)
-    partners = _check_partners(partners)
-    inputs = _check_inputs(inputs)
-    rules = _default_rules(partners, inputs) if rules is None else _check_rules(rules)
+    partners = check_partners(partners)
+    inputs = check_inputs(inputs)
+    rules = _default_rules(partners, inputs) if rules is None else check_rules(rules)
     rows = []
     for rule in rules:
         for p, s in RULES[rule](partners, inputs.get(rule)).items():
@@ -340,11 +254,11 @@ def implied_totals(
     bill). A rule that gives the partner no share has no implied total (inf).
     """
     bill_usd = _positive_number("bill_usd", bill_usd, allow_zero=False)
-    partners = _check_partners(partners)
+    partners = check_partners(partners)
     if partner not in partners:
         raise ValueError(f"partner: {partner!r} is not among the partners {list(partners)}")
-    inputs = _check_inputs(inputs)
-    rules = _default_rules(partners, inputs) if rules is None else _check_rules(rules)
+    inputs = check_inputs(inputs)
+    rules = _default_rules(partners, inputs) if rules is None else check_rules(rules)
     refs = reference_totals()
     rows = []
     for rule in rules:
@@ -411,7 +325,7 @@ def _caveat(f: dict, horizon: str, total_usd: float, cad_per_usd: float) -> str:
 
 
 def _from_table(rule: str, field: str, partners, values) -> dict[str, float]:
-    partners = _check_partners(partners)
+    partners = check_partners(partners)
     if values is None:
         table = load_partners()
         values = {p: getattr(table[p], field) for p in partners}
@@ -440,55 +354,6 @@ def _normalise(rule: str, values, partners, where: str, allow_zero: bool) -> dic
     if total <= 0:
         raise ValueError(f"{where}: every partner's value is 0, so rule {rule!r} cannot compute shares")
     return {p: v / total for p, v in w.items()}
-
-
-def _check_partners(partners) -> tuple[str, ...]:
-    if isinstance(partners, str):
-        raise ValueError(f"partners must be a list of country codes such as ['US', 'CA'], got the string {partners!r}")
-    partners = tuple(partners)
-    if not partners:
-        raise ValueError("partners is empty: name at least one country, e.g. ['US', 'CA']")
-    known = load_partners()
-    for p in partners:
-        if p not in known:
-            hint = difflib.get_close_matches(str(p).upper(), known, n=1)
-            hint = f" (did you mean {hint[0]!r}?)" if hint else ""
-            raise ValueError(f"partners: unknown partner {p!r}{hint}; known: {sorted(known)} (add one with its "
-                             "sources to data/partners.yaml)")  # fmt: skip
-    if len(set(partners)) != len(partners):
-        raise ValueError(f"partners: each country once, got {list(partners)}")
-    return partners
-
-
-def _check_rule(rule) -> None:
-    if rule not in RULES:
-        hint = difflib.get_close_matches(str(rule), RULES, n=1)
-        raise ValueError(f"rules: unknown rule {rule!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
-                         + f"; known: {list(RULES)}")  # fmt: skip
-
-
-def _check_rules(rules) -> tuple[str, ...]:
-    rules = (rules,) if isinstance(rules, str) else tuple(rules)
-    if not rules:
-        raise ValueError("rules is empty: name at least one of " + ", ".join(RULES))
-    for r in rules:
-        _check_rule(r)
-    if len(set(rules)) != len(rules):
-        raise ValueError(f"rules: each rule once, got {list(rules)}")
-    return rules
-
-
-def _check_inputs(inputs) -> dict:
-    if inputs is None:
-        return {}
-    if not isinstance(inputs, Mapping):
-        raise ValueError(f"inputs must be a mapping {{rule: {{country: value}}}}, got {type(inputs).__name__}")
-    for k in inputs:
-        if k not in RULES:
-            hint = difflib.get_close_matches(str(k), RULES, n=1)
-            raise ValueError(f"inputs: unknown rule {k!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
-                             + f"; inputs are keyed by rule name: {list(RULES)}")  # fmt: skip
-    return dict(inputs)
 
 
 def _default_rules(partners, inputs) -> tuple[str, ...]:

@@ -8,7 +8,9 @@ Layout (see ../shared/design.md, "A results folder"):
   phase);
 - ``satellites.parquet``: one row per satellite (constellation, label, mean elements at the epoch).
 
-Everything the CLI prints comes from these dictionaries, so the folder and the screen never disagree.
+Everything the CLI prints comes from these dictionaries, so the folder and the screen never disagree. A study
+writes its own folder: :func:`write_cost`, :func:`write_sizing` (SBI sizing), :func:`write_coverage` (sensor
+coverage), each with its ``summary.json`` or ``cost.json``.
 """
 
 import json
@@ -20,7 +22,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from goldendome import __version__
+from goldendome.analysis.coverage import LayerCoverage, layer_summary
+from goldendome.analysis.sbi_study import absentee_by_latitude, base_point
 from goldendome.engine.trial import RunResult
+from goldendome.io.globe import globe_czml
+from goldendome.io.schedule_text import deadline_sentence
 from goldendome.physics.constants import WGS84_A_M
 from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef
 from goldendome.physics.kepler import period_s
@@ -28,7 +34,8 @@ from goldendome.physics.timescale import gmst_at
 from goldendome.threats.trajectory import PHASE_NAMES
 
 
-def _versions() -> dict[str, str]:
+def versions() -> dict[str, str]:
+    """The versions of goldendome, Python and the libraries its numbers depend on (summary.json's "versions")."""
     import numba
     import numpy
     import pydantic
@@ -236,7 +243,7 @@ def summary_dict(result: RunResult) -> dict:
     scn = result.scenario
     return {
         "kind": "run", "scenario": scn.name, "scenario_sha256": result.scenario_hash, "seed": scn.seed,
-        "epoch": result.epoch.isoformat(), "versions": _versions(), "threats": threat_rows(result),
+        "epoch": result.epoch.isoformat(), "versions": versions(), "threats": threat_rows(result),
         "constellations": constellation_rows(result),
         "satellites_total": int(sum(len(c) for c in result.constellations)), "warnings": result.warnings,
         "salvo_engageable_by_distinct_sbis": None if result.space is None else int(result.space.salvo_matched),
@@ -282,7 +289,7 @@ def write_run(result: RunResult, out_dir: str | Path) -> Path:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     (out / "summary.json").write_text(json.dumps(summary_dict(result), indent=2) + "\n")
-    (out / "scenario.json").write_text(result.scenario.model_dump_json(indent=2) + "\n")
+    write_scenario(result.scenario, out)
     if any(x is not None for x in (result.trajectory, result.cruise, result.glide, result.fobs)):
         pq.write_table(trajectory_table(result), out / "trajectories.parquet")
     if result.constellations:
@@ -293,6 +300,24 @@ def write_run(result: RunResult, out_dir: str | Path) -> Path:
     if result.battle is not None:
         result.battle.events.to_parquet(out / "events.parquet", index=False)
     return out
+
+
+def write_scenario(scenario, out_dir: str | Path) -> Path:
+    """Write ``scenario.json``, the validated scenario exactly as run (a run's, or a sweep's parent study's, whose
+    sub-studies each hold their own); returns its path."""
+    path = Path(out_dir) / "scenario.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(scenario.model_dump_json(indent=2) + "\n")
+    return path
+
+
+def write_scene(result: RunResult, path: str | Path, max_satellites: int = 2000) -> Path:
+    """Write the run's scene as CZML for a Cesium viewer (:func:`goldendome.io.globe.globe_czml`, at most
+    max_satellites satellites per constellation) to path, making its folder; returns the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(globe_czml(result, max_satellites=max_satellites))
+    return path
 
 
 def _records(df) -> list[dict]:
@@ -312,10 +337,11 @@ def cost_dict(rep) -> dict:
         "by_component": json.loads(comp.reset_index().to_json(orient="records")),
         "options": _records(rep.options), "published": _records(rep.published),
         "schedule": None if rep.schedule is None else rep.schedule.summary(),
-        "deadline": None if rep.deadline is None else {"met": rep.deadline[0], "message": rep.deadline[1]},
+        "deadline": None if rep.deadline is None else {"met": rep.deadline.met,
+                                                       "message": deadline_sentence(rep.deadline)},
         "sharing": _records(rep.sharing), "public": _records(rep.public), "exchange": _records(rep.exchange),
         "sizing": _records(rep.sizing), "leakage": _records(rep.leakage),
-        "implied": _records(rep.implied), "versions": _versions(),
+        "implied": _records(rep.implied), "versions": versions(),
     }  # fmt: skip
 
 
@@ -352,3 +378,84 @@ def write_cost(rep, out_dir: str | Path, plot: bool = False) -> Path:
         if rep.leakage is not None:
             plots.cost_vs_leakage(rep.leakage, out, f"{rep.study.name}: cost against leakage")
     return out
+
+
+def write_sizing(study, rows: list[dict], base, out_dir: str | Path, plot: bool = False) -> list[Path]:
+    """Write an SBI sizing study's folder (:func:`goldendome.analysis.sbi_study.run_study`'s rows and base result):
+    ``sizing.parquet`` (one row per design point), ``absentee.parquet`` (the base point's SBIs in reach of each
+    booster at each launch time; none when the base point is infeasible) and ``summary.json``; with plot the figures
+    (one per sweep, the absentee ratio by launch latitude, SBIs in reach over the launch times). Returns the files
+    in the order written."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    keys = sorted({k for r in rows for k in r})
+    pq.write_table(pa.table({k: [r.get(k) for r in rows] for k in keys}), out / "sizing.parquet")
+    written = [out / "sizing.parquet"]
+    if base is not None:
+        rr = base.reach
+        e, nb = rr.in_reach.shape
+        pq.write_table(pa.table({
+            "launch_time_s": np.repeat(rr.launch_times_s, nb), "booster": np.tile(np.arange(nb), e),
+            "in_reach": rr.in_reach.ravel(), "absentee_ratio": rr.absentee_ratio.ravel().astype(float),
+            "first_intercept_s": rr.t_first.ravel(), "closing_speed_mps": rr.v_close.ravel(),
+            "covered": np.repeat(rr.covered, nb),
+        }), out / "absentee.parquet")  # fmt: skip
+        written.append(out / "absentee.parquet")
+    summary = {"kind": "sbi-sizing", "study": study.model_dump(mode="json"), "versions": versions(), "rows": rows}
+    (out / "summary.json").write_text(json.dumps(summary, indent=2, default=float) + "\n")
+    written.append(out / "summary.json")
+    if plot:
+        from goldendome.io import plots  # matplotlib loads only when figures are drawn (start-up time)
+
+        for param in sorted({r["sweep"] for r in rows} - {"base"}):
+            p = plots.sizing_sweep(rows, param, out, study.name)
+            if p:
+                written.append(p)
+        p0 = base_point(study)
+        lats = np.arange(-80.0, 81.0, 5.0)
+        ratio = absentee_by_latitude(p0, study, lats)
+        sites = [(s.label(), *s.coordinates_deg()) for s in study.threat.launch_sites]
+        written.append(plots.absentee_by_latitude(lats, ratio, sites, np.degrees(p0.inclination_rad), out,
+                                                  study.name))  # fmt: skip
+        if base is not None:
+            written.append(plots.in_reach_over_time(base.reach.launch_times_s, base.reach.in_reach,
+                                                    base.reach.needed, out, study.name))  # fmt: skip
+    return written
+
+
+def write_coverage(study, layers: list[LayerCoverage], out_dir: str | Path, plot: bool = False) -> list[Path]:
+    """Write a coverage study's folder (:func:`goldendome.analysis.coverage.run_coverage`'s layers):
+    ``coverage.parquet`` (one row per layer and grid point), ``first_detection.parquet`` (one row per layer and
+    test launch) and ``summary.json`` (each layer's :func:`~goldendome.analysis.coverage.layer_summary`); with plot
+    a coverage map per layer and the first-detection times. Returns the files in the order written."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.table({
+        "layer": np.concatenate([[lc.layer] * lc.lat_deg.size for lc in layers]),
+        "lat_deg": np.concatenate([lc.lat_deg for lc in layers]),
+        "lon_deg": np.concatenate([lc.lon_deg for lc in layers]),
+        "mean_sensors": np.concatenate([lc.mean_count for lc in layers]),
+        "covered_fraction": np.concatenate([lc.covered_fraction for lc in layers]),
+        "stereo_fraction": np.concatenate([lc.stereo_fraction for lc in layers]),
+        "max_gap_s": np.concatenate([lc.max_gap_s for lc in layers]),
+    }), out / "coverage.parquet")  # fmt: skip
+    pq.write_table(pa.table({
+        "layer": np.concatenate([[lc.layer] * lc.launch_times_s.size for lc in layers]),
+        "launch_time_s": np.concatenate([lc.launch_times_s for lc in layers]),
+        "first_detection_s": np.concatenate([lc.first_detection_s for lc in layers]),
+        "first_stereo_s": np.concatenate([lc.first_stereo_s for lc in layers]),
+    }), out / "first_detection.parquet")  # fmt: skip
+    rows = [layer_summary(lc) for lc in layers]
+    summary = {"kind": "coverage", "study": study.model_dump(mode="json"), "versions": versions(), "layers": rows}
+    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    written = [out / "coverage.parquet", out / "first_detection.parquet", out / "summary.json"]
+    if plot:
+        from goldendome.io import plots  # matplotlib loads only when figures are drawn (start-up time)
+
+        sites = [(study.launch.label(), *study.launch.coordinates_deg())]
+        for lc in layers:
+            written.append(plots.coverage_map(lc.layer, lc.lat_deg, lc.lon_deg, lc.mean_count, lc.stereo_fraction,
+                                              lc.max_gap_s, sites, out, study.name))  # fmt: skip
+        written.append(plots.first_detection([(lc.layer, lc.first_detection_s, lc.first_stereo_s) for lc in layers],
+                                             out, study.name))  # fmt: skip
+    return written

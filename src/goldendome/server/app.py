@@ -299,11 +299,17 @@ def create_app(results_dir: Path, cesium_dir: Path = CESIUM_DIR, warm: bool = Fa
     return app
 
 
+def serve_app(results_dir: Path, host: str = "127.0.0.1", warm: bool = True) -> FastAPI:
+    """The app ``goldendome serve`` runs: results under results_dir; bound to a loopback host it answers loopback
+    Host headers only (any name when told to listen elsewhere); warm: fly the default scenario once first."""
+    allowed = LOOPBACK_HOSTS if host in LOOPBACK else None
+    return create_app(Path(results_dir), warm=warm, allowed_hosts=allowed)
+
+
 def app_from_environment() -> FastAPI:
-    """The app for ``goldendome serve`` (uvicorn's factory): results under $GOLDENDOME_RESULTS (default
-    results/serve); bound to loopback ($GOLDENDOME_HOST, default 127.0.0.1) it answers loopback Host headers only;
-    it warms up first unless $GOLDENDOME_WARM is 0."""
-    loopback = os.environ.get("GOLDENDOME_HOST", "127.0.0.1") in LOOPBACK
+    """:func:`serve_app` configured from the environment, for ``uvicorn --factory`` run as its own process (the
+    browser test, the load bench): results under $GOLDENDOME_RESULTS (default results/serve), bound to
+    $GOLDENDOME_HOST (default 127.0.0.1), warming up first unless $GOLDENDOME_WARM is 0."""
+    results = Path(os.environ.get("GOLDENDOME_RESULTS", "results/serve"))
     warm = os.environ.get("GOLDENDOME_WARM", "1") != "0"
-    return create_app(Path(os.environ.get("GOLDENDOME_RESULTS", "results/serve")), warm=warm,
-                      allowed_hosts=LOOPBACK_HOSTS if loopback else None)  # fmt: skip
+    return serve_app(results, os.environ.get("GOLDENDOME_HOST", "127.0.0.1"), warm)
