@@ -36,7 +36,11 @@ COMMANDS = [
 ]  # fmt: skip
 """Each command, run with --out <its folder> where it takes one (and --quiet where it has a progress bar)."""
 
-VOLATILE = re.compile(r"(version|elapsed|seconds|created|written_at|timestamp|wall|host|duration_s$)", re.I)
+VOLATILE = re.compile(r"(version|elapsed|seconds|created|written_at|timestamp|wall|host|cpu_s|sha256|timings_s|"
+                      r"battle_s$)", re.I)
+"""Fields that change from one run to the next without a change of behaviour: versions, timings, file hashes (Parquet
+files carry library versions), hosts."""
+TIMING = re.compile(r"\b(computed in|done in|took) \d[\d.,]* (s|min)\b")
 
 
 def _blank(obj):
@@ -48,7 +52,13 @@ def _blank(obj):
     return obj
 
 
+def _text(text: str, tmp: str) -> str:
+    """Printed text with the temporary folder and the run's timings blanked."""
+    return TIMING.sub(r"\1 <t> \2", text.replace(tmp, "<OUT>"))
+
+
 def _normalise(folder: Path, dest: Path, tmp: str) -> None:
+    """Every file of a results folder, normalised, into dest."""
     for path in sorted(folder.rglob("*")):
         if not path.is_file():
             continue
@@ -56,14 +66,16 @@ def _normalise(folder: Path, dest: Path, tmp: str) -> None:
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if path.suffix == ".parquet":
-            pd.read_parquet(path).to_csv(target.with_suffix(".parquet.csv"), index=False)
+            table = pd.read_parquet(path)
+            table = table.drop(columns=[c for c in table.columns if VOLATILE.search(str(c))])
+            table.to_csv(target.with_suffix(".parquet.csv"), index=False)
         elif path.suffix == ".json":
             text = json.dumps(_blank(json.loads(path.read_text())), indent=1, sort_keys=True)
             target.write_text(text.replace(tmp, "<OUT>"))
         elif path.suffix in (".png", ".html", ".czml"):
             target.with_suffix(path.suffix + ".size").write_text("present\n")  # figures: their presence
         else:
-            target.write_text(path.read_text(errors="replace").replace(tmp, "<OUT>"))
+            target.write_text(_text(path.read_text(errors="replace"), tmp))
 
 
 def _takes(command: str, option: str) -> bool:
@@ -96,14 +108,9 @@ def main() -> None:
             proc = subprocess.run([sys.executable, "-m", "goldendome.cli.main", *argv], capture_output=True,
                                   text=True, env=_env())  # fmt: skip
             (args.dest / f"{name}.txt").write_text(
-                f"$ goldendome {command}\nexit {proc.returncode}\n{proc.stdout}\n--- stderr\n{proc.stderr}"
-                .replace(tmp, "<OUT>"))  # fmt: skip
+                _text(f"$ goldendome {command}\nexit {proc.returncode}\n{proc.stdout}\n--- stderr\n{proc.stderr}", tmp))
             if out.exists():
                 _normalise(out, args.dest / name, tmp)
-                if _takes("report", "FOLDER") and command.startswith(("mc", "cost", "run")):
-                    report = subprocess.run([sys.executable, "-m", "goldendome.cli.main", "report", str(out)],
-                                            capture_output=True, text=True, env=_env())  # fmt: skip
-                    (args.dest / f"{name}.report.txt").write_text(report.stdout.replace(tmp, "<OUT>"))
             print(f"{name}: exit {proc.returncode}", flush=True)
 
 
