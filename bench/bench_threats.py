@@ -25,7 +25,7 @@ from goldendome.physics.gravity import accel_gravity
 from goldendome.physics.greatcircle import destination
 from goldendome.physics.timescale import gmst_at
 from goldendome.threats import guidance
-from goldendome.threats.ballistic import BallisticLaunch, _sample, fly_ballistic
+from goldendome.threats.ballistic import BallisticLaunch, fly_ballistic, resample_to_clock
 from goldendome.threats.flight import fly
 from goldendome.threats.missile import design
 
@@ -76,7 +76,7 @@ def main():
 
     def ours():
         rec = fly(plan, theta, until="impact", record=True)
-        return _sample(rec, plan, plan.n, 1.0), rec
+        return resample_to_clock(rec, plan, plan.n, 1.0), rec
 
     ours()
     t_ours = best_of(3, ours)

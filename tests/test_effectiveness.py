@@ -161,7 +161,7 @@ def test_sizing_keeps_a_calibrated_input(monkeypatch):
         sbi=types.SimpleNamespace(mass_kg=float("nan"), delta_v_mps=4000.0)))  # fmt: skip
     monkeypatch.setattr(sbi_study, "run_point", lambda sizing, point: ({"simulated_sbis": 500, "infeasible": None},
                                                                        None))  # fmt: skip
-    monkeypatch.setattr(sbi_study, "_vary", lambda point, key, value: point)
+    monkeypatch.setattr(sbi_study, "vary_point", lambda point, key, value: point)
     monkeypatch.setattr(loader, "load_study", lambda *a, **k: None)
     base = {"name": "t", "dollars_year": 2026, "start_year": 2026, "horizon_years": 10,
             "components": [{"name": "x", "kind": "sbi", "quantity": 100, "average_unit_cost_usd": 1e6,

@@ -97,7 +97,7 @@ def sizing_cost(cost_study, coupling: SizingCoupling, progress: Callable[[str, f
     Rows: design (the swept value or 'base'), salvo, sbis (the simulated size, None if infeasible), unit_mass_kg,
     total_usd, marginal_usd (cost of the last simultaneous ICBM added, per design), pareto (on the front of cost
     against salvo capacity over every design and salvo)."""
-    from goldendome.analysis.sbi_study import _vary, base_point, run_point
+    from goldendome.analysis.sbi_study import base_point, run_point, vary_point
     from goldendome.scenario.loader import load_study
     from goldendome.scenario.study import SizingStudy
 
@@ -113,7 +113,7 @@ def sizing_cost(cost_study, coupling: SizingCoupling, progress: Callable[[str, f
     base = base_point(sizing)
     comp = next(c for c in study.components if c.name == coupling.component)
     designs = [("base", base)] if coupling.sweep is None else [
-        (f"{coupling.sweep}={v:g}", _vary(base, coupling.sweep, v)) for v in coupling.values]  # fmt: skip
+        (f"{coupling.sweep}={v:g}", vary_point(base, coupling.sweep, v)) for v in coupling.values]  # fmt: skip
     rows, total_points, k = [], len(designs) * len(coupling.salvo), 0
     for label, point in designs:
         mass = comp.unit_mass_kg
@@ -122,7 +122,7 @@ def sizing_cost(cost_study, coupling: SizingCoupling, progress: Callable[[str, f
         for n in coupling.salvo:
             say(f"sizing {label}, salvo {n}", k / total_points)
             k += 1
-            row, _ = run_point(sizing, _vary(point, "salvo", n))
+            row, _ = run_point(sizing, vary_point(point, "salvo", n))
             sbis = row["simulated_sbis"]
             total = np.nan
             if sbis is not None:

@@ -57,7 +57,9 @@ def base_point(study: SizingStudy) -> DesignPoint:
                                                                       tl.cutoff_before_burnout_s))  # fmt: skip
 
 
-def _vary(p: DesignPoint, parameter: str, value) -> DesignPoint:
+def vary_point(p: DesignPoint, parameter: str, value) -> DesignPoint:
+    """The design point ``p`` with one sweep ``parameter`` set to ``value``, in the unit the parameter's name carries
+    (``altitude_km`` in km, ``accel_g`` in g; converted to SI here), and labelled ``parameter=value``."""
     label = f"{parameter}={value}"
     if parameter == "salvo":
         return dataclasses.replace(p, label=label, salvo=int(value))
@@ -88,10 +90,10 @@ def design_points(study: SizingStudy) -> list[tuple[str, DesignPoint]]:
     sweeps = {s.parameter: s.values for s in study.sweeps}
     if "salvo" in sweeps and "missile" in sweeps:
         for m, n in itertools.product(sweeps.pop("missile"), sweeps.pop("salvo")):
-            out.append(("salvo", dataclasses.replace(_vary(_vary(base, "missile", m), "salvo", n),
+            out.append(("salvo", dataclasses.replace(vary_point(vary_point(base, "missile", m), "salvo", n),
                                                      label=f"missile={m},salvo={n}")))  # fmt: skip
     for parameter, values in sweeps.items():
-        out.extend((parameter, _vary(base, parameter, v)) for v in values)
+        out.extend((parameter, vary_point(base, parameter, v)) for v in values)
     return out
 
 

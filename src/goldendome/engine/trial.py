@@ -1,7 +1,10 @@
-"""One trial of a scenario: build the world from the scenario, fly the threats, place the constellations.
+"""One trial of a scenario: build the world from the scenario, fly the threats, place the constellations, then
+look and fight.
 
-This is the foundation's trial: truth only (threat trajectories and satellites). Sensors, tracking, battle
-management and interceptors join the loop in later layers; they will take the same :class:`RunResult` fields.
+:func:`run_trial` flies every threat (truth: the trajectories and the satellites), measures the space layers'
+detection and SBI reach, and then, where the scenario has a defence, fights the battle
+(:func:`goldendome.engine.battle.fight`: sensors, tracking, battle manager and interceptors in one loop), or where
+it only names radars, tracks what they see. Everything lands in one :class:`RunResult`.
 """
 
 import datetime as dt

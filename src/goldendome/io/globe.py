@@ -142,33 +142,55 @@ def coverage_angle_rad(max_range_m: float, el_min_rad: float, altitude_m: float 
     return float(max(0.0, min(by_elevation, by_range)))
 
 
+def _coverage_polygon(pid: str, name: str, ring: np.ndarray) -> dict:
+    """A coverage area on the ground: ring (K, 3) of longitude, latitude (deg) and height."""
+    return {
+        "id": pid, "name": name,
+        "polygon": {"positions": {"cartographicDegrees": ring.round(4).ravel().tolist()}, "height": 0,
+                    "material": {"solidColor": {"color": {"rgba": RADAR_RGBA}}},
+                    "outline": True, "outlineColor": {"rgba": [255, 240, 120, 160]}},
+    }  # fmt: skip
+
+
+def _ground_arc(lat0, lon0, az_deg, angle_rad) -> np.ndarray:
+    """Points at a central angle from a site along azimuths (deg): (K, 3) longitude, latitude (deg), height 0."""
+    lat, lon = destination(lat0, lon0, np.radians(az_deg), angle_rad)
+    return np.column_stack([np.degrees(lon), np.degrees(lat), np.zeros(np.size(az_deg))])
+
+
 def _radar_coverage(result: RunResult) -> list[dict]:
-    from goldendome.sensors.radar import PRESETS
+    """Each named radar's coverage on the ground: a line-of-sight radar's faces (fans out to where a target at
+    COVERAGE_ALTITUDE_M is in range and above the face's lowest elevation), an over-the-horizon radar's sectors
+    between its least and greatest ground range."""
+    from goldendome.sensors.radar import PRESETS, OTHRadar
 
     out = []
     for name in result.scenario.radars:
         radar = PRESETS[name]
         lat0, lon0 = np.radians(radar.lat_deg), np.radians(radar.lon_deg)
+        if isinstance(radar, OTHRadar):
+            for k, face in enumerate(radar.sectors):
+                az = face.boresight_az_deg + np.linspace(-face.half_width_deg, face.half_width_deg, 37)
+                near = _ground_arc(lat0, lon0, az, radar.min_ground_range_m / R_EARTH_MEAN_M)
+                far = _ground_arc(lat0, lon0, az, radar.max_ground_range_m / R_EARTH_MEAN_M)
+                out.append(_coverage_polygon(
+                    f"coverage/{name}/{k}", f"{name} sector {k + 1}: the ground from "
+                    f"{radar.min_ground_range_m / 1e3:,.0f} to {radar.max_ground_range_m / 1e3:,.0f} km, targets "
+                    f"below {radar.max_height_m / 1e3:.0f} km", np.vstack([near, far[::-1], near[:1]])))  # fmt: skip
+            continue
         for k, face in enumerate(radar.faces):
             angle = coverage_angle_rad(radar.max_range_m, np.radians(face.el_min_deg))
             if angle <= 0.0:
                 continue
             full = face.half_width_deg >= 180.0
-            az = np.radians(face.boresight_az_deg + np.linspace(-face.half_width_deg, face.half_width_deg,
-                                                                 73 if full else 37))  # fmt: skip
-            lat, lon = destination(lat0, lon0, az, angle)
-            ring = np.column_stack([np.degrees(lon), np.degrees(lat), np.zeros(az.size)])
+            az = face.boresight_az_deg + np.linspace(-face.half_width_deg, face.half_width_deg, 73 if full else 37)
+            ring = _ground_arc(lat0, lon0, az, angle)
             if not full:  # a sector: from the site out along one edge, round the arc, back along the other
                 site = [[radar.lon_deg, radar.lat_deg, 0.0]]
                 ring = np.vstack([site, ring, site])
-            out.append({
-                "id": f"coverage/{name}/{k}",
-                "name": f"{name} face {k + 1}: a target at {COVERAGE_ALTITUDE_M / 1e3:.0f} km within "
-                        f"{radar.max_range_m / 1e3:,.0f} km, above {face.el_min_deg:g} deg",
-                "polygon": {"positions": {"cartographicDegrees": ring.round(4).ravel().tolist()}, "height": 0,
-                            "material": {"solidColor": {"color": {"rgba": RADAR_RGBA}}},
-                            "outline": True, "outlineColor": {"rgba": [255, 240, 120, 160]}},
-            })  # fmt: skip
+            out.append(_coverage_polygon(
+                f"coverage/{name}/{k}", f"{name} face {k + 1}: a target at {COVERAGE_ALTITUDE_M / 1e3:.0f} km within "
+                f"{radar.max_range_m / 1e3:,.0f} km, above {face.el_min_deg:g} deg", ring))  # fmt: skip
     return out
 
 

@@ -184,7 +184,7 @@ def _geodetic_scalar(x, y, z):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True)
-def _geodetic_height_scalar(x, y, z):  # pragma: no cover - compiled
+def geodetic_height_scalar(x, y, z):  # pragma: no cover - compiled
     """Height only, for compiled kernels (the flight integrator)."""
     return _geodetic_scalar(x, y, z)[1]
 

@@ -38,7 +38,7 @@ import numpy as np
 from scipy.special import erfc
 
 from goldendome.physics.constants import R_EARTH_MEAN_M
-from goldendome.physics.frames import _geodetic_height_scalar, geodetic_height_m, geodetic_to_ecef, rot_ecef_to_enu
+from goldendome.physics.frames import geodetic_height_m, geodetic_height_scalar, geodetic_to_ecef, rot_ecef_to_enu
 
 BOLTZMANN_J_K = 1.380649e-23
 """Boltzmann's constant (exact, SI 2019)."""
@@ -213,7 +213,7 @@ def _coverage_kernel(tgt, site, rot, h_s, faces, max_range, k, radius):  # pragm
         if not (r <= max_range):
             continue  # beyond the instrumented range (or not in flight: NaN): no horizon to test
         # the refracted line of sight (refracted_geometry, one target)
-        h_t = max(_geodetic_height_scalar(tgt[i, 0], tgt[i, 1], tgt[i, 2]), 0.0)
+        h_t = max(geodetic_height_scalar(tgt[i, 0], tgt[i, 1], tgt[i, 2]), 0.0)
         t_norm = np.sqrt(tgt[i, 0] ** 2 + tgt[i, 1] ** 2 + tgt[i, 2] ** 2)
         cos_psi = (tgt[i, 0] * site[0] + tgt[i, 1] * site[1] + tgt[i, 2] * site[2]) / (t_norm * site_norm)
         psi = np.arccos(min(1.0, max(-1.0, cos_psi))) / k

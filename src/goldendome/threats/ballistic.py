@@ -74,7 +74,7 @@ class FlightSummary:
     pitch_final_rad: np.ndarray
 
 
-def _sample(rec, plan, n, sample_dt_s):
+def resample_to_clock(rec, plan, n, sample_dt_s):
     """Resample each missile's integration steps onto the scenario clock (multiples of sample_dt_s) plus the
     exact launch and impact instants, by cubic Hermite interpolation (positions and velocities)."""
     order = np.lexsort((rec.tau, rec.idx))
@@ -166,7 +166,7 @@ def fly_ballistic(launches: list[BallisticLaunch], epoch: dt.datetime, sample_dt
         feasible[sel], max_down[sel] = guidance.solve_flown(sub, theta_of_t, true_down[sel], str(shape))
         plan.put(sel, sub)
     rec = fly(plan, theta_of_t, until="impact", record=True)
-    out_id, out_t, r, v, phase = _sample(rec, plan, n, sample_dt_s)
+    out_id, out_t, r, v, phase = resample_to_clock(rec, plan, n, sample_dt_s)
     traj = Trajectory(object_id=out_id, t_s=out_t, r_eci_m=r, v_eci_mps=v, phase=phase,
                       names=tuple(ln.name for ln in launches))  # fmt: skip
     return traj, _summary(launches, plan, rec, feasible, max_down, theta_of_t)
@@ -243,7 +243,7 @@ def maximum_range(design: MissileDesign, epoch: dt.datetime, pitch_exponent: flo
         ok = rec.impacted & ~rec.crashed
         return np.where(ok, ground_range_m(lat, lon, lat_i, lon_i), -np.inf), rec.end_tau
 
-    best = guidance._golden_section_max(lambda p: flown(p)[0], np.array([guidance.PITCH_MIN_RAD]),
+    best = guidance.golden_section_max(lambda p: flown(p)[0], np.array([guidance.PITCH_MIN_RAD]),
                                         np.array([guidance.PITCH_MAX_RAD]), 30)  # fmt: skip
     rng, tof = flown(best)
     if not np.isfinite(rng[0]):
@@ -255,7 +255,7 @@ def maximum_range(design: MissileDesign, epoch: dt.datetime, pitch_exponent: flo
             raise ValueError(_no_ballistic_flight(design))
         k = int(np.argmax(ranges))
         step = scan[1] - scan[0]
-        best = guidance._golden_section_max(lambda p: flown(p)[0], np.array([scan[k] - step]),
+        best = guidance.golden_section_max(lambda p: flown(p)[0], np.array([scan[k] - step]),
                                             np.array([scan[k] + step]), 20)  # fmt: skip
         rng, tof = flown(best)
         if not np.isfinite(rng[0]):

@@ -36,11 +36,11 @@ from goldendome.physics.atmosphere import DRAG_TABLE_STEP_M, LOG_DENSITY_TABLE, 
 from goldendome.physics.compiled import sized_kernel
 from goldendome.physics.constants import MU_EARTH_M3_S2, OMEGA_EARTH_RAD_S, R_EARTH_MEAN_M, WGS84_A_M
 from goldendome.physics.frames import (
-    _geodetic_height_scalar,
     corotating_velocity,
     ecef_to_eci,
     eci_to_ecef,
     geodetic_height_m,
+    geodetic_height_scalar,
     geodetic_to_ecef,
 )
 from goldendome.physics.gravity import accel_gravity_scalar
@@ -299,7 +299,7 @@ def _forces(tau, x, y, z, vx, vy, vz, thrust, mdot, m_ign, t_ign, area, mode, bu
     dx, dy, dz, tx, ty, tz = 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
     # r - a bounds the geodetic height from below (no point of the ellipsoid is farther than a from the centre):
     # far above the air the exact height is not needed
-    h = 1e99 if r - WGS84_A_M >= 1000e3 else _geodetic_height_scalar(x, y, z)
+    h = 1e99 if r - WGS84_A_M >= 1000e3 else geodetic_height_scalar(x, y, z)
     if h < 1000e3:
         hh = max(h, 0.0) / DRAG_TABLE_STEP_M
         i = min(int(hh), log_rho.shape[0] - 2)
@@ -443,7 +443,7 @@ def _coast_dt_at(x, y, z, coarse):  # pragma: no cover - compiled
     is above the highest threshold."""
     if np.sqrt(x * x + y * y + z * z) - WGS84_A_M > 150e3:
         return 10.0 if coarse else 5.0
-    return _coast_dt(_geodetic_height_scalar(x, y, z), coarse)
+    return _coast_dt(geodetic_height_scalar(x, y, z), coarse)
 
 
 @numba.njit(cache=True)
@@ -554,10 +554,10 @@ def _fly_kernel(y0, t_launch, stage_start, stage_end, thrust, mdot, mass_ign, ar
             # lower bound r - a stands in for it (every comparison below comes out the same)
             r_new = np.sqrt(s_new[0] * s_new[0] + s_new[1] * s_new[1] + s_new[2] * s_new[2])
             high = r_new - WGS84_A_M > max(h_end[i], REENTRY_ALTITUDE_M, launch_h[i]) + 1e3
-            h_new = r_new - WGS84_A_M if high else _geodetic_height_scalar(s_new[0], s_new[1], s_new[2])
+            h_new = r_new - WGS84_A_M if high else geodetic_height_scalar(s_new[0], s_new[1], s_new[2])
             descending = s_new[0] * s_new[3] + s_new[1] * s_new[4] + s_new[2] * s_new[5] < 0.0
             if not until_boost and not burning and descending and h_new <= h_end[i]:
-                h_old = _geodetic_height_scalar(s[0], s[1], s[2])
+                h_old = geodetic_height_scalar(s[0], s[1], s[2])
                 lo, hi, g_lo, g_hi = 0.0, dt, h_old - h_end[i], h_new - h_end[i]
                 side = 0
                 s_c = s_new
@@ -567,7 +567,7 @@ def _fly_kernel(y0, t_launch, stage_start, stage_end, thrust, mdot, mass_ign, ar
                     frac = min(max(frac, lo), hi)
                     s_c = _rk4(tau, frac, s, f_thrust, f_mdot, f_mign, f_tign, f_area, mode, burning, nx, ny, nz,
                                tv[i], t_bo, pf[i], pq[i], beta[i], LOG_DENSITY_TABLE, SPEED_OF_SOUND_TABLE)  # fmt: skip
-                    g_c = _geodetic_height_scalar(s_c[0], s_c[1], s_c[2]) - h_end[i]
+                    g_c = geodetic_height_scalar(s_c[0], s_c[1], s_c[2]) - h_end[i]
                     if g_c > 0.0:
                         lo, g_lo = frac, g_c
                         if side == -1:

@@ -45,7 +45,7 @@ from goldendome.physics.frames import (
 from goldendome.physics.greatcircle import ground_range_m
 from goldendome.physics.timescale import gmst_at
 from goldendome.threats import guidance
-from goldendome.threats.ballistic import _sample
+from goldendome.threats.ballistic import resample_to_clock
 from goldendome.threats.flight import PITCH_EXPONENT, coast_plan, fly, predict_impact
 from goldendome.threats.glide import aim_glide, fly_glide, vehicle_from_state
 from goldendome.threats.missile import MissileDesign
@@ -226,7 +226,7 @@ class _Fobs:
         period = 2.0 * np.pi * np.sqrt(np.linalg.norm(y_c[:3]) ** 3 / MU_EARTH_M3_S2)
         plan_o = self.orbit_plan(t_c)
         rec_o = fly(plan_o, self.theta, record=True, max_time_s=period, y0_eci=y_c[None])
-        _, t_g, r_g, v_g, _ = _sample(rec_o, plan_o, 1, DEORBIT_GRID_S)
+        _, t_g, r_g, v_g, _ = resample_to_clock(rec_o, plan_o, 1, DEORBIT_GRID_S)
         v_g = v_g - self.dv_d * v_g / np.linalg.norm(v_g, axis=-1, keepdims=True)
         imp, _, _, ok = predict_impact(r_g, v_g, t_g, np.full(t_g.size, self.aim_radius[0]), self.theta)
         dist = np.where(ok, np.linalg.norm(imp - self.aim_ecef, axis=-1), np.inf)
@@ -316,7 +316,7 @@ def fly_fobs(name: str, booster: MissileDesign, launch_lat_rad: float, launch_lo
     t_bo = float(plan_b.t_launch[0] + rec_b.cutoff_tau[0])
     parts = []
     for rec, plan, t_end in ((rec_b, plan_b, t_bo), (rec_c, plan_c, t_c), (rec_o, plan_o, t_d)):
-        _, t, r, v, ph = _sample(rec, plan, 1, sample_dt_s)
+        _, t, r, v, ph = resample_to_clock(rec, plan, 1, sample_dt_s)
         keep = t < t_end
         if parts:
             ph = np.maximum(ph, MIDCOURSE)  # a coast's first record is logged as boost by the integrator
@@ -325,7 +325,7 @@ def fly_fobs(name: str, booster: MissileDesign, launch_lat_rad: float, launch_lo
         y_d = rec_o.end_state[0].copy()
         y_d[3:] -= f.dv_d * y_d[3:] / np.linalg.norm(y_d[3:])
         rec_r, plan_r = f.reentry(t_d, y_d, record=True)
-        _, t, r, v, ph = _sample(rec_r, plan_r, 1, sample_dt_s)
+        _, t, r, v, ph = resample_to_clock(rec_r, plan_r, 1, sample_dt_s)
         parts.append((t, r, v, np.maximum(ph, MIDCOURSE)))
         t_i = t_d + float(rec_r.end_tau[0])
         r_i = rec_r.end_state[0, :3]

@@ -257,7 +257,7 @@ def boost_glide(name: str, booster, launch_lat_rad: float, launch_lon_rad: float
     from functools import partial
 
     from goldendome.threats import guidance
-    from goldendome.threats.ballistic import _sample
+    from goldendome.threats.ballistic import resample_to_clock
     from goldendome.threats.flight import fly
 
     # the full burn, steered to the requested burnout flight-path angle in the plane of the aim
@@ -270,7 +270,7 @@ def boost_glide(name: str, booster, launch_lat_rad: float, launch_lon_rad: float
     rec = fly(plan, theta, until="boost", record=True)
     if rec.crashed[0] or not np.isfinite(rec.cutoff_tau[0]):
         raise ValueError(f"{name}: the booster cannot fly a burnout angle of {np.degrees(boost_angle_rad):.1f} deg")
-    b_id, b_t, b_r, b_v, b_phase = _sample(rec, plan, 1, sample_dt_s)
+    b_id, b_t, b_r, b_v, b_phase = resample_to_clock(rec, plan, 1, sample_dt_s)
     t_bo = float(t_launch_s + rec.cutoff_tau[0])
     vehicle = vehicle_from_state(name, rec.cutoff_state[0], t_bo, epoch, aim_lat_rad, aim_lon_rad, beta_kg_m2,
                                  lift_to_drag)  # fmt: skip

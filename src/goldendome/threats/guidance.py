@@ -169,7 +169,7 @@ def _evaluate(plan: FlightPlan, theta_of_t: Callable, aim_down, shape: str, targ
     return err, down, np.where(ok, cross, 0.0), rec.terminated
 
 
-def _golden_section_max(f, a, b, iterations: int):
+def golden_section_max(f, a, b, iterations: int):
     """Row-wise golden-section search for the maximum of f ((N,) -> (N,)) on [a, b]; f is called at the lower
     then the upper interior point of each step. Returns the midpoint of the final bracket."""
     g = (np.sqrt(5.0) - 1.0) / 2.0
@@ -239,7 +239,7 @@ def solve(plan: FlightPlan, theta_of_t: Callable, aim_down, aim_cross, shape: st
         return d
 
     if shape in ("lofted", "depressed"):
-        best = _golden_section_max(downrange, lo.copy(), hi.copy(), 24)
+        best = golden_section_max(downrange, lo.copy(), hi.copy(), 24)
         lo, hi = (best, hi) if shape == "lofted" else (lo, best)
     elif pitch0 is not None:  # cut-off shapes: warm start around the previous pitch
         lo = np.clip(np.asarray(pitch0, float) - window_rad, PITCH_MIN_RAD, PITCH_MAX_RAD)
@@ -332,7 +332,7 @@ def solve_flown(plan: FlightPlan, theta_of_t: Callable, aim_down, shape: str, ma
         ok = rec.impacted & ~rec.crashed
         return np.where(ok, down, -np.inf), np.where(ok, cross, 0.0)
 
-    best = _golden_section_max(lambda pitch: flown(pitch)[0], np.full(n, PITCH_MIN_RAD), np.full(n, pitch_max_rad),
+    best = golden_section_max(lambda pitch: flown(pitch)[0], np.full(n, PITCH_MIN_RAD), np.full(n, pitch_max_rad),
                                28)  # fmt: skip
     max_down, _ = flown(best)
     lo, hi = (best, np.full(n, pitch_max_rad)) if shape == "lofted" else (np.full(n, PITCH_MIN_RAD), best)

@@ -23,7 +23,7 @@ from functools import partial
 import numpy as np
 
 from goldendome.physics.timescale import gmst_at
-from goldendome.threats.ballistic import FlightSummary, _sample
+from goldendome.threats.ballistic import FlightSummary, resample_to_clock
 from goldendome.threats.flight import coast_plan, fly
 from goldendome.threats.trajectory import Trajectory
 
@@ -99,7 +99,7 @@ def dispense(traj: Trajectory, flights: FlightSummary, buses: list[BusSpec | Non
         return None
     plan = coast_plan(np.array(starts), np.array(betas))
     rec = fly(plan, partial(gmst_at, epoch), until="impact", record=True, y0_eci=np.array(states))
-    out_id, out_t, r, v, phase = _sample(rec, plan, plan.n, sample_dt_s)
+    out_id, out_t, r, v, phase = resample_to_clock(rec, plan, plan.n, sample_dt_s)
     counts = {}
     names = []
     for p, kind in zip(parents, kinds, strict=True):

@@ -1,8 +1,8 @@
 """The sampled flight of threat objects: one type for every threat class.
 
 A :class:`Trajectory` is long and tidy: one row per object and sample time, sorted by object then time, with the
-ECI state (m, m/s), the flight phase and the object id. It is what every generator returns (ballistic missiles now;
-glide vehicles, fractional orbits, cruise missiles and rockets later), what sensors look at, and what the results
+ECI state (m, m/s), the flight phase and the object id. It is what every generator returns (ballistic missiles and
+their payloads, glide vehicles, fractional orbits, cruise missiles), what sensors look at, and what the results
 store writes to Parquet.
 """
 

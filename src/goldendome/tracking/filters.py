@@ -28,7 +28,7 @@ from goldendome.physics.atmosphere import DRAG_TABLE_STEP_M, LOG_DENSITY_TABLE
 from goldendome.physics.compiled import SizedKernel
 from goldendome.physics.constants import J2_EARTH, OMEGA_EARTH_RAD_S
 from goldendome.physics.constants import MU_EARTH_M3_S2 as MU
-from goldendome.physics.frames import _geodetic_height_scalar
+from goldendome.physics.frames import geodetic_height_scalar
 from goldendome.physics.gravity import accel_gravity_scalar
 
 
@@ -47,7 +47,7 @@ def _ballistic_rk4_py(x, dt, n_sub, j2, inv_beta, log_rho):  # pragma: no cover 
                         y[a] = s[a] + f * h * k[stage - 1, a]
                 ax, ay, az = accel_gravity_scalar(y[0], y[1], y[2], j2)
                 if inv_beta > 0.0:
-                    hh = max(_geodetic_height_scalar(y[0], y[1], y[2]), 0.0) / DRAG_TABLE_STEP_M
+                    hh = max(geodetic_height_scalar(y[0], y[1], y[2]), 0.0) / DRAG_TABLE_STEP_M
                     if hh < log_rho.shape[0] - 1:
                         j = int(hh)
                         w = hh - j
