@@ -45,10 +45,12 @@ serve: $(VENV)/.installed web
 
 test: $(VENV)/.installed-test web $(CHROMIUM)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	GOLDENDOME_BROWSER_TEST=require $(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 bench: $(VENV)/.installed-test
 	for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

@@ -75,8 +75,11 @@ def cpu_clock() -> tuple[float, float, float]:
     try:
         import resource
 
-        own = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
-                  for f in ("ru_utime", "ru_stime"))  # fmt: skip
+        own = sum(
+            getattr(resource.getrusage(who), f)
+            for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+            for f in ("ru_utime", "ru_stime")
+        )
         f = [int(x) for x in Path("/proc/stat").read_text().split()[1:9]]
         machine = (sum(f) - f[3] - f[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
     except (ImportError, OSError, ValueError):
@@ -167,8 +170,14 @@ def tables(out: Path) -> dict[str, pd.DataFrame]:
 
 def matches_fights(trials: pd.DataFrame, seeds: list[int], reports) -> bool:
     """Whether the study's trials are step 2's fights on the cached world: same seeds, same headline figures."""
-    ours = pd.DataFrame({"seed": seeds, "leakers": [r.leakers for r in reports], "killed": [r.killed for r in reports],
-                         "cost_musd": [r.cost_musd for r in reports]})  # fmt: skip
+    ours = pd.DataFrame(
+        {
+            "seed": seeds,
+            "leakers": [r.leakers for r in reports],
+            "killed": [r.killed for r in reports],
+            "cost_musd": [r.cost_musd for r in reports],
+        }
+    )
     theirs = trials[["seed", "leakers", "killed", "cost_musd"]].astype(ours.dtypes.to_dict()).reset_index(drop=True)
     return len(trials) == len(seeds) and theirs.equals(ours)
 
@@ -181,8 +190,11 @@ def main(argv=None) -> None:
     ap.add_argument("--trials", type=int, default=20, help="battle-only trials timed, and trials of each study")
     ap.add_argument("--dask", action=argparse.BooleanOptionalAction, default=True, help="run step 3 (the studies)")
     ap.add_argument("--quick", action="store_true", help=f"tiny sizes for the tests: {QUICK}")
-    ap.add_argument("--thousand", action="store_true", help="also run the real 1,000-trial study on 2 local "
-                    "processes and time it (about 10 minutes)")  # fmt: skip
+    ap.add_argument(
+        "--thousand",
+        action="store_true",
+        help="also run the real 1,000-trial study on 2 local processes and time it (about 10 minutes)",
+    )
     a = ap.parse_args(argv)
     if a.quick:
         for key, value in QUICK.items():
@@ -194,24 +206,30 @@ def main(argv=None) -> None:
     if a.threats:
         scn = first_threats(scn, a.threats)
     root = scn.seed
-    print(f"scenario {scn.name!r}: {len(scn.threats)} threat entries, tracks from {scn.defence.tracks}; "
-          f"{os.cpu_count()} CPUs; before: {load()} (with little idle, other processes compete and the times below "
-          "are inflated)")  # fmt: skip
+    print(
+        f"scenario {scn.name!r}: {len(scn.threats)} threat entries, tracks from {scn.defence.tracks}; "
+        f"{os.cpu_count()} CPUs; before: {load()} (with little idle, other processes compete and the times below "
+        "are inflated)"
+    )
 
     # 1. single trial end to end
     clock = cpu_clock()
     cold, warm = single_trial(scn, a.repeats)
     competing = others(clock)
     n_objects = warm.objects()[0].n_objects if warm.objects()[0] is not None else 0
-    print(f"\n1. one trial end to end, run_trial with the battle ({n_objects} objects flown; scenario load "
-          f"{load_s:.2f} s, not counted)")  # fmt: skip
+    print(
+        f"\n1. one trial end to end, run_trial with the battle ({n_objects} objects flown; scenario load "
+        f"{load_s:.2f} s, not counted)"
+    )
     print(f"  {'stage':16s} {'first call s':>12s} {f'best of {a.repeats} s':>12s}")
     for stage in STAGES:
         c, w = cold.timings_s.get(stage, np.nan), warm.timings_s.get(stage, np.nan)
         print(f"  {stage:16s} {c:12.3f} {w:12.3f}")
     total = warm.timings_s["total"]
-    print(f"  single trial <= {SINGLE_TRIAL_S:g} s on 2 cores: {verdict(total <= SINGLE_TRIAL_S)} "
-          f"({total:.2f} s, {total / SINGLE_TRIAL_S:.1f}x the target; informational, noisy machine)")  # fmt: skip
+    print(
+        f"  single trial <= {SINGLE_TRIAL_S:g} s on 2 cores: {verdict(total <= SINGLE_TRIAL_S)} "
+        f"({total:.2f} s, {total / SINGLE_TRIAL_S:.1f}x the target; informational, noisy machine)"
+    )
     print(f"  ({competing})")
     same = events_equal(cold.battle, warm.battle)
     print(f"  same battle from the first and the best warm call (deterministic): {same}")
@@ -225,11 +243,15 @@ def main(argv=None) -> None:
     print(f"\n2. Monte Carlo trial: fight() on one cached world, {a.trials} seeds of the study below")
     print(f"  world (threats flown, space layers placed; once per worker): {world_s:.2f} s")
     print(f"  fight per trial: mean {mean:.3f} s, p90 {p90:.3f} s, min {fights.min():.3f} s, max {fights.max():.3f} s")
-    print(f"  CPU / wall of the fights: {cpu_per_wall:.2f} (above 1: numba's parallel kernels took a second core, "
-          f"which a second worker then lacks); {competing}")  # fmt: skip
+    print(
+        f"  CPU / wall of the fights: {cpu_per_wall:.2f} (above 1: numba's parallel kernels took a second core, "
+        f"which a second worker then lacks); {competing}"
+    )
     leak = np.array([r.leakers for r in reports])
-    print(f"  leakers per trial: mean {leak.mean():.2f} of {reports[0].lethal} lethal; zero-leaker trials "
-          f"{int((leak == 0).sum())}/{a.trials}")  # fmt: skip
+    print(
+        f"  leakers per trial: mean {leak.mean():.2f} of {reports[0].lethal} lethal; zero-leaker trials "
+        f"{int((leak == 0).sum())}/{a.trials}"
+    )
     again = fight(world, seed=scn.seed)
     print(f"  fight on the cached world = run_trial's own battle (scenario seed): {events_equal(again, warm.battle)}")
 
@@ -243,40 +265,54 @@ def main(argv=None) -> None:
                 out = Path(tmp) / label.replace(" ", "_").replace(":", "")
                 start, wall, summary, competing = study(scn, a.trials, out, root, workers)
                 busy = cpu_seconds(out) / (wall * max(workers, 1))
-                extra = (f"; cluster start-up and worker warm-up {start:.2f} s, not counted" if workers
-                         else "")  # fmt: skip
-                print(f"  {label:<13s} {wall:8.2f} s  {wall / a.trials:7.3f} s/trial  (workers busy {busy:4.0%} of "
-                      f"their wall time{extra}; {competing})")  # fmt: skip
+                extra = f"; cluster start-up and worker warm-up {start:.2f} s, not counted" if workers else ""
+                print(
+                    f"  {label:<13s} {wall:8.2f} s  {wall / a.trials:7.3f} s/trial  (workers busy {busy:4.0%} of "
+                    f"their wall time{extra}; {competing})"
+                )
                 results[label] = (wall, summary, tables(out))
         one, two = results["dask local:1"][0], results["dask local:2"][0]
         speedup = one / two
-        print(f"  speed-up dask 1 -> 2 workers: {speedup:.2f}x (efficiency {speedup / 2:.0%}); dask 1 worker vs "
-              f"in-process: {results['in-process'][0] / one:.2f}x")  # fmt: skip
+        print(
+            f"  speed-up dask 1 -> 2 workers: {speedup:.2f}x (efficiency {speedup / 2:.0%}); dask 1 worker vs "
+            f"in-process: {results['in-process'][0] / one:.2f}x"
+        )
         print(f"  near-linear 1 -> 2 workers (>= {NEAR_LINEAR:g}x, our reading): {verdict(speedup >= NEAR_LINEAR)}")
         done = all(s.completed == a.trials and s.failed == 0 for _, s, _ in results.values())
         print(f"  every study completed its {a.trials} trials, none failed: {done}")
         ref = results["in-process"][2]
         same = all(t[k].equals(ref[k]) for _, _, t in results.values() for k in ref)
         print(f"  trials and events tables identical across in-process, dask 1 and dask 2 workers: {same}")
-        print(f"  study trials = step 2's fights on the cached world (seeds, leakers, kills, cost): "
-              f"{matches_fights(ref['trials'], seeds, reports)}")  # fmt: skip
+        print(
+            f"  study trials = step 2's fights on the cached world (seeds, leakers, kills, cost): "
+            f"{matches_fights(ref['trials'], seeds, reports)}"
+        )
 
     # the targets
     print("\ntargets (issue 7)                              ours         target   verdict")
-    print(f"  {'single trial end to end (warm)':44s} {total:9.2f} s {SINGLE_TRIAL_S:9.0f} s   "
-          f"{verdict(total <= SINGLE_TRIAL_S)}")  # fmt: skip
+    print(
+        f"  {'single trial end to end (warm)':44s} {total:9.2f} s {SINGLE_TRIAL_S:9.0f} s   "
+        f"{verdict(total <= SINGLE_TRIAL_S)}"
+    )
     one_worker = world_s + 1000 * mean
-    print(f"  {'1,000 trials, 1 worker (projected)':44s} {one_worker / 60:7.1f} min {THOUSAND_TRIALS_S / 60:7.0f} min"
-          f"   {verdict(one_worker <= THOUSAND_TRIALS_S)}")  # fmt: skip
+    print(
+        f"  {'1,000 trials, 1 worker (projected)':44s} {one_worker / 60:7.1f} min {THOUSAND_TRIALS_S / 60:7.0f} min"
+        f"   {verdict(one_worker <= THOUSAND_TRIALS_S)}"
+    )
     if speedup is not None:
         two_workers = one_worker / speedup
-        print(f"  {f'1,000 trials, 2 workers (/ {speedup:.2f}x measured)':44s} {two_workers / 60:7.1f} min "
-              f"{THOUSAND_TRIALS_S / 60:7.0f} min   {verdict(two_workers <= THOUSAND_TRIALS_S)}")  # fmt: skip
-        print(f"  {'speed-up 1 -> 2 dask workers':44s} {speedup:8.2f} x {NEAR_LINEAR:8.1f} x   "
-              f"{verdict(speedup >= NEAR_LINEAR)}")  # fmt: skip
+        print(
+            f"  {f'1,000 trials, 2 workers (/ {speedup:.2f}x measured)':44s} {two_workers / 60:7.1f} min "
+            f"{THOUSAND_TRIALS_S / 60:7.0f} min   {verdict(two_workers <= THOUSAND_TRIALS_S)}"
+        )
+        print(
+            f"  {'speed-up 1 -> 2 dask workers':44s} {speedup:8.2f} x {NEAR_LINEAR:8.1f} x   "
+            f"{verdict(speedup >= NEAR_LINEAR)}"
+        )
         need = THOUSAND_TRIALS_S * speedup / 1000
-        print(f"  (1,000 trials in 10 min on 2 workers needs a fight of <= {need:.2f} s; ours is "
-              f"{mean / need:.1f}x that)")  # fmt: skip
+        print(
+            f"  (1,000 trials in 10 min on 2 workers needs a fight of <= {need:.2f} s; ours is {mean / need:.1f}x that)"
+        )
     else:
         print("  1,000 trials, 2 workers: n/a (run with --dask to measure the speed-up)")
     if a.thousand:
@@ -284,9 +320,11 @@ def main(argv=None) -> None:
             t0 = time.perf_counter()
             summary = run_battle_study(scn, 1000, Path(tmp) / "study", root_seed=root, workers=2)
             wall = time.perf_counter() - t0
-        print(f"  {'1,000 trials, 2 local processes (measured)':44s} {wall / 60:7.1f} min "
-              f"{THOUSAND_TRIALS_S / 60:7.0f} min   {verdict(wall <= THOUSAND_TRIALS_S)}  "
-              f"({summary.completed} completed, {summary.failed} failed; workers' start-up included)")  # fmt: skip
+        print(
+            f"  {'1,000 trials, 2 local processes (measured)':44s} {wall / 60:7.1f} min "
+            f"{THOUSAND_TRIALS_S / 60:7.0f} min   {verdict(wall <= THOUSAND_TRIALS_S)}  "
+            f"({summary.completed} completed, {summary.failed} failed; workers' start-up included)"
+        )
 
 
 if __name__ == "__main__":

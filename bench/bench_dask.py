@@ -34,8 +34,9 @@ def busy_salvo_trial(index: int, seed: np.random.SeedSequence, work: int = 3000)
     for _ in range(work):
         x = np.sqrt(x * x + 1.0) - 0.5 * x  # a contraction: stays finite for any work
     leaked = ~(rng.random((10, 2)) < 0.7).any(axis=1)
-    trials = pd.DataFrame({"leakers": [int(leaked.sum())], "zero_leak": [bool(not leaked.any())],
-                           "checksum": [float(x.sum())]})  # fmt: skip
+    trials = pd.DataFrame(
+        {"leakers": [int(leaked.sum())], "zero_leak": [bool(not leaked.any())], "checksum": [float(x.sum())]}
+    )
     events = pd.DataFrame({"target": np.arange(10), "killed": ~leaked})
     return {"trials": trials, "events": events}
 
@@ -79,8 +80,10 @@ def main():
     ap.add_argument("--trial", default=None, help="module:function of another picklable trial function")
     args = ap.parse_args()
     fn = load_trial(args.trial) if args.trial else functools.partial(busy_salvo_trial, work=args.work)
-    print(f"{os.cpu_count()} CPUs; 1-minute load average before: {os.getloadavg()[0]:.2f} (a busy share of a shared "
-          "machine shows as workers busy well under 100 %)")  # fmt: skip
+    print(
+        f"{os.cpu_count()} CPUs; 1-minute load average before: {os.getloadavg()[0]:.2f} (a busy share of a shared "
+        "machine shows as workers busy well under 100 %)"
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         results = {}
@@ -90,11 +93,15 @@ def main():
             results[label] = (wall, tables(out))
             busy = cpu_seconds(out) / (wall * max(workers, 1))
             extra = f"; cluster start-up {start:.2f} s, not counted" if workers else ""
-            print(f"{label:<14} {args.trials} trials: {wall:7.2f} s  {wall / args.trials * 1e3:7.1f} ms/trial  "
-                  f"(workers busy {busy:4.0%} of their wall time{extra})")  # fmt: skip
+            print(
+                f"{label:<14} {args.trials} trials: {wall:7.2f} s  {wall / args.trials * 1e3:7.1f} ms/trial  "
+                f"(workers busy {busy:4.0%} of their wall time{extra})"
+            )
         one, two = results["dask local:1"][0], results["dask local:2"][0]
-        print(f"speed-up dask 1 -> 2 workers: {one / two:.2f}x; dask 1 worker vs in-process: "
-              f"{results['in-process'][0] / one:.2f}x")  # fmt: skip
+        print(
+            f"speed-up dask 1 -> 2 workers: {one / two:.2f}x; dask 1 worker vs in-process: "
+            f"{results['in-process'][0] / one:.2f}x"
+        )
         ref = results["in-process"][1]
         runs = [t for _, t in results.values()]
         same = bool(ref) and all(set(t) == set(ref) and all(t[k].equals(ref[k]) for k in ref) for t in runs)

@@ -46,8 +46,21 @@ def _sgp4_satellites(el, alt_km: float, ecc: float) -> list[Satrec]:
     sats = []
     for k in range(len(el)):
         sat = Satrec()
-        sat.sgp4init(WGS72, "i", k + 1, (jd - SGP4_EPOCH_JD0) + frac, 0.0, 0.0, 0.0, ecc, 0.0,
-                     float(el.i_rad[k]), float(el.m0_rad[k]), n_rad_min, float(el.raan_rad[k]))  # fmt: skip
+        sat.sgp4init(
+            WGS72,
+            "i",
+            k + 1,
+            (jd - SGP4_EPOCH_JD0) + frac,
+            0.0,
+            0.0,
+            0.0,
+            ecc,
+            0.0,
+            float(el.i_rad[k]),
+            float(el.m0_rad[k]),
+            n_rad_min,
+            float(el.raan_rad[k]),
+        )
         sats.append(sat)
     return sats
 
@@ -109,8 +122,10 @@ def main() -> None:
     dv_mps = np.nanmax(np.linalg.norm(v_sgp4.transpose(1, 0, 2) * 1e3 - v, axis=-1))
 
     sgp4_s = times["sgp4 SatrecArray.sgp4"]
-    print(f"{args.sats} satellites x {args.epochs} epochs = {work:,} propagations; best of {args.repeats}; "
-          f"numba threads {numba.get_num_threads()} of {os.cpu_count()} CPUs")  # fmt: skip
+    print(
+        f"{args.sats} satellites x {args.epochs} epochs = {work:,} propagations; best of {args.repeats}; "
+        f"numba threads {numba.get_num_threads()} of {os.cpu_count()} CPUs"
+    )
     print(f"{'method':<56} {'computes':<20} {'seconds':>9} {'prop/s':>12} {'vs sgp4':>9}")
     for name, computes, _ in rows:
         s = times[name]

@@ -48,9 +48,22 @@ DECISION_TRACKS = 1000
 
 AIMS = {  # (site, missile, aim points): generic catalogue designs; cities the generic designs reach or nearly
     "yumen": ("icbm-solid-3stage", ["seattle", "vancouver", "calgary", "anchorage", "san-francisco"]),
-    "dombarovsky": ("icbm-liquid-2stage", ["seattle", "vancouver", "calgary", "chicago", "toronto", "ottawa",
-                                           "montreal", "boston", "new-york", "washington"]),
-}  # fmt: skip
+    "dombarovsky": (
+        "icbm-liquid-2stage",
+        [
+            "seattle",
+            "vancouver",
+            "calgary",
+            "chicago",
+            "toronto",
+            "ottawa",
+            "montreal",
+            "boston",
+            "new-york",
+            "washington",
+        ],
+    ),
+}
 
 
 def raid(n_icbm: int, rvs: int = 3, decoys: int = 4, sbis: int = 7800):
@@ -62,26 +75,58 @@ def raid(n_icbm: int, rvs: int = 3, decoys: int = 4, sbis: int = 7800):
     per = np.full(len(entries), n_icbm // len(entries))
     per[: n_icbm % len(entries)] += 1
     threats = [
-        {"name": f"{site[:3]}-{city}", "missile": missile, "launch": {"name": site}, "aim": {"name": city},
-         "count": int(k), "interval_s": 4.0, "launch_radius_km": 50, "aim_radius_km": 20, "rvs": rvs,
-         "decoys": decoys, "launch_time_s": 15.0 * j}
-        for j, ((site, missile, city), k) in enumerate(zip(entries, per, strict=True)) if k > 0
-    ]  # fmt: skip
+        {
+            "name": f"{site[:3]}-{city}",
+            "missile": missile,
+            "launch": {"name": site},
+            "aim": {"name": city},
+            "count": int(k),
+            "interval_s": 4.0,
+            "launch_radius_km": 50,
+            "aim_radius_km": 20,
+            "rvs": rvs,
+            "decoys": decoys,
+            "launch_time_s": 15.0 * j,
+        }
+        for j, ((site, missile, city), k) in enumerate(zip(entries, per, strict=True))
+        if k > 0
+    ]
     planes = 60 if sbis % 60 == 0 else 1
-    return Scenario.model_validate({
-        "name": f"bench raid: {n_icbm} ICBMs x ({rvs} RVs + {decoys} decoys)", "epoch": "2026-07-04T12:00:00Z",
-        "duration_min": 60, "time_step_s": 2.0, "seed": 16, "threats": threats,
-        "constellations": [
-            {"name": "tracking-leo", "role": "tracking", "preset": "sda-t1-tracking"},
-            {"name": "warning-geo-heo", "role": "warning", "preset": "sbirs-like"},
-            {"name": "sbi-shell", "role": "interceptor", "sbi": "aps-2003-optimistic",
-             "walker": {"total": sbis, "planes": planes, "phasing": 1, "altitude_km": 400, "inclination_deg": 50}}],
-        "radars": ["lrdr-clear", "uewr-clear", "uewr-thule", "sbx-adak"],
-        "defence": {"batteries": [
-            {"name": "greely", "interceptor": "gbi", "site": {"name": "fort-greely"}, "launchers": 40},
-            {"name": "vandenberg", "interceptor": "gbi", "site": {"name": "vandenberg"}, "launchers": 4}],
-            "doctrine": {"shots": 2, "looks": 1}, "tracks": "sensors"},
-    })  # fmt: skip
+    return Scenario.model_validate(
+        {
+            "name": f"bench raid: {n_icbm} ICBMs x ({rvs} RVs + {decoys} decoys)",
+            "epoch": "2026-07-04T12:00:00Z",
+            "duration_min": 60,
+            "time_step_s": 2.0,
+            "seed": 16,
+            "threats": threats,
+            "constellations": [
+                {"name": "tracking-leo", "role": "tracking", "preset": "sda-t1-tracking"},
+                {"name": "warning-geo-heo", "role": "warning", "preset": "sbirs-like"},
+                {
+                    "name": "sbi-shell",
+                    "role": "interceptor",
+                    "sbi": "aps-2003-optimistic",
+                    "walker": {
+                        "total": sbis,
+                        "planes": planes,
+                        "phasing": 1,
+                        "altitude_km": 400,
+                        "inclination_deg": 50,
+                    },
+                },
+            ],
+            "radars": ["lrdr-clear", "uewr-clear", "uewr-thule", "sbx-adak"],
+            "defence": {
+                "batteries": [
+                    {"name": "greely", "interceptor": "gbi", "site": {"name": "fort-greely"}, "launchers": 40},
+                    {"name": "vandenberg", "interceptor": "gbi", "site": {"name": "vandenberg"}, "launchers": 4},
+                ],
+                "doctrine": {"shots": 2, "looks": 1},
+                "tracks": "sensors",
+            },
+        }
+    )
 
 
 def _one_size(args) -> dict:
@@ -107,9 +152,17 @@ def _one_size(args) -> dict:
     t_fight = time.perf_counter() - t0
     peak_gib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 2**30  # Linux: kB
     events = report.events
-    return {"icbms": n_icbm, "objects": objects.n_objects, "world_s": t_world, "first_s": t_first,
-            "fight_s": t_fight, "peak_gib": peak_gib, "lethal": report.lethal, "leakers": report.leakers,
-            "fired": int(events.shots[events.event == "launch"].sum())}
+    return {
+        "icbms": n_icbm,
+        "objects": objects.n_objects,
+        "world_s": t_world,
+        "first_s": t_first,
+        "fight_s": t_fight,
+        "peak_gib": peak_gib,
+        "lethal": report.lethal,
+        "leakers": report.leakers,
+        "fired": int(events.shots[events.event == "launch"].sum()),
+    }
 
 
 def decision(n_icbm: int, sbis: int) -> tuple[int, float, float, bool, list[int]]:
@@ -175,8 +228,9 @@ def verdict(ok: bool) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="60,200", help="raid sizes in ICBMs, comma-separated (default 60,200: "
-                        "420 and 1,400 objects)")  # fmt: skip
+    parser.add_argument(
+        "--sizes", default="60,200", help="raid sizes in ICBMs, comma-separated (default 60,200: 420 and 1,400 objects)"
+    )
     parser.add_argument("--full", action="store_true", help="add the 1,000-ICBM raid (~8,000 objects)")
     parser.add_argument("--quick", action="store_true", help="tiny sizes (for the tests)")
     args = parser.parse_args()
@@ -191,47 +245,65 @@ def main() -> None:
         with ctx.Pool(1) as pool:
             rows.append(pool.apply(_one_size, ((n, sbis),)))
     print(f"raids: {sbis:,} SBIs, 4 radars, 44 GBIs; ICBMs x (3 RVs + 4 decoys); one trial each")
-    print("world: threats flown and the space layers' reach (once per worker; every trial when the salvo is spread at "
-          "random, as here); first battle: a fresh process's, kernels loading; trial: the next battle on the same "
-          "world (another seed), what each Monte Carlo trial costs a worker")  # fmt: skip
-    print(f"{'ICBMs':>6} {'objects':>8} {'world s':>8} {'first s':>8} {'trial s':>8} {'ms/object':>10} "
-          f"{'peak GiB':>9} {'lethal':>7} {'leaked':>7} {'fired':>6}")  # fmt: skip
+    print(
+        "world: threats flown and the space layers' reach (once per worker; every trial when the salvo is spread at "
+        "random, as here); first battle: a fresh process's, kernels loading; trial: the next battle on the same "
+        "world (another seed), what each Monte Carlo trial costs a worker"
+    )
+    print(
+        f"{'ICBMs':>6} {'objects':>8} {'world s':>8} {'first s':>8} {'trial s':>8} {'ms/object':>10} "
+        f"{'peak GiB':>9} {'lethal':>7} {'leaked':>7} {'fired':>6}"
+    )
     for r in rows:
-        print(f"{r['icbms']:>6} {r['objects']:>8,} {r['world_s']:8.1f} {r['first_s']:8.2f} {r['fight_s']:8.2f} "
-              f"{1e3 * r['fight_s'] / r['objects']:10.2f} {r['peak_gib']:9.2f} {r['lethal']:>7} {r['leakers']:>7} "
-              f"{r['fired']:>6}")  # fmt: skip
+        print(
+            f"{r['icbms']:>6} {r['objects']:>8,} {r['world_s']:8.1f} {r['first_s']:8.2f} {r['fight_s']:8.2f} "
+            f"{1e3 * r['fight_s'] / r['objects']:10.2f} {r['peak_gib']:9.2f} {r['lethal']:>7} {r['leakers']:>7} "
+            f"{r['fired']:>6}"
+        )
     print(f"lethal objects = ICBMs x 3 RVs in every raid: {all(r['lethal'] == 3 * r['icbms'] for r in rows)}")
     for r in rows:
         if r["icbms"] == 200:
-            print(f"200-ICBM raid, one trial's battle: {r['fight_s']:.1f} s (a fresh process's first: "
-                  f"{r['first_s']:.1f} s); target {TARGETS['raid200_s']:g} s: "
-                  f"{verdict(r['fight_s'] <= TARGETS['raid200_s'])}")  # fmt: skip
+            print(
+                f"200-ICBM raid, one trial's battle: {r['fight_s']:.1f} s (a fresh process's first: "
+                f"{r['first_s']:.1f} s); target {TARGETS['raid200_s']:g} s: "
+                f"{verdict(r['fight_s'] <= TARGETS['raid200_s'])}"
+            )
         if r["icbms"] == 1000:
-            print(f"1,000-ICBM raid: {r['fight_s']:.1f} s (first {r['first_s']:.1f} s), {r['peak_gib']:.2f} GiB; "
-                  f"targets "
-                  f"{TARGETS['raid1000_s']:g} s, {TARGETS['raid1000_gib']:g} GiB: "
-                  f"{verdict(r['fight_s'] <= TARGETS['raid1000_s'] and r['peak_gib'] <= TARGETS['raid1000_gib'])}")
+            print(
+                f"1,000-ICBM raid: {r['fight_s']:.1f} s (first {r['first_s']:.1f} s), {r['peak_gib']:.2f} GiB; "
+                f"targets "
+                f"{TARGETS['raid1000_s']:g} s, {TARGETS['raid1000_gib']:g} GiB: "
+                f"{verdict(r['fight_s'] <= TARGETS['raid1000_s'] and r['peak_gib'] <= TARGETS['raid1000_gib'])}"
+            )
     grown = [r for r in rows if r["objects"] >= 400]  # the issue's range: 400 to 8,000 objects in flight
     if len(grown) >= 2:
         a, b = grown[0], grown[-1]
         growth = (b["fight_s"] / a["fight_s"]) / (b["objects"] / a["objects"])
-        print(f"growth {a['objects']:,} -> {b['objects']:,} objects: time x{b['fight_s'] / a['fight_s']:.1f} for "
-              f"objects x{b['objects'] / a['objects']:.1f} (per-object time x{growth:.2f}; linear or better is "
-              f"<= 1): {verdict(growth <= 1.0)}")  # fmt: skip
+        print(
+            f"growth {a['objects']:,} -> {b['objects']:,} objects: time x{b['fight_s'] / a['fight_s']:.1f} for "
+            f"objects x{b['objects'] / a['objects']:.1f} (per-object time x{growth:.2f}; linear or better is "
+            f"<= 1): {verdict(growth <= 1.0)}"
+        )
     n_dec = QUICK_SIZES[0] if args.quick else max(n for n in (*sizes, 200) if n <= 200)
     tracks, cold, warm, within, orders = decision(n_dec, sbis)
-    print(f"one decision over {tracks:,} perfect tracks (of a {n_dec}-ICBM raid, rounds to spare; {orders[0]} and "
-          f"{orders[1]} engagements ordered): cold (every forecast made) {cold:.3f} s, warm (forecasts cached) "
-          f"{warm:.3f} s; target {TARGETS['decision_s']:g} s at 1,000 tracks: "
-          f"{verdict(warm <= TARGETS['decision_s'])} warm, {verdict(cold <= TARGETS['decision_s'])} cold")
+    print(
+        f"one decision over {tracks:,} perfect tracks (of a {n_dec}-ICBM raid, rounds to spare; {orders[0]} and "
+        f"{orders[1]} engagements ordered): cold (every forecast made) {cold:.3f} s, warm (forecasts cached) "
+        f"{warm:.3f} s; target {TARGETS['decision_s']:g} s at 1,000 tracks: "
+        f"{verdict(warm <= TARGETS['decision_s'])} warm, {verdict(cold <= TARGETS['decision_s'])} cold"
+    )
     print(f"orders within every battery's inventory: {within}")
     first, best = default_warm()
-    print(f"default scenario: first fight on its world {first:.2f} s, warm {best:.2f} s; target "
-          f"{TARGETS['default_warm_s']:g} s: {verdict(best <= TARGETS['default_warm_s'])}")
+    print(
+        f"default scenario: first fight on its world {first:.2f} s, warm {best:.2f} s; target "
+        f"{TARGETS['default_warm_s']:g} s: {verdict(best <= TARGETS['default_warm_s'])}"
+    )
     projected = 1000 * best / 2
-    print(f"1,000 default trials on 2 workers, projected from the warm trial: {projected:.0f} s; target "
-          f"{TARGETS['default_1000_s']:g} s: {verdict(projected <= TARGETS['default_1000_s'])} "
-          f"(bench_battle.py --thousand measures the study itself)")
+    print(
+        f"1,000 default trials on 2 workers, projected from the warm trial: {projected:.0f} s; target "
+        f"{TARGETS['default_1000_s']:g} s: {verdict(projected <= TARGETS['default_1000_s'])} "
+        f"(bench_battle.py --thousand measures the study itself)"
+    )
 
 
 if __name__ == "__main__":

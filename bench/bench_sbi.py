@@ -35,8 +35,9 @@ def region_launches(n: int):
     out = []
     for k in range(n):
         lat, lon = lats[k % 10], lons[k // 10]
-        out.append(BallisticLaunch(f"B{k}", design("icbm-solid-3stage"), lat * DEG, lon * DEG, 47.6 * DEG,
-                                   -122.3 * DEG))  # fmt: skip
+        out.append(
+            BallisticLaunch(f"B{k}", design("icbm-solid-3stage"), lat * DEG, lon * DEG, 47.6 * DEG, -122.3 * DEG)
+        )
     return out
 
 
@@ -73,13 +74,17 @@ def main():
         naive = naive_reach_one_epoch(el, tracks, t, sbi, tl)
     naive_s = (time.perf_counter() - t0) / n_naive * args.epochs
     agree = np.array_equal(naive.sum(axis=1), res.in_reach[n_naive - 1])
-    print(f"reach: {args.sats:,} SBIs x {tracks.n} boosters x {args.epochs:,} launch times "
-          f"({tracks.tau_s.size} samples each)")  # fmt: skip
+    print(
+        f"reach: {args.sats:,} SBIs x {tracks.n} boosters x {args.epochs:,} launch times "
+        f"({tracks.tau_s.size} samples each)"
+    )
     print(f"  {'method':44s} {'seconds':>9s} {'ratio':>8s}")
     print(f"  {'goldendome reach_over_time (pruned, numba)':44s} {ours:9.2f} {1.0:8.1f}")
     print(f"  {'naive numpy broadcast (scaled from 3 epochs)':44s} {naive_s:9.2f} {naive_s / ours:8.1f}x slower")
-    print(f"  in-reach counts agree with the naive version on a checked launch time: {agree}; "
-          f"peak RSS of goldendome's run {peak_gb:.2f} GiB; mean in reach per booster {res.in_reach.mean():.1f}")
+    print(
+        f"  in-reach counts agree with the naive version on a checked launch time: {agree}; "
+        f"peak RSS of goldendome's run {peak_gb:.2f} GiB; mean in reach per booster {res.in_reach.mean():.1f}"
+    )
 
     one = boost_tracks(region_launches(1), EPOCH)
     day = np.arange(288) * 300.0
@@ -97,9 +102,11 @@ def main():
                 sizes.append(None)
     sweep = time.perf_counter() - t0
     ok = [s for s in sizes if s]
-    print(f"sizing sweep: {len(sizes)} design points (altitude x inclination), 288 launch times each: "
-          f"{sweep:.1f} s ({sweep / len(sizes):.2f} s per point); sizes {min(ok):,}-{max(ok):,} SBIs, "
-          f"{len(sizes) - len(ok)} infeasible")  # fmt: skip
+    print(
+        f"sizing sweep: {len(sizes)} design points (altitude x inclination), 288 launch times each: "
+        f"{sweep:.1f} s ({sweep / len(sizes):.2f} s per point); sizes {min(ok):,}-{max(ok):,} SBIs, "
+        f"{len(sizes) - len(ok)} infeasible"
+    )
 
 
 if __name__ == "__main__":

@@ -66,10 +66,22 @@ def _free_port() -> int:
 def start_server(results: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "goldendome.server.app:app_from_environment", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "goldendome.server.app:app_from_environment",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
         env={**os.environ, "GOLDENDOME_RESULTS": str(results)},
-    )  # fmt: skip
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(1200):  # up, and its warm-up flight done (it would otherwise share the CPU with the load)
         try:
@@ -108,8 +120,11 @@ async def _connection(host: str, port: int, queue: asyncio.Queue, stats: dict) -
                 writer.write(raw)
                 head = await reader.readuntil(b"\r\n\r\n")
                 status = int(head.split(b" ", 2)[1])
-                length = next(int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
-                              if line.lower().startswith(b"content-length:"))  # fmt: skip
+                length = next(
+                    int(line.split(b":", 1)[1])
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length:")
+                )
                 await reader.readexactly(length)
                 ok = 200 <= status < 300
             except (OSError, ValueError, StopIteration, asyncio.IncompleteReadError):
@@ -156,8 +171,10 @@ async def load(base: str, run: str, rate: float, duration_s: float) -> tuple[dic
 def report(stats: dict, wall_s: float, rate: float, duration_s: float) -> int:
     total = sum(len(lat) for lat, _ in stats.values())
     errors = sum(err[0] for _, err in stats.values())
-    print(f"\n{total:,} requests in {wall_s:.1f} s (asked: {rate:g}/s for {duration_s:g} s; "
-          f"achieved {total / wall_s:,.0f}/s), {errors} error(s)\n")  # fmt: skip
+    print(
+        f"\n{total:,} requests in {wall_s:.1f} s (asked: {rate:g}/s for {duration_s:g} s; "
+        f"achieved {total / wall_s:,.0f}/s), {errors} error(s)\n"
+    )
     head = f"{'endpoint':44} {'n':>6} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}"
     print(head)
     print("-" * len(head))
@@ -190,8 +207,10 @@ def main() -> int:
             proc.wait(timeout=30)
     status = report(stats, wall_s, rate, duration)
     n = sum(len(lat) for lat, _ in stats.values())
-    print(f"\nserver CPU {server_cpu_s:.1f} s: {1e3 * server_cpu_s / max(n, 1):.2f} ms per request "
-          f"({os.cpu_count()} cores here, shared with this client)")  # fmt: skip
+    print(
+        f"\nserver CPU {server_cpu_s:.1f} s: {1e3 * server_cpu_s / max(n, 1):.2f} ms per request "
+        f"({os.cpu_count()} cores here, shared with this client)"
+    )
     return status
 
 

@@ -40,8 +40,16 @@ def launches(n: int, seed: int = 1) -> list[BallisticLaunch]:
         lat0, lon0 = np.radians(rng.uniform(35, 45)), np.radians(rng.uniform(120, 130))
         angle = rng.uniform(6000e3, 9500e3) / R_EARTH_MEAN_M
         lat, lon = destination(lat0, lon0, np.radians(rng.uniform(20, 70)), angle)
-        out.append(BallisticLaunch(f"m{k}", design("icbm-solid-3stage" if k % 2 else "icbm-liquid-2stage"), lat0,
-                                   lon0, float(lat), float(lon)))  # fmt: skip
+        out.append(
+            BallisticLaunch(
+                f"m{k}",
+                design("icbm-solid-3stage" if k % 2 else "icbm-liquid-2stage"),
+                lat0,
+                lon0,
+                float(lat),
+                float(lon),
+            )
+        )
     return out
 
 
@@ -70,8 +78,21 @@ def main():
     _, summary = fly_ballistic(ls, EPOCH)  # targeting: solved once, outside the timing
     targeting = time.perf_counter() - t0
     theta = partial(gmst_at, EPOCH)
-    plan = guidance.build_plan([ln.design for ln in ls], *(np.array([getattr(ln, a) for ln in ls]) for a in (
-        "launch_lat_rad", "launch_lon_rad", "launch_h_m", "aim_lat_rad", "aim_lon_rad", "aim_h_m", "t_launch_s")))
+    plan = guidance.build_plan(
+        [ln.design for ln in ls],
+        *(
+            np.array([getattr(ln, a) for ln in ls])
+            for a in (
+                "launch_lat_rad",
+                "launch_lon_rad",
+                "launch_h_m",
+                "aim_lat_rad",
+                "aim_lon_rad",
+                "aim_h_m",
+                "t_launch_s",
+            )
+        ),
+    )
     plan.azimuth, plan.pitch_final = summary.azimuth_rad.copy(), summary.pitch_final_rad.copy()
 
     def ours():
@@ -92,12 +113,16 @@ def main():
         ends.append(sol.y[:3, -1])
     t_loop = (time.perf_counter() - t0) / k * plan.n
     agree = np.linalg.norm(np.array(ends) - rec.end_state[:k, :3], axis=1).max()
-    print(f"{plan.n:,} ICBM trajectories, sampled at 1 s ({out_t.size:,} samples); targeting solved once in "
-          f"{targeting:.1f} s (not timed)")  # fmt: skip
+    print(
+        f"{plan.n:,} ICBM trajectories, sampled at 1 s ({out_t.size:,} samples); targeting solved once in "
+        f"{targeting:.1f} s (not timed)"
+    )
     print(f"  {'method':58s} {'seconds':>8s} {'ratio':>8s}")
     print(f"  {'goldendome fly (compiled, parallel over missiles) + 1 s sampling':58s} {t_ours:8.2f} {1.0:8.1f}")
-    print(f"  {f'scipy solve_ivp per missile, free flight only (scaled from {k})':58s} {t_loop:8.2f} "
-          f"{t_loop / t_ours:8.1f}x slower")  # fmt: skip
+    print(
+        f"  {f'scipy solve_ivp per missile, free flight only (scaled from {k})':58s} {t_loop:8.2f} "
+        f"{t_loop / t_ours:8.1f}x slower"
+    )
     print(f"  largest impact-point difference on the {k} compared missiles: {agree:.2f} m")
 
 

@@ -103,8 +103,10 @@ def main(argv=None) -> None:
         print(f"  {name:58s} {sec:9.4f}  {note}")
     print(f"  memory per target at {a.big:,}: {peak / a.big:,.0f} bytes (no dense N x M matrix)")
     if agree is not None:
-        print(f"  GOSPA after the scan (c = 5 km): goldendome {agree[0]:,.2f} m, Stone Soup {agree[1]:,.2f} m "
-              f"(difference {100 * (agree[0] / agree[1] - 1):+.3f} %; the mean over a 30-scan run is in the tests)")
+        print(
+            f"  GOSPA after the scan (c = 5 km): goldendome {agree[0]:,.2f} m, Stone Soup {agree[1]:,.2f} m "
+            f"(difference {100 * (agree[0] / agree[1] - 1):+.3f} %; the mean over a 30-scan run is in the tests)"
+        )
 
 
 if __name__ == "__main__":

@@ -87,8 +87,10 @@ def main() -> None:
     same = np.array_equal(vis, numpy_broadcast(s, p, hot, SENSOR))
     same_counts = np.array_equal(visible_count(s, p, hot, SENSOR), vis.sum(axis=0))
     pairs = args.sats * args.points
-    print(f"{args.sats} satellites x {args.points} targets = {pairs:,} pairs; best of {args.repeats}; "
-          f"numba threads {numba.get_num_threads()} of {os.cpu_count()} CPUs")  # fmt: skip
+    print(
+        f"{args.sats} satellites x {args.points} targets = {pairs:,} pairs; best of {args.repeats}; "
+        f"numba threads {numba.get_num_threads()} of {os.cpu_count()} CPUs"
+    )
     print(f"{'method':<40} {'ms':>9} {'ns/pair':>9}")
     for name, _ in rows:
         print(f"{name:<40} {times[name] * 1e3:9.2f} {times[name] / pairs * 1e9:9.2f}")

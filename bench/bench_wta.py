@@ -58,8 +58,10 @@ def main(argv=None) -> None:
     print(f"salvo plan, {n_bat} batteries x {n_tgt} targets, max_shots {n_max}, cost_weight {cw:g} value/$")
     print(f"  {'solver':48s} {'seconds':>9s}  net value   rounds  status")
     print(f"  {'assign_salvos (MILP, HiGHS)':48s} {t_milp:9.4f}  {net:9,.0f}  {plan.shots.sum():7d}  {plan.status}")
-    print(f"  {'assign_greedy (MMR, one battery per target)':48s} {t_greedy:9.4f}  {net_g:9,.0f}  "
-          f"{greedy.shots.sum():7d}  {greedy.status}")  # fmt: skip
+    print(
+        f"  {'assign_greedy (MMR, one battery per target)':48s} {t_greedy:9.4f}  {net_g:9,.0f}  "
+        f"{greedy.shots.sum():7d}  {greedy.status}"
+    )
     print(f"  MILP at least as good as greedy: {net >= net_g - 1e-9 * abs(net)}")
 
 

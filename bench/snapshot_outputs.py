@@ -25,19 +25,40 @@ from pathlib import Path
 import pandas as pd
 
 COMMANDS = [
-    "run", "run critique-salvo", "run northern-approaches", "run threat-library", "run china-raid",
-    "mc critique-salvo --trials 16 --seed 3", "mc critique-salvo --trials 8 --salvo 1,5",
-    "cost cbo-2026", "cost golden-dome-175bn", "cost cbo-2025-letter", "cost sbi-cost-effectiveness",
-    "sbi size sbi-quick", "coverage coverage-korea",
-    "scenario list", "scenario show default", "scenario schema",
-    "threat list", "threat show icbm-solid-3stage", "threat show minuteman-iii", "threat show hgv-regional",
-    "threat show kh-101", "threat rerange --apogee-km 4475 --range-km 950 --flight-time-min 53",
-    "radar list", "radar show uewr-clear", "interceptor list", "interceptor show gbi",
-]  # fmt: skip
+    "run",
+    "run critique-salvo",
+    "run northern-approaches",
+    "run threat-library",
+    "run china-raid",
+    "mc critique-salvo --trials 16 --seed 3",
+    "mc critique-salvo --trials 8 --salvo 1,5",
+    "cost cbo-2026",
+    "cost golden-dome-175bn",
+    "cost cbo-2025-letter",
+    "cost sbi-cost-effectiveness",
+    "sbi size sbi-quick",
+    "coverage coverage-korea",
+    "scenario list",
+    "scenario show default",
+    "scenario schema",
+    "threat list",
+    "threat show icbm-solid-3stage",
+    "threat show minuteman-iii",
+    "threat show hgv-regional",
+    "threat show kh-101",
+    "threat rerange --apogee-km 4475 --range-km 950 --flight-time-min 53",
+    "radar list",
+    "radar show uewr-clear",
+    "interceptor list",
+    "interceptor show gbi",
+]
 """Each command, run with --out <its folder> where it takes one (and --quiet where it has a progress bar)."""
 
-VOLATILE = re.compile(r"(version|elapsed|seconds|created|written_at|timestamp|wall|host|cpu_s|sha256|timings_s|"
-                      r"battle_s$)", re.I)
+VOLATILE = re.compile(
+    r"(version|elapsed|seconds|created|written_at|timestamp|wall|host|cpu_s|sha256|timings_s|"
+    r"battle_s$)",
+    re.I,
+)
 """Fields that change from one run to the next without a change of behaviour: versions, timings, file hashes (Parquet
 files carry library versions), hosts."""
 TIMING = re.compile(r"\b(computed in|done in|took) \d[\d.,]* (s|min)\b")
@@ -79,8 +100,15 @@ def _normalise(folder: Path, dest: Path, tmp: str) -> None:
 
 
 def _takes(command: str, option: str) -> bool:
-    return option in subprocess.run([sys.executable, "-m", "goldendome.cli.main", *command.split(), "--help"],
-                                     capture_output=True, text=True, env=_env()).stdout  # fmt: skip
+    return (
+        option
+        in subprocess.run(
+            [sys.executable, "-m", "goldendome.cli.main", *command.split(), "--help"],
+            capture_output=True,
+            text=True,
+            env=_env(),
+        ).stdout
+    )
 
 
 def _env() -> dict:
@@ -105,10 +133,12 @@ def main() -> None:
                 argv += ["--out", str(out)]
             if _takes(command, "--quiet"):
                 argv += ["--quiet"]
-            proc = subprocess.run([sys.executable, "-m", "goldendome.cli.main", *argv], capture_output=True,
-                                  text=True, env=_env())  # fmt: skip
+            proc = subprocess.run(
+                [sys.executable, "-m", "goldendome.cli.main", *argv], capture_output=True, text=True, env=_env()
+            )
             (args.dest / f"{name}.txt").write_text(
-                _text(f"$ goldendome {command}\nexit {proc.returncode}\n{proc.stdout}\n--- stderr\n{proc.stderr}", tmp))
+                _text(f"$ goldendome {command}\nexit {proc.returncode}\n{proc.stdout}\n--- stderr\n{proc.stderr}", tmp)
+            )
             if out.exists():
                 _normalise(out, args.dest / name, tmp)
             print(f"{name}: exit {proc.returncode}", flush=True)

@@ -10,8 +10,15 @@ import numpy as np
 import pandas as pd
 
 
-def binomial_trial(index: int, seed: np.random.SeedSequence, n_targets: int = 10, shots: int = 2, pk: float = 0.7,
-                   fail_at: tuple[int, ...] = (), die_at: tuple[int, ...] = ()) -> dict[str, pd.DataFrame]:  # fmt: skip
+def binomial_trial(
+    index: int,
+    seed: np.random.SeedSequence,
+    n_targets: int = 10,
+    shots: int = 2,
+    pk: float = 0.7,
+    fail_at: tuple[int, ...] = (),
+    die_at: tuple[int, ...] = (),
+) -> dict[str, pd.DataFrame]:
     """One salvo: who leaks. Trials in `fail_at` raise; trials in `die_at` kill their worker process (as a segfault
     or the out-of-memory killer would), to test failure handling."""
     if index in fail_at:

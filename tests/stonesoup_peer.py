@@ -33,9 +33,10 @@ def to_ours(state_vector) -> np.ndarray:
 def build(case, q: float, gate: float):
     transition = CombinedLinearGaussianTransitionModel([ConstantVelocity(q)] * 3)
     measurement = CartesianToElevationBearingRange(
-        ndim_state=6, mapping=(0, 2, 4),
+        ndim_state=6,
+        mapping=(0, 2, 4),
         noise_covar=np.diag([case.sigma_angle_rad**2, case.sigma_angle_rad**2, case.sigma_range_m**2]),
-    )  # fmt: skip
+    )
     predictor = ExtendedKalmanPredictor(transition)
     updater = ExtendedKalmanUpdater(measurement)
     hypothesiser = DistanceHypothesiser(predictor, updater, measure=Mahalanobis(), missed_distance=np.sqrt(gate))

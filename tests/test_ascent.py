@@ -72,8 +72,10 @@ def test_the_fitted_programme_is_the_longest_range_exponent_and_loses_less():
     # the fitted exponent loses least of the three, and well under the one-parameter programme (q = 0.5) of
     # earlier versions
     assert losses[1] <= min(losses[0], losses[2]) + 20.0
-    old = delta_v_budget(_plan(NAMES[:1], [np.degrees(_best_pair(d, np.full(pf.size, PITCH_EXPONENT), pf)[1])],
-                               [PITCH_EXPONENT])[0], THETA)  # fmt: skip
+    old = delta_v_budget(
+        _plan(NAMES[:1], [np.degrees(_best_pair(d, np.full(pf.size, PITCH_EXPONENT), pf)[1])], [PITCH_EXPONENT])[0],
+        THETA,
+    )
     assert losses[1] < old.losses[0] - 200.0
 
 

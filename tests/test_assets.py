@@ -18,8 +18,12 @@ from goldendome.physics.constants import DEG, R_EARTH_MEAN_M
 from goldendome.physics.greatcircle import destination
 
 # rough boxes (lat_min, lat_max, lon_min, lon_max), deg: the US with Alaska and Hawaii; Canada; Mexico; Greenland
-BOXES = {"US": (18.0, 72.0, -180.0, -65.0), "CA": (41.5, 84.0, -141.0, -52.0), "MX": (14.0, 33.0, -119.0, -86.0),
-         "GL": (59.0, 84.0, -74.0, -10.0)}  # fmt: skip
+BOXES = {
+    "US": (18.0, 72.0, -180.0, -65.0),
+    "CA": (41.5, 84.0, -141.0, -52.0),
+    "MX": (14.0, 33.0, -119.0, -86.0),
+    "GL": (59.0, 84.0, -74.0, -10.0),
+}
 HERE = (39.0 * DEG, -98.0 * DEG)  # an impact point in Kansas for the closed-form cases
 
 
@@ -27,8 +31,18 @@ def one_asset_at(az_rad, dist_m, radius_m, origin=HERE):
     """One military asset whose centre lies dist_m from the impact point at azimuth az_rad: in the impact's tangent
     plane its centre is exactly dist_m (sin az, cos az) east-north."""
     lat, lon = destination(origin[0], origin[1], az_rad, dist_m / R_EARTH_MEAN_M)
-    return assets_from([{"key": "a", "kind": "military", "country": "US", "lat_deg": float(lat) / DEG,
-                         "lon_deg": float(lon) / DEG, "radius_km": radius_m / 1e3}])  # fmt: skip
+    return assets_from(
+        [
+            {
+                "key": "a",
+                "kind": "military",
+                "country": "US",
+                "lat_deg": float(lat) / DEG,
+                "lon_deg": float(lon) / DEG,
+                "radius_km": radius_m / 1e3,
+            }
+        ]
+    )
 
 
 def test_table_loads_with_every_kind_and_country():
@@ -83,8 +97,19 @@ def test_metro_footprint_is_the_disc_at_core_density():
     assert metro_radius_m(100_000) == 8e3 and metro_radius_m(20_000_000) == 60e3
     a = load_assets()
     assert a.radius_m[a.keys.index("new-york")] == 60e3
-    b = assets_from([{"key": "x", "kind": "metro", "country": "US", "lat_deg": 40, "lon_deg": -100,
-                      "population": 2_000_000, "radius_km": 12.5}])  # fmt: skip
+    b = assets_from(
+        [
+            {
+                "key": "x",
+                "kind": "metro",
+                "country": "US",
+                "lat_deg": 40,
+                "lon_deg": -100,
+                "population": 2_000_000,
+                "radius_km": 12.5,
+            }
+        ]
+    )
     assert b.radius_m[0] == 12.5e3 and b.value[0] == 2e6 and b.names == ("x",)
 
 
@@ -115,9 +140,16 @@ def test_centred_circular_gaussian_is_rayleigh():
 
 @pytest.mark.parametrize(
     "dist_m, radius_m, sigma_m",
-    [(5e3, 10e3, 3e3), (10e3, 10e3, 3e3), (18e3, 10e3, 3e3), (30e3, 40e3, 500.0), (40.3e3, 40e3, 300.0),
-     (8e3, 1e3, 4e3), (60e3, 20e3, 15e3)],
-)  # fmt: skip
+    [
+        (5e3, 10e3, 3e3),
+        (10e3, 10e3, 3e3),
+        (18e3, 10e3, 3e3),
+        (30e3, 40e3, 500.0),
+        (40.3e3, 40e3, 300.0),
+        (8e3, 1e3, 4e3),
+        (60e3, 20e3, 15e3),
+    ],
+)
 def test_offset_circle_is_the_noncentral_chi_square(dist_m, radius_m, sigma_m):
     # |x - c|^2 / sigma^2 is non-central chi-square with 2 dof and non-centrality d^2 / sigma^2 (Rice; scipy's ncx2)
     expect = ncx2.cdf(radius_m**2 / sigma_m**2, 2, dist_m**2 / sigma_m**2)
@@ -175,18 +207,20 @@ def test_far_pairs_are_exactly_zero():
 
 @pytest.mark.parametrize(
     "change, message",
-    [({"lat_deg": None}, "asset 'x': missing field 'lat_deg'"),
-     ({"lat_deg": 95.0}, r"field 'lat_deg' = 95.0 is outside \[-90, 90\]"),
-     ({"lon_deg": -200.0}, r"field 'lon_deg' = -200.0 is outside \[-180, 180\]"),
-     ({"population": -5}, "field 'population' = -5 is negative"),
-     ({"population": "many"}, "field 'population' must be a number"),
-     ({"population": 12.5}, "not a whole number"),
-     ({"lat": 40.0}, "unknown field 'lat' \\(did you mean 'lat_deg'\\?\\)"),
-     ({"kind": "city"}, "field 'kind' must be one of"),
-     ({"country": "usa"}, "field 'country' must be a two-letter"),
-     ({"radius_km": 0}, "field 'radius_km' = 0.0 must be positive"),
-     ({"value": float("nan")}, "field 'value' must be finite")],
-)  # fmt: skip
+    [
+        ({"lat_deg": None}, "asset 'x': missing field 'lat_deg'"),
+        ({"lat_deg": 95.0}, r"field 'lat_deg' = 95.0 is outside \[-90, 90\]"),
+        ({"lon_deg": -200.0}, r"field 'lon_deg' = -200.0 is outside \[-180, 180\]"),
+        ({"population": -5}, "field 'population' = -5 is negative"),
+        ({"population": "many"}, "field 'population' must be a number"),
+        ({"population": 12.5}, "not a whole number"),
+        ({"lat": 40.0}, "unknown field 'lat' \\(did you mean 'lat_deg'\\?\\)"),
+        ({"kind": "city"}, "field 'kind' must be one of"),
+        ({"country": "usa"}, "field 'country' must be a two-letter"),
+        ({"radius_km": 0}, "field 'radius_km' = 0.0 must be positive"),
+        ({"value": float("nan")}, "field 'value' must be finite"),
+    ],
+)
 def test_bad_entries_name_the_field(change, message):
     entry = {"key": "x", "kind": "metro", "country": "US", "lat_deg": 40.0, "lon_deg": -100.0, "population": 1000}
     entry.update(change)
@@ -215,8 +249,12 @@ def test_bad_tables_say_what_is_wrong():
 
 def test_a_scenario_entry_needs_only_a_name_a_place_and_a_weight():
     # the key comes from the name, the kind from whether a population is given, the country may be left out
-    a = assets_from([{"name": "Camp Example (HQ)", "lat_deg": 35.0, "lon_deg": -79.0, "value": 2e6},
-                     {"name": "Springfield", "lat_deg": 39.8, "lon_deg": -89.6, "population": 200_000}])  # fmt: skip
+    a = assets_from(
+        [
+            {"name": "Camp Example (HQ)", "lat_deg": 35.0, "lon_deg": -79.0, "value": 2e6},
+            {"name": "Springfield", "lat_deg": 39.8, "lon_deg": -89.6, "population": 200_000},
+        ]
+    )
     assert a.keys == ("camp-example-hq", "springfield") and a.kind == ("military", "metro")
     assert a.country == ("", "") and list(a.value) == [2e6, 2e5] and a.radius_m[1] == 8e3
 

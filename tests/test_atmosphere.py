@@ -5,7 +5,6 @@ evaluates the same layered equations from -5 to 81 km). Above 86 km it is the st
 Table I: values at the module's interpolation nodes, and values that fall between nodes.
 """
 
-
 import numpy as np
 import pytest
 from ambiance import Atmosphere
@@ -34,10 +33,12 @@ vectorised and scalar exp/log may round differently."""
 LAYER_BASES_Z_M = np.array([11e3, 20e3, 32e3, 47e3, 51e3, 71e3])
 LAYER_BASES_Z_M = R0_M * LAYER_BASES_Z_M / (R0_M - LAYER_BASES_Z_M)
 # Altitudes inside ambiance's validity range (-5 km to 81 km geometric), m.
-AMBIANCE_Z_M = np.concatenate([
-    np.linspace(-5000.0, 81000.0, 861),
-    (LAYER_BASES_Z_M[:, None] + np.array([-0.5, 0.0, 0.5])).ravel(),
-])
+AMBIANCE_Z_M = np.concatenate(
+    [
+        np.linspace(-5000.0, 81000.0, 861),
+        (LAYER_BASES_Z_M[:, None] + np.array([-0.5, 0.0, 0.5])).ravel(),
+    ]
+)
 
 # ambiance uses R = 287.05287 J/(kg K) (vs R*/M0 = 287.05307), base pressures rounded to 6 digits and, from
 # 80 to 81 km, T_M where this module reports the kinetic T = T_M M/M0 (M/M0 >= 0.999989 there), so the two

@@ -166,8 +166,9 @@ def test_reentry_speed_follows_allen_eggers():
 def test_powered_flight_burns_the_catalogue_stages():
     # A missile that is not cut off burns exactly its stages' summed burn time.
     lat, lon = _aim_at(10_000e3)
-    traj, s = fly_ballistic([BallisticLaunch("x", design("icbm-liquid-2stage"), *PYONGYANG, lat, lon,
-                                             shape="lofted")], EPOCH)  # fmt: skip
+    traj, s = fly_ballistic(
+        [BallisticLaunch("x", design("icbm-liquid-2stage"), *PYONGYANG, lat, lon, shape="lofted")], EPOCH
+    )
     assert not s.thrust_terminated[0]
     assert s.burnout_time_s[0] == pytest.approx(design("icbm-liquid-2stage").burn_time_s, abs=1e-6)
 
@@ -176,8 +177,7 @@ def test_powered_flight_burns_the_catalogue_stages():
 
 
 @pytest.mark.parametrize("missile", ["icbm-solid-3stage", "icbm-liquid-2stage"])
-@pytest.mark.parametrize("azimuth_deg, range_km", [(45.0, 8_000.0), (10.0, 9_500.0), (80.0, 6_000.0),
-                                                   (340.0, 7_000.0)])  # fmt: skip
+@pytest.mark.parametrize("azimuth_deg, range_km", [(45.0, 8_000.0), (10.0, 9_500.0), (80.0, 6_000.0), (340.0, 7_000.0)])
 def test_targeting_lands_on_the_aim_point_over_a_rotating_oblate_earth(missile, azimuth_deg, range_km):
     lat, lon = _aim_at(range_km * one_km, azimuth_deg)
     _, s = fly_ballistic([BallisticLaunch("x", design(missile), *PYONGYANG, lat, lon)], EPOCH)
@@ -198,8 +198,13 @@ def test_out_of_reach_aim_is_reported_not_hidden():
 def test_several_launch_times_fly_on_one_clock():
     lat, lon = _aim_at(8_000e3)
     d = design("icbm-solid-3stage")
-    traj, s = fly_ballistic([BallisticLaunch("a", d, *PYONGYANG, lat, lon, t_launch_s=0.0),
-                             BallisticLaunch("b", d, *PYONGYANG, lat, lon, t_launch_s=600.0)], EPOCH)  # fmt: skip
+    traj, s = fly_ballistic(
+        [
+            BallisticLaunch("a", d, *PYONGYANG, lat, lon, t_launch_s=0.0),
+            BallisticLaunch("b", d, *PYONGYANG, lat, lon, t_launch_s=600.0),
+        ],
+        EPOCH,
+    )
     assert s.miss_m.max() < 0.1 * one_km
     # the later launch has the same flight, shifted by 600 s (to the Earth's rotation's small effect)
     assert s.flight_time_s[1] == pytest.approx(s.flight_time_s[0], abs=5.0)
@@ -265,11 +270,14 @@ def test_trajectory_phases_are_ordered(ten_thousand_km):
 # --- shapes given by a target ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("shape, value, measure, tol", [
-    ("burnout_angle", 15 * DEG, "burnout_gamma_rad", 0.01 * DEG),  # the cut-off state itself: exact
-    ("apogee", 2000e3, "apogee_m", 0.01 * 2000e3),  # Kepler apogee of the cut-off state; J2 and drag add ~0.5 %
-    ("flight_time", 40 * 60.0, "flight_time_s", 0.005 * 2400.0),  # Kepler time of flight; re-entry drag adds ~0.2 %
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "shape, value, measure, tol",
+    [
+        ("burnout_angle", 15 * DEG, "burnout_gamma_rad", 0.01 * DEG),  # the cut-off state itself: exact
+        ("apogee", 2000e3, "apogee_m", 0.01 * 2000e3),  # Kepler apogee of the cut-off state; J2 and drag add ~0.5 %
+        ("flight_time", 40 * 60.0, "flight_time_s", 0.005 * 2400.0),  # Kepler time of flight; re-entry drag adds ~0.2 %
+    ],
+)
 def test_shape_targets_are_flown(shape, value, measure, tol):
     lat, lon = _aim_at(8_000e3)
     ln = BallisticLaunch("x", design("icbm-liquid-2stage"), *PYONGYANG, lat, lon, shape=shape, shape_value=value)
@@ -284,17 +292,20 @@ def test_unreachable_shape_target_is_reported():
     _, s = fly_ballistic([ln], EPOCH)
     assert not s.feasible[0]
     with pytest.raises(ValueError, match="needs a shape_value"):
-        fly_ballistic([BallisticLaunch("y", design("icbm-liquid-2stage"), *PYONGYANG, lat, lon, shape="apogee")],
-                      EPOCH)  # fmt: skip
+        fly_ballistic([BallisticLaunch("y", design("icbm-liquid-2stage"), *PYONGYANG, lat, lon, shape="apogee")], EPOCH)
 
 
 def test_slbm_from_a_point_at_sea_and_srbm_at_short_range():
     # sea launch: any lat/lon is a launch point (here 1,000 km off California, towards Los Angeles ~3,300 km)
     sea = (35.0 * DEG, -150.0 * DEG)
     la = (34.05 * DEG, -118.24 * DEG)
-    _, s = fly_ballistic([BallisticLaunch("slbm", design("slbm-solid-2stage"), *sea, *la),
-                          BallisticLaunch("srbm", design("srbm-solid-1stage"), *sea,
-                                          *_aim_at(450e3, 60.0, origin=sea))], EPOCH)  # fmt: skip
+    _, s = fly_ballistic(
+        [
+            BallisticLaunch("slbm", design("slbm-solid-2stage"), *sea, *la),
+            BallisticLaunch("srbm", design("srbm-solid-1stage"), *sea, *_aim_at(450e3, 60.0, origin=sea)),
+        ],
+        EPOCH,
+    )
     assert np.all(s.feasible) and np.all(s.miss_m < 0.1 * one_km)
     # a few hundred km: a flight of a few minutes that stays mostly in the upper atmosphere (apogee ~150 km)
     assert 4.0 * one_minute < s.flight_time_s[1] < 10.0 * one_minute
@@ -324,8 +335,10 @@ def test_artillery_rockets_are_targeted_on_their_flown_impact():
     # BM-21 figure is ~20 km); full-burn shots are then solved on the flown impact itself
     launch = (31.5 * DEG, 34.45 * DEG)
     rocket = design("rocket-122mm")
-    launches = [BallisticLaunch(f"r{km}", rocket, *launch, *_aim_at(km * one_km, 45.0, origin=launch), shape="lofted")
-                for km in (5, 12, 19, 35)]  # fmt: skip
+    launches = [
+        BallisticLaunch(f"r{km}", rocket, *launch, *_aim_at(km * one_km, 45.0, origin=launch), shape="lofted")
+        for km in (5, 12, 19, 35)
+    ]
     _, s = fly_ballistic(launches, EPOCH, sample_dt_s=0.5)
     assert np.all(s.feasible[:3]) and np.all(s.miss_m[:3] < 30.0)
     assert not s.feasible[3]
@@ -339,8 +352,10 @@ def test_rail_launched_rockets_fly_low_angle_shots():
     launch = (31.5 * DEG, 34.45 * DEG)
     rocket = design("rocket-122mm")
     assert rocket.launcher == "rail"
-    launches = [BallisticLaunch(f"r{km}", rocket, *launch, *_aim_at(km * one_km, 45.0, origin=launch),
-                                shape="depressed") for km in (3, 12)]  # fmt: skip
+    launches = [
+        BallisticLaunch(f"r{km}", rocket, *launch, *_aim_at(km * one_km, 45.0, origin=launch), shape="depressed")
+        for km in (3, 12)
+    ]
     _, s = fly_ballistic(launches, EPOCH, sample_dt_s=0.5)
     assert np.all(s.feasible) and np.all(s.miss_m < 30.0)
     assert np.degrees(s.pitch_final_rad[0]) < 5.0 < np.degrees(s.pitch_final_rad[1]) < 20.0
@@ -356,8 +371,12 @@ def test_a_missile_names_its_threat_class_and_a_wrong_one_is_refused_by_name():
 
     assert {d.threat_class for d in load_catalogue().values()} <= set(ThreatClass)
     assert load_catalogue()["slbm-solid-2stage"].threat_class == ThreatClass.SLBM
-    entry = {"propellant": "solid", "payload_kg": 1000, "rv_beta_kg_m2": 1e4,
-             "stages": [{"propellant_kg": 1e4, "dry_kg": 1e3, "burn_time_s": 60, "isp_s": 270, "diameter_m": 1.5}]}
+    entry = {
+        "propellant": "solid",
+        "payload_kg": 1000,
+        "rv_beta_kg_m2": 1e4,
+        "stages": [{"propellant_kg": 1e4, "dry_kg": 1e3, "burn_time_s": 60, "isp_s": 270, "diameter_m": 1.5}],
+    }
     assert _design_from_dict("hwasong-19", {**entry, "class": "icbm"}).threat_class == ThreatClass.ICBM
     with pytest.raises(ValueError, match="threat catalogue entry 'hwasong-19': no 'class'"):
         _design_from_dict("hwasong-19", entry)

@@ -87,8 +87,10 @@ def test_layers_multiply_with_hand_over(world):
 
 
 def test_without_hand_over_every_layer_fires(world):
-    scn = _scenario([{**THAAD, "doctrine": {"shots": 1, "looks": 0}}, {**PAC3, "doctrine": {"shots": 1, "looks": 0}}],
-                    handover=False)  # fmt: skip
+    scn = _scenario(
+        [{**THAAD, "doctrine": {"shots": 1, "looks": 0}}, {**PAC3, "doctrine": {"shots": 1, "looks": 0}}],
+        handover=False,
+    )
     runs = _battles(world, scn, 20)
     assert all(b.interceptors.get("lower", 0) == 1 and b.interceptors["upper"] == 1 for b in runs)
 

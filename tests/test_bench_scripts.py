@@ -25,8 +25,13 @@ CASES = {
 
 @pytest.mark.parametrize("script", sorted(CASES))
 def test_bench_script_runs(script):
-    proc = subprocess.run([sys.executable, str(BENCH / script), *CASES[script]], capture_output=True, text=True,
-                          timeout=600, cwd=BENCH.parent)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / script), *CASES[script]],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=BENCH.parent,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "False" not in proc.stdout, proc.stdout  # the scripts print their cross-checks as True/False
 

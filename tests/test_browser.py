@@ -26,9 +26,16 @@ from goldendome.server.app import CESIUM_DIR
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTEFACTS = Path(__file__).resolve().parents[1] / "results" / "test-artefacts"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--no-first-run", "--use-gl=angle", "--use-angle=swiftshader",
-               "--enable-unsafe-swiftshader"]  # fmt: skip
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--use-gl=angle",
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+]
 VIEWPORT = {"width": 1400, "height": 860}
 LOAD_TIMEOUT_MS = 90_000  # tiles take 4.5-8 s on two cores in software WebGL (the note); the first run compiles
 
@@ -73,10 +80,23 @@ def server(tmp_path_factory):
     results = tmp_path_factory.mktemp("serve")
     log = (results / "server.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "goldendome.server.app:app_from_environment", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env={**os.environ, "GOLDENDOME_RESULTS": str(results)}, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "goldendome.server.app:app_from_environment",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env={**os.environ, "GOLDENDOME_RESULTS": str(results)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(1200):  # up, and done flying the default scenario once (its warm-up, as after `serve`)
@@ -109,11 +129,14 @@ def test_the_default_scenario_runs_and_shows_on_the_globe(browser, server, tmp_p
     page.wait_for_function("viewer.scene.globe.tilesLoaded", timeout=LOAD_TIMEOUT_MS)  # the globe, as a user sees it
     t0 = time.perf_counter()
     page.click("#run")
-    page.wait_for_function("window.gd.loaded && viewer.dataSources.length > 0 && "
-                           "viewer.dataSources.get(0).entities.values.length > 0", timeout=LOAD_TIMEOUT_MS)  # fmt: skip
+    page.wait_for_function(
+        "window.gd.loaded && viewer.dataSources.length > 0 && viewer.dataSources.get(0).entities.values.length > 0",
+        timeout=LOAD_TIMEOUT_MS,
+    )
     shown_s = time.perf_counter() - t0
-    page.wait_for_function("document.querySelector('#status').textContent.startsWith('done') || window.gd.error",
-                           timeout=LOAD_TIMEOUT_MS)  # fmt: skip
+    page.wait_for_function(
+        "document.querySelector('#status').textContent.startsWith('done') || window.gd.error", timeout=LOAD_TIMEOUT_MS
+    )
     assert page.evaluate("window.gd.error") is None
 
     scene = page.evaluate("""() => {
@@ -146,8 +169,11 @@ def test_the_default_scenario_runs_and_shows_on_the_globe(browser, server, tmp_p
     page.screenshot(path=str(shot))
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     shutil.copy(shot, ARTEFACTS / "globe.png")
-    timing = {"shown_after_run_s (test clock)": round(shown_s, 2), "files_ready_after_run_ms": scene["filesMs"],
-              "shown_after_run_ms": scene["shownMs"]}  # fmt: skip
+    timing = {
+        "shown_after_run_s (test clock)": round(shown_s, 2),
+        "files_ready_after_run_ms": scene["filesMs"],
+        "shown_after_run_ms": scene["shownMs"],
+    }
     (ARTEFACTS / "globe-timing.json").write_text(json.dumps(timing, indent=1))
     print(f"\nthe default scenario on the globe: {timing}")
 

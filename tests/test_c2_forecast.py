@@ -58,8 +58,12 @@ def test_ballistic_forecast_lands_where_the_missile_lands(icbm):
     assert fc.path_t_s[0] == pytest.approx(t) and fc.path_t_s[-1] == pytest.approx(fc.t_impact_s[0])
     assert fc.path_alt_m[-1] < 100.0
     # the forecast flies the integrator's coarse steps: within metres of the fine ones from the same state
-    fine = fly(coast_plan(np.array([t]), np.array([d.rv_beta_kg_m2])), partial(gmst_at, EPOCH), until="impact",
-               y0_eci=np.concatenate([r, v], 1))  # fmt: skip
+    fine = fly(
+        coast_plan(np.array([t]), np.array([d.rv_beta_kg_m2])),
+        partial(gmst_at, EPOCH),
+        until="impact",
+        y0_eci=np.concatenate([r, v], 1),
+    )
     f_lat, f_lon, _ = ecef_to_geodetic(eci_to_ecef(fine.end_state[0, :3], float(gmst_at(EPOCH, t + fine.end_tau[0]))))
     assert ground_range_m(fc.lat_rad[0], fc.lon_rad[0], f_lat, f_lon) < 5.0
 
@@ -109,13 +113,19 @@ def test_windows_agree_with_the_single_shot_predicted_intercept(icbm):
     r, v = traj.states_at(t)
     fc = ballistic_forecast(np.concatenate([r, v], 1), np.eye(6)[None], t, EPOCH, beta_kg_m2=d.rv_beta_kg_m2)
     weapons = [interceptor("gbi"), interceptor("thaad"), interceptor("pac3-mse")]
-    sites = np.array([geodetic_to_ecef(64.0 * DEG, -145.7 * DEG, 0.0),
-                      geodetic_to_ecef(47.61 * DEG, -122.33 * DEG, 0.0), geodetic_to_ecef(0.0, 0.0, 0.0)])  # fmt: skip
+    sites = np.array(
+        [
+            geodetic_to_ecef(64.0 * DEG, -145.7 * DEG, 0.0),
+            geodetic_to_ecef(47.61 * DEG, -122.33 * DEG, 0.0),
+            geodetic_to_ecef(0.0, 0.0, 0.0),
+        ]
+    )
     t_launch = np.array([720.0, 720.0, 720.0])
     win = engagement_windows(fc, sites, weapons, t_launch)
     for b in range(2):
-        k, t_int, tf = predicted_intercept(weapons[b], sites[b], t_launch[b], fc.path_t_s, fc.path_ecef_m,
-                                           fc.path_alt_m)  # fmt: skip
+        k, t_int, tf = predicted_intercept(
+            weapons[b], sites[b], t_launch[b], fc.path_t_s, fc.path_ecef_m, fc.path_alt_m
+        )
         assert k >= 0 and win.t_first_s[b, 0] == pytest.approx(t_int) and win.fly_out_s[b, 0] == pytest.approx(tf)
         assert win.t_last_s[b, 0] >= win.t_first_s[b, 0]
     # THAAD at the aim point: only the last minute, inside its 40-150 km band; a Patriot on the equator: none

@@ -48,8 +48,10 @@ def test_run_writes_summary_and_tables(default_run):
 
 def test_run_with_bad_file_exits_2_naming_the_field(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("name: x\nepoch: 2026-01-01T00:00:00Z\nthreats:\n  - {name: A, missile: icbm-solid-3stage, "
-                   "launch: {lat_deg: 91, lon_deg: 0}, aim: {name: seattle}}\n")  # fmt: skip
+    bad.write_text(
+        "name: x\nepoch: 2026-01-01T00:00:00Z\nthreats:\n  - {name: A, missile: icbm-solid-3stage, "
+        "launch: {lat_deg: 91, lon_deg: 0}, aim: {name: seattle}}\n"
+    )
     res = runner.invoke(app, ["run", str(bad)])
     assert res.exit_code == 2
     assert "threats[0].launch.lat_deg" in res.output
@@ -59,8 +61,9 @@ def test_run_with_bad_file_exits_2_naming_the_field(tmp_path):
 def test_bad_input_never_prints_a_traceback_from_the_real_command(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: [unclosed\n")
-    proc = subprocess.run([sys.executable, "-m", "goldendome.cli.main", "run", str(bad)], capture_output=True,
-                          text=True, timeout=120)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-m", "goldendome.cli.main", "run", str(bad)], capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr + proc.stdout
     assert "line 2, column 1" in proc.stderr  # the unclosed bracket is found at the end of the text
@@ -75,8 +78,10 @@ def test_missing_file_and_unknown_builtin(tmp_path):
 
 def test_out_of_reach_threat_is_a_warning_not_a_crash(tmp_path):
     f = tmp_path / "far.yaml"
-    f.write_text("name: far\nepoch: 2026-01-01T00:00:00Z\nthreats:\n  - {name: F, missile: icbm-solid-3stage, "
-                 "launch: {name: pyongyang}, aim: {lat_deg: -33.9, lon_deg: 18.4}}\n")  # fmt: skip
+    f.write_text(
+        "name: far\nepoch: 2026-01-01T00:00:00Z\nthreats:\n  - {name: F, missile: icbm-solid-3stage, "
+        "launch: {name: pyongyang}, aim: {lat_deg: -33.9, lon_deg: 18.4}}\n"
+    )
     res = runner.invoke(app, ["run", "-q", str(f)])
     assert res.exit_code == 0, res.output
     assert "out of reach" in res.output
@@ -218,9 +223,12 @@ def test_paths_and_options_that_once_crashed_get_plain_messages(tmp_path):
     """Found by fuzzing (session 14): each printed a traceback; now a plain message and exit status 2."""
     a_file = tmp_path / "junk.csv"
     a_file.write_text("x\n")
-    for args in (["run", "-q", "--out", str(a_file)], ["cost", "cbo-2026", "-q", "--out", str(a_file)],
-                 ["run", "-q", "--czml", str(tmp_path)],
-                 ["threat", "rerange", "--apogee-km", "nan", "--range-km", "950"]):  # fmt: skip
+    for args in (
+        ["run", "-q", "--out", str(a_file)],
+        ["cost", "cbo-2026", "-q", "--out", str(a_file)],
+        ["run", "-q", "--czml", str(tmp_path)],
+        ["threat", "rerange", "--apogee-km", "nan", "--range-km", "950"],
+    ):
         res = runner.invoke(app, args)
         assert res.exit_code == 2, (args, res.output)
         assert "Traceback" not in res.output and "error" in res.output.lower()

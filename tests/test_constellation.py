@@ -73,9 +73,14 @@ def test_labels_follow_plane_then_slot_order():
 
 @pytest.mark.parametrize(
     ("total", "planes", "phasing", "complaint"),
-    [(25, 3, 1, "multiple of planes"), (24, 3, 3, "phasing"), (24, 3, -1, "phasing"), (0, 3, 0, "multiple"),
-     (24, 0, 0, "multiple")],
-)  # fmt: skip
+    [
+        (25, 3, 1, "multiple of planes"),
+        (24, 3, 3, "phasing"),
+        (24, 3, -1, "phasing"),
+        (0, 3, 0, "multiple"),
+        (24, 0, 0, "multiple"),
+    ],
+)
 def test_invalid_walker_parameters_raise_value_error(total, planes, phasing, complaint):
     with pytest.raises(ValueError, match=complaint):
         walker_delta(total, planes, phasing, 500e3, 53 * DEG)

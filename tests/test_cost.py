@@ -183,8 +183,9 @@ def test_cbo_2026_sensitivity_to_unpublished_sbi_mass_and_development(cbo2026):
     from -1.6 % to +4.9 % around ours; development $0-40bn from -0.8 % to +4.8 %: 95 % of the $723bn is the
     replacement count times the $22M CBO does publish. Both at their highs together would overshoot CBO by ~8 %."""
     mass = sweep(cbo2026, "sbi", "unit_mass_kg", [500, 1250, 2350, 3500], scope="acquisition", components=["sbi"])
-    dev = sweep(cbo2026, "sbi", "development_cost_usd", [0.0, 5.71e9, 20e9, 40e9], scope="acquisition",
-                components=["sbi"])  # fmt: skip
+    dev = sweep(
+        cbo2026, "sbi", "development_cost_usd", [0.0, 5.71e9, 20e9, 40e9], scope="acquisition", components=["sbi"]
+    )
     # closed forms: each kg of SBI mass is 31,200 kg launched at $500; development adds dollar for dollar
     np.testing.assert_allclose(np.diff(mass["total_usd"]), np.diff(mass["unit_mass_kg"]) * 31_200 * 500, rtol=1e-9)
     np.testing.assert_allclose(np.diff(dev["total_usd"]), np.diff(dev["development_cost_usd"]), rtol=1e-9)
@@ -341,16 +342,19 @@ def _calibrated_study(**extra) -> dict:
     """10 interceptors of 1,000 kg, launched at $2,000/kg, bought once; a variant halves the launch price."""
     data = _study(kind="sbi", unit_mass_kg=1000, launch_price_usd_per_kg=2000)
     data["variants"] = [{"name": "cheap", "overrides": {"x": {"launch_price_usd_per_kg": 1000}}}]
-    data["published"] = [{"label": "old", "value_usd": 50e6, "variant": None, "source": "s"},
-                         {"label": "new", "value_usd": 35e6, "variant": "cheap", "source": "s"}]  # fmt: skip
+    data["published"] = [
+        {"label": "old", "value_usd": 50e6, "variant": None, "source": "s"},
+        {"label": "new", "value_usd": 35e6, "variant": "cheap", "source": "s"},
+    ]
     return data | extra
 
 
 def test_calibration_solves_the_input_and_the_other_figure_tests_it():
     """Unit cost u from 'old': 10 u + 10 x 1,000 x $2,000 = $50M -> u = $3M exactly; 'new' is then a prediction:
     10 x $3M + 10 x 1,000 x $1,000 = $40M (+14 % on the $35M it is checked against)."""
-    study = load_cost_study(_calibrated_study(
-        calibrate=[{"component": "x", "parameter": "average_unit_cost_usd", "to": "old"}]))  # fmt: skip
+    study = load_cost_study(
+        _calibrated_study(calibrate=[{"component": "x", "parameter": "average_unit_cost_usd", "to": "old"}])
+    )
     assert calibrated(study).components[0].average_unit_cost_usd == pytest.approx(3e6, rel=1e-9)
     res = lifecycle_cost(study)
     assert res.total_usd == pytest.approx(50e6, rel=1e-9)
@@ -359,9 +363,12 @@ def test_calibration_solves_the_input_and_the_other_figure_tests_it():
     table = compare_published(study).set_index("label")
     assert table.loc["old", "calibrated"] and not table.loc["new", "calibrated"]
     # the mass 'new' implies, u solved again at each trial mass: old - new = 10 x m x ($2,000 - $1,000) = $15M
-    study = load_cost_study(_calibrated_study(
-        calibrate=[{"component": "x", "parameter": "average_unit_cost_usd", "to": "old"}],
-        implied=[{"component": "x", "parameter": "unit_mass_kg", "to": "new"}]))  # fmt: skip
+    study = load_cost_study(
+        _calibrated_study(
+            calibrate=[{"component": "x", "parameter": "average_unit_cost_usd", "to": "old"}],
+            implied=[{"component": "x", "parameter": "unit_mass_kg", "to": "new"}],
+        )
+    )
     row = implied_inputs(study).iloc[0]
     assert row["implied"] == pytest.approx(1500.0, rel=1e-9) and row["ratio"] == pytest.approx(1.5)
 
@@ -369,9 +376,12 @@ def test_calibration_solves_the_input_and_the_other_figure_tests_it():
 def test_implied_curve_is_the_line_through_the_solution():
     """Our total against the swept input: a straight line (every solvable input enters linearly) that crosses the
     published figure at the implied value; at zero mass launch costs nothing, so 'new' equals the calibrated 'old'."""
-    study = load_cost_study(_calibrated_study(
-        calibrate=[{"component": "x", "parameter": "average_unit_cost_usd", "to": "old"}],
-        implied=[{"component": "x", "parameter": "unit_mass_kg", "to": "new"}]))  # fmt: skip
+    study = load_cost_study(
+        _calibrated_study(
+            calibrate=[{"component": "x", "parameter": "average_unit_cost_usd", "to": "old"}],
+            implied=[{"component": "x", "parameter": "unit_mass_kg", "to": "new"}],
+        )
+    )
     curve = implied_curves(study, points=7)
     assert curve["value"].iloc[-1] == pytest.approx(1.5 * 1500)
     assert np.allclose(np.diff(curve["total_usd"], 2), 0.0, atol=1e-3)
@@ -412,13 +422,14 @@ def test_the_175bn_constellation_cannot_be_in_orbit_by_2029():
 def test_quantity_on_a_learning_curve_is_solved_by_bracketing():
     """A quantity on an 85 % unit-theory curve is not linear in cost: the solver brackets it and finds the count a
     $1bn budget buys (T1 $10M over 3 years), to within the cost of one more unit."""
-    data = _study(quantity=10, average_unit_cost_usd=None, first_unit_cost_usd=10e6, learning_rate=0.85,
-                  deploy_years=3) | {"horizon_years": 3,
-                                     "published": [{"label": "budget", "value_usd": 1e9, "source": "s"}]}  # fmt: skip
+    data = _study(
+        quantity=10, average_unit_cost_usd=None, first_unit_cost_usd=10e6, learning_rate=0.85, deploy_years=3
+    ) | {"horizon_years": 3, "published": [{"label": "budget", "value_usd": 1e9, "source": "s"}]}
     study = load_cost_study(data)
     q = solve_input(study, "x", "quantity", "budget")
-    total = lifecycle_cost(study.model_copy(update={"components": [study.components[0].model_copy(
-        update={"quantity": q})]})).total_usd  # fmt: skip
+    total = lifecycle_cost(
+        study.model_copy(update={"components": [study.components[0].model_copy(update={"quantity": q})]})
+    ).total_usd
     assert total == pytest.approx(1e9, abs=10e6 * round(q) ** math.log2(0.85))
     assert unit_costs(10e6, round(q) - 1, 0.85).sum() < 1e9 < unit_costs(10e6, round(q) + 1, 0.85).sum()
 
@@ -447,8 +458,12 @@ def test_solving_an_input_says_when_no_value_can_match():
     study = load_cost_study(_calibrated_study())
     assert solve_input(study, "x", "unit_mass_kg", "old") == pytest.approx(2000.0)  # 10 x $1M + 10 x m x $2,000
     with pytest.raises(ValueError, match=r"no value of x\.unit_mass_kg at or above zero matches 'old'"):
-        solve_input(load_cost_study(_calibrated_study(published=[{"label": "old", "value_usd": 5e6, "source": "s"}])),
-                    "x", "unit_mass_kg", "old")  # the units alone cost $10M
+        solve_input(
+            load_cost_study(_calibrated_study(published=[{"label": "old", "value_usd": 5e6, "source": "s"}])),
+            "x",
+            "unit_mass_kg",
+            "old",
+        )  # the units alone cost $10M
     ops_only = _calibrated_study(published=[{"label": "old", "value_usd": 5e6, "source": "s"}], variants=[])
     ops_only["components"][0].update(development_cost_usd=1e6, development_start_year=25)  # after the horizon
     with pytest.raises(ValueError, match=r"does not depend on x\.development_cost_usd"):
@@ -459,13 +474,20 @@ def test_calibrations_that_depend_on_each_other_are_solved_together():
     """Mass from the earlier-price total and unit cost from today's: 200 u + 200 m $3,000 = $2bn and
     200 u + 200 m $1,000 = $1bn (100 SBIs, 5-year life, 10 years: bought twice) give m = 2,500 kg, u = $2.5M
     exactly, in either order."""
-    data = _study(kind="sbi", quantity=100, unit_mass_kg=1000, launch_price_usd_per_kg=1000, service_life_years=5,
-                  deploy_years=2) | {"horizon_years": 10}  # fmt: skip
-    data |= {"variants": [{"name": "old", "overrides": {"x": {"launch_price_usd_per_kg": 3000}}}],
-             "published": [{"label": "old", "value_usd": 2e9, "variant": "old", "source": "s"},
-                           {"label": "new", "value_usd": 1e9, "source": "s"}]}  # fmt: skip
-    pairs = [{"component": "x", "parameter": "unit_mass_kg", "to": "old"},
-             {"component": "x", "parameter": "average_unit_cost_usd", "to": "new"}]  # fmt: skip
+    data = _study(
+        kind="sbi", quantity=100, unit_mass_kg=1000, launch_price_usd_per_kg=1000, service_life_years=5, deploy_years=2
+    ) | {"horizon_years": 10}
+    data |= {
+        "variants": [{"name": "old", "overrides": {"x": {"launch_price_usd_per_kg": 3000}}}],
+        "published": [
+            {"label": "old", "value_usd": 2e9, "variant": "old", "source": "s"},
+            {"label": "new", "value_usd": 1e9, "source": "s"},
+        ],
+    }
+    pairs = [
+        {"component": "x", "parameter": "unit_mass_kg", "to": "old"},
+        {"component": "x", "parameter": "average_unit_cost_usd", "to": "new"},
+    ]
     for order in (pairs, pairs[::-1]):
         comp = calibrated(load_cost_study(data | {"calibrate": order})).components[0]
         assert comp.unit_mass_kg == pytest.approx(2500, rel=1e-9)
@@ -475,14 +497,25 @@ def test_calibrations_that_depend_on_each_other_are_solved_together():
 def test_one_alternative_is_calibrated_with_what_its_figures_need():
     """Alternative A is component s alone, but s is calibrated on B's total, which needs b calibrated first
     (b from F1 = $50M -> $5M; s from F2 = $100M - $50M -> $5M): A alone costs $50M, as in the full study."""
-    data = {"name": "t", "dollars_year": 2026, "start_year": 2026, "horizon_years": 10,
-            "components": [{"name": "s", "kind": "interceptor", "quantity": 10, "average_unit_cost_usd": 1e6},
-                           {"name": "b", "kind": "interceptor", "quantity": 10, "average_unit_cost_usd": 1e6}],
-            "alternatives": {"A": ["s"], "B": ["s", "b"]},
-            "published": [{"label": "F1", "value_usd": 50e6, "alternative": "B", "components": ["b"], "source": "x"},
-                          {"label": "F2", "value_usd": 100e6, "alternative": "B", "source": "x"}],
-            "calibrate": [{"component": "b", "parameter": "average_unit_cost_usd", "to": "F1"},
-                          {"component": "s", "parameter": "average_unit_cost_usd", "to": "F2"}]}  # fmt: skip
+    data = {
+        "name": "t",
+        "dollars_year": 2026,
+        "start_year": 2026,
+        "horizon_years": 10,
+        "components": [
+            {"name": "s", "kind": "interceptor", "quantity": 10, "average_unit_cost_usd": 1e6},
+            {"name": "b", "kind": "interceptor", "quantity": 10, "average_unit_cost_usd": 1e6},
+        ],
+        "alternatives": {"A": ["s"], "B": ["s", "b"]},
+        "published": [
+            {"label": "F1", "value_usd": 50e6, "alternative": "B", "components": ["b"], "source": "x"},
+            {"label": "F2", "value_usd": 100e6, "alternative": "B", "source": "x"},
+        ],
+        "calibrate": [
+            {"component": "b", "parameter": "average_unit_cost_usd", "to": "F1"},
+            {"component": "s", "parameter": "average_unit_cost_usd", "to": "F2"},
+        ],
+    }
     assert lifecycle_cost(data, "A").total_usd == pytest.approx(50e6, rel=1e-9)
     assert lifecycle_cost(data, "B").total_usd == pytest.approx(100e6, rel=1e-9)
 
@@ -490,9 +523,9 @@ def test_one_alternative_is_calibrated_with_what_its_figures_need():
 def test_small_budget_on_a_learning_curve_is_found_not_refused():
     """The line through the written quantity (1,000 units) crosses zero cost at a positive total, but a $300M
     budget does buy units (T1 $10M, 85 %: about 61): the solver decides from the total at zero, not the line."""
-    data = _study(quantity=1000, average_unit_cost_usd=None, first_unit_cost_usd=10e6, learning_rate=0.85,
-                  deploy_years=3) | {"horizon_years": 3,
-                                     "published": [{"label": "budget", "value_usd": 300e6, "source": "s"}]}  # fmt: skip
+    data = _study(
+        quantity=1000, average_unit_cost_usd=None, first_unit_cost_usd=10e6, learning_rate=0.85, deploy_years=3
+    ) | {"horizon_years": 3, "published": [{"label": "budget", "value_usd": 300e6, "source": "s"}]}
     q = solve_input(load_cost_study(data), "x", "quantity", "budget")
     assert unit_costs(10e6, math.floor(q) - 1, 0.85).sum() < 300e6 < unit_costs(10e6, math.ceil(q) + 1, 0.85).sum()
 
@@ -500,12 +533,16 @@ def test_small_budget_on_a_learning_curve_is_found_not_refused():
 @pytest.mark.parametrize(
     "calibrate, message",
     [
-        ({"component": "y", "parameter": "unit_mass_kg", "to": "old"},
-         r"calibrate\[0\]\.component: unknown component 'y'"),
+        (
+            {"component": "y", "parameter": "unit_mass_kg", "to": "old"},
+            r"calibrate\[0\]\.component: unknown component 'y'",
+        ),
         ({"component": "x", "parameter": "unit_mass_kg", "to": "nope"}, r"calibrate\[0\]\.to: no published figure"),
         ({"component": "x", "parameter": "colour", "to": "old"}, r"calibrate\[0\]\.parameter: Input should be"),
-        ({"component": "x", "parameter": "launch_price_usd_per_kg", "to": "new"},
-         r"variant 'cheap' of the figure sets"),
+        (
+            {"component": "x", "parameter": "launch_price_usd_per_kg", "to": "new"},
+            r"variant 'cheap' of the figure sets",
+        ),
         ({"component": "x", "parameter": "first_unit_cost_usd", "to": "old"}, r"has no first_unit_cost_usd"),
     ],
 )
@@ -515,8 +552,10 @@ def test_bad_calibration_names_the_field(calibrate, message):
 
 
 def test_conflicting_solves_are_refused_in_words():
-    twice = [{"component": "x", "parameter": "average_unit_cost_usd", "to": "old"},
-             {"component": "x", "parameter": "unit_mass_kg", "to": "old"}]  # fmt: skip
+    twice = [
+        {"component": "x", "parameter": "average_unit_cost_usd", "to": "old"},
+        {"component": "x", "parameter": "unit_mass_kg", "to": "old"},
+    ]
     with pytest.raises(ScenarioError, match=r"one figure can set one input only"):
         load_cost_study(_calibrated_study(calibrate=twice))
     with pytest.raises(ScenarioError, match=r"implied\[0\]: x\.average_unit_cost_usd is calibrated"):
@@ -529,8 +568,10 @@ def test_conflicting_solves_are_refused_in_words():
 
 def test_a_solved_input_out_of_range_is_refused_in_words():
     """Quantity is limited to 10 million units; a $1e17 budget at $1M a unit would need 1e11: refused, naming it."""
-    data = _study() | {"published": [{"label": "huge", "value_usd": 1e17, "source": "s"}],
-                       "calibrate": [{"component": "x", "parameter": "quantity", "to": "huge"}]}  # fmt: skip
+    data = _study() | {
+        "published": [{"label": "huge", "value_usd": 1e17, "source": "s"}],
+        "calibrate": [{"component": "x", "parameter": "quantity", "to": "huge"}],
+    }
     with pytest.raises(ValueError, match=r"calibrate: x\.quantity solved from 'huge' is out of range: quantity"):
         lifecycle_cost(data)
 
@@ -538,11 +579,16 @@ def test_a_solved_input_out_of_range_is_refused_in_words():
 def test_implied_curve_has_gaps_where_the_calibration_has_no_solution():
     """Unit cost calibrated on 'old' ($50M = 10 u + 10 m $2,000) must be negative once m > 2,500 kg: the curve of
     'new' ($30M at $1,000/kg: m = 2,000 kg) runs to 3,000 kg and stops at 2,500 (NaN) instead of failing the plot."""
-    study = load_cost_study(_calibrated_study(
-        calibrate=[{"component": "x", "parameter": "average_unit_cost_usd", "to": "old"}],
-        implied=[{"component": "x", "parameter": "unit_mass_kg", "to": "new"}],
-        published=[{"label": "old", "value_usd": 50e6, "source": "s"},
-                   {"label": "new", "value_usd": 30e6, "variant": "cheap", "source": "s"}]))  # fmt: skip
+    study = load_cost_study(
+        _calibrated_study(
+            calibrate=[{"component": "x", "parameter": "average_unit_cost_usd", "to": "old"}],
+            implied=[{"component": "x", "parameter": "unit_mass_kg", "to": "new"}],
+            published=[
+                {"label": "old", "value_usd": 50e6, "source": "s"},
+                {"label": "new", "value_usd": 30e6, "variant": "cheap", "source": "s"},
+            ],
+        )
+    )
     curve = implied_curves(study, points=13)  # 0 to 1.5 x 2,000 kg in steps of 250 kg
     ok = curve["value"] <= 2500
     assert ok.sum() == 11 and (~ok).sum() == 2
@@ -577,14 +623,22 @@ def test_result_tables_add_up_and_carry_assumptions(cbo2026):
 
 
 def test_launch_priced_per_launch_rounds_up_launches():
-    res = lifecycle_cost(_study(kind="tracking_satellite", quantity=30, unit_mass_kg=500,
-                                launch_price_usd_per_launch=70e6, units_per_launch=21))  # fmt: skip
+    res = lifecycle_cost(
+        _study(
+            kind="tracking_satellite",
+            quantity=30,
+            unit_mass_kg=500,
+            launch_price_usd_per_launch=70e6,
+            units_per_launch=21,
+        )
+    )
     assert res.total(scope="all") - 30 * 1e6 == pytest.approx(2 * 70e6)
 
 
 def test_operations_fixed_plus_per_unit_in_service():
-    res = lifecycle_cost(_study(deploy_start_year=2, deploy_years=2, ops_fixed_usd_per_year=1e6,
-                                ops_usd_per_unit_year=1e3))  # fmt: skip
+    res = lifecycle_cost(
+        _study(deploy_start_year=2, deploy_years=2, ops_fixed_usd_per_year=1e6, ops_usd_per_unit_year=1e3)
+    )
     # fixed from year 2 (18 years); 5 units in service in year 2, then 10 for 17 years
     assert res.total(scope="operations") == pytest.approx(18 * 1e6 + 1e3 * (5 + 10 * 17))
 

@@ -12,8 +12,10 @@ from goldendome.physics.timescale import gmst_at
 from goldendome.threats.cruise import CruiseMissile, RouteError, _unit, fly_cruise, route_polyline
 
 EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-ROUTE = dict(waypoints_lat_rad=(60 * DEG, 62 * DEG, 64 * DEG, 63 * DEG),
-             waypoints_lon_rad=(-170 * DEG, -160 * DEG, -165 * DEG, -150 * DEG))  # fmt: skip
+ROUTE = dict(
+    waypoints_lat_rad=(60 * DEG, 62 * DEG, 64 * DEG, 63 * DEG),
+    waypoints_lon_rad=(-170 * DEG, -160 * DEG, -165 * DEG, -150 * DEG),
+)
 one_m = 1.0
 
 
@@ -67,8 +69,9 @@ def test_turns_pull_the_load_factor():
     r = eci_to_ecef(tr.r_eci_m, gmst_at(EPOCH, tr.t_s))[:-1]  # the last sample is the arrival, off the 1 s grid
     acc = np.linalg.norm(r[2:] - 2 * r[1:-1] + r[:-2], axis=1)  # dt = 1 s
     up = r[1:-1] / np.linalg.norm(r[1:-1], axis=1, keepdims=True)
-    acc_h = np.linalg.norm((r[2:] - 2 * r[1:-1] + r[:-2]) - np.sum((r[2:] - 2 * r[1:-1] + r[:-2]) * up, 1)[:, None]
-                           * up, axis=1)  # fmt: skip
+    acc_h = np.linalg.norm(
+        (r[2:] - 2 * r[1:-1] + r[:-2]) - np.sum((r[2:] - 2 * r[1:-1] + r[:-2]) * up, 1)[:, None] * up, axis=1
+    )
     assert np.max(acc_h) == pytest.approx(G0_M_S2 * np.sqrt(8.0), rel=0.03)
     assert np.median(acc) < 0.1  # straight legs: only the gentle curvature of flight along the Earth
 
@@ -91,14 +94,14 @@ def test_catalogue_cruise_missiles_set_speed_height_and_range():
 
     for d in load_cruise_missiles().values():
         assert d.sources and d.range_m > 0 and d.platforms
-    text = '''
+    text = """
 name: cruise designs
 epoch: 2026-07-04T12:00:00Z
 threats:
   - {type: cruise, name: TLAM, missile: tomahawk-block-iv, launch: {lat_deg: 45.0, lon_deg: -135.0},
      aim: {name: seattle}}
   - {type: cruise, name: SS, missile: cruise-supersonic, launch: {lat_deg: 47.5, lon_deg: -126.0}, aim: {name: seattle}}
-'''
+"""
     res = run_trial(parse_scenario(text))
     tlam, ss = cruise_design("tomahawk-block-iv"), cruise_design("cruise-supersonic")
     r = eci_to_ecef(res.cruise.r_eci_m, gmst_at(EPOCH, res.cruise.t_s))

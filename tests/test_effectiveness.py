@@ -30,9 +30,10 @@ def test_kill_cost_is_salvo_cost_over_salvo_kill_probability():
 
 
 def test_exchange_table_uses_the_catalogue_and_counts_the_shell_for_sbis():
-    cases = [ExchangeCase(interceptor="tamir", threat="Qassam", threat_cost_usd=1e3, threat_class="rocket"),
-             ExchangeCase(interceptor="sbi", threat="ICBM", threat_cost_usd=30e6, sspk=0.8,
-                          in_orbit_per_engagement=780)]  # fmt: skip
+    cases = [
+        ExchangeCase(interceptor="tamir", threat="Qassam", threat_cost_usd=1e3, threat_class="rocket"),
+        ExchangeCase(interceptor="sbi", threat="ICBM", threat_cost_usd=30e6, sspk=0.8, in_orbit_per_engagement=780),
+    ]
     t = exchange_table(cases)
     w = interceptor("tamir")
     # Iron Dome: a ~$50k Tamir (0.88) against a ~$1k rocket (references.md: $35-60k vs ~$1k): ratio ~57
@@ -57,8 +58,15 @@ def test_cost_command_prints_totals_with_assumptions_schedule_and_shares(tmp_pat
     res = runner.invoke(app, ["cost", "cbo-2026", "-q", "--plot", "--out", str(tmp_path)])
     assert res.exit_code == 0, res.output
     out = res.output
-    for text in ("Cost by component", "Beside the published figures", "Who pays", "It rests on:", "deadline",
-                 "Cost-exchange ratio", "norad"):  # fmt: skip
+    for text in (
+        "Cost by component",
+        "Beside the published figures",
+        "Who pays",
+        "It rests on:",
+        "deadline",
+        "Cost-exchange ratio",
+        "norad",
+    ):
         assert text in out
     c = json.loads((tmp_path / "cost.json").read_text())
     assert c["assumptions"] and c["total_usd"] == pytest.approx(1.18e12, rel=0.05)
@@ -88,8 +96,10 @@ def test_cost_command_shows_what_the_letter_implies(tmp_path):
 
 def test_cost_command_bad_input_is_plain(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("kind: cost\nname: x\ndollars_year: 2026\nstart_year: 2026\ncomponents:\n"
-                   "  - {name: a, kind: sbi, quantity: 10, average_unit_cost_usd: -5}\n")  # fmt: skip
+    bad.write_text(
+        "kind: cost\nname: x\ndollars_year: 2026\nstart_year: 2026\ncomponents:\n"
+        "  - {name: a, kind: sbi, quantity: 10, average_unit_cost_usd: -5}\n"
+    )
     res = runner.invoke(app, ["cost", str(bad)])
     assert res.exit_code == 2 and "average_unit_cost_usd" in res.output and "Traceback" not in res.output
     res = runner.invoke(app, ["cost", "cbo-2025-letter", "--alternative", "nope"])
@@ -127,11 +137,19 @@ def test_cost_against_monte_carlo_leakage(tmp_path):
         d["threats"] = d["threats"][:1]
         d["defence"]["doctrine"] = {"shots": shots, "looks": 0}
         run_battle_study(Scenario.model_validate(d), 6, tmp_path / f"shots-{shots}")
-    study = {"kind": "cost", "name": "two doctrines", "dollars_year": 2026, "start_year": 2026,
-             "components": [{"name": "thaad", "kind": "interceptor", "quantity": 48, "average_unit_cost_usd": 18e6}],
-             "effectiveness": {"monte_carlo": [
-                 {"label": "1 round", "folder": str(tmp_path / "shots-1"), "cost_usd": 1e9},
-                 {"label": "2 rounds", "folder": str(tmp_path / "shots-2"), "cost_usd": 2e9}]}}  # fmt: skip
+    study = {
+        "kind": "cost",
+        "name": "two doctrines",
+        "dollars_year": 2026,
+        "start_year": 2026,
+        "components": [{"name": "thaad", "kind": "interceptor", "quantity": 48, "average_unit_cost_usd": 18e6}],
+        "effectiveness": {
+            "monte_carlo": [
+                {"label": "1 round", "folder": str(tmp_path / "shots-1"), "cost_usd": 1e9},
+                {"label": "2 rounds", "folder": str(tmp_path / "shots-2"), "cost_usd": 2e9},
+            ]
+        },
+    }
     rep = evaluate(study)
     t = rep.leakage
     assert list(t.label) == ["1 round", "2 rounds"] and list(t.trials) == [6, 6]
@@ -157,24 +175,45 @@ def test_sizing_keeps_a_calibrated_input(monkeypatch):
     from goldendome.analysis.effectiveness import sizing_cost
     from goldendome.scenario.effectiveness import SizingCoupling
 
-    monkeypatch.setattr(sbi_study, "base_point", lambda sizing: types.SimpleNamespace(
-        sbi=types.SimpleNamespace(mass_kg=float("nan"), delta_v_mps=4000.0)))  # fmt: skip
-    monkeypatch.setattr(sbi_study, "run_point", lambda sizing, point: ({"simulated_sbis": 500, "infeasible": None},
-                                                                       None))  # fmt: skip
+    monkeypatch.setattr(
+        sbi_study,
+        "base_point",
+        lambda sizing: types.SimpleNamespace(sbi=types.SimpleNamespace(mass_kg=float("nan"), delta_v_mps=4000.0)),
+    )
+    monkeypatch.setattr(
+        sbi_study, "run_point", lambda sizing, point: ({"simulated_sbis": 500, "infeasible": None}, None)
+    )
     monkeypatch.setattr(sbi_study, "vary_point", lambda point, key, value: point)
     monkeypatch.setattr(loader, "load_study", lambda *a, **k: None)
-    base = {"name": "t", "dollars_year": 2026, "start_year": 2026, "horizon_years": 10,
-            "components": [{"name": "x", "kind": "sbi", "quantity": 100, "average_unit_cost_usd": 1e6,
-                            "unit_mass_kg": 1000, "launch_price_usd_per_kg": 1000, "service_life_years": 5,
-                            "deploy_years": 2}],
-            "variants": [{"name": "old", "overrides": {"x": {"launch_price_usd_per_kg": 5000}}}],
-            "published": [{"label": "old", "value_usd": 2e9, "variant": "old", "source": "s"},
-                          {"label": "new", "value_usd": 1.5e9, "source": "s"}]}  # fmt: skip
+    base = {
+        "name": "t",
+        "dollars_year": 2026,
+        "start_year": 2026,
+        "horizon_years": 10,
+        "components": [
+            {
+                "name": "x",
+                "kind": "sbi",
+                "quantity": 100,
+                "average_unit_cost_usd": 1e6,
+                "unit_mass_kg": 1000,
+                "launch_price_usd_per_kg": 1000,
+                "service_life_years": 5,
+                "deploy_years": 2,
+            }
+        ],
+        "variants": [{"name": "old", "overrides": {"x": {"launch_price_usd_per_kg": 5000}}}],
+        "published": [
+            {"label": "old", "value_usd": 2e9, "variant": "old", "source": "s"},
+            {"label": "new", "value_usd": 1.5e9, "source": "s"},
+        ],
+    }
     coupling = SizingCoupling(study="sbi-quick", component="x", salvo=[1])
     study = load_cost_study(base | {"calibrate": [{"component": "x", "parameter": "unit_mass_kg", "to": "new"}]})
     assert calibrated(study).components[0].unit_mass_kg == pytest.approx(6500)
     assert sizing_cost(study, coupling)["total_usd"].iloc[0] == pytest.approx(2 * 500 * (1e6 + 6500 * 1000))
-    study = load_cost_study(base | {"calibrate": [{"component": "x", "parameter": "average_unit_cost_usd",
-                                                   "to": "old"}]})  # fmt: skip
+    study = load_cost_study(
+        base | {"calibrate": [{"component": "x", "parameter": "average_unit_cost_usd", "to": "old"}]}
+    )
     # u from 'old': 200 u + 200 x 1,000 kg x $5,000 = $2bn -> $5M; sized: 1,000 bought at $5M + $1M of launch
     assert sizing_cost(study, coupling)["total_usd"].iloc[0] == pytest.approx(1000 * (5e6 + 1000 * 1000))

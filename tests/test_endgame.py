@@ -28,8 +28,9 @@ def test_zero_lag_pn_needs_n_over_n_minus_2_times_the_target_manoeuvre():
     r = np.tile([9e3, 0.0, 0.0], (3, 1))
     v = np.tile([-3000.0, 0.0, 0.0], (3, 1))
     for k, nav in enumerate((3.0, 4.0, 5.0)):
-        miss, _, peak = pn_engagement(r[k : k + 1], v[k : k + 1], np.array([[0.0, n_t, 0.0]]), nav_ratio=nav,
-                                      max_accel=1e4, dt_s=2e-4)  # fmt: skip
+        miss, _, peak = pn_engagement(
+            r[k : k + 1], v[k : k + 1], np.array([[0.0, n_t, 0.0]]), nav_ratio=nav, max_accel=1e4, dt_s=2e-4
+        )
         assert miss[0] < 1.0
         assert peak[0] == pytest.approx(nav / (nav - 2.0) * n_t, rel=0.05)
 

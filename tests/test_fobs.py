@@ -32,8 +32,15 @@ one_km = 1e3
 
 @pytest.fixture(scope="module")
 def fobs():
-    return fly_fobs("fobs", design("fobs-liquid-2stage"), *PLESETSK, *WASHINGTON, EPOCH, orbit_altitude_m=150e3,
-                    azimuth_guess_rad=np.pi)  # fmt: skip
+    return fly_fobs(
+        "fobs",
+        design("fobs-liquid-2stage"),
+        *PLESETSK,
+        *WASHINGTON,
+        EPOCH,
+        orbit_altitude_m=150e3,
+        azimuth_guess_rad=np.pi,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -122,8 +129,16 @@ def test_fobs_with_a_glide_vehicle_glides_low_and_unseen(fobs):
     # spends tens of minutes gliding at 30-70 km instead of minutes re-entering; it lands on the aim, takes longer
     # than the re-entry vehicle, and the northward warning radars still do not see it
     traj_rv, s_rv = fobs
-    traj, s = fly_fobs("fobs-hgv", design("fobs-liquid-2stage"), *PLESETSK, *WASHINGTON, EPOCH,
-                       orbit_altitude_m=150e3, azimuth_guess_rad=np.pi, glide=(13000.0, 2.6))  # fmt: skip
+    traj, s = fly_fobs(
+        "fobs-hgv",
+        design("fobs-liquid-2stage"),
+        *PLESETSK,
+        *WASHINGTON,
+        EPOCH,
+        orbit_altitude_m=150e3,
+        azimuth_guess_rad=np.pi,
+        glide=(13000.0, 2.6),
+    )
     assert s.miss_m < 500.0
     assert s.deorbit_time_s < s_rv.deorbit_time_s - 5 * 60.0 and s.flight_time_s > s_rv.flight_time_s
     h = ecef_to_geodetic(eci_to_ecef(traj.r_eci_m, gmst_at(EPOCH, traj.t_s)))[2]
@@ -145,8 +160,10 @@ def test_fobs_threats_in_a_scenario(tmp_path):
     from goldendome.io.results import write_run
     from goldendome.scenario.loader import ScenarioError, parse_scenario
 
-    text = ("name: fobs\nepoch: 2026-01-01T00:00:00Z\nthreats:\n"
-            "  - {type: fobs, name: F, launch: {name: plesetsk}, aim: {name: washington}}\n")  # fmt: skip
+    text = (
+        "name: fobs\nepoch: 2026-01-01T00:00:00Z\nthreats:\n"
+        "  - {type: fobs, name: F, launch: {name: plesetsk}, aim: {name: washington}}\n"
+    )
     write_run(run_trial(parse_scenario(text)), tmp_path)
     row = json.loads((tmp_path / "summary.json").read_text())["fractional_orbits"][0]
     assert row["miss_km"] < 1.0 and 140 < row["orbit_altitude_km"] < 170

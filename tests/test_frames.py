@@ -132,8 +132,9 @@ def test_equator_point_is_at_semi_major_axis():
 def test_pole_is_at_semi_minor_axis(sign):
     # WGS-84 b = 6356752.3142 m (NIMA TR8350.2 Table 3.3)
     assert WGS84_B_M == pytest.approx(6356752.3142, rel=0.0, abs=one_mm)
-    np.testing.assert_allclose(geodetic_to_ecef(sign * np.pi / 2, 0.0, 0.0), [0.0, 0.0, sign * WGS84_B_M],
-                               rtol=0.0, atol=one_um)  # fmt: skip
+    np.testing.assert_allclose(
+        geodetic_to_ecef(sign * np.pi / 2, 0.0, 0.0), [0.0, 0.0, sign * WGS84_B_M], rtol=0.0, atol=one_um
+    )
     for h in (-100 * one_km, -5 * one_km, 0.0, 500 * one_km, 35786 * one_km):
         lat, _, h_out = ecef_to_geodetic(np.array([0.0, 0.0, sign * (WGS84_B_M + h)]))
         assert lat == sign * np.pi / 2
@@ -147,8 +148,9 @@ def test_height_above_45_deg_follows_prime_vertical_closed_form():
     n = WGS84_A_M / np.sqrt(1.0 - WGS84_E2 / 2.0)
     h = 1234.5
     r = geodetic_to_ecef(45 * DEG, 0.0, h)
-    np.testing.assert_allclose(r, [(n + h) / np.sqrt(2), 0.0, (n * (1 - WGS84_E2) + h) / np.sqrt(2)],
-                               rtol=1e-15, atol=1e-9)  # fmt: skip
+    np.testing.assert_allclose(
+        r, [(n + h) / np.sqrt(2), 0.0, (n * (1 - WGS84_E2) + h) / np.sqrt(2)], rtol=1e-15, atol=1e-9
+    )
 
 
 def _grid():
@@ -256,8 +258,13 @@ def test_quarter_meridian_within_module_claim_of_ellipsoid_arc():
     # M = a (1 - e^2) / (1 - e^2 sin^2 lat)^(3/2) from 0 to 90 deg (Vallado 4th ed. eq. 3-12 family;
     # 10 001 965.729 m, the value tabulated e.g. in Wikipedia "Meridian arc"). The module's docstring promises
     # sphere-vs-ellipsoid agreement to ~0.5 %; along a meridian it is 0.06 %.
-    meridian, _ = quad(lambda lat: WGS84_A_M * (1 - WGS84_E2) / (1 - WGS84_E2 * np.sin(lat) ** 2) ** 1.5,
-                       0.0, np.pi / 2, epsabs=0.0, epsrel=1e-13)  # fmt: skip
+    meridian, _ = quad(
+        lambda lat: WGS84_A_M * (1 - WGS84_E2) / (1 - WGS84_E2 * np.sin(lat) ** 2) ** 1.5,
+        0.0,
+        np.pi / 2,
+        epsabs=0.0,
+        epsrel=1e-13,
+    )
     assert meridian == pytest.approx(10_001_965.729, rel=0.0, abs=one_mm)
     assert gc.ground_range_m(0.0, 0.0, np.pi / 2, 0.0) == pytest.approx(meridian, rel=1e-3, abs=0.0)
 

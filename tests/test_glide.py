@@ -20,8 +20,10 @@ LAT0, LON0 = 40 * DEG, 130 * DEG
 def glides():
     far = destination(LAT0, LON0, 60 * DEG, 0.5 * np.pi)  # out of reach: the glide runs until it is spent
     turn = destination(LAT0, LON0, 50 * DEG, 6000e3 / 6371008.8)  # 10 deg off the initial heading
-    gs = [GlideVehicle("far", LAT0, LON0, 60e3, 6000.0, 60 * DEG, float(far[0]), float(far[1])),
-          GlideVehicle("turn", LAT0, LON0, 60e3, 6000.0, 60 * DEG, float(turn[0]), float(turn[1]))]  # fmt: skip
+    gs = [
+        GlideVehicle("far", LAT0, LON0, 60e3, 6000.0, 60 * DEG, float(far[0]), float(far[1])),
+        GlideVehicle("turn", LAT0, LON0, 60e3, 6000.0, 60 * DEG, float(turn[0]), float(turn[1])),
+    ]
     tr = fly_glide(gs, EPOCH)
     lat, lon, h = ecef_to_geodetic(eci_to_ecef(tr.r_eci_m, gmst_at(EPOCH, tr.t_s)))
     return gs, tr, lat, lon, h
@@ -87,15 +89,17 @@ def test_regional_glider_reach_matches_the_published_df17_range():
     for km, reach in ((1800, True), (2500, True), (2900, False)):
         aim = destination(*launch, 90 * DEG, km * 1e3 / 6371008.8)
         if reach:
-            tr, vehicle = boost_glide("df", v.booster_design(), *launch, *aim, EPOCH, beta_kg_m2=v.beta_kg_m2,
-                                      lift_to_drag=v.lift_to_drag)  # fmt: skip
+            tr, vehicle = boost_glide(
+                "df", v.booster_design(), *launch, *aim, EPOCH, beta_kg_m2=v.beta_kg_m2, lift_to_drag=v.lift_to_drag
+            )
             lat, lon, _ = ecef_to_geodetic(eci_to_ecef(tr.r_eci_m[-1:], gmst_at(EPOCH, tr.t_s[-1:])))
             assert ground_range_m(*aim, lat[0], lon[0]) < 600.0
             assert 4000.0 < vehicle.start_speed_mps < 5500.0  # Mach ~13-16 at pull-up (DF-ZF: "Mach 5-10" in glide)
         else:
             with pytest.raises(ValueError, match=r"runs out of speed .* km short of the aim"):
-                boost_glide("df", v.booster_design(), *launch, *aim, EPOCH, beta_kg_m2=v.beta_kg_m2,
-                            lift_to_drag=v.lift_to_drag)  # fmt: skip
+                boost_glide(
+                    "df", v.booster_design(), *launch, *aim, EPOCH, beta_kg_m2=v.beta_kg_m2, lift_to_drag=v.lift_to_drag
+                )
 
 
 def test_intercontinental_glider_flies_the_avangard_test_at_mach_20():
@@ -107,8 +111,9 @@ def test_intercontinental_glider_flies_the_avangard_test_at_mach_20():
 
     v = glide_design("hgv-intercontinental")
     launch, kura = (51.1 * DEG, 59.8 * DEG), (57.3 * DEG, 161.9 * DEG)
-    tr, vehicle = boost_glide("av", v.booster_design(), *launch, *kura, EPOCH, beta_kg_m2=v.beta_kg_m2,
-                              lift_to_drag=v.lift_to_drag)  # fmt: skip
+    tr, vehicle = boost_glide(
+        "av", v.booster_design(), *launch, *kura, EPOCH, beta_kg_m2=v.beta_kg_m2, lift_to_drag=v.lift_to_drag
+    )
     assert vehicle.start_speed_mps > 20 * 300.0
     assert ground_range_m(*launch, *kura) / (tr.t_s[-1] - tr.t_s[0]) > 4000.0
     assert tr.t_s[-1] - tr.t_s[0] < 25 * 60.0
@@ -123,8 +128,10 @@ def test_glide_threats_in_a_scenario(tmp_path):
     from goldendome.io.results import write_run
     from goldendome.scenario.loader import ScenarioError, parse_scenario
 
-    text = ("name: glide\nepoch: 2026-07-04T12:00:00Z\nthreats:\n"
-            "  - {type: glide, name: HGV, launch: {name: sohae}, aim: {name: honolulu}}\n")  # fmt: skip
+    text = (
+        "name: glide\nepoch: 2026-07-04T12:00:00Z\nthreats:\n"
+        "  - {type: glide, name: HGV, launch: {name: sohae}, aim: {name: honolulu}}\n"
+    )
     res = run_trial(parse_scenario(text))
     write_run(res, tmp_path)
     row = json.loads((tmp_path / "summary.json").read_text())["glide_vehicles"][0]
@@ -151,7 +158,6 @@ def test_glide_is_not_faster_than_a_depressed_ballistic_flight_on_the_same_boost
 
     launch, guam = (39.66 * DEG, 124.71 * DEG), (13.44 * DEG, 144.79 * DEG)
     glide, _ = boost_glide("hgv", design("icbm-liquid-2stage"), *launch, *guam, EPOCH)
-    _, s = fly_ballistic([BallisticLaunch("d", design("icbm-liquid-2stage"), *launch, *guam, shape="depressed")],
-                         EPOCH)  # fmt: skip
+    _, s = fly_ballistic([BallisticLaunch("d", design("icbm-liquid-2stage"), *launch, *guam, shape="depressed")], EPOCH)
     assert s.feasible[0]
     assert s.flight_time_s[0] < glide.t_s[-1] - glide.t_s[0]

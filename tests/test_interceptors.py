@@ -40,8 +40,10 @@ def test_engagement_windows_by_layer_against_a_flown_icbm():
     from goldendome.threats.ballistic import BallisticLaunch, fly_ballistic
     from goldendome.threats.missile import design
 
-    traj, s = fly_ballistic([BallisticLaunch("m", design("icbm-solid-3stage"), 39.66 * DEG, 124.71 * DEG,
-                                             47.61 * DEG, -122.33 * DEG)], EPOCH)  # fmt: skip
+    traj, s = fly_ballistic(
+        [BallisticLaunch("m", design("icbm-solid-3stage"), 39.66 * DEG, 124.71 * DEG, 47.61 * DEG, -122.33 * DEG)],
+        EPOCH,
+    )
     r = eci_to_ecef(traj.r_eci_m, gmst_at(EPOCH, traj.t_s))
     alt = ecef_to_geodetic(r)[2]
     greely = geodetic_to_ecef(64.0 * DEG, -145.7 * DEG, 0.0)

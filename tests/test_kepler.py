@@ -124,9 +124,15 @@ def test_state_to_elements_inverts_elements_to_state():
 
 @pytest.mark.parametrize(
     ("label", "e", "i_deg"),
-    [("circular inclined", 0.0, 53.0), ("near circular", 1e-9, 97.4), ("circular equatorial", 0.0, 0.0),
-     ("eccentric equatorial", 0.3, 0.0), ("retrograde equatorial", 0.1, 180.0), ("molniya", 0.74, 63.4)],
-)  # fmt: skip
+    [
+        ("circular inclined", 0.0, 53.0),
+        ("near circular", 1e-9, 97.4),
+        ("circular equatorial", 0.0, 0.0),
+        ("eccentric equatorial", 0.3, 0.0),
+        ("retrograde equatorial", 0.1, 180.0),
+        ("molniya", 0.74, 63.4),
+    ],
+)
 def test_state_to_elements_reproduces_position_for_degenerate_angles(label, e, i_deg):
     # where node or perigee are undefined only the position they jointly give is meaningful
     a = 7000e3 if e < 0.5 else 26_600e3
@@ -204,23 +210,44 @@ def test_propagated_positions_lie_in_the_regressing_plane():
 
 def _molniya_like(n=40, seed=2):
     rng = np.random.default_rng(seed)
-    return elements(26_600e3, rng.uniform(0.6, 0.74, n), 63.4 * DEG, rng.uniform(0, 2 * np.pi, n), 270 * DEG,
-                    rng.uniform(0, 2 * np.pi, n), t0_s=rng.uniform(-3600.0, 3600.0, n))  # fmt: skip
+    return elements(
+        26_600e3,
+        rng.uniform(0.6, 0.74, n),
+        63.4 * DEG,
+        rng.uniform(0, 2 * np.pi, n),
+        270 * DEG,
+        rng.uniform(0, 2 * np.pi, n),
+        t0_s=rng.uniform(-3600.0, 3600.0, n),
+    )
 
 
 def _near_circular(a_m, n=40, seed=4):
     rng = np.random.default_rng(seed)
     e = np.r_[1e-8, 1e-6, 1e-4, 1e-3, 5e-3, 9.9e-3, rng.uniform(0, 0.0099, n - 6)]
-    return elements(a_m, e, rng.uniform(0, np.pi, n), rng.uniform(0, 2 * np.pi, n), rng.uniform(0, 2 * np.pi, n),
-                    rng.uniform(0, 2 * np.pi, n), t0_s=rng.uniform(-3600.0, 3600.0, n))  # fmt: skip
+    return elements(
+        a_m,
+        e,
+        rng.uniform(0, np.pi, n),
+        rng.uniform(0, 2 * np.pi, n),
+        rng.uniform(0, 2 * np.pi, n),
+        rng.uniform(0, 2 * np.pi, n),
+        t0_s=rng.uniform(-3600.0, 3600.0, n),
+    )
 
 
 def _with_eccentricity(e, n=24, seed=6):
     """n orbits of one eccentricity, perigee above 450 km, random angles and element epochs."""
     rng = np.random.default_rng(seed)
     a = (WGS84_A_M + 450e3) / (1.0 - e) + rng.uniform(0.0, 1000e3, n)
-    return elements(a, e, rng.uniform(0, np.pi, n), rng.uniform(0, 2 * np.pi, n), rng.uniform(0, 2 * np.pi, n),
-                    rng.uniform(0, 2 * np.pi, n), t0_s=rng.uniform(-3600.0, 3600.0, n))  # fmt: skip
+    return elements(
+        a,
+        e,
+        rng.uniform(0, np.pi, n),
+        rng.uniform(0, 2 * np.pi, n),
+        rng.uniform(0, 2 * np.pi, n),
+        rng.uniform(0, 2 * np.pi, n),
+        t0_s=rng.uniform(-3600.0, 3600.0, n),
+    )
 
 
 def _two_body(el):
@@ -232,8 +259,14 @@ def _numpy_state(el, t):
     """Reference for the compiled kernel: numpy's elements_to_state (Newton on Kepler's equation per epoch,
     perifocal -> ECI, Vallado 4th ed. alg. 10 'COE2RV') on the elements drifted to each time; (T, N, 3) m, m/s."""
     dt = np.atleast_1d(np.asarray(t, float))[:, None] - el.t0_s
-    return elements_to_state(el.a_m, el.e, el.i_rad, el.raan_rad + el.raan_dot * dt, el.argp_rad + el.argp_dot * dt,
-                             el.m0_rad + el.m_dot * dt)  # fmt: skip
+    return elements_to_state(
+        el.a_m,
+        el.e,
+        el.i_rad,
+        el.raan_rad + el.raan_dot * dt,
+        el.argp_rad + el.argp_dot * dt,
+        el.m0_rad + el.m_dot * dt,
+    )
 
 
 UNIFORM_DAY = np.arange(1440) * 60.0
@@ -247,8 +280,12 @@ ORBITS = {
     "near-circular-leo": _near_circular(WGS84_A_M + 550e3),
     "near-circular-geo": _near_circular(42_164e3),
 }
-STATE_CASES = {"circular": ORBITS["walker-leo"], "e0.001": ORBITS["e0.001"], "e0.3": ORBITS["e0.3"],
-               "molniya-e0.7": ORBITS["molniya-e0.7"]}  # fmt: skip
+STATE_CASES = {
+    "circular": ORBITS["walker-leo"],
+    "e0.001": ORBITS["e0.001"],
+    "e0.3": ORBITS["e0.3"],
+    "molniya-e0.7": ORBITS["molniya-e0.7"],
+}
 one_um_per_s = 1e-6
 
 
@@ -352,8 +389,9 @@ def test_element_epoch_offset_shifts_time():
     # a satellite whose elements are given at t0 is where a t0 = 0 copy is dt later
     base = elements(7000e3, 0.05, 1.0, 0.5, 0.7, 0.9)
     shifted = elements(7000e3, 0.05, 1.0, 0.5, 0.7, 0.9, t0_s=600.0)
-    np.testing.assert_allclose(propagate(shifted, [600.0, 1200.0]), propagate(base, [0.0, 600.0]),
-                               rtol=0.0, atol=one_um)  # fmt: skip
+    np.testing.assert_allclose(
+        propagate(shifted, [600.0, 1200.0]), propagate(base, [0.0, 600.0]), rtol=0.0, atol=one_um
+    )
 
 
 def test_take_and_concatenate_keep_satellites():
@@ -373,8 +411,9 @@ def _sgp4_circular(alt_km, inc_deg, ecco=0.0, epoch=EPOCH):
     r_km, mu_km3 = 6378.135, 398600.8  # WGS-72 (sgp4.earth_gravity.wgs72)
     n_rad_min = math.sqrt(mu_km3 / (r_km + alt_km) ** 3) * 60.0
     sat = Satrec()
-    sat.sgp4init(WGS72, "i", 1, (jd - SGP4_EPOCH_JD0) + frac, 0.0, 0.0, 0.0, ecco, 0.0, inc_deg * DEG, 0.0,
-                 n_rad_min, 0.0)  # fmt: skip
+    sat.sgp4init(
+        WGS72, "i", 1, (jd - SGP4_EPOCH_JD0) + frac, 0.0, 0.0, 0.0, ecco, 0.0, inc_deg * DEG, 0.0, n_rad_min, 0.0
+    )
     return sat
 
 

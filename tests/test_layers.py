@@ -15,7 +15,9 @@ import goldendome
 LAYERS = {
     "physics": 0,
     "threats": 1,  # truth: what flies
-    "sensors": 2, "effectors": 2, "tracking": 2,  # look at and act on threats
+    "sensors": 2,
+    "effectors": 2,
+    "tracking": 2,  # look at and act on threats
     "c2": 3,
     "scenario": 4,
     "engine": 5,
@@ -24,7 +26,7 @@ LAYERS = {
     "api": 8,
     "server": 9,
     "cli": 10,  # the top: `goldendome serve` imports the server's app factory; nothing imports cli
-}  # fmt: skip
+}
 ROOT = Path(goldendome.__file__).parent
 
 
@@ -138,8 +140,14 @@ def _private_imports(source: str, module: str) -> list[str]:
         elif isinstance(node, ast.Import):
             modules.update((a.asname, a.name) for a in node.names if a.asname and a.name.startswith("goldendome."))
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules
-                and node.attr.startswith("_") and not node.attr.startswith("__") and modules[node.value.id] != module):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in modules
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+            and modules[node.value.id] != module
+        ):
             out.append(f"{modules[node.value.id]}.{node.attr}")
     return out
 

@@ -30,8 +30,16 @@ TEST_GAPS: dict[tuple[str, str], str] = {}  # every published test flies within 
 def test_every_named_missile_of_the_issue_is_in_the_catalogue():
     # issue 17: at least Minuteman III, Peacekeeper, Trident II D5, DF-41, a heavy liquid ICBM of the SS-18 class,
     # Hwasong-15, -17 and -18, each with every figure sourced
-    for name in ("minuteman-iii", "peacekeeper", "trident-ii-d5", "df-41", "r-36m2", "hwasong-15", "hwasong-17",
-                 "hwasong-18"):  # fmt: skip
+    for name in (
+        "minuteman-iii",
+        "peacekeeper",
+        "trident-ii-d5",
+        "df-41",
+        "r-36m2",
+        "hwasong-15",
+        "hwasong-17",
+        "hwasong-18",
+    ):
         d = load_catalogue()[name]
         assert d.published is not None and d.sources and d.published.notes
 
@@ -94,8 +102,13 @@ def test_a_payload_too_heavy_to_lift_is_refused_with_the_heaviest_that_lifts():
     assert d.stages[0].thrust_n == pytest.approx((d.launch_mass_kg - d.payload_kg + heaviest) * 9.80665)
     with pytest.raises(ValueError, match=rf"cannot lift off: .* the heaviest payload it lifts is {heaviest:,.0f} kg"):
         maximum_range(replace(d, payload_kg=heaviest * 1.5), EPOCH)
-    entry = {"class": "icbm", "propellant": "solid", "payload_kg": 80_000, "rv_beta_kg_m2": 1e4,
-             "stages": [{"propellant_kg": 20_000, "dry_kg": 2_000, "burn_time_s": 60, "isp_s": 260, "diameter_m": 1.8}]}
+    entry = {
+        "class": "icbm",
+        "propellant": "solid",
+        "payload_kg": 80_000,
+        "rv_beta_kg_m2": 1e4,
+        "stages": [{"propellant_kg": 20_000, "dry_kg": 2_000, "burn_time_s": 60, "isp_s": 260, "diameter_m": 1.8}],
+    }
     with pytest.raises(ValueError, match=r"entry 'too-heavy': stage 1's thrust .* more than the [\d,]+ kg it can lift"):
         _design_from_dict("too-heavy", entry)
 

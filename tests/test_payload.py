@@ -95,9 +95,11 @@ def test_scenario_mirvs_and_decoys_reach_the_results(tmp_path):
     from goldendome.io.results import write_run
     from goldendome.scenario.loader import parse_scenario
 
-    scn = parse_scenario("name: mirv\nepoch: 2026-07-04T12:00:00Z\nthreats:\n  - {name: M, "
-                         "missile: icbm-liquid-2stage, launch: {name: sohae}, aim: {name: seattle}, rvs: 3, "
-                         "decoys: 2, decoy_beta_kg_m2: 50}\n")
+    scn = parse_scenario(
+        "name: mirv\nepoch: 2026-07-04T12:00:00Z\nthreats:\n  - {name: M, "
+        "missile: icbm-liquid-2stage, launch: {name: sohae}, aim: {name: seattle}, rvs: 3, "
+        "decoys: 2, decoy_beta_kg_m2: 50}\n"
+    )
     res = run_trial(scn)
     write_run(res, tmp_path)
     table = pq.read_table(tmp_path / "trajectories.parquet")
@@ -106,4 +108,5 @@ def test_scenario_mirvs_and_decoys_reach_the_results(tmp_path):
     assert [r["kind"] for r in released] == ["rv", "rv", "decoy", "decoy"]
     # light decoys reach the ground later than the RVs released just before them (drag)
     assert min(r["impact_s"] for r in released if r["kind"] == "decoy") > max(
-        r["impact_s"] for r in released if r["kind"] == "rv")
+        r["impact_s"] for r in released if r["kind"] == "rv"
+    )

@@ -19,9 +19,21 @@ from goldendome.sensors.radar import (
     required_snr,
 )
 
-RADAR = Radar("r", 40.0, -100.0, 10.0, frequency_hz=3e9, peak_power_w=1e6, aperture_m2=10.0,
-              noise_temperature_k=500.0, bandwidth_hz=1e6, faces=(Face(0.0, 60.0, -2.0, 85.0),), max_range_m=5e6,
-              losses_db=6.0, pulses=10)  # fmt: skip
+RADAR = Radar(
+    "r",
+    40.0,
+    -100.0,
+    10.0,
+    frequency_hz=3e9,
+    peak_power_w=1e6,
+    aperture_m2=10.0,
+    noise_temperature_k=500.0,
+    bandwidth_hz=1e6,
+    faces=(Face(0.0, 60.0, -2.0, 85.0),),
+    max_range_m=5e6,
+    losses_db=6.0,
+    pulses=10,
+)
 
 
 def test_radar_equation_written_out():
@@ -105,8 +117,9 @@ def test_oth_radar_sees_the_band_beyond_the_horizon_but_not_near():
     oth = PRESETS["oth-b-east"]
     d = np.array([300e3, 1000e3, 2500e3, 3500e3])
     lat, lon = destination(np.radians(45.0), np.radians(-69.0), np.radians(90.0), d / 6371008.8)
-    np.testing.assert_array_equal(oth.in_coverage(geodetic_to_ecef(lat, lon, np.full(4, 50.0))),
-                                  [False, True, True, False])  # fmt: skip
+    np.testing.assert_array_equal(
+        oth.in_coverage(geodetic_to_ecef(lat, lon, np.full(4, 50.0))), [False, True, True, False]
+    )
     lat, lon = destination(np.radians(45.0), np.radians(-69.0), np.radians(270.0), 1500e3 / 6371008.8)
     assert not oth.in_coverage(geodetic_to_ecef(lat, lon, 50.0)[None])[0]  # behind: inland, no sector
 
@@ -128,16 +141,19 @@ def test_scan_detects_with_the_swerling_probability_and_snr_accuracy():
     assert np.all(det.sigma[:, 0] == pytest.approx(s_r))
     # ten times the SNR: the thermal part of the accuracy shrinks by sqrt(10)
     s_r10, s_a10 = measurement_sigmas(RADAR, 10 * snr)
-    assert np.sqrt(s_a10**2 - RADAR.sigma_angle_rad**2) == pytest.approx(np.sqrt(s_a**2 - RADAR.sigma_angle_rad**2)
-                                                                        / np.sqrt(10), rel=1e-9)  # fmt: skip
+    assert np.sqrt(s_a10**2 - RADAR.sigma_angle_rad**2) == pytest.approx(
+        np.sqrt(s_a**2 - RADAR.sigma_angle_rad**2) / np.sqrt(10), rel=1e-9
+    )
 
 
 def test_false_alarms_and_not_in_flight_targets():
     from goldendome.sensors.radar import radar_scan
 
     tgt = np.full((3, 3), np.nan)  # nothing in flight
-    counts = [radar_scan(RADAR, tgt, np.ones(3), 0.0, np.random.default_rng(k), false_alarms=4.0).origin.size
-              for k in range(400)]  # fmt: skip
+    counts = [
+        radar_scan(RADAR, tgt, np.ones(3), 0.0, np.random.default_rng(k), false_alarms=4.0).origin.size
+        for k in range(400)
+    ]
     assert np.mean(counts) == pytest.approx(4.0, rel=0.1)  # Poisson mean
     det = radar_scan(RADAR, tgt, np.ones(3), 0.0, np.random.default_rng(1), false_alarms=4.0)
     assert np.all(det.origin == -1) and np.all(np.isnan(det.snr_db))

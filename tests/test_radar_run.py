@@ -101,7 +101,7 @@ def test_over_the_horizon_radar_alone_holds_a_low_cruise_missile():
           - {type: cruise, name: CM, missile: kh-101, platform: air, launch: {lat_deg: 40.0, lon_deg: -50.0},
              aim: {lat_deg: 42.36, lon_deg: -71.06}}
         radars: [oth-b-east, uewr-thule]
-    """)  # fmt: skip
+    """)
     res = run_trial(parse_scenario(text))
     tr = res.tracking
     assert tr.first_detection_radar == ("oth-b-east",)
@@ -136,7 +136,7 @@ def test_space_tracking_layer_triangulates_boosters_into_the_track_picture():
         constellations:
           - {name: tracking-leo, role: tracking, preset: sda-t1-tracking}
         tracking: {space_layers: true}
-    """)  # fmt: skip
+    """)
     res = run_trial(parse_scenario(text))
     tr = res.tracking
     assert tr.radars == ("tracking-leo",) and set(tr.first_detection_radar) == {"tracking-leo"}
@@ -152,8 +152,9 @@ def test_space_tracking_layer_triangulates_boosters_into_the_track_picture():
 
 def test_track_fusion_option_gives_the_same_picture_from_separate_trackers(run):
     # one tracker per radar, merged by covariance intersection: the same objects are held as with measurement fusion
-    text = SCENARIO.replace("tracking: {false_alarms_per_look: 0.5}", "tracking: {false_alarms_per_look: 0.5, "
-                            "fusion: track}")  # fmt: skip
+    text = SCENARIO.replace(
+        "tracking: {false_alarms_per_look: 0.5}", "tracking: {false_alarms_per_look: 0.5, fusion: track}"
+    )
     res = run_trial(parse_scenario(text))
     tr, ref = res.tracking, run.tracking
     assert np.all(np.isfinite(tr.first_track_s)) and np.all(np.isfinite(ref.first_track_s))

@@ -21,8 +21,12 @@ from goldendome.sensors.presets import build_preset
 from goldendome.sensors.radar import PRESETS as RADARS
 from goldendome.sensors.radar import OTHRadar
 
-SSBN_PATROLS = {"bohai-ssbn-patrol", "south-china-sea-ssbn-patrol", "barents-sea-ssbn-patrol",
-                "sea-of-okhotsk-ssbn-patrol"}  # fmt: skip
+SSBN_PATROLS = {
+    "bohai-ssbn-patrol",
+    "south-china-sea-ssbn-patrol",
+    "barents-sea-ssbn-patrol",
+    "sea-of-okhotsk-ssbn-patrol",
+}
 EPOCH = dt.datetime(2030, 6, 1, 12, tzinfo=dt.UTC)
 one_hundredth_deg = 0.01 + 1e-9  # the gazetteer's rounding
 
@@ -33,11 +37,14 @@ def tally(name: str) -> dict:
     sea = [t for t in scn.threats if t.launch.name in SSBN_PATROLS]
     land = [t for t in scn.threats if t.launch.name not in SSBN_PATROLS]
     return {
-        "icbms": sum(t.count for t in land), "slbms": sum(t.count for t in sea),
-        "icbm_rvs": sum(t.count * t.rvs for t in land), "slbm_rvs": sum(t.count * t.rvs for t in sea),
+        "icbms": sum(t.count for t in land),
+        "slbms": sum(t.count for t in sea),
+        "icbm_rvs": sum(t.count * t.rvs for t in land),
+        "slbm_rvs": sum(t.count * t.rvs for t in sea),
         "decoys": sum(t.count * t.decoys for t in scn.threats),
-        "objects": sum(t.count * (1 + t.rvs + t.decoys) for t in scn.threats), "scenario": scn,
-    }  # fmt: skip
+        "objects": sum(t.count * (1 + t.rvs + t.decoys) for t in scn.threats),
+        "scenario": scn,
+    }
 
 
 def test_raids_are_built_in_and_validate():
@@ -117,8 +124,9 @@ def test_raids_fight_a_cbo_2026_sized_architecture(name):
 def test_every_raid_aim_is_in_reach_of_its_generic_missile_as_the_headers_say(name):
     # the headers state that `goldendome run` warns of no aim out of reach: fly the missiles, buses and decoys only
     # (no constellations, radars or battle; ~15-25 s each on 2 cores)
-    scn = load_builtin(name).model_copy(update={"constellations": [], "radars": [], "defence": None,
-                                                "time_step_s": 5.0})  # fmt: skip
+    scn = load_builtin(name).model_copy(
+        update={"constellations": [], "radars": [], "defence": None, "time_step_s": 5.0}
+    )
     res = run_trial(scn, battle=False)
     assert [w for w in res.warnings if "reach" in w] == []
     assert res.flights.feasible.all()
@@ -188,14 +196,23 @@ CITED = {
     "irkutsk": (52 + 19 / 60, 104 + 14 / 60),  # 52 19'N 104 14'E (same)
     "yumen-silo-field": (40.15, 96.85),  # ASSUMPTION stated
     "hami-silo-field": (42.00, 93.00),  # ASSUMPTION stated
-    "daqing": (46.59, 125.10), "xinyang": (32.13, 114.07), "shaoyang": (27.24, 111.47),  # city centres
-    "tatishchevo": (51.67, 45.60), "teykovo": (56.86, 40.53), "yoshkar-ola": (56.63, 47.89),
-    "novosibirsk": (55.10, 83.00), "nizhny-tagil": (58.00, 60.10), "barnaul": (53.36, 83.76),
+    "daqing": (46.59, 125.10),
+    "xinyang": (32.13, 114.07),
+    "shaoyang": (27.24, 111.47),  # city centres
+    "tatishchevo": (51.67, 45.60),
+    "teykovo": (56.86, 40.53),
+    "yoshkar-ola": (56.63, 47.89),
+    "novosibirsk": (55.10, 83.00),
+    "nizhny-tagil": (58.00, 60.10),
+    "barnaul": (53.36, 83.76),
     "vypolzovo": (57.88, 33.70),
-    "barents-sea-ssbn-patrol": (73.5, 40.0), "sea-of-okhotsk-ssbn-patrol": (55.0, 148.0),  # box centres, ASSUMPTION
-    "bohai-ssbn-patrol": (39.0, 120.0), "south-china-sea-ssbn-patrol": (17.0, 113.0),
-    "a-othr-tx": (44.65, -78.95), "a-othr-rx": (44.38, -80.10),  # DND Jul 2025 sites, located by ASSUMPTION
-}  # fmt: skip
+    "barents-sea-ssbn-patrol": (73.5, 40.0),
+    "sea-of-okhotsk-ssbn-patrol": (55.0, 148.0),  # box centres, ASSUMPTION
+    "bohai-ssbn-patrol": (39.0, 120.0),
+    "south-china-sea-ssbn-patrol": (17.0, 113.0),
+    "a-othr-tx": (44.65, -78.95),
+    "a-othr-rx": (44.38, -80.10),  # DND Jul 2025 sites, located by ASSUMPTION
+}
 
 
 def test_gazetteer_places_match_the_values_cited():

@@ -27,8 +27,9 @@ def test_vertical_energy_bounds_the_fitted_speed():
     # flight to the same apogee needs a little more (its horizontal speed is kept at apogee). The fitted speed is
     # Earth-relative: add the Earth's rotation at the launch point for the inertial speed.
     r = rerange(4475e3, 950e3, burnout_altitude_m=300e3)
-    _, v_inertial = _burnout_state(np.radians(39.0), np.radians(125.7), np.radians(90.0), 300e3,
-                                   r.burnout_speed_mps, r.burnout_gamma_rad)  # fmt: skip
+    _, v_inertial = _burnout_state(
+        np.radians(39.0), np.radians(125.7), np.radians(90.0), 300e3, r.burnout_speed_mps, r.burnout_gamma_rad
+    )
     v_vert = np.sqrt(2 * MU_EARTH_M3_S2 * (1 / (R_EARTH_MEAN_M + 300e3) - 1 / (R_EARTH_MEAN_M + 4475e3)))
     assert v_vert < np.linalg.norm(v_inertial) < 1.05 * v_vert
 
@@ -75,8 +76,9 @@ def test_impossible_observations_are_explained():
 
 
 def test_cli_prints_the_fit_and_the_equivalent_range():
-    res = CliRunner().invoke(app, ["threat", "rerange", "--apogee-km", "4475", "--range-km", "950",
-                                   "--flight-time-min", "53"])  # fmt: skip
+    res = CliRunner().invoke(
+        app, ["threat", "rerange", "--apogee-km", "4475", "--range-km", "950", "--flight-time-min", "53"]
+    )
     assert res.exit_code == 0, res.output
     assert "equivalent range" in res.output and "reported 53.0 min" in res.output
     res = CliRunner().invoke(app, ["threat", "rerange", "--apogee-km", "100", "--range-km", "950"])

@@ -222,9 +222,12 @@ def test_infeasible_designs_get_a_reason(solid_track):
 # --- published cases ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17: on the fitted (greatest-range) pitch programme the solid ICBM "
-                   "burns out at 221 km instead of 275 km on its way to Seattle, and the worst launch time of a day "
-                   "needs 2,025 SBIs: +27 %, outside the 25 % band")  # fmt: skip
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 17: on the fitted (greatest-range) pitch programme the solid ICBM "
+    "burns out at 221 km instead of 275 km on its way to Seattle, and the worst launch time of a day "
+    "needs 2,025 SBIs: +27 %, outside the 25 % band",
+)
 def test_aps_2003_about_1600_sbis_for_one_solid_icbm_from_north_korea(solid_track):
     # APS 2003 (Space News, 21 Jul 2003, quoting the study): "at least 1,600" SBIs, "extremely optimistic"
     # parameters, to engage one solid ICBM from North Korea. The study's own SBI and timeline numbers were not
@@ -244,8 +247,9 @@ def test_cbo_2026_7800_sbis_for_10_targets_lies_between_solid_and_liquid_threats
     # the same SBIs at 300 km need ~11,000 against ten 180 s solid boosters and ~2,200 against ten 250 s liquid
     # ones: CBO's number lies inside that band, i.e. it is consistent with a mix or with a somewhat slower SBI.
     solid = size_constellation(Shell(300e3, 45 * DEG), _tracks(10), EPOCH, DAY_5MIN, APS, APS_TIMELINE)
-    liquid = size_constellation(Shell(300e3, 45 * DEG), _tracks(10, "icbm-liquid-2stage"), EPOCH, DAY_5MIN, APS,
-                                APS_TIMELINE)  # fmt: skip
+    liquid = size_constellation(
+        Shell(300e3, 45 * DEG), _tracks(10, "icbm-liquid-2stage"), EPOCH, DAY_5MIN, APS, APS_TIMELINE
+    )
     assert liquid.simulated < 7800 < solid.simulated
 
 
@@ -255,8 +259,9 @@ def test_constellation_grows_in_proportion_to_simultaneous_launches():
     # proportionality as the salvo grows (the worst-time margin is a smaller share of a larger count).
     sizes, analytic = {}, {}
     for n in (5, 10, 20):
-        res = size_constellation(Shell(300e3, 45 * DEG), _tracks(n, "icbm-liquid-2stage"), EPOCH, DAY_5MIN, APS,
-                                 APS_TIMELINE)  # fmt: skip
+        res = size_constellation(
+            Shell(300e3, 45 * DEG), _tracks(n, "icbm-liquid-2stage"), EPOCH, DAY_5MIN, APS, APS_TIMELINE
+        )
         sizes[n], analytic[n] = res.simulated, res.analytic
     assert analytic[20] == pytest.approx(4 * analytic[5], rel=1e-9)
     assert sizes[20] / sizes[10] == pytest.approx(2.0, rel=0.12)

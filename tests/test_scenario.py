@@ -99,8 +99,10 @@ def test_duplicate_threat_names():
 
 
 def test_elements_file_cannot_escape_the_scenario_folder():
-    text = GOOD.replace("walker: {total: 12, planes: 3, phasing: 1, altitude_km: 550, inclination_deg: 53}",
-                        "elements_file: ../../etc/passwd")  # fmt: skip
+    text = GOOD.replace(
+        "walker: {total: 12, planes: 3, phasing: 1, altitude_km: 550, inclination_deg: 53}",
+        "elements_file: ../../etc/passwd",
+    )
     assert any("relative path inside" in m for m in _errors(text))
 
 
@@ -128,8 +130,10 @@ def test_shape_value_is_checked_against_the_shape():
     base = GOOD.replace("aim: {name: seattle}}", "aim: {name: seattle}, shape: apogee}")
     assert any("needs shape_value (in km)" in m for m in _errors(base))
     assert any("outside 50-40000" in m for m in _errors(base.replace("shape: apogee", "shape: apogee, shape_value: 1")))
-    assert any("takes no shape_value" in m for m in _errors(GOOD.replace("aim: {name: seattle}}",
-                                                                         "aim: {name: seattle}, shape_value: 3}")))
+    assert any(
+        "takes no shape_value" in m
+        for m in _errors(GOOD.replace("aim: {name: seattle}}", "aim: {name: seattle}, shape_value: 3}"))
+    )
 
 
 def test_inputs_that_once_crashed_the_run_are_refused_when_read(tmp_path):
@@ -141,8 +145,10 @@ def test_inputs_that_once_crashed_the_run_are_refused_when_read(tmp_path):
     assert any("threats[0].launch_time_s" in m and "finite" in m for m in msgs)
     assert any("launch_time_s" in m and "86400" in m for m in _errors(head + threat % "launch_time_s: 1.0e+12"))
     assert any("threats[0].interval_s" in m for m in _errors(head + threat % "count: 3, interval_s: .inf"))
-    assert any("constellations[0].tle" in m for m in _errors(head + threat % "count: 1" +
-                                                              "\nconstellations:\n  - {name: x, tle: ''}"))
+    assert any(
+        "constellations[0].tle" in m
+        for m in _errors(head + threat % "count: 1" + "\nconstellations:\n  - {name: x, tle: ''}")
+    )
     defence = "\ndefence:\n  batteries: []\n  assets: %s\n"
     msgs = _errors(head + threat % "count: 1" + defence % "{only: [atlantis]}")
     assert any(m.startswith("defence.assets") and "atlantis" in m for m in msgs)
@@ -159,8 +165,11 @@ def test_a_file_of_another_kind_is_named_as_such():
     from goldendome.scenario.cost_study import CostStudy
     from goldendome.scenario.loader import parse_model, study_text
 
-    with pytest.raises(ScenarioError, match=r"kind: this file is a 'cost' study, read by 'goldendome cost'; this "
-                                            r"command reads a scenario"):  # fmt: skip
+    with pytest.raises(
+        ScenarioError,
+        match=r"kind: this file is a 'cost' study, read by 'goldendome cost'; this "
+        r"command reads a scenario",
+    ):
         parse_scenario(study_text("cbo-2026"))
     with pytest.raises(ScenarioError, match=r"kind: this file is a scenario, read by 'goldendome run / mc'"):
         parse_model(textwrap.dedent(GOOD), CostStudy)

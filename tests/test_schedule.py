@@ -41,9 +41,16 @@ APS_SBI_KG = load_sbi_catalogue()["aps-2003-optimistic"].mass_kg  # APS 2003: ~2
 
 
 def plan(**kw) -> DeploymentPlan:
-    base = dict(n_satellites=1200, sat_mass_kg=100.0, max_per_launch=20, production_first_year_per_year=UNLIMITED,
-                production_steady_per_year=UNLIMITED, production_ramp_years=0.0, service_life_years=50.0,
-                first_launch=dt.date(2026, 1, 1))  # fmt: skip
+    base = dict(
+        n_satellites=1200,
+        sat_mass_kg=100.0,
+        max_per_launch=20,
+        production_first_year_per_year=UNLIMITED,
+        production_steady_per_year=UNLIMITED,
+        production_ramp_years=0.0,
+        service_life_years=50.0,
+        first_launch=dt.date(2026, 1, 1),
+    )
     base.update(kw)
     return DeploymentPlan(**base)
 
@@ -236,14 +243,28 @@ def test_launch_bound_fill_time_is_n_over_k_c():
 def test_production_bound_fill_time_solves_p_of_t_equals_n():
     """Linear ramp from 0 to r1 over K years: P(t) = r1 t^2 / (2K); with r1 = 480 a year, K = 2 years, N = 480
     gives T = 2 years exactly (end of December 2027). Launches unlimited (1,200 a year)."""
-    s = deploy(plan(n_satellites=480, launches_per_year=1200.0, production_first_year_per_year=0.0,
-                    production_steady_per_year=480.0, production_ramp_years=2.0))  # fmt: skip
+    s = deploy(
+        plan(
+            n_satellites=480,
+            launches_per_year=1200.0,
+            production_first_year_per_year=0.0,
+            production_steady_per_year=480.0,
+            production_ramp_years=2.0,
+        )
+    )
     assert s.full_capability == dt.date(2027, 12, 31)
     assert s.years_to_full == pytest.approx(2.0)
     assert s.binding == "production"
     # constant rate, no ramp: T = N / r
-    s2 = deploy(plan(n_satellites=480, launches_per_year=1200.0, production_first_year_per_year=240.0,
-                     production_steady_per_year=240.0, production_ramp_years=0.0))  # fmt: skip
+    s2 = deploy(
+        plan(
+            n_satellites=480,
+            launches_per_year=1200.0,
+            production_first_year_per_year=240.0,
+            production_steady_per_year=240.0,
+            production_ramp_years=0.0,
+        )
+    )
     assert s2.years_to_full == pytest.approx(2.0)
     v = s2.verdict(dt.date(2027, 6, 1))
     ok, msg = v.met, deadline_sentence(v)
@@ -281,11 +302,28 @@ def test_required_rate_matches_closed_form():
 
 
 def test_table_is_consistent_and_tidy():
-    s = deploy(plan(launches_per_year=30.0, service_life_years=3.0, production_first_year_per_year=300.0,
-                    production_steady_per_year=500.0, production_ramp_years=1.0, horizon_years=10.0))  # fmt: skip
+    s = deploy(
+        plan(
+            launches_per_year=30.0,
+            service_life_years=3.0,
+            production_first_year_per_year=300.0,
+            production_steady_per_year=500.0,
+            production_ramp_years=1.0,
+            horizon_years=10.0,
+        )
+    )
     t = s.table
-    assert list(t.columns) == ["month", "produced", "launched", "retired", "in_orbit", "stock", "launches",
-                               "launch_slots", "constraint"]  # fmt: skip
+    assert list(t.columns) == [
+        "month",
+        "produced",
+        "launched",
+        "retired",
+        "in_orbit",
+        "stock",
+        "launches",
+        "launch_slots",
+        "constraint",
+    ]
     assert len(t) == 120
     assert np.array_equal(t["in_orbit"], np.cumsum(t["launched"]) - np.cumsum(t["retired"]))
     assert np.array_equal(t["stock"], np.cumsum(t["produced"]) - np.cumsum(t["launched"]))
@@ -296,9 +334,15 @@ def test_table_is_consistent_and_tidy():
 
 
 def test_mix_of_vehicles_shares_the_launches():
-    p = DeploymentPlan(n_satellites=2000, sat_mass_kg=1000.0, vehicles={"falcon9": 3, "starship": 1},
-                       launches_per_year=40.0, production_first_year_per_year=UNLIMITED,
-                       production_steady_per_year=UNLIMITED, service_life_years=20.0)  # fmt: skip
+    p = DeploymentPlan(
+        n_satellites=2000,
+        sat_mass_kg=1000.0,
+        vehicles={"falcon9": 3, "starship": 1},
+        launches_per_year=40.0,
+        production_first_year_per_year=UNLIMITED,
+        production_steady_per_year=UNLIMITED,
+        service_life_years=20.0,
+    )
     s = deploy(p)
     k = s.satellites_per_launch
     assert s.mean_per_launch == pytest.approx(0.75 * k["falcon9"] + 0.25 * k["starship"])
@@ -326,14 +370,25 @@ def test_first_launch_after_the_deadline_is_a_plain_message():
 def test_message_reads_like_the_published_arithmetic():
     """'at 40 launches a year of 48 SBIs each, 7,800 SBIs take 4.1 years: full capability in March 2031, after the
     January 2029 deadline; it would need N launches a year': 7,800 / 48 = 163 launches at 40 a year = 4.1 years."""
-    p = DeploymentPlan(n_satellites=CBO_SBIS, sat_mass_kg=APS_SBI_KG, vehicles="starship", launches_per_year=40,
-                       max_per_launch=48, first_launch=dt.date(2027, 3, 1), production_first_year_per_year=UNLIMITED,
-                       production_steady_per_year=UNLIMITED, service_life_years=10)  # fmt: skip
+    p = DeploymentPlan(
+        n_satellites=CBO_SBIS,
+        sat_mass_kg=APS_SBI_KG,
+        vehicles="starship",
+        launches_per_year=40,
+        max_per_launch=48,
+        first_launch=dt.date(2027, 3, 1),
+        production_first_year_per_year=UNLIMITED,
+        production_steady_per_year=UNLIMITED,
+        service_life_years=10,
+    )
     v = deploy(p).verdict(JAN_2029)
     ok, msg = v.met, deadline_sentence(v)
     assert not ok
-    m = re.fullmatch(r"at 40 launches a year of 48 SBIs each, 7,800 SBIs take 4\.1 years: full capability in March "
-                     r"2031, after the January 2029 deadline; it would need (\d+) launches a year", msg)  # fmt: skip
+    m = re.fullmatch(
+        r"at 40 launches a year of 48 SBIs each, 7,800 SBIs take 4\.1 years: full capability in March "
+        r"2031, after the January 2029 deadline; it would need (\d+) launches a year",
+        msg,
+    )
     assert m, msg
     # closed form: 7,800 over the 22 months from March 2027 to December 2028, 48 a launch
     assert int(m.group(1)) == pytest.approx(CBO_SBIS / (22 / 12) / 48, rel=0.02)
@@ -416,10 +471,15 @@ def test_operational_by_january_2029_from_a_2026_start():
     assert req.production_per_year > 3120.0 > 1440.0
 
     # what it takes, simulated: launches and production both at the required rates meet the deadline
-    fast = p.model_copy(update={"launches_per_year": req.together_launches_per_year,
-                                "production_steady_per_year": req.together_production_per_year,
-                                "production_first_year_per_year": p.production_first_year_per_year
-                                * req.together_production_per_year / p.production_steady_per_year})  # fmt: skip
+    fast = p.model_copy(
+        update={
+            "launches_per_year": req.together_launches_per_year,
+            "production_steady_per_year": req.together_production_per_year,
+            "production_first_year_per_year": p.production_first_year_per_year
+            * req.together_production_per_year
+            / p.production_steady_per_year,
+        }
+    )
     assert deploy(fast).verdict(JAN_2029).met
 
     star = DeploymentPlan(n_satellites=CBO_SBIS, sat_mass_kg=APS_SBI_KG, vehicles="starship")

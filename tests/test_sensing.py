@@ -17,8 +17,12 @@ def _scene_around(preset, t: float = 0.0) -> tuple[Scene, np.ndarray]:
     """Objects near a radar (beside it at heights a radar or an OTH radar may cover, and 1,500 km out along each
     face) and one on the far side of the Earth, as a Scene at t; and their Earth-fixed positions."""
     lat, lon = np.radians(preset.lat_deg), np.radians(preset.lon_deg)
-    pts = [geodetic_to_ecef(lat + dlat, lon + dlon, h) for dlat in (0.0, 0.02, 0.1, 0.2) for dlon in (-0.3, 0.0, 0.3)
-           for h in (5e3, 300e3, 1000e3)]  # fmt: skip
+    pts = [
+        geodetic_to_ecef(lat + dlat, lon + dlon, h)
+        for dlat in (0.0, 0.02, 0.1, 0.2)
+        for dlon in (-0.3, 0.0, 0.3)
+        for h in (5e3, 300e3, 1000e3)
+    ]
     pts.append(geodetic_to_ecef(-lat, lon + np.pi, 500e3))
     r_ecef = np.array(pts)
     theta = float(gmst_at(EPOCH, t))

@@ -191,8 +191,15 @@ def test_the_page_and_cesium_are_served_and_nothing_beside_them(site):
     assert site.get("/app.js").status_code == 200 and site.get("/favicon.ico").status_code == 200
     assert site.get("/cesium/Cesium.js").text == "// stand-in"
     assert site.get("/cesium/Widgets/widgets.css").status_code == 200
-    for path in ("/cesium/..%2Fsecret.txt", "/cesium/%2e%2e/secret.txt", "/cesium/..%2F..%2F..%2Fetc%2Fpasswd",
-                 "/cesium/link", "/cesium//etc/passwd", "/..%2Fpyproject.toml", "/static/app.js"):  # fmt: skip
+    for path in (
+        "/cesium/..%2Fsecret.txt",
+        "/cesium/%2e%2e/secret.txt",
+        "/cesium/..%2F..%2F..%2Fetc%2Fpasswd",
+        "/cesium/link",
+        "/cesium//etc/passwd",
+        "/..%2Fpyproject.toml",
+        "/static/app.js",
+    ):
         r = site.get(path)
         assert r.status_code == 404 and "secret" not in r.text, path
     for name in ("..%2Fsummary.json", "%2Fetc%2Fpasswd", "..", "summary.json%00"):

@@ -130,13 +130,28 @@ def test_equal_shares():
 
 
 def test_share_costs_tidy_table_bills_and_canadian_dollars():
-    c = share_costs(GOLDEN_DOME_USD, partners=("US", "CA"), inputs={"benefit": BENEFIT}, cad_per_usd=1.37,
-                    horizon="about 3 years")  # fmt: skip
-    assert list(c.columns) == ["rule", "partner", "share", "bill_usd", "bill_cad", "total_usd", "horizon",
-                               "cad_per_usd"]  # fmt: skip
+    c = share_costs(
+        GOLDEN_DOME_USD, partners=("US", "CA"), inputs={"benefit": BENEFIT}, cad_per_usd=1.37, horizon="about 3 years"
+    )
+    assert list(c.columns) == [
+        "rule",
+        "partner",
+        "share",
+        "bill_usd",
+        "bill_cad",
+        "total_usd",
+        "horizon",
+        "cad_per_usd",
+    ]
     assert list(dict.fromkeys(c["rule"])) == [
-        "gdp", "population", "defended_population", "territory", "benefit", "norad", "equal"
-    ]  # fmt: skip
+        "gdp",
+        "population",
+        "defended_population",
+        "territory",
+        "benefit",
+        "norad",
+        "equal",
+    ]
     np.testing.assert_allclose(c["bill_usd"], c["share"] * GOLDEN_DOME_USD, rtol=1e-15)
     for _, group in c.groupby("rule"):
         assert group["bill_usd"].sum() == pytest.approx(GOLDEN_DOME_USD, rel=1e-12)
@@ -248,8 +263,14 @@ def test_a_study_file_may_name_exactly_the_implemented_rules():
     ],
 )
 def test_a_study_file_with_a_bad_sharing_section_names_the_problem(sharing, match):
-    study = {"kind": "cost", "name": "t", "dollars_year": 2026, "start_year": 2026, "sharing": sharing,
-             "components": [{"name": "x", "kind": "interceptor", "quantity": 1, "average_unit_cost_usd": 1e6}]}
+    study = {
+        "kind": "cost",
+        "name": "t",
+        "dollars_year": 2026,
+        "start_year": 2026,
+        "sharing": sharing,
+        "components": [{"name": "x", "kind": "interceptor", "quantity": 1, "average_unit_cost_usd": 1e6}],
+    }
     with pytest.raises(ScenarioError, match=match):
         load_cost_study(study)
 
@@ -294,8 +315,11 @@ def test_lives_protected_are_the_people_struck_undefended_less_those_struck_with
     # each missile is aimed at its metro: undefended, each strikes it
     assert table.undefended["US"] == pop[seattle] and table.undefended["CA"] == pop[vancouver]
     # with the defence: each metro's people times the fraction of trials its missile leaked
-    leaks = dict(connect(benefit_study).execute(
-        "SELECT object, count(*) FROM events WHERE event = 'leaker' GROUP BY object").fetchall())  # fmt: skip
+    leaks = dict(
+        connect(benefit_study)
+        .execute("SELECT object, count(*) FROM events WHERE event = 'leaker' GROUP BY object")
+        .fetchall()
+    )
     assert table.defended["US"] == pytest.approx(pop[seattle] * leaks.get("ICBM-1", 0) / 8)
     assert table.defended["CA"] == pytest.approx(pop[vancouver] * leaks.get("ICBM-2", 0) / 8)
     assert (table.protected == table.undefended - table.defended).all()

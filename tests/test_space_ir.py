@@ -345,9 +345,11 @@ def test_same_seed_gives_the_same_detections():
     launch_dir = geodetic_to_ecef(40 * DEG, 125 * DEG, 0.0)
     launch_dir = launch_dir / np.linalg.norm(launch_dir)
     traj = Trajectory.concatenate(
-        [_climb(0.0, 1_000.0, launch_dir, R_EARTH_MEAN_M, t_end=600.0, name="a"),
-         _climb(5.0, 800.0, -launch_dir, R_EARTH_MEAN_M, t_end=600.0, name="b")]
-    )  # fmt: skip
+        [
+            _climb(0.0, 1_000.0, launch_dir, R_EARTH_MEAN_M, t_end=600.0, name="a"),
+            _climb(5.0, 800.0, -launch_dir, R_EARTH_MEAN_M, t_end=600.0, name="b"),
+        ]
+    )
     runs = [detections_from_trajectory(traj, constellation, sensor, np.random.default_rng(s)) for s in (11, 11, 12)]
     assert len(runs[0]) > 100
     for name in Detections.__dataclass_fields__:
@@ -379,8 +381,9 @@ def test_empty_inputs_give_empty_results():
     nobody = Constellation("none", elements(np.zeros(0), 0.0, 0.0, 0.0, 0.0, 0.0), ())
     traj = _climb(0.0, 100.0, np.array([1.0, 0.0, 0.0]), R_EARTH_MEAN_M, t_end=60.0)
     assert len(detections_from_trajectory(traj, nobody, sensor, np.random.default_rng(0))) == 0
-    no_objects = Trajectory(np.zeros(0, np.int64), np.zeros(0), np.zeros((0, 3)), np.zeros((0, 3)),
-                            np.zeros(0, np.int8), ())  # fmt: skip
+    no_objects = Trajectory(
+        np.zeros(0, np.int64), np.zeros(0), np.zeros((0, 3)), np.zeros((0, 3)), np.zeros(0, np.int8), ()
+    )
     d = detections_from_trajectory(no_objects, _geo([0.0]), sensor, np.random.default_rng(0))
     assert len(d) == 0 and d.los_eci.shape == (0, 3) and d.cov_eci.shape == (0, 3, 3)
     assert time_to_first_detection_s(no_objects, _geo([0.0]), sensor).shape == (0,)
@@ -431,9 +434,16 @@ def test_presets_follow_their_published_patterns():
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("for_half_angle_rad", 0.0), ("for_half_angle_rad", 4.0), ("max_range_m", -1.0), ("frame_s", 0.0),
-     ("sigma_rad", -1e-6), ("pd", 1.5), ("graze_altitude_m", -1.0)],
-)  # fmt: skip
+    [
+        ("for_half_angle_rad", 0.0),
+        ("for_half_angle_rad", 4.0),
+        ("max_range_m", -1.0),
+        ("frame_s", 0.0),
+        ("sigma_rad", -1e-6),
+        ("pd", 1.5),
+        ("graze_altitude_m", -1.0),
+    ],
+)
 def test_nonsense_sensor_configurations_raise(field, value):
     with pytest.raises(ValueError, match=field):
         IRSensor(**{**WIDE.__dict__, field: value})

@@ -56,8 +56,15 @@ def test_run_reach_equals_the_reach_computation(space_run):
     # the run's SBIs-in-reach are reach_over_time with detection from the sensors plus the decision delay
     tr, f, sp = space_run.trajectory, space_run.flights, space_run.space
     tracks = tracks_from_trajectory(tr, f.burnout_time_s, space_run.epoch, 0.0)
-    res = reach_over_time(space_run.layers[1].constellation.elements, tracks, space_run.epoch, [0.0],
-                          sbi_design("aps-2003-optimistic"), Timeline(0.0, 30.0), detect_s=sp.first_detection_s)
+    res = reach_over_time(
+        space_run.layers[1].constellation.elements,
+        tracks,
+        space_run.epoch,
+        [0.0],
+        sbi_design("aps-2003-optimistic"),
+        Timeline(0.0, 30.0),
+        detect_s=sp.first_detection_s,
+    )
     np.testing.assert_array_equal(res.in_reach[0], sp.sbi_in_reach)
     np.testing.assert_allclose(sp.release_s, sp.first_detection_s + 30.0)
     assert np.all(sp.boost_intercept_possible == (sp.sbi_in_reach >= 1))
@@ -104,7 +111,8 @@ def test_run_cli_reports_space_layers(tmp_path):
 
 def test_sbi_size_quick_case_writes_tables_and_plots(tmp_path):
     study = tmp_path / "q.yaml"
-    study.write_text(textwrap.dedent("""
+    study.write_text(
+        textwrap.dedent("""
         kind: sbi-sizing
         name: quick
         threat: {missile: icbm-liquid-2stage, launch_sites: [{name: sohae}], aim: {name: seattle}, salvo: 2}
@@ -112,7 +120,8 @@ def test_sbi_size_quick_case_writes_tables_and_plots(tmp_path):
         launch_times: {duration_h: 6, step_s: 900}
         sweeps:
           - {parameter: altitude_km, values: [300, 400]}
-    """))
+    """)
+    )
     out = tmp_path / "out"
     res = runner.invoke(app, ["sbi", "size", str(study), "-q", "--out", str(out), "--plot"])
     assert res.exit_code == 0, res.output
@@ -120,7 +129,8 @@ def test_sbi_size_quick_case_writes_tables_and_plots(tmp_path):
     base = table[[r["label"] for r in table].index("base")]
     assert base["simulated_sbis"] > 0 and base["analytic_sbis"] > 0 and base["salvo"] == 2
     assert {"sbi_size_vs_altitude_km.png", "sbi_absentee_by_latitude.png", "sbi_in_reach_over_time.png"} <= {
-        p.name for p in out.iterdir()}
+        p.name for p in out.iterdir()
+    }
     ab = pq.read_table(out / "absentee.parquet")
     assert ab.num_rows == 24 * 2  # 24 launch times x 2 boosters
 
@@ -145,7 +155,8 @@ def test_sbi_size_infeasible_physics_is_explained():
 
 def test_coverage_cli_writes_per_point_statistics(tmp_path):
     study = tmp_path / "c.yaml"
-    study.write_text(textwrap.dedent("""
+    study.write_text(
+        textwrap.dedent("""
         kind: coverage
         name: small
         layers: [sda-t1-tracking]
@@ -153,7 +164,8 @@ def test_coverage_cli_writes_per_point_statistics(tmp_path):
         grid_deg: 1.0
         duration_h: 2
         step_s: 60
-    """))
+    """)
+    )
     out = tmp_path / "out"
     res = runner.invoke(app, ["coverage", str(study), "-q", "--out", str(out), "--plot"])
     assert res.exit_code == 0, res.output

@@ -41,12 +41,25 @@ def test_unknown_stream_is_named():
 
 def _scenario(entries: int) -> Scenario:
     cities = ["seattle", "vancouver", "san-francisco", "los-angeles", "chicago"]
-    return Scenario.model_validate({
-        "name": "spread salvos", "epoch": "2026-07-04T12:00:00Z", "seed": SEED,
-        "threats": [{"name": f"S{j}", "missile": "icbm-solid-3stage", "launch": {"name": "sohae"},
-                     "aim": {"name": cities[j]}, "count": 3, "launch_radius_km": 100, "aim_radius_km": 30}
-                    for j in range(entries)],
-    })  # fmt: skip
+    return Scenario.model_validate(
+        {
+            "name": "spread salvos",
+            "epoch": "2026-07-04T12:00:00Z",
+            "seed": SEED,
+            "threats": [
+                {
+                    "name": f"S{j}",
+                    "missile": "icbm-solid-3stage",
+                    "launch": {"name": "sohae"},
+                    "aim": {"name": cities[j]},
+                    "count": 3,
+                    "launch_radius_km": 100,
+                    "aim_radius_km": 30,
+                }
+                for j in range(entries)
+            ],
+        }
+    )
 
 
 def test_adding_a_threat_entry_changes_no_other_entrys_spread():
@@ -57,6 +70,10 @@ def test_adding_a_threat_entry_changes_no_other_entrys_spread():
     assert len(after) == len(before) + 3
     for a, b in zip(before, after[: len(before)], strict=True):
         assert (a.launch_lat_rad, a.launch_lon_rad, a.aim_lat_rad, a.aim_lon_rad) == (
-            b.launch_lat_rad, b.launch_lon_rad, b.aim_lat_rad, b.aim_lon_rad)
+            b.launch_lat_rad,
+            b.launch_lon_rad,
+            b.aim_lat_rad,
+            b.aim_lon_rad,
+        )
     spread = np.array([[ln.launch_lat_rad, ln.launch_lon_rad] for ln in before])
     assert np.unique(spread, axis=0).shape[0] == len(before)  # the discs really spread the salvos

@@ -69,8 +69,20 @@ xsi:noNamespaceSchemaLocation="https://sanaregistry.org/r/ndmxml_unqualified/ndm
 </ndm>
 """
 
-SATREC_ELEMENTS = ("jdsatepoch", "jdsatepochF", "no_kozai", "ecco", "inclo", "nodeo", "argpo", "mo", "bstar",
-                   "ndot", "nddot", "satnum")  # fmt: skip
+SATREC_ELEMENTS = (
+    "jdsatepoch",
+    "jdsatepochF",
+    "no_kozai",
+    "ecco",
+    "inclo",
+    "nodeo",
+    "argpo",
+    "mo",
+    "bstar",
+    "ndot",
+    "nddot",
+    "satnum",
+)
 
 
 def _same_satellite(a: Satrec, b: Satrec):
@@ -87,13 +99,16 @@ def test_iss_tle_fields_and_epoch():
     el = tle_to_elements(sats, dt.datetime(2020, 1, 1, tzinfo=UTC))
     # the epoch day 366.82137887 of 2019: 19:42:47.134368 on 2020-01-01 (sgp4 test_december_32); the TLE gives
     # it to 1e-8 day, which sgp4 converts exactly, so 10 us covers the float representation
-    assert el.t0_s[0] == pytest.approx((ISS_EPOCH - dt.datetime(2020, 1, 1, tzinfo=UTC)).total_seconds(),
-                                       rel=0.0, abs=1e-5)  # fmt: skip
+    assert el.t0_s[0] == pytest.approx(
+        (ISS_EPOCH - dt.datetime(2020, 1, 1, tzinfo=UTC)).total_seconds(), rel=0.0, abs=1e-5
+    )
     # columns of line 2: inclination, node, eccentricity (leading decimal point implied), perigee, mean anomaly
     np.testing.assert_allclose(
         np.array([el.i_rad[0], el.raan_rad[0], el.argp_rad[0], el.m0_rad[0]]) / DEG,
-        [51.6392, 96.6358, 88.7140, 271.4601], rtol=1e-14, atol=0.0,
-    )  # fmt: skip
+        [51.6392, 96.6358, 88.7140, 271.4601],
+        rtol=1e-14,
+        atol=0.0,
+    )
     assert el.e[0] == 0.0005156
 
 
@@ -148,9 +163,14 @@ def test_omm_xml_gives_the_same_satellite_as_the_tle():
 
 @pytest.mark.parametrize(
     ("filename", "text"),
-    [("iss.tle", f"{ISS_1}\n{ISS_2}\n"), ("mario.txt", MARIO_TLE), ("mario.csv", MARIO_CSV),
-     ("mario.xml", MARIO_XML), ("celestrak_gp.txt", MARIO_CSV)],
-)  # fmt: skip
+    [
+        ("iss.tle", f"{ISS_1}\n{ISS_2}\n"),
+        ("mario.txt", MARIO_TLE),
+        ("mario.csv", MARIO_CSV),
+        ("mario.xml", MARIO_XML),
+        ("celestrak_gp.txt", MARIO_CSV),
+    ],
+)
 def test_read_element_file_picks_format_by_suffix_or_content(tmp_path, filename, text):
     path = tmp_path / filename
     path.write_text(text)

@@ -64,7 +64,13 @@ def test_ballistic_model_propagates_a_kepler_orbit_and_linearises_it():
     dt = np.array([10.0])
     phi = model.transition(x0, dt)[0]
     eps = np.array([1.0] * 3 + [1e-3] * 3)
-    num = np.column_stack([(model.propagate(x0 + np.eye(6)[k] * eps[k], dt) - model.propagate(x0 - np.eye(6)[k] * eps[k], dt))[0] / (2 * eps[k]) for k in range(6)])  # noqa: E501
+    num = np.column_stack(
+        [
+            (model.propagate(x0 + np.eye(6)[k] * eps[k], dt) - model.propagate(x0 - np.eye(6)[k] * eps[k], dt))[0]
+            / (2 * eps[k])
+            for k in range(6)
+        ]
+    )  # noqa: E501
     np.testing.assert_allclose(phi, num, rtol=0.0, atol=1e-6)  # entries 1e-5 to 10: agreement to ~1e-7 of them
     assert MU_EARTH_M3_S2 == filters.MU
 
@@ -98,8 +104,11 @@ def test_gnn_is_the_global_optimum_not_the_greedy_choice():
         def total(a, cost=cost, gate=gate, n=n):
             return sum(cost[i, a[i]] if a[i] >= 0 else gate for i in range(n))
 
-        best = min(total(a) for a in itertools.product(*[[-1, *np.flatnonzero(cost[i] < gate)] for i in range(n)])
-                   if len({j for j in a if j >= 0}) == sum(j >= 0 for j in a))  # fmt: skip
+        best = min(
+            total(a)
+            for a in itertools.product(*[[-1, *np.flatnonzero(cost[i] < gate)] for i in range(n)])
+            if len({j for j in a if j >= 0}) == sum(j >= 0 for j in a)
+        )
         assert total(out) == pytest.approx(best)
 
 
@@ -134,8 +143,9 @@ def test_gospa_matches_stone_soup_and_decomposes():
     g = gospa(truth, est, c=10.0, p=2.0)
     t = dt.datetime(2026, 1, 1)
     metric = GOSPAMetric(p=2, c=10.0)
-    ss = metric.compute_gospa_metric([State(e.reshape(3, 1), timestamp=t) for e in est],
-                                     [State(x.reshape(3, 1), timestamp=t) for x in truth])[0]  # fmt: skip
+    ss = metric.compute_gospa_metric(
+        [State(e.reshape(3, 1), timestamp=t) for e in est], [State(x.reshape(3, 1), timestamp=t) for x in truth]
+    )[0]
     assert g.distance == pytest.approx(ss.value["distance"], rel=1e-9)
     assert g.localisation == pytest.approx(ss.value["localisation"], rel=1e-9)
     assert g.missed == pytest.approx(ss.value["missed"], rel=1e-9)
@@ -273,11 +283,13 @@ def test_imm_switches_from_thrust_to_coast_at_burnout_of_a_flown_icbm():
     from goldendome.threats.missile import design
 
     epoch = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    traj, s = fly_ballistic([BallisticLaunch("m", design("icbm-solid-3stage"), 39.66 * DEG, 124.71 * DEG,
-                                             47.6 * DEG, -122.3 * DEG)], epoch)  # fmt: skip
+    traj, s = fly_ballistic(
+        [BallisticLaunch("m", design("icbm-solid-3stage"), 39.66 * DEG, 124.71 * DEG, 47.6 * DEG, -122.3 * DEG)], epoch
+    )
     radar = PRESETS["tpy2-forward"]
-    imm = filters.IMM((filters.ConstantVelocity(3000.0), filters.Ballistic(q=0.01)),
-                      np.array([[0.97, 0.03], [0.001, 0.999]]))  # fmt: skip
+    imm = filters.IMM(
+        (filters.ConstantVelocity(3000.0), filters.Ballistic(q=0.01)), np.array([[0.97, 0.03], [0.001, 0.999]])
+    )
     trk = Tracker(model=imm, velocity_sigma_mps=2000.0, confirm_m=2, confirm_n=3, max_misses=5)
     rng = np.random.default_rng(0)
     burnout = float(s.burnout_time_s[0])
@@ -291,13 +303,26 @@ def test_imm_switches_from_thrust_to_coast_at_burnout_of_a_flown_icbm():
         rcs = rcs_for("missile", True) if t < burnout else 1.0
         det = radar_scan(radar, r_e, np.array([rcs]), t, rng, target_vel_ecef=v_e)
         sig = det.sigma.mean(axis=0) if len(det.z) else np.array([radar.sigma_range_m, radar.sigma_angle_rad, 0])
-        sensor = RadarModel.site(radar.site_ecef, np.radians(radar.lat_deg), np.radians(radar.lon_deg), theta,
-                                 float(sig[0]), float(sig[1]), radar.sigma_range_rate_mps)  # fmt: skip
+        sensor = RadarModel.site(
+            radar.site_ecef,
+            np.radians(radar.lat_deg),
+            np.radians(radar.lon_deg),
+            theta,
+            float(sig[0]),
+            float(sig[1]),
+            radar.sigma_range_rate_mps,
+        )
         trk.step(t, det.z, sensor)
         c = trk.tracks.confirmed
         if c.any():
-            rows.append((t, trk.tracks.mu[c][0, 1], np.linalg.norm(trk.tracks.x[c][0, :3] - r[0]),
-                         np.linalg.norm(trk.tracks.x[c][0, 3:] - v[0])))  # fmt: skip
+            rows.append(
+                (
+                    t,
+                    trk.tracks.mu[c][0, 1],
+                    np.linalg.norm(trk.tracks.x[c][0, :3] - r[0]),
+                    np.linalg.norm(trk.tracks.x[c][0, 3:] - v[0]),
+                )
+            )
     t, mu_coast, pos_err, vel_err = np.array(rows).T
     assert t.min() < burnout - 30.0  # tracked in boost
     boost = (t > t.min()) & (t < burnout)  # from the first update after confirmation (modes start equal)
@@ -408,8 +433,9 @@ def test_jpda_tracker_tracks_in_clutter_as_well_as_gnn():
     x0, p0 = initial_tracks(case)
     out = {}
     for assoc in ("gnn", "jpda"):
-        trk = Tracker(model=filters.ConstantVelocity(1.0), max_misses=10**6, association=assoc, pd=0.8,
-                      clutter_density=density)  # fmt: skip
+        trk = Tracker(
+            model=filters.ConstantVelocity(1.0), max_misses=10**6, association=assoc, pd=0.8, clutter_density=density
+        )
         trk.seed(case.times[0], x0, p0)
         g = []
         for k in range(1, len(case.times)):
@@ -450,14 +476,16 @@ def test_covariance_intersection_stays_consistent_where_naive_fusion_does_not():
 def test_track_continuity_counts_switches_and_fragments():
     from goldendome.tracking.metrics import track_continuity
 
-    assigned = np.array([
-        [-2, 5, -1],
-        [7, 5, -1],
-        [7, 6, 3],   # object 1 switches track 5 -> 6
-        [-1, 6, 3],  # object 0 dropped
-        [7, 6, -1],  # object 0 picked up again by the same track: a fragment, no switch; object 2 dropped
-        [7, 6, 4],   # object 2 re-acquired by another track: a fragment and a switch
-    ])  # fmt: skip
+    assigned = np.array(
+        [
+            [-2, 5, -1],
+            [7, 5, -1],
+            [7, 6, 3],  # object 1 switches track 5 -> 6
+            [-1, 6, 3],  # object 0 dropped
+            [7, 6, -1],  # object 0 picked up again by the same track: a fragment, no switch; object 2 dropped
+            [7, 6, 4],  # object 2 re-acquired by another track: a fragment and a switch
+        ]
+    )
     c = track_continuity(assigned)
     np.testing.assert_allclose(c.tracked_fraction, [4 / 5, 1.0, 3 / 6])
     np.testing.assert_array_equal(c.switches, [0, 1, 1])
@@ -485,8 +513,14 @@ def test_ballistic_model_with_drag_flies_the_threat_kernels_reentry():
     c, s_ = np.cos(theta0), np.sin(theta0)
     rot = np.array([[c, -s_, 0.0], [s_, c, 0.0], [0.0, 0.0, 1.0]])  # ECEF -> ECI at t = 0
     y0 = np.hstack([rot @ r0, rot @ v0 + np.cross([0.0, 0.0, 7.2921150e-5], rot @ r0)])[None]  # Earth-relative v0
-    rec = fly(coast_plan(np.array([0.0]), np.array([1000.0])), partial(gmst_at, epoch), until="impact", record=True,
-              max_time_s=30.0, y0_eci=y0)  # fmt: skip
+    rec = fly(
+        coast_plan(np.array([0.0]), np.array([1000.0])),
+        partial(gmst_at, epoch),
+        until="impact",
+        record=True,
+        max_time_s=30.0,
+        y0_eci=y0,
+    )
     truth = rec.end_state[0]
     with_drag = filters.Ballistic(beta_kg_m2=1000.0, max_step_s=0.05).propagate(y0, np.array([rec.end_tau[0]]))[0]
     vacuum = filters.Ballistic(max_step_s=0.05).propagate(y0, np.array([rec.end_tau[0]]))[0]
@@ -547,10 +581,14 @@ def test_coordinated_turn_model_is_exact_for_a_level_turn_and_helps_the_imm():
     shift = np.array([0.0, 0.0, 6_371e3])
     sensor = RadarModel(shift, np.eye(3), 10.0, 5e-4, 5e-4)
     pi3 = np.array([[0.90, 0.05, 0.05], [0.10, 0.90, 0.0], [0.10, 0.0, 0.90]])
-    imms = {"cv": filters.IMM((filters.ConstantVelocity(0.5), filters.ConstantVelocity(500.0)),
-                              np.array([[0.95, 0.05], [0.10, 0.90]])),
-            "ct": filters.IMM((filters.ConstantVelocity(0.5), filters.CoordinatedTurn(w, 0.5),
-                               filters.CoordinatedTurn(-w, 0.5)), pi3)}  # fmt: skip
+    imms = {
+        "cv": filters.IMM(
+            (filters.ConstantVelocity(0.5), filters.ConstantVelocity(500.0)), np.array([[0.95, 0.05], [0.10, 0.90]])
+        ),
+        "ct": filters.IMM(
+            (filters.ConstantVelocity(0.5), filters.CoordinatedTurn(w, 0.5), filters.CoordinatedTurn(-w, 0.5)), pi3
+        ),
+    }
     turn_err = {}
     for name, model in imms.items():
         errs = []
@@ -578,8 +616,9 @@ def test_track_fusion_merges_two_systems_by_covariance_intersection():
     a = truth + rng.normal(0, [100] * 3 + [10] * 3, (5, 6))
     b = truth[[4, 3, 2, 1, 0]] + rng.normal(0, [100] * 3 + [10] * 3, (5, 6))  # the same five in another order
     extra = np.r_[5e5, 5e5, 5e5, 0, 0, 0][None]  # one only the second system holds
-    ids, xs, ps, count = fuse_pictures([(np.arange(5), a, p), (np.arange(6), np.vstack([b, extra]),
-                                                              np.vstack([p, p[:1]]))])  # fmt: skip
+    ids, xs, ps, count = fuse_pictures(
+        [(np.arange(5), a, p), (np.arange(6), np.vstack([b, extra]), np.vstack([p, p[:1]]))]
+    )
     assert len(ids) == 6 and np.all(count[:5] == 2) and count[5] == 1
     assert ids[5] == 1_000_000_000 + 5  # the second picture's own id space
     np.testing.assert_allclose(xs[5], extra[0])

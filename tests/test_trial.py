@@ -18,8 +18,9 @@ ISS_TLE = """ISS (ZARYA)
 """
 
 
-SALVO = ("  - {name: S, missile: icbm-solid-3stage, launch: {name: sohae}, aim: {name: anchorage}, "
-         "count: 3, interval_s: 20}")
+SALVO = (
+    "  - {name: S, missile: icbm-solid-3stage, launch: {name: sohae}, aim: {name: anchorage}, count: 3, interval_s: 20}"
+)
 
 
 def _scenario(extra_constellation: str = "", threats: str = "") -> str:
@@ -32,7 +33,7 @@ def _scenario(extra_constellation: str = "", threats: str = "") -> str:
       - name: walker
         walker: {{total: 24, planes: 3, phasing: 1, altitude_km: 23222, inclination_deg: 56}}
     {extra_constellation}
-    """)  # fmt: skip
+    """)
 
 
 def test_salvo_count_and_interval_become_separate_flights():
@@ -43,8 +44,10 @@ def test_salvo_count_and_interval_become_separate_flights():
     assert res.threats.aim == ("anchorage",) * 3
 
 
-ROCKETS = ("  - {name: R, missile: rocket-122mm, shape: depressed, launch: {lat_deg: 31.45, lon_deg: 34.40}, "
-           "aim: {lat_deg: 31.52, lon_deg: 34.55}, count: 12, interval_s: 2, launch_radius_km: 3, aim_radius_km: 2}")
+ROCKETS = (
+    "  - {name: R, missile: rocket-122mm, shape: depressed, launch: {lat_deg: 31.45, lon_deg: 34.40}, "
+    "aim: {lat_deg: 31.52, lon_deg: 34.55}, count: 12, interval_s: 2, launch_radius_km: 3, aim_radius_km: 2}"
+)
 
 
 def test_rocket_salvo_is_spread_over_its_launch_and_target_areas():
@@ -153,10 +156,25 @@ def test_a_raid_too_large_for_memory_is_refused_up_front_with_the_estimate_and_t
     from goldendome.scenario.loader import ScenarioError
     from goldendome.scenario.models import Scenario
 
-    scn = Scenario.model_validate({
-        "name": "huge", "epoch": "2026-07-04T12:00:00Z", "duration_min": 60, "time_step_s": 1.0,
-        "threats": [{"name": "M", "missile": "icbm-solid-3stage", "launch": {"name": "sohae"},
-                     "aim": {"name": "seattle"}, "count": 1000, "rvs": 10, "decoys": 20}]})  # fmt: skip
+    scn = Scenario.model_validate(
+        {
+            "name": "huge",
+            "epoch": "2026-07-04T12:00:00Z",
+            "duration_min": 60,
+            "time_step_s": 1.0,
+            "threats": [
+                {
+                    "name": "M",
+                    "missile": "icbm-solid-3stage",
+                    "launch": {"name": "sohae"},
+                    "aim": {"name": "seattle"},
+                    "count": 1000,
+                    "rvs": 10,
+                    "decoys": 20,
+                }
+            ],
+        }
+    )
     objects, need = memory_estimate_gib(scn)
     assert objects == 1000 * (10 + 20)
     assert need == pytest.approx(BASE_MEMORY_GIB + objects * 3601 * BYTES_PER_SAMPLE / 2**30)

@@ -217,8 +217,9 @@ def test_greedy_shares_a_high_value_target_between_batteries():
 def test_greedy_exact_doctrine_and_one_battery_per_target():
     rng = np.random.default_rng(6)
     pk = rng.uniform(0.2, 0.9, (4, 10))
-    plan = assign_greedy(rng.uniform(1, 10, 10), pk, [5, 4, 3, 6], np.ones(4), max_shots=2, exact=True,
-                         one_battery_per_target=True)  # fmt: skip
+    plan = assign_greedy(
+        rng.uniform(1, 10, 10), pk, [5, 4, 3, 6], np.ones(4), max_shots=2, exact=True, one_battery_per_target=True
+    )
     assert np.isin(plan.shots, (0, 2)).all() and ((plan.shots > 0).sum(axis=0) <= 1).all()
     assert (plan.shots.sum(axis=1) <= [5, 4, 3, 6]).all()
 

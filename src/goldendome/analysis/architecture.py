@@ -52,9 +52,15 @@ def options_table(study: CostStudy) -> pd.DataFrame:
     for alt in alts:
         for var in [None, *[v.name for v in study.variants]]:
             res = lifecycle_cost(study, alternative=alt, variant=var)
-            rows.append({"alternative": alt or "", "variant": var or "as written", "total_usd": res.total_usd,
-                         "acquisition_usd": res.total(scope="acquisition"),
-                         "operations_usd": res.total(scope="operations")})  # fmt: skip
+            rows.append(
+                {
+                    "alternative": alt or "",
+                    "variant": var or "as written",
+                    "total_usd": res.total_usd,
+                    "acquisition_usd": res.total(scope="acquisition"),
+                    "operations_usd": res.total(scope="operations"),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -64,14 +70,21 @@ def benefit_inputs(folder: Path, partners) -> tuple[pd.DataFrame, dict[str, floa
     from goldendome.analysis.battle_stats import lives_protected
 
     if not (Path(folder) / "study.json").exists():
-        raise ValueError(f"sharing.benefit_from: {folder} holds no Monte Carlo study (run goldendome mc SCENARIO "
-                         "--out FOLDER first)")  # fmt: skip
+        raise ValueError(
+            f"sharing.benefit_from: {folder} holds no Monte Carlo study (run goldendome mc SCENARIO --out FOLDER first)"
+        )
     table = lives_protected(folder)
     return table, {p: float(table.protected[table.country == p].sum()) for p in partners}
 
 
-def evaluate(source, alternative: str | None = None, variant: str | None = None, progress=None,
-             base_dir: Path | None = None, benefit_from: Path | None = None) -> ArchitectureReport:  # fmt: skip
+def evaluate(
+    source,
+    alternative: str | None = None,
+    variant: str | None = None,
+    progress=None,
+    base_dir: Path | None = None,
+    benefit_from: Path | None = None,
+) -> ArchitectureReport:
     """Answer a cost study (file, built-in name or mapping): cost, schedule, sharing, effectiveness. benefit_from:
     a Monte Carlo study folder whose lives protected by country feed the ``benefit`` sharing rule (instead of the
     study's own ``sharing.benefit_from``)."""
@@ -79,8 +92,9 @@ def evaluate(source, alternative: str | None = None, variant: str | None = None,
     if alternative is None and study.alternatives:
         alternative = next(iter(study.alternatives))
     if alternative is not None and alternative not in study.alternatives:
-        raise ValueError(f"--alternative: unknown {alternative!r}; this study has: "
-                         f"{', '.join(study.alternatives) or 'none'}")  # fmt: skip
+        raise ValueError(
+            f"--alternative: unknown {alternative!r}; this study has: {', '.join(study.alternatives) or 'none'}"
+        )
     cost = lifecycle_cost(study, alternative=alternative, variant=variant)
     notes = []
     schedule = deadline = None
@@ -98,8 +112,10 @@ def evaluate(source, alternative: str | None = None, variant: str | None = None,
         if sum(lives.values()) > 0:
             inputs["benefit"] = lives
         else:
-            notes.append(f"benefit: the study in {folder} protects nobody in {', '.join(sh.partners)} (no lethal "
-                         "object of its salvo strikes a defended metro there); the rule is left out")  # fmt: skip
+            notes.append(
+                f"benefit: the study in {folder} protects nobody in {', '.join(sh.partners)} (no lethal "
+                "object of its salvo strikes a defended metro there); the rule is left out"
+            )
     sharing = share_costs(cost.total_usd, sh.rules, sh.partners, inputs, sh.cad_per_usd, horizon)
     public = compare_with_public(sharing) if "CA" in sh.partners else pd.DataFrame()
     eff = study.effectiveness
@@ -111,7 +127,21 @@ def evaluate(source, alternative: str | None = None, variant: str | None = None,
             exchange = exchange_table(eff.exchange)
         if eff.monte_carlo:
             leakage = leakage_table(study, eff.monte_carlo, base_dir)
-    return ArchitectureReport(study, alternative, variant, cost, options_table(study),
-                              compare_published(study) if study.published else None, schedule, deadline, sharing,
-                              public, sizing, exchange, leakage, notes, benefit,
-                              implied_inputs(study) if study.implied else None)  # fmt: skip
+    return ArchitectureReport(
+        study,
+        alternative,
+        variant,
+        cost,
+        options_table(study),
+        compare_published(study) if study.published else None,
+        schedule,
+        deadline,
+        sharing,
+        public,
+        sizing,
+        exchange,
+        leakage,
+        notes,
+        benefit,
+        implied_inputs(study) if study.implied else None,
+    )

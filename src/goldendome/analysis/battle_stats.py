@@ -47,7 +47,8 @@ def study_stats(folder: Path, confidence: float = 0.95) -> StudyStats:
         raise ValueError(f"{folder}: no finished trials (run goldendome mc first)")
     n, zero, lethal, leak_mean, leak_sd, people, cost, engagements = con.execute(
         "SELECT count(*), sum(zero_leakers::INT), avg(lethal), avg(leakers), coalesce(stddev_samp(leakers), 0), "
-        "avg(people_struck), avg(cost_musd), sum(engagements) FROM trials").fetchone()  # fmt: skip
+        "avg(people_struck), avg(cost_musd), sum(engagements) FROM trials"
+    ).fetchone()
     z = float(norm.ppf(0.5 + confidence / 2.0))
     half = z * leak_sd / np.sqrt(n) if n > 1 else float("nan")
     total_cost = con.execute("SELECT sum(cost_musd) FROM trials").fetchone()[0] or 0.0
@@ -59,10 +60,13 @@ def study_stats(folder: Path, confidence: float = 0.95) -> StudyStats:
         "count(*) FILTER (WHERE event = 'miss') / $n AS misses, "
         "count(*) FILTER (WHERE event = 'wasted') / $n AS wasted, "
         "sum(CASE WHEN event = 'launch' THEN cost_musd ELSE 0 END) / $n AS cost_musd "
-        "FROM events WHERE layer <> '' GROUP BY layer ORDER BY rounds DESC", {"n": n}).df()  # fmt: skip
+        "FROM events WHERE layer <> '' GROUP BY layer ORDER BY rounds DESC",
+        {"n": n},
+    ).df()
     struck = con.execute(
         "SELECT asset, count(*) AS leakers, count(DISTINCT trial) AS trials_struck FROM events "
-        "WHERE event = 'leaker' GROUP BY asset ORDER BY leakers DESC").df()  # fmt: skip
+        "WHERE event = 'leaker' GROUP BY asset ORDER BY leakers DESC"
+    ).df()
     if len(struck):
         struck["expected_leakers"] = struck.leakers / n
         struck["p_struck"] = struck.trials_struck / n
@@ -72,7 +76,8 @@ def study_stats(folder: Path, confidence: float = 0.95) -> StudyStats:
     timeline = con.execute(
         "SELECT layer, event, quantile_cont(t_s, 0.1) AS t10_s, median(t_s) AS t50_s, quantile_cont(t_s, 0.9) AS "
         "t90_s, count(*) AS n FROM events WHERE layer <> '' AND event IN ('launch', 'kill', 'miss') "
-        "GROUP BY layer, event ORDER BY t50_s").df()  # fmt: skip
+        "GROUP BY layer, event ORDER BY t50_s"
+    ).df()
     p_ci = wilson_interval(int(zero), n, confidence)
     leak_ci = (float(leak_mean - half), float(leak_mean + half))
     per_engagement = float(total_cost / engagements) if engagements else float("nan")
@@ -82,8 +87,23 @@ def study_stats(folder: Path, confidence: float = 0.95) -> StudyStats:
     if quality:
         means = con.execute("SELECT " + ", ".join(f"avg({c})" for c in quality) + " FROM trials").fetchone()
         picture = {c: float(v) for c, v in zip(quality, means, strict=True) if v is not None}
-    return StudyStats(Path(folder), int(n), float(lethal), int(zero), zero / n, p_ci, float(leak_mean), leak_ci,
-                      float(people), float(cost), per_engagement, layers, struck, timeline, picture)
+    return StudyStats(
+        Path(folder),
+        int(n),
+        float(lethal),
+        int(zero),
+        zero / n,
+        p_ci,
+        float(leak_mean),
+        leak_ci,
+        float(people),
+        float(cost),
+        per_engagement,
+        layers,
+        struck,
+        timeline,
+        picture,
+    )
 
 
 def impact_points(folder: Path) -> pd.DataFrame:
@@ -121,7 +141,12 @@ def lives_protected(folder: Path) -> pd.DataFrame:
     for asset, count in struck.fetchall():
         if asset in country:
             defended[country[asset]] += people[asset] * count / n
-    out = pd.DataFrame({"country": list(undefended), "undefended": list(undefended.values()),
-                        "defended": [defended[c] for c in undefended]})  # fmt: skip
+    out = pd.DataFrame(
+        {
+            "country": list(undefended),
+            "undefended": list(undefended.values()),
+            "defended": [defended[c] for c in undefended],
+        }
+    )
     out["protected"] = out.undefended - out.defended
     return out.sort_values("protected", ascending=False, kind="stable").reset_index(drop=True)

@@ -59,8 +59,10 @@ def run_coverage(study: CoverageStudy, progress=None) -> list[LayerCoverage]:
     lat_l, lon_l = study.launch.coordinates_deg()
     lat_a, lon_a = study.aim.coordinates_deg()
     d = design(study.missile)
-    launches = [BallisticLaunch(f"L{k}", d, lat_l * DEG, lon_l * DEG, lat_a * DEG, lon_a * DEG, t_launch_s=float(t0))
-                for k, t0 in enumerate(launch_times)]  # fmt: skip
+    launches = [
+        BallisticLaunch(f"L{k}", d, lat_l * DEG, lon_l * DEG, lat_a * DEG, lon_a * DEG, t_launch_s=float(t0))
+        for k, t0 in enumerate(launch_times)
+    ]
     say("flying the test launches", 0.02)
     traj, _ = fly_ballistic(launches, study.epoch, sample_dt_s=2.0)
     out = []
@@ -71,9 +73,22 @@ def run_coverage(study: CoverageStudy, progress=None) -> list[LayerCoverage]:
         cov = coverage_over_area(constellation, sensor, pts, study.epoch, t)
         say(f"{name}: first detections of {len(launches)} launches", 0.1 + 0.9 * (k + 0.6) / len(study.layers))
         first, stereo = time_to_first_detection_s(traj, constellation, sensor, min_sensors=(1, 2))
-        out.append(LayerCoverage(name, len(constellation), lat_g.ravel(), lon_g.ravel(), cov.counts.mean(axis=0),
-                                 cov.covered_fraction(), cov.stereo_fraction(), cov.max_gap_s(), launch_times, first,
-                                 stereo, sensor.cloud_top_m))  # fmt: skip
+        out.append(
+            LayerCoverage(
+                name,
+                len(constellation),
+                lat_g.ravel(),
+                lon_g.ravel(),
+                cov.counts.mean(axis=0),
+                cov.covered_fraction(),
+                cov.stereo_fraction(),
+                cov.max_gap_s(),
+                launch_times,
+                first,
+                stereo,
+                sensor.cloud_top_m,
+            )
+        )
     say("done", 1.0)
     return out
 

@@ -64,14 +64,26 @@ def exchange_table(cases: list[ExchangeCase], sbi_unit_cost_usd: float = 22e6) -
             unit = c.unit_cost_usd or w.unit_cost_musd * 1e6
             p = c.sspk or w.kill_probability(c.threat_class)
             if p <= 0:
-                raise ValueError(f"effectiveness.exchange[{i}]: {c.interceptor} does not engage class "
-                                 f"{c.threat_class!r} (its table: {', '.join(w.sspk)})")  # fmt: skip
+                raise ValueError(
+                    f"effectiveness.exchange[{i}]: {c.interceptor} does not engage class "
+                    f"{c.threat_class!r} (its table: {', '.join(w.sspk)})"
+                )
         per_kill = kill_cost(unit * c.in_orbit_per_engagement, c.shots, p)
-        rows.append({"interceptor": c.interceptor, "threat": c.threat, "shots": c.shots, "sspk": p,
-                     "unit_cost_usd": unit, "in_orbit_per_engagement": c.in_orbit_per_engagement,
-                     "kill_probability": 1.0 - (1.0 - p) ** c.shots,
-                     "cost_per_kill_usd": per_kill, "threat_cost_usd": c.threat_cost_usd,
-                     "exchange_ratio": per_kill / c.threat_cost_usd, "source": c.source})  # fmt: skip
+        rows.append(
+            {
+                "interceptor": c.interceptor,
+                "threat": c.threat,
+                "shots": c.shots,
+                "sspk": p,
+                "unit_cost_usd": unit,
+                "in_orbit_per_engagement": c.in_orbit_per_engagement,
+                "kill_probability": 1.0 - (1.0 - p) ** c.shots,
+                "cost_per_kill_usd": per_kill,
+                "threat_cost_usd": c.threat_cost_usd,
+                "exchange_ratio": per_kill / c.threat_cost_usd,
+                "source": c.source,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -90,8 +102,13 @@ def sbi_mass_kg(mass_ref_kg: float, dv_ref_mps: float, dv_mps: float, isp_s: flo
     return float(mass_ref_kg * np.exp((dv_mps - dv_ref_mps) / (isp_s * G0_M_S2)))
 
 
-def sizing_cost(cost_study, coupling: SizingCoupling, progress: Callable[[str, float], None] | None = None,
-                variant: str | None = None, alternative: str | None = None) -> pd.DataFrame:  # fmt: skip
+def sizing_cost(
+    cost_study,
+    coupling: SizingCoupling,
+    progress: Callable[[str, float], None] | None = None,
+    variant: str | None = None,
+    alternative: str | None = None,
+) -> pd.DataFrame:
     """Size the SBI shell for each salvo (and each swept design) and price it over the cost study's horizon.
 
     Rows: design (the swept value or 'base'), salvo, sbis (the simulated size, None if infeasible), unit_mass_kg,
@@ -107,13 +124,17 @@ def sizing_cost(cost_study, coupling: SizingCoupling, progress: Callable[[str, f
         study = apply_variant(study, variant)
     names = [c.name for c in study.components]
     if coupling.component not in names:
-        raise ValueError(f"effectiveness.sizing.component: unknown component {coupling.component!r} (components: "
-                         f"{', '.join(names)})")  # fmt: skip
+        raise ValueError(
+            f"effectiveness.sizing.component: unknown component {coupling.component!r} (components: {', '.join(names)})"
+        )
     sizing = load_study(coupling.study, SizingStudy)
     base = base_point(sizing)
     comp = next(c for c in study.components if c.name == coupling.component)
-    designs = [("base", base)] if coupling.sweep is None else [
-        (f"{coupling.sweep}={v:g}", vary_point(base, coupling.sweep, v)) for v in coupling.values]  # fmt: skip
+    designs = (
+        [("base", base)]
+        if coupling.sweep is None
+        else [(f"{coupling.sweep}={v:g}", vary_point(base, coupling.sweep, v)) for v in coupling.values]
+    )
     rows, total_points, k = [], len(designs) * len(coupling.salvo), 0
     for label, point in designs:
         mass = comp.unit_mass_kg
@@ -130,8 +151,16 @@ def sizing_cost(cost_study, coupling: SizingCoupling, progress: Callable[[str, f
                 case = Variant(name="sized", overrides={coupling.component: over})
                 sized = apply_variant(study.model_copy(update={"variants": [case]}), "sized")
                 total = lifecycle_cost(sized, alternative).total_usd
-            rows.append({"design": label, "salvo": n, "sbis": sbis, "unit_mass_kg": mass, "total_usd": total,
-                         "infeasible": row.get("infeasible")})  # fmt: skip
+            rows.append(
+                {
+                    "design": label,
+                    "salvo": n,
+                    "sbis": sbis,
+                    "unit_mass_kg": mass,
+                    "total_usd": total,
+                    "infeasible": row.get("infeasible"),
+                }
+            )
     say("sizing done", 1.0)
     df = pd.DataFrame(rows)
     df["marginal_usd"] = df.groupby("design")["total_usd"].diff()
@@ -149,11 +178,22 @@ def leakage_table(cost_study, cases: list[LeakageCase], base_dir: Path | None = 
         if not folder.is_absolute() and base_dir is not None:
             folder = base_dir / folder
         if not (folder / "study.json").exists():
-            raise ValueError(f"effectiveness.monte_carlo[{i}].folder: {folder} holds no Monte Carlo study (run "
-                             "goldendome mc SCENARIO --out FOLDER first)")  # fmt: skip
+            raise ValueError(
+                f"effectiveness.monte_carlo[{i}].folder: {folder} holds no Monte Carlo study (run "
+                "goldendome mc SCENARIO --out FOLDER first)"
+            )
         st = study_stats(folder)
         cost = c.cost_usd if c.cost_usd is not None else lifecycle_cost(cost_study, c.alternative, c.variant).total_usd
-        rows.append({"label": c.label, "cost_usd": cost, "trials": st.trials, "p_zero": st.p_zero,
-                     "p_zero_lo": st.p_zero_ci[0], "p_zero_hi": st.p_zero_ci[1], "leakers": st.leakers_mean,
-                     "cost_per_trial_interceptors_usd": st.cost_mean_musd * 1e6})  # fmt: skip
+        rows.append(
+            {
+                "label": c.label,
+                "cost_usd": cost,
+                "trials": st.trials,
+                "p_zero": st.p_zero,
+                "p_zero_lo": st.p_zero_ci[0],
+                "p_zero_hi": st.p_zero_ci[1],
+                "leakers": st.leakers_mean,
+                "cost_per_trial_interceptors_usd": st.cost_mean_musd * 1e6,
+            }
+        )
     return pd.DataFrame(rows)

@@ -48,13 +48,21 @@ def base_point(study: SizingStudy) -> DesignPoint:
     d = sbi_design(study.sbi.design)
     if study.sbi.delta_v_mps is not None or study.sbi.accel_g is not None:
         d = dataclasses.replace(
-            d, delta_v_mps=study.sbi.delta_v_mps or d.delta_v_mps,
+            d,
+            delta_v_mps=study.sbi.delta_v_mps or d.delta_v_mps,
             accel_mps2=(study.sbi.accel_g * G0_M_S2) if study.sbi.accel_g else d.accel_mps2,
-        )  # fmt: skip
+        )
     tl = study.timeline
-    return DesignPoint("base", study.threat.missile, study.threat.salvo, study.shots, study.shell.altitude_km * 1e3,
-                       study.shell.inclination_deg * DEG, d, Timeline(tl.detect_s, tl.decide_s,
-                                                                      tl.cutoff_before_burnout_s))  # fmt: skip
+    return DesignPoint(
+        "base",
+        study.threat.missile,
+        study.threat.salvo,
+        study.shots,
+        study.shell.altitude_km * 1e3,
+        study.shell.inclination_deg * DEG,
+        d,
+        Timeline(tl.detect_s, tl.decide_s, tl.cutoff_before_burnout_s),
+    )
 
 
 def vary_point(p: DesignPoint, parameter: str, value) -> DesignPoint:
@@ -90,8 +98,14 @@ def design_points(study: SizingStudy) -> list[tuple[str, DesignPoint]]:
     sweeps = {s.parameter: s.values for s in study.sweeps}
     if "salvo" in sweeps and "missile" in sweeps:
         for m, n in itertools.product(sweeps.pop("missile"), sweeps.pop("salvo")):
-            out.append(("salvo", dataclasses.replace(vary_point(vary_point(base, "missile", m), "salvo", n),
-                                                     label=f"missile={m},salvo={n}")))  # fmt: skip
+            out.append(
+                (
+                    "salvo",
+                    dataclasses.replace(
+                        vary_point(vary_point(base, "missile", m), "salvo", n), label=f"missile={m},salvo={n}"
+                    ),
+                )
+            )
     for parameter, values in sweeps.items():
         out.extend((parameter, vary_point(base, parameter, v)) for v in values)
     return out
@@ -110,20 +124,35 @@ def _launches(study: SizingStudy, p: DesignPoint) -> list[BallisticLaunch]:
             az = initial_azimuth(lat * DEG, lon * DEG, a_lat, a_lon)
             lat = np.degrees(p.launch_lat_rad)
             a_lat, a_lon = destination(lat * DEG, lon * DEG, az, rng / 6371008.8)
-        out.append(BallisticLaunch(f"B{k + 1}", missile_design(p.missile), lat * DEG, lon * DEG, float(a_lat),
-                                   float(a_lon), t_launch_s=k * study.threat.interval_s))  # fmt: skip
+        out.append(
+            BallisticLaunch(
+                f"B{k + 1}",
+                missile_design(p.missile),
+                lat * DEG,
+                lon * DEG,
+                float(a_lat),
+                float(a_lon),
+                t_launch_s=k * study.threat.interval_s,
+            )
+        )
     return out
 
 
 def run_point(study: SizingStudy, p: DesignPoint) -> tuple[dict, SizingResult | None]:
     """Size one design point. Returns (row for the table, full result or None if infeasible)."""
     row = {
-        "label": p.label, "missile": p.missile, "salvo": p.salvo, "shots": p.shots,
-        "altitude_km": p.altitude_m / 1e3, "inclination_deg": p.inclination_rad / DEG,
-        "delta_v_mps": p.sbi.delta_v_mps, "accel_g": p.sbi.accel_mps2 / G0_M_S2,
-        "detect_s": p.timeline.detect_s, "decide_s": p.timeline.decide_s,
+        "label": p.label,
+        "missile": p.missile,
+        "salvo": p.salvo,
+        "shots": p.shots,
+        "altitude_km": p.altitude_m / 1e3,
+        "inclination_deg": p.inclination_rad / DEG,
+        "delta_v_mps": p.sbi.delta_v_mps,
+        "accel_g": p.sbi.accel_mps2 / G0_M_S2,
+        "detect_s": p.timeline.detect_s,
+        "decide_s": p.timeline.decide_s,
         "launch_lat_deg": None if p.launch_lat_rad is None else p.launch_lat_rad / DEG,
-    }  # fmt: skip
+    }
     lt = study.launch_times
     times = np.arange(0.0, lt.duration_h * 3600.0, lt.step_s)
     tracks = boost_tracks(_launches(study, p), study.epoch)
@@ -135,15 +164,20 @@ def run_point(study: SizingStudy, p: DesignPoint) -> tuple[dict, SizingResult | 
         return row, None
     r = res.reach
     row.update(
-        simulated_sbis=res.simulated, analytic_sbis=float(res.analytic), absentee_ratio=float(res.absentee_ratio),
-        burnout_s=float(np.max(tracks.burnout_s)), time_available_s=float(np.min(res.time_available_s)),
+        simulated_sbis=res.simulated,
+        analytic_sbis=float(res.analytic),
+        absentee_ratio=float(res.absentee_ratio),
+        burnout_s=float(np.max(tracks.burnout_s)),
+        time_available_s=float(np.min(res.time_available_s)),
         reach_at_cutoff_km=float(np.min(res.reach_at_cutoff_m)) / 1e3,
-        worst_in_reach=int(r.in_reach.min()), mean_in_reach=float(r.in_reach.mean()),
+        worst_in_reach=int(r.in_reach.min()),
+        mean_in_reach=float(r.in_reach.mean()),
         mean_intercept_s=float(np.nanmean(r.t_first)) if np.any(np.isfinite(r.t_first)) else None,
         mean_closing_km_s=float(np.nanmean(r.v_close)) / 1e3 if np.any(np.isfinite(r.v_close)) else None,
         mass_in_orbit_t=float(res.simulated * p.sbi.mass_kg / 1e3) if np.isfinite(p.sbi.mass_kg) else None,
-        evaluations=res.evaluations, infeasible=None,
-    )  # fmt: skip
+        evaluations=res.evaluations,
+        infeasible=None,
+    )
     return row, res
 
 

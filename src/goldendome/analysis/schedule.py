@@ -116,8 +116,9 @@ class _Run:
     constraint: np.ndarray  # (M,) str
 
 
-def _simulate(plan: DeploymentPlan, months: int, launches_per_year: float | None = None,
-              production_scale: float = 1.0) -> _Run:  # fmt: skip
+def _simulate(
+    plan: DeploymentPlan, months: int, launches_per_year: float | None = None, production_scale: float = 1.0
+) -> _Run:
     """Month-by-month build, launch and retirement. launches_per_year overrides the plan's total cadence;
     production_scale multiplies both production rates (required_rate uses both to find what a deadline needs)."""
     names = list(plan.vehicles)
@@ -273,13 +274,17 @@ def required_rate(plan: DeploymentPlan, deadline) -> RequiredRate:
     c0 = max(plan.total_launches_per_year, launches)
     s0 = max(1.0, prod_scale)
     if math.isfinite(launches) and math.isfinite(prod_scale):
-        f = 1.0 if _full_by(plan, months, c0, s0) else smallest(lambda x: _full_by(plan, months, c0 * x, s0 * x),
-                                                                 1.0, 2.0)  # fmt: skip
+        f = (
+            1.0
+            if _full_by(plan, months, c0, s0)
+            else smallest(lambda x: _full_by(plan, months, c0 * x, s0 * x), 1.0, 2.0)
+        )
         together_l, together_p = c0 * f, s0 * r1 * f
     else:
         together_l = together_p = inf
-    return RequiredRate(deadline, window, k_mean, launches, launches * k_mean, production, together_l, together_p,
-                        cf_sats, cf_launches)  # fmt: skip
+    return RequiredRate(
+        deadline, window, k_mean, launches, launches * k_mean, production, together_l, together_p, cf_sats, cf_launches
+    )
 
 
 Cause = Literal[
@@ -382,13 +387,18 @@ class Schedule:
         if deadline < plan.production_start:
             raise ValueError(f"deadline: {deadline} is before the production start {plan.production_start}")
         full = self.full_capability
-        facts = dict(plan=plan, deadline=deadline, full_capability=full, years_to_full=self.years_to_full,
-                     binding=self.binding, mean_per_launch=self.mean_per_launch,
-                     replacements_per_year=self.replacements_per_year,
-                     max_in_orbit=int(self.table["in_orbit"].max()) if len(self.table) else 0)  # fmt: skip
+        facts = dict(
+            plan=plan,
+            deadline=deadline,
+            full_capability=full,
+            years_to_full=self.years_to_full,
+            binding=self.binding,
+            mean_per_launch=self.mean_per_launch,
+            replacements_per_year=self.replacements_per_year,
+            max_in_orbit=int(self.table["in_orbit"].max()) if len(self.table) else 0,
+        )
         if full is not None and full <= deadline:
-            return DeadlineVerdict(**facts, met=True, cause="met",
-                                   months_early=(_month(deadline) - _month(full)).n)  # fmt: skip
+            return DeadlineVerdict(**facts, met=True, cause="met", months_early=(_month(deadline) - _month(full)).n)
         if _month(plan.first_launch_date).end_time.date() > deadline:
             return DeadlineVerdict(**facts, met=False, cause="first_launch_after_deadline")
         req = required_rate(plan, deadline)
@@ -404,9 +414,14 @@ class Schedule:
             cause = "beyond_horizon"
         more_l = req.together_launches_per_year
         more_p = req.together_production_per_year
-        return DeadlineVerdict(**facts, met=False, cause=cause, required=req,
-                               needs_launches_per_year=more_l if more_l > c * (1 + 1e-6) else None,
-                               needs_production_per_year=more_p if more_p > r1 * (1 + 1e-6) else None)  # fmt: skip
+        return DeadlineVerdict(
+            **facts,
+            met=False,
+            cause=cause,
+            required=req,
+            needs_launches_per_year=more_l if more_l > c * (1 + 1e-6) else None,
+            needs_production_per_year=more_p if more_p > r1 * (1 + 1e-6) else None,
+        )
 
     def summary(self, deadline=None) -> dict:
         """Headline figures as plain JSON-ready data (dates as ISO strings); with a deadline, whether it is met, the
@@ -439,14 +454,16 @@ class Schedule:
             v = self.verdict(deadline)
             req = v.required if v.required is not None else required_rate(plan, v.deadline)
             out["deadline"] = {
-                "date": v.deadline.isoformat(), "meets": v.met, "cause": v.cause,
+                "date": v.deadline.isoformat(),
+                "meets": v.met,
+                "cause": v.cause,
                 "required_launches_per_year": _finite(req.together_launches_per_year),
                 "required_production_per_year": _finite(req.together_production_per_year),
                 "launches_per_year_if_production_keeps_pace": _finite(req.launches_per_year),
                 "production_per_year_if_launches_keep_pace": _finite(req.production_per_year),
                 "closed_form_satellites_per_year": _finite(req.closed_form_satellites_per_year),
                 "closed_form_launches_per_year": _finite(req.closed_form_launches_per_year),
-            }  # fmt: skip
+            }
         return out
 
 
@@ -462,15 +479,27 @@ def deploy(plan: DeploymentPlan) -> Schedule:
     start = _month(plan.production_start)
     month_starts = pd.period_range(start, periods=months, freq="M").to_timestamp().as_unit("s")
     names = list(plan.vehicles)
-    table = pd.DataFrame({
-        "month": month_starts, "produced": run.produced, "launched": run.launched, "retired": run.retired,
-        "in_orbit": run.in_orbit, "stock": run.stock, "launches": run.launches.sum(axis=0),
-        "launch_slots": run.slots.sum(axis=0), "constraint": pd.array(run.constraint, dtype="string"),
-    })  # fmt: skip
-    by_vehicle = pd.DataFrame({
-        "month": np.tile(month_starts, len(names)), "vehicle": np.repeat(names, months),
-        "launches": run.launches.ravel(), "satellites": run.sent.ravel(),
-    })  # fmt: skip
+    table = pd.DataFrame(
+        {
+            "month": month_starts,
+            "produced": run.produced,
+            "launched": run.launched,
+            "retired": run.retired,
+            "in_orbit": run.in_orbit,
+            "stock": run.stock,
+            "launches": run.launches.sum(axis=0),
+            "launch_slots": run.slots.sum(axis=0),
+            "constraint": pd.array(run.constraint, dtype="string"),
+        }
+    )
+    by_vehicle = pd.DataFrame(
+        {
+            "month": np.tile(month_starts, len(names)),
+            "vehicle": np.repeat(names, months),
+            "launches": run.launches.ravel(),
+            "satellites": run.sent.ravel(),
+        }
+    )
 
     def reached(count: int) -> dt.date | None:
         hit = np.flatnonzero(run.in_orbit >= count)
@@ -482,8 +511,16 @@ def deploy(plan: DeploymentPlan) -> Schedule:
     k_mean = plan.mean_per_launch()
     repl = plan.n_satellites / plan.service_life_years
     return Schedule(
-        plan=plan, table=table, launches_by_vehicle=by_vehicle, satellites_per_launch=k, mean_per_launch=k_mean,
-        initial_capability=reached(plan.initial_threshold), full_capability=reached(plan.n_satellites),
-        binding="launch" if launch_m >= prod_m else "production", launch_limited_months=launch_m,
-        production_limited_months=prod_m, replacements_per_year=repl, launches_per_year_steady=repl / k_mean,
-    )  # fmt: skip
+        plan=plan,
+        table=table,
+        launches_by_vehicle=by_vehicle,
+        satellites_per_launch=k,
+        mean_per_launch=k_mean,
+        initial_capability=reached(plan.initial_threshold),
+        full_capability=reached(plan.n_satellites),
+        binding="launch" if launch_m >= prod_m else "production",
+        launch_limited_months=launch_m,
+        production_limited_months=prod_m,
+        replacements_per_year=repl,
+        launches_per_year_steady=repl / k_mean,
+    )

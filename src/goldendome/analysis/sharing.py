@@ -217,8 +217,9 @@ def share_costs(
     for rule in rules:
         for p, s in RULES[rule](partners, inputs.get(rule)).items():
             bill = s * total_usd
-            rows.append((rule, p, s, bill, bill * cad_per_usd if p == "CA" else math.nan, total_usd, horizon,
-                         cad_per_usd))  # fmt: skip
+            rows.append(
+                (rule, p, s, bill, bill * cad_per_usd if p == "CA" else math.nan, total_usd, horizon, cad_per_usd)
+            )
     cols = ["rule", "partner", "share", "bill_usd", "bill_cad", "total_usd", "horizon", "cad_per_usd"]
     return pd.DataFrame(rows, columns=cols)
 
@@ -297,13 +298,25 @@ def compare_with_public(bills: pd.DataFrame, cad_per_usd: float | None = None) -
         for key, f in figures.items():
             value = float(f["value"])
             figure_usd = value / cad_per_usd if f["currency"] == "CAD" else value
-            rows.append({
-                "rule": r.rule, "total_usd": r.total_usd, "horizon": r.horizon, "canada_share": r.share,
-                "canada_bill_usd": r.bill_usd, "canada_bill_cad": r.bill_usd * cad_per_usd,
-                "figure": key, "figure_label": f["label"], "figure_value": value, "figure_currency": f["currency"],
-                "figure_date": str(f["date"]), "figure_usd": figure_usd, "bill_over_figure": r.bill_usd / figure_usd,
-                "golden_dome": bool(f["golden_dome"]), "caveat": _caveat(f, r.horizon, r.total_usd, cad_per_usd),
-            })  # fmt: skip
+            rows.append(
+                {
+                    "rule": r.rule,
+                    "total_usd": r.total_usd,
+                    "horizon": r.horizon,
+                    "canada_share": r.share,
+                    "canada_bill_usd": r.bill_usd,
+                    "canada_bill_cad": r.bill_usd * cad_per_usd,
+                    "figure": key,
+                    "figure_label": f["label"],
+                    "figure_value": value,
+                    "figure_currency": f["currency"],
+                    "figure_date": str(f["date"]),
+                    "figure_usd": figure_usd,
+                    "bill_over_figure": r.bill_usd / figure_usd,
+                    "golden_dome": bool(f["golden_dome"]),
+                    "caveat": _caveat(f, r.horizon, r.total_usd, cad_per_usd),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -347,8 +360,10 @@ def _normalise(rule: str, values, partners, where: str, allow_zero: bool) -> dic
         if not math.isfinite(v) or v < 0:
             raise ValueError(f"{where}[{p!r}] must be a finite number >= 0, got {v!r}")
         if v == 0 and not allow_zero:
-            raise ValueError(f"{where}[{p!r}] is 0: rule {rule!r} cannot give a share to a partner without it; "
-                             "supply the figure or leave the partner out")  # fmt: skip
+            raise ValueError(
+                f"{where}[{p!r}] is 0: rule {rule!r} cannot give a share to a partner without it; "
+                "supply the figure or leave the partner out"
+            )
         w[p] = v
     total = sum(w.values())
     if total <= 0:

@@ -54,8 +54,15 @@ def cap_half_angle(booster_radius_m, shell_radius_m, reach_m):
     return np.where(c <= 1.0, np.arccos(np.clip(c, -1.0, 1.0)), np.nan)
 
 
-def analytic_in_reach(n_sbi: float, altitude_m: float, inclination_rad: float, point_ecef_unit, point_radius_m,
-                      reach_m: float, samples: int = 40_000) -> float:  # fmt: skip
+def analytic_in_reach(
+    n_sbi: float,
+    altitude_m: float,
+    inclination_rad: float,
+    point_ecef_unit,
+    point_radius_m,
+    reach_m: float,
+    samples: int = 40_000,
+) -> float:
     """Mean number of shell satellites within reach of a point: the shell density integrated over the reach cap.
 
     point_ecef_unit : (3,) direction of the booster's position at cut-off (only its latitude matters).
@@ -123,8 +130,10 @@ def check_feasible(shell: Shell, tracks: BoosterTracks, design: SBIDesign, timel
     """Raise InfeasibleDesign with a plain reason when no constellation of this shell can engage; else return the
     reach (m) each booster's engagement allows at its cut-off."""
     if shell.altitude_m < 150e3:
-        raise InfeasibleDesign(f"orbit altitude {shell.altitude_m / 1e3:.0f} km is below 150 km, where drag brings "
-                               "a satellite down within days")  # fmt: skip
+        raise InfeasibleDesign(
+            f"orbit altitude {shell.altitude_m / 1e3:.0f} km is below 150 km, where drag brings "
+            "a satellite down within days"
+        )
     window = tracks.burnout_s - timeline.cutoff_before_burnout_s - timeline.release_s
     if np.any(window <= 0):
         k = int(np.argmin(window))
@@ -167,9 +176,17 @@ def analytic_size(shell: Shell, tracks: BoosterTracks, design: SBIDesign, timeli
     return shots * tracks.n * ratio, ratio
 
 
-def size_constellation(shell: Shell, tracks: BoosterTracks, epoch: dt.datetime, launch_times_s,
-                       design: SBIDesign, timeline: Timeline, shots: int = 1, resolution: float = 0.03,
-                       max_total: int = 200_000) -> SizingResult:  # fmt: skip
+def size_constellation(
+    shell: Shell,
+    tracks: BoosterTracks,
+    epoch: dt.datetime,
+    launch_times_s,
+    design: SBIDesign,
+    timeline: Timeline,
+    shots: int = 1,
+    resolution: float = 0.03,
+    max_total: int = 200_000,
+) -> SizingResult:
     """Smallest Walker constellation of the shell for which, at every launch time, each booster of the salvo gets
     `shots` distinct SBIs able to reach it before cut-off (bipartite matching), to within `resolution` (relative).
 
@@ -190,8 +207,9 @@ def size_constellation(shell: Shell, tracks: BoosterTracks, epoch: dt.datetime, 
         t_real = shell.pattern(total)[0]
         if t_real not in cache:
             evaluations += 1
-            cache[t_real] = reach_over_time(shell.elements(total), tracks, epoch, launch_times_s, design, timeline,
-                                            shots)  # fmt: skip
+            cache[t_real] = reach_over_time(
+                shell.elements(total), tracks, epoch, launch_times_s, design, timeline, shots
+            )
         return bool(np.all(cache[t_real].covered))
 
     # the worst launch time needs more than the mean (1.1-2.3 x the analytic size in the sweeps of the built-in
@@ -216,6 +234,7 @@ def size_constellation(shell: Shell, tracks: BoosterTracks, epoch: dt.datetime, 
             hi = lo
         else:
             lo = hi
+
     def bisect(lo: int, hi: int) -> tuple[int, int]:
         while hi > lo and hi / max(lo, 1) > 1 + resolution:
             mid = int(round(np.sqrt(lo * hi)))
@@ -240,5 +259,12 @@ def size_constellation(shell: Shell, tracks: BoosterTracks, epoch: dt.datetime, 
             hi = int(np.ceil(hi * 1.25))
         lo, hi = bisect(lo, hi)
     best = shell.pattern(hi)[0]
-    return SizingResult(best, analytic, ratio, cache[best], evaluations, reach_cut,
-                        tracks.burnout_s - timeline.cutoff_before_burnout_s - timeline.release_s)  # fmt: skip
+    return SizingResult(
+        best,
+        analytic,
+        ratio,
+        cache[best],
+        evaluations,
+        reach_cut,
+        tracks.burnout_s - timeline.cutoff_before_burnout_s - timeline.release_s,
+    )

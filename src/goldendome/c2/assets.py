@@ -139,8 +139,10 @@ class Assets:
             keys = {keys} if isinstance(keys, str) else set(keys)
             missing = keys - set(self.keys)
             if missing:
-                raise KeyError(f"no asset with key {', '.join(map(repr, sorted(missing)))}; keys look like "
-                               f"{', '.join(self.keys[:5])}, ...")  # fmt: skip
+                raise KeyError(
+                    f"no asset with key {', '.join(map(repr, sorted(missing)))}; keys look like "
+                    f"{', '.join(self.keys[:5])}, ..."
+                )
             keep &= np.array([k in keys for k in self.keys], bool)
         if countries is not None:
             countries = {countries} if isinstance(countries, str) else set(countries)
@@ -157,8 +159,9 @@ class Assets:
 
         lat_rad, lon_rad : (M,) points, rad. Returns (index (M,) int, -1 where the point is NaN or the table empty;
         distance (M,) to that asset's centre, m, NaN there)."""
-        lat, lon = np.broadcast_arrays(np.atleast_1d(np.asarray(lat_rad, float)),
-                                       np.atleast_1d(np.asarray(lon_rad, float)))  # fmt: skip
+        lat, lon = np.broadcast_arrays(
+            np.atleast_1d(np.asarray(lat_rad, float)), np.atleast_1d(np.asarray(lon_rad, float))
+        )
         lat, lon = lat.ravel(), lon.ravel()
         idx = np.full(lat.size, -1, np.int64)
         dist = np.full(lat.size, np.nan)
@@ -182,23 +185,36 @@ class Assets:
             dup = sorted({k for k in keys if keys.count(k) > 1})
             raise ValueError(f"assets repeat the key(s) {', '.join(map(repr, dup))}; give each asset its own key")
         return Assets(
-            keys=keys, names=tuple(n for p in parts for n in p.names), kind=tuple(k for p in parts for k in p.kind),
+            keys=keys,
+            names=tuple(n for p in parts for n in p.names),
+            kind=tuple(k for p in parts for k in p.kind),
             country=tuple(c for p in parts for c in p.country),
-            **{f: _frozen(np.concatenate([getattr(p, f) for p in parts] or [np.empty(0, dt)]).astype(dt))
-               for f, dt in (("lat_rad", float), ("lon_rad", float), ("radius_m", float), ("population", np.int64),
-                             ("value", float))},
-        )  # fmt: skip
+            **{
+                f: _frozen(np.concatenate([getattr(p, f) for p in parts] or [np.empty(0, dt)]).astype(dt))
+                for f, dt in (
+                    ("lat_rad", float),
+                    ("lon_rad", float),
+                    ("radius_m", float),
+                    ("population", np.int64),
+                    ("value", float),
+                )
+            },
+        )
 
     def _take(self, idx) -> "Assets":
         idx = np.asarray(idx, np.int64)
         pick = [int(i) for i in idx]
         return Assets(
-            keys=tuple(self.keys[i] for i in pick), names=tuple(self.names[i] for i in pick),
-            kind=tuple(self.kind[i] for i in pick), country=tuple(self.country[i] for i in pick),
-            lat_rad=_frozen(self.lat_rad[idx]), lon_rad=_frozen(self.lon_rad[idx]),
-            radius_m=_frozen(self.radius_m[idx]), population=_frozen(self.population[idx]),
+            keys=tuple(self.keys[i] for i in pick),
+            names=tuple(self.names[i] for i in pick),
+            kind=tuple(self.kind[i] for i in pick),
+            country=tuple(self.country[i] for i in pick),
+            lat_rad=_frozen(self.lat_rad[idx]),
+            lon_rad=_frozen(self.lon_rad[idx]),
+            radius_m=_frozen(self.radius_m[idx]),
+            population=_frozen(self.population[idx]),
             value=_frozen(self.value[idx]),
-        )  # fmt: skip
+        )
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -250,8 +266,11 @@ def assets_from(entries) -> Assets:
         for f in e:
             if f not in known:
                 hint = difflib.get_close_matches(str(f), known, n=1)
-                raise ValueError(f"{who}: unknown field {f!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
-                                 + f"; the fields are {', '.join(known)}")  # fmt: skip
+                raise ValueError(
+                    f"{who}: unknown field {f!r}"
+                    + (f" (did you mean {hint[0]!r}?)" if hint else "")
+                    + f"; the fields are {', '.join(known)}"
+                )
         for f in _FIELDS_REQUIRED:
             if f not in e or e[f] is None:
                 raise ValueError(f"{who}: missing field {f!r}")
@@ -275,8 +294,9 @@ def assets_from(entries) -> Assets:
         if country != "" and not (
             isinstance(country, str) and len(country) == 2 and country.isalpha() and country.isupper()
         ):
-            raise ValueError(f"{who}: field 'country' must be a two-letter ISO 3166-1 code such as 'US', got "
-                             f"{country!r}")  # fmt: skip
+            raise ValueError(
+                f"{who}: field 'country' must be a two-letter ISO 3166-1 code such as 'US', got {country!r}"
+            )
         lat = _number(who, "lat_deg", e["lat_deg"])
         if not -90.0 <= lat <= 90.0:
             raise ValueError(f"{who}: field 'lat_deg' = {lat} is outside [-90, 90] degrees")
@@ -295,8 +315,10 @@ def assets_from(entries) -> Assets:
             value_default, radius_default = float(pop), float(metro_radius_m(pop))
         else:
             if e.get("population") is not None:
-                raise ValueError(f"{who}: field 'population' is for metros; give a military site a 'value' "
-                                 f"(people-equivalent) instead")  # fmt: skip
+                raise ValueError(
+                    f"{who}: field 'population' is for metros; give a military site a 'value' "
+                    f"(people-equivalent) instead"
+                )
             pop, value_default, radius_default = 0, MILITARY_VALUE_DEFAULT, MILITARY_RADIUS_M_DEFAULT
         value = value_default
         if e.get("value") is not None:
@@ -312,11 +334,16 @@ def assets_from(entries) -> Assets:
         for col, v in zip(cols, (key, name, kind, country, lat, lon, radius, pop, value), strict=True):
             cols[col].append(v)
     return Assets(
-        keys=tuple(cols["keys"]), names=tuple(cols["names"]), kind=tuple(cols["kind"]),
-        country=tuple(cols["country"]), lat_rad=_frozen(np.array(cols["lat"], float) * DEG),
-        lon_rad=_frozen(np.array(cols["lon"], float) * DEG), radius_m=_frozen(np.array(cols["radius"], float)),
-        population=_frozen(np.array(cols["population"], np.int64)), value=_frozen(np.array(cols["value"], float)),
-    )  # fmt: skip
+        keys=tuple(cols["keys"]),
+        names=tuple(cols["names"]),
+        kind=tuple(cols["kind"]),
+        country=tuple(cols["country"]),
+        lat_rad=_frozen(np.array(cols["lat"], float) * DEG),
+        lon_rad=_frozen(np.array(cols["lon"], float) * DEG),
+        radius_m=_frozen(np.array(cols["radius"], float)),
+        population=_frozen(np.array(cols["population"], np.int64)),
+        value=_frozen(np.array(cols["value"], float)),
+    )
 
 
 def _number(who: str, field: str, v) -> float:

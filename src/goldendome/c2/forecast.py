@@ -89,10 +89,17 @@ class Forecast:
         offsets = np.cumsum([0] + [p.n for p in parts[:-1]])
         cat = np.concatenate
         track = cat([p.path_track + o for p, o in zip(parts, offsets, strict=True)])
-        return Forecast(cat([p.t_impact_s for p in parts]), cat([p.lat_rad for p in parts]),
-                        cat([p.lon_rad for p in parts]), cat([p.cov_en_m2 for p in parts]),
-                        cat([p.valid for p in parts]), track, cat([p.path_t_s for p in parts]),
-                        cat([p.path_ecef_m for p in parts]), cat([p.path_alt_m for p in parts]))  # fmt: skip
+        return Forecast(
+            cat([p.t_impact_s for p in parts]),
+            cat([p.lat_rad for p in parts]),
+            cat([p.lon_rad for p in parts]),
+            cat([p.cov_en_m2 for p in parts]),
+            cat([p.valid for p in parts]),
+            track,
+            cat([p.path_t_s for p in parts]),
+            cat([p.path_ecef_m for p in parts]),
+            cat([p.path_alt_m for p in parts]),
+        )
 
     def take(self, order) -> "Forecast":
         """The forecast of tracks ``order`` (an index array), renumbered 0..len(order)-1."""
@@ -102,9 +109,17 @@ class Forecast:
         keep = inverse[self.path_track] >= 0
         new_track = inverse[self.path_track[keep]]
         sort = np.argsort(new_track, kind="stable")
-        return Forecast(self.t_impact_s[order], self.lat_rad[order], self.lon_rad[order], self.cov_en_m2[order],
-                        self.valid[order], new_track[sort], self.path_t_s[keep][sort],
-                        self.path_ecef_m[keep][sort], self.path_alt_m[keep][sort])  # fmt: skip
+        return Forecast(
+            self.t_impact_s[order],
+            self.lat_rad[order],
+            self.lon_rad[order],
+            self.cov_en_m2[order],
+            self.valid[order],
+            new_track[sort],
+            self.path_t_s[keep][sort],
+            self.path_ecef_m[keep][sort],
+            self.path_alt_m[keep][sort],
+        )
 
 
 def sigma_points(x, p):
@@ -122,8 +137,9 @@ def sigma_points(x, p):
     return np.concatenate([x[:, None, :] + cols, x[:, None, :] - cols], axis=1)
 
 
-def ballistic_forecast(x_eci, p_eci, t_s: float, epoch, beta_kg_m2: float = NOMINAL_BETA_KG_M2,
-                       max_time_s: float = 3600.0) -> Forecast:  # fmt: skip
+def ballistic_forecast(
+    x_eci, p_eci, t_s: float, epoch, beta_kg_m2: float = NOMINAL_BETA_KG_M2, max_time_s: float = 3600.0
+) -> Forecast:
     """Impact forecasts of N ballistic tracks with states x_eci (N, 6) and covariances p_eci (N, 6, 6) at scenario
     time t_s: the mean states flown to the ground with their paths recorded (one parallel call, the integrator's
     coarse steps: 10 s in vacuum, 0.5 s below 80 km, which move an ICBM RV's predicted impact by ~0.1 m against the
@@ -134,8 +150,15 @@ def ballistic_forecast(x_eci, p_eci, t_s: float, epoch, beta_kg_m2: float = NOMI
     if n == 0:
         return Forecast.empty()
     theta = partial(gmst_at, epoch)
-    mean = fly(coast_plan(np.full(n, t_s), np.full(n, beta_kg_m2)), theta, until="impact", record=True,
-               max_time_s=max_time_s, y0_eci=x, coarse=True)  # fmt: skip
+    mean = fly(
+        coast_plan(np.full(n, t_s), np.full(n, beta_kg_m2)),
+        theta,
+        until="impact",
+        record=True,
+        max_time_s=max_time_s,
+        y0_eci=x,
+        coarse=True,
+    )
     t_imp = t_s + mean.end_tau
     impact = eci_to_ecef(mean.end_state[:, :3], theta(t_imp))
     lat, lon, _ = ecef_to_geodetic(impact)
@@ -155,8 +178,17 @@ def ballistic_forecast(x_eci, p_eci, t_s: float, epoch, beta_kg_m2: float = NOMI
     rows, grid, r_eci = resample_paths(mean.idx, mean.tau, mean.y, n, PATH_DT_S)
     path_t = t_s + grid
     path_ecef, alt = eci_to_ecef_with_height(r_eci, theta(path_t))
-    return Forecast(np.where(valid, t_imp, np.nan), np.where(valid, lat, np.nan), np.where(valid, lon, np.nan), cov,
-                    valid, rows, path_t, path_ecef, alt)  # fmt: skip
+    return Forecast(
+        np.where(valid, t_imp, np.nan),
+        np.where(valid, lat, np.nan),
+        np.where(valid, lon, np.nan),
+        cov,
+        valid,
+        rows,
+        path_t,
+        path_ecef,
+        alt,
+    )
 
 
 def heading_path(x_eci, p_eci, t_s: float, epoch, horizon_s: float = 1800.0) -> Forecast:
@@ -184,8 +216,17 @@ def heading_path(x_eci, p_eci, t_s: float, epoch, horizon_s: float = 1800.0) -> 
     p = np.asarray(p_eci, float).reshape(-1, 6, 6)
     cov = np.einsum("nij,njk,nlk->nil", enu[:, :2], p[:, :3, :3] + horizon_s**2 * p[:, 3:, 3:], enu[:, :2])
     nan = np.full(n, np.nan)
-    return Forecast(nan, nan, nan, cov, np.zeros(n, bool), np.repeat(np.arange(n), grid.size),
-                    np.tile(t_s + grid, n), pos, height.ravel().copy())  # fmt: skip
+    return Forecast(
+        nan,
+        nan,
+        nan,
+        cov,
+        np.zeros(n, bool),
+        np.repeat(np.arange(n), grid.size),
+        np.tile(t_s + grid, n),
+        pos,
+        height.ravel().copy(),
+    )
 
 
 PARALLEL_PATHS = 256

@@ -169,9 +169,19 @@ class BattleManager:
         self._latency = np.array([b.latency_s for b in self.batteries], float)
         self._unit_cost = np.array([b.weapon.unit_cost_musd for b in self.batteries], float)
         # each battery's envelope and fly-out: lowest and highest altitude, range, burnout speed, burn time
-        self._envelope = np.array([[b.weapon.min_altitude_m, b.weapon.max_altitude_m, b.weapon.max_range_m,
-                                    b.weapon.burnout_speed_mps, b.weapon.burn_time_s]
-                                   for b in self.batteries], float).reshape(-1, 5)  # fmt: skip
+        self._envelope = np.array(
+            [
+                [
+                    b.weapon.min_altitude_m,
+                    b.weapon.max_altitude_m,
+                    b.weapon.max_range_m,
+                    b.weapon.burnout_speed_mps,
+                    b.weapon.burn_time_s,
+                ]
+                for b in self.batteries
+            ],
+            float,
+        ).reshape(-1, 5)
         self._pk_cache: dict = {}
         self._any_engaged = False
         # tables by track id
@@ -220,10 +230,15 @@ class BattleManager:
         if self._used + m > self._path_t.size:
             self._compact(t, m)
         lo = self._used
-        self._path_t[lo:lo + m] = fc.path_t_s
-        self._path_ecef[lo:lo + m] = fc.path_ecef_m
-        _reach_kernel(np.ascontiguousarray(fc.path_ecef_m, float), np.ascontiguousarray(fc.path_alt_m, float),
-                      self._sites, self._envelope, self._fly[:, lo:lo + m])  # fmt: skip
+        self._path_t[lo : lo + m] = fc.path_t_s
+        self._path_ecef[lo : lo + m] = fc.path_ecef_m
+        _reach_kernel(
+            np.ascontiguousarray(fc.path_ecef_m, float),
+            np.ascontiguousarray(fc.path_alt_m, float),
+            self._sites,
+            self._envelope,
+            self._fly[:, lo : lo + m],
+        )
         self._seg[tid, 0] = lo + np.concatenate([[0], np.cumsum(counts)[:-1]])
         self._seg[tid, 1] = counts
         self._used += m
@@ -365,9 +380,12 @@ class BattleManager:
         usable = open_ & (pk_class > 0) & (self.rounds_left[:, None] > 0) & threat[None, :]
         in_envelope = (open_ & (pk_class > 0)).any(axis=0)
         unusable = np.flatnonzero(threat & ~usable.any(axis=0))
-        notes = Notes(np.concatenate([tid[~threat], tid[unusable]]),
-                      np.concatenate([np.full(int((~threat).sum()), OPEN_GROUND),
-                                      np.where(in_envelope[unusable], NO_ROUNDS, OUTSIDE)]))  # fmt: skip
+        notes = Notes(
+            np.concatenate([tid[~threat], tid[unusable]]),
+            np.concatenate(
+                [np.full(int((~threat).sum()), OPEN_GROUND), np.where(in_envelope[unusable], NO_ROUNDS, OUTSIDE)]
+            ),
+        )
         if not np.any(self.rounds_left > 0):
             # every battery empty, for good (inventories do not come back): a threat in an envelope has its reason,
             # the weightiest there is; its forecast needs no more reviews (a raid's thousands of tracks otherwise
@@ -389,8 +407,16 @@ class BattleManager:
         pk = pk_class[:, cols_t] * usable[:, cols_t]
         pk *= self._layer[:, None] == cols_layer[None, :]
         max_shots = max(b.shots for b in self.batteries)
-        plan = assign_salvos(value[cols_t], pk, self.rounds_left, self._unit_cost, max_shots=max_shots,
-                             cost_weight=self.cost_weight, ready=self.ready(t), method="auto")  # fmt: skip
+        plan = assign_salvos(
+            value[cols_t],
+            pk,
+            self.rounds_left,
+            self._unit_cost,
+            max_shots=max_shots,
+            cost_weight=self.cost_weight,
+            ready=self.ready(t),
+            method="auto",
+        )
         orders = []
         for b, c in zip(*np.nonzero(plan.shots), strict=True):
             n = int(min(plan.shots[b, c], self.batteries[b].shots))
@@ -399,8 +425,9 @@ class BattleManager:
             j = int(first[b, k])
             t_int = float(self._path_t[j])
             asset = self.assets.names[self._asset[track]] if self._asset[track] >= 0 else ""
-            orders.append(Order(t, int(b), track, n, float(t_launch[b]), t_int, self._path_ecef[j].copy(),
-                                float(value[k]), asset))  # fmt: skip
+            orders.append(
+                Order(t, int(b), track, n, float(t_launch[b]), t_int, self._path_ecef[j].copy(), float(value[k]), asset)
+            )
             self.rounds_left[b] -= n
             self.fired_at[b] = np.append(self.fired_at[b], np.full(n, float(t_launch[b])))
             self._eng[track, ly] += 1
@@ -415,8 +442,15 @@ class BattleManager:
         :mod:`goldendome.c2.windows`, whose rule this is, here searched in one compiled pass over the pool)."""
         first = np.full((len(self.batteries), tid.size), -1, np.int64)
         last = first.copy()
-        _window_kernel(np.ascontiguousarray(self._seg[tid, 0]), np.ascontiguousarray(self._seg[tid, 1]),
-                       self._path_t, self._fly, np.ascontiguousarray(t_launch, float), first, last)  # fmt: skip
+        _window_kernel(
+            np.ascontiguousarray(self._seg[tid, 0]),
+            np.ascontiguousarray(self._seg[tid, 1]),
+            self._path_t,
+            self._fly,
+            np.ascontiguousarray(t_launch, float),
+            first,
+            last,
+        )
         return first, last
 
     def _inherit(self, t: float, ids, x) -> None:
@@ -434,8 +468,14 @@ class BattleManager:
         if old.size == 0:
             return
         at = np.full((old.size, 3), np.nan)
-        _path_at_kernel(np.ascontiguousarray(self._seg[old, 0]), np.ascontiguousarray(self._seg[old, 1]),
-                        self._path_t, self._path_ecef, float(t), at)  # fmt: skip
+        _path_at_kernel(
+            np.ascontiguousarray(self._seg[old, 0]),
+            np.ascontiguousarray(self._seg[old, 1]),
+            self._path_t,
+            self._path_ecef,
+            float(t),
+            at,
+        )
         on = np.isfinite(at[:, 0])
         if not on.any():
             return

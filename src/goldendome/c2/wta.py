@@ -227,9 +227,20 @@ def _plan(shots, v, p, c, status) -> Plan:
     return Plan(shots=shots, expected_value=ev, cost=float(np.sum(shots * c[:, None])), status=status)
 
 
-def assign_salvos(target_value, pk, inventory, unit_cost, max_shots=2, cost_weight=0.0, ready=None,
-                  one_battery_per_target=True, time_limit_s=5.0, *, exact: bool = False,
-                  method: str = "milp") -> Plan:  # fmt: skip
+def assign_salvos(
+    target_value,
+    pk,
+    inventory,
+    unit_cost,
+    max_shots=2,
+    cost_weight=0.0,
+    ready=None,
+    one_battery_per_target=True,
+    time_limit_s=5.0,
+    *,
+    exact: bool = False,
+    method: str = "milp",
+) -> Plan:
     """Optimal salvo plan of one decision: which battery fires how many rounds at which target.
 
     target_value: (T,) value at risk of each target (>= 0, e.g. people threatened).
@@ -258,8 +269,7 @@ def assign_salvos(target_value, pk, inventory, unit_cost, max_shots=2, cost_weig
     Variables whose net gain is <= 0 are left out: with only <= constraints, setting them to 0 keeps any
     solution feasible and never lowers the objective.
     """
-    v, p, cap, c, n_max, cw = _check_salvo_inputs(target_value, pk, inventory, unit_cost, max_shots, cost_weight,
-                                                  ready)  # fmt: skip
+    v, p, cap, c, n_max, cw = _check_salvo_inputs(target_value, pk, inventory, unit_cost, max_shots, cost_weight, ready)
     if not (np.isfinite(time_limit_s) and time_limit_s > 0):
         raise ValueError(f"time_limit_s must be > 0 seconds, got {time_limit_s!r}")
     if method not in ("milp", "auto"):
@@ -282,11 +292,17 @@ def assign_salvos(target_value, pk, inventory, unit_cost, max_shots=2, cost_weig
     k = b.size
     col = np.arange(k)
     # rows 0..T-1: one salvo per target; rows T..T+B-1: rounds per battery
-    a = csr_matrix((np.concatenate([np.ones(k), n]), (np.concatenate([t, n_tgt + b]), np.tile(col, 2))),
-                   shape=(n_tgt + n_bat, k))  # fmt: skip
+    a = csr_matrix(
+        (np.concatenate([np.ones(k), n]), (np.concatenate([t, n_tgt + b]), np.tile(col, 2))), shape=(n_tgt + n_bat, k)
+    )
     upper = np.concatenate([np.ones(n_tgt), cap.astype(float)])
-    res = milp(-gain, integrality=np.ones(k), bounds=Bounds(0, 1), constraints=LinearConstraint(a, -np.inf, upper),
-               options={"time_limit": float(time_limit_s), "mip_rel_gap": MIP_REL_GAP})  # fmt: skip
+    res = milp(
+        -gain,
+        integrality=np.ones(k),
+        bounds=Bounds(0, 1),
+        constraints=LinearConstraint(a, -np.inf, upper),
+        options={"time_limit": float(time_limit_s), "mip_rel_gap": MIP_REL_GAP},
+    )
     if res.status == 0:
         status = "optimal"
     elif res.status == 1:  # time or iteration limit: keep the incumbent if HiGHS found one (z = 0 always is one)
@@ -299,8 +315,18 @@ def assign_salvos(target_value, pk, inventory, unit_cost, max_shots=2, cost_weig
     return _plan(shots, v, p, c, status)
 
 
-def assign_greedy(target_value, pk, inventory, unit_cost, max_shots=2, cost_weight=0.0, ready=None,
-                  one_battery_per_target=False, *, exact: bool = False) -> Plan:  # fmt: skip
+def assign_greedy(
+    target_value,
+    pk,
+    inventory,
+    unit_cost,
+    max_shots=2,
+    cost_weight=0.0,
+    ready=None,
+    one_battery_per_target=False,
+    *,
+    exact: bool = False,
+) -> Plan:
     """Maximum marginal return (MMR) plan: shot after shot, fire where the next round (or salvo) gains most.
 
     Same arguments as ``assign_salvos``; several batteries may engage one target (one_battery_per_target=False,
@@ -322,8 +348,7 @@ def assign_greedy(target_value, pk, inventory, unit_cost, max_shots=2, cost_weig
     Cost: one vectorised gain update of the engaged target's column per step: O(rounds x B) plus an argmax over
     the (B, T) gain matrix per step.
     """
-    v, p, cap, c, n_max, cw = _check_salvo_inputs(target_value, pk, inventory, unit_cost, max_shots, cost_weight,
-                                                  ready)  # fmt: skip
+    v, p, cap, c, n_max, cw = _check_salvo_inputs(target_value, pk, inventory, unit_cost, max_shots, cost_weight, ready)
     n_bat, n_tgt = p.shape
     shots = np.zeros((n_bat, n_tgt), dtype=np.int64)
     if n_bat == 0 or n_tgt == 0 or not (p > 0).any():

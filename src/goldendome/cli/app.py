@@ -75,15 +75,27 @@ def _group(name: str, help: str, commands: dict) -> typer.Typer:
     return group
 
 
-scenario_app = _group("scenario", "Built-in scenarios, validation and the scenario file's JSON Schema.", {
-    "list": scenario_list, "show": scenario_show, "validate": scenario_validate, "schema": scenario_schema_cmd})
-threat_app = _group("threat", "The threat catalogue: missile designs and their sources.", {
-    "list": threat_list, "show": threat_show, "rerange": threat_rerange})
-radar_app = _group("radar", "Radar presets (ground, sea, airborne, over-the-horizon): parameters and sources.", {
-    "list": radar_list, "show": radar_show})
+scenario_app = _group(
+    "scenario",
+    "Built-in scenarios, validation and the scenario file's JSON Schema.",
+    {"list": scenario_list, "show": scenario_show, "validate": scenario_validate, "schema": scenario_schema_cmd},
+)
+threat_app = _group(
+    "threat",
+    "The threat catalogue: missile designs and their sources.",
+    {"list": threat_list, "show": threat_show, "rerange": threat_rerange},
+)
+radar_app = _group(
+    "radar",
+    "Radar presets (ground, sea, airborne, over-the-horizon): parameters and sources.",
+    {"list": radar_list, "show": radar_show},
+)
 sbi_app = _group("sbi", "Space-based interceptors: how many it takes, from physics.", {"size": sbi_size})
-interceptor_app = _group("interceptor", "Ground- and sea-based interceptors by layer: envelopes, kill "
-                         "probabilities, cost.", {"list": interceptor_list, "show": interceptor_show})  # fmt: skip
+interceptor_app = _group(
+    "interceptor",
+    "Ground- and sea-based interceptors by layer: envelopes, kill probabilities, cost.",
+    {"list": interceptor_list, "show": interceptor_show},
+)
 
 
 def _reflow(doc: str) -> str:
@@ -92,8 +104,9 @@ def _reflow(doc: str) -> str:
     """
     paragraphs = inspect.cleandoc(doc).split("\n\n")
     keep = ("- ", "* ", " ", "\b")
-    return "\n\n".join(p if any(ln.startswith(keep) for ln in p.splitlines()) else " ".join(p.split())
-                       for p in paragraphs)  # fmt: skip
+    return "\n\n".join(
+        p if any(ln.startswith(keep) for ln in p.splitlines()) else " ".join(p.split()) for p in paragraphs
+    )
 
 
 def _reflow_help(*apps: typer.Typer) -> None:

@@ -60,10 +60,29 @@ def radar_list():
             continue
         faces = ", ".join(f"{f.boresight_az_deg:g}±{f.half_width_deg:g}°" for f in r.faces)
         at = [min(r.range_for_snr(20.0, s), r.max_range_m) / 1e3 for s in (10.0, RCS_M2["rv"])]
-        cells.append((r.name, site, f"{r.frequency_hz / 1e9:.2f}", f"{r.height_m:,.0f}", faces,
-                      f"{r.max_range_m / 1e3:,.0f}", f"{r.revisit_s:g}", *(f"{a:,.0f} km" for a in at)))  # fmt: skip
-    cols = ("name", "site", "band GHz", "height m", "faces", "range km", "revisit s", "10 m² at (SNR 13 dB)",
-            "RV 0.01 m² at")  # fmt: skip
+        cells.append(
+            (
+                r.name,
+                site,
+                f"{r.frequency_hz / 1e9:.2f}",
+                f"{r.height_m:,.0f}",
+                faces,
+                f"{r.max_range_m / 1e3:,.0f}",
+                f"{r.revisit_s:g}",
+                *(f"{a:,.0f} km" for a in at),
+            )
+        )
+    cols = (
+        "name",
+        "site",
+        "band GHz",
+        "height m",
+        "faces",
+        "range km",
+        "revisit s",
+        "10 m² at (SNR 13 dB)",
+        "RV 0.01 m² at",
+    )
     title = "Radars (scenario key radars: [NAME, ...])"
     console.print(table(cols, cells, title=title, left=("name", "site", "faces")))
     console.print(
@@ -95,13 +114,30 @@ def interceptor_list():
     cells = []
     for w in sorted(load_interceptors().values(), key=lambda w: (LAYERS.index(w.layer), w.name)):
         pk = ", ".join(f"{k} {v:.2f}" for k, v in w.sspk.items())
-        cells.append((
-            w.name, w.layer, f"{w.burnout_speed_mps / 1e3:.1f}", f"{w.min_altitude_m / 1e3:g}–"
-            f"{w.max_altitude_m / 1e3:g}", f"{w.max_range_m / 1e3:,.0f}", str(w.rounds_per_launcher),
-            f"{w.reload_s / 60:g}" if w.reload_s else "none", f"{w.unit_cost_musd:g}", pk,
-        ))  # fmt: skip
-    cols = ("name", "layer", "burnout km/s", "altitude km", "range km", "rounds / launcher", "reload min",
-            "$M / round", "single-shot kill probability")  # fmt: skip
+        cells.append(
+            (
+                w.name,
+                w.layer,
+                f"{w.burnout_speed_mps / 1e3:.1f}",
+                f"{w.min_altitude_m / 1e3:g}–{w.max_altitude_m / 1e3:g}",
+                f"{w.max_range_m / 1e3:,.0f}",
+                str(w.rounds_per_launcher),
+                f"{w.reload_s / 60:g}" if w.reload_s else "none",
+                f"{w.unit_cost_musd:g}",
+                pk,
+            )
+        )
+    cols = (
+        "name",
+        "layer",
+        "burnout km/s",
+        "altitude km",
+        "range km",
+        "rounds / launcher",
+        "reload min",
+        "$M / round",
+        "single-shot kill probability",
+    )
     title = "Interceptors (scenario key defence.batteries[].interceptor)"
     console.print(table(cols, cells, title=title, left=("name", "layer", "single-shot kill probability")))
     console.print(
@@ -131,22 +167,41 @@ def threat_list():
     """List the threat catalogue: ballistic missiles, glide vehicles and cruise missiles, with headline figures."""
     from goldendome.threats.missile import load_catalogue, load_cruise_missiles, load_glide_vehicles
 
-    cells = [(
-        d.name, d.propellant, str(len(d.stages)), f"{d.burn_time_s:.0f}", f"{d.launch_mass_kg / 1e3:.1f}",
-        f"{d.payload_kg:,.0f}", f"{d.ideal_delta_v_mps() / 1e3:.2f}", d.launcher,
-    ) for d in load_catalogue().values()]  # fmt: skip
+    cells = [
+        (
+            d.name,
+            d.propellant,
+            str(len(d.stages)),
+            f"{d.burn_time_s:.0f}",
+            f"{d.launch_mass_kg / 1e3:.1f}",
+            f"{d.payload_kg:,.0f}",
+            f"{d.ideal_delta_v_mps() / 1e3:.2f}",
+            d.launcher,
+        )
+        for d in load_catalogue().values()
+    ]
     cols = ("name", "propellant", "stages", "boost s", "launch t", "payload kg", "ideal Δv km/s", "launcher")
     title = "Ballistic missiles and boosters"
     console.print(table(cols, cells, title=title, left=("name", "propellant", "launcher")))
-    cells = [(g.name, g.booster, f"{g.mass_kg:,.0f}", f"{g.beta_kg_m2:,.0f}", f"{g.lift_to_drag:.1f}")
-             for g in load_glide_vehicles().values()]  # fmt: skip
+    cells = [
+        (g.name, g.booster, f"{g.mass_kg:,.0f}", f"{g.beta_kg_m2:,.0f}", f"{g.lift_to_drag:.1f}")
+        for g in load_glide_vehicles().values()
+    ]
     title = "Boost-glide vehicles (type: glide, vehicle: NAME)"
     console.print(table(("name", "booster", "mass kg", "β kg/m²", "L/D"), cells, title=title, left=("name", "booster")))
     sound = _sea_level_sound_speed()
-    cells = [(
-        c.name, f"{c.speed_mps:.0f}", f"{c.speed_mps / sound:.2f}", f"{c.altitude_m:.0f}", f"{c.range_m / 1e3:,.0f}",
-        f"{c.max_load_factor:g}", ", ".join(c.platforms),
-    ) for c in load_cruise_missiles().values()]  # fmt: skip
+    cells = [
+        (
+            c.name,
+            f"{c.speed_mps:.0f}",
+            f"{c.speed_mps / sound:.2f}",
+            f"{c.altitude_m:.0f}",
+            f"{c.range_m / 1e3:,.0f}",
+            f"{c.max_load_factor:g}",
+            ", ".join(c.platforms),
+        )
+        for c in load_cruise_missiles().values()
+    ]
     cols = ("name", "speed m/s", "Mach (sea level)", "height m", "range km", "turn g", "platforms")
     title = "Cruise missiles (type: cruise, missile: NAME)"
     console.print(table(cols, cells, title=title, left=("name", "platforms")))
@@ -181,10 +236,18 @@ def threat_show(name: Annotated[str, typer.Argument(help="Entry name, e.g. icbm-
             f"{radius / 1e3:.1f} km); launched from {', '.join(d.platforms)}"
         )
     else:
-        cells = [(
-            str(k), f"{s.propellant_kg:,.0f}", f"{s.dry_kg:,.0f}", f"{s.burn_time_s:.0f}", f"{s.isp_s:.0f}",
-            f"{s.thrust_n / 1e3:,.0f}", f"{s.diameter_m:.2f}",
-        ) for k, s in enumerate(d.stages, start=1)]  # fmt: skip
+        cells = [
+            (
+                str(k),
+                f"{s.propellant_kg:,.0f}",
+                f"{s.dry_kg:,.0f}",
+                f"{s.burn_time_s:.0f}",
+                f"{s.isp_s:.0f}",
+                f"{s.thrust_n / 1e3:,.0f}",
+                f"{s.diameter_m:.2f}",
+            )
+            for k, s in enumerate(d.stages, start=1)
+        ]
         cols = ("stage", "propellant kg", "dry kg", "burn s", "Isp s", "thrust kN", "diameter m")
         console.print(table(cols, cells))
         console.print(

@@ -12,13 +12,21 @@ from goldendome.cli.tables import billions, fmt, stages, table
 
 def cost(
     study: Annotated[str, typer.Argument(help="Cost study file (.yaml) or built-in name, e.g. cbo-2026.")],
-    alternative: Annotated[str | None, typer.Option("--alternative", help="Which system of a study that compares "
-                                                    "several (default: the first).")] = None,  # fmt: skip
+    alternative: Annotated[
+        str | None,
+        typer.Option("--alternative", help="Which system of a study that compares several (default: the first)."),
+    ] = None,
     variant: Annotated[str | None, typer.Option("--variant", help="A what-if case of the study.")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write cost.json and the tables here.")] = None,
     plot: Annotated[bool, typer.Option("--plot", help="Draw the figures into --out.")] = False,
-    benefit_from: Annotated[Path | None, typer.Option("--benefit-from", help="A Monte Carlo study folder (goldendome "
-                            "mc --out): its lives protected by country set the 'benefit' sharing rule.")] = None,
+    benefit_from: Annotated[
+        Path | None,
+        typer.Option(
+            "--benefit-from",
+            help="A Monte Carlo study folder (goldendome "
+            "mc --out): its lives protected by country set the 'benefit' sharing rule.",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ):
     """Lifecycle cost of an architecture, its deployment schedule, each partner's bill, and what the money buys.
@@ -54,8 +62,10 @@ def cost(
     _print_published(rep)
     _print_schedule(rep)
     if rep.benefit is not None:
-        cells = [(r.country, f"{r.undefended:,.0f}", f"{r.defended:,.0f}", f"{r.protected:,.0f}")
-                 for r in rep.benefit.itertuples()]  # fmt: skip
+        cells = [
+            (r.country, f"{r.undefended:,.0f}", f"{r.defended:,.0f}", f"{r.protected:,.0f}")
+            for r in rep.benefit.itertuples()
+        ]
         cols = ("country", "people struck undefended", "struck with the defence", "protected")
         title = "Lives protected per salvo by country (the benefit rule's numbers)"
         console.print(table(cols, cells, title=title, left=("country",)))
@@ -80,8 +90,10 @@ def _print_totals(rep) -> None:
     res = rep.cost
     comp = res.by_component()
     cols = [c for c in comp.columns if c not in ("acquisition", "total") and comp[c].abs().sum() > 0]
-    cells = [(name, *(billions(r[c]) for c in cols), billions(r["acquisition"]), f"[bold]{billions(r['total'])}[/]")
-             for name, r in comp.iterrows()]  # fmt: skip
+    cells = [
+        (name, *(billions(r[c]) for c in cols), billions(r["acquisition"]), f"[bold]{billions(r['total'])}[/]")
+        for name, r in comp.iterrows()
+    ]
     heads = [c.replace("_", " ") for c in ("component", *cols, "acquisition", "total")]
     console.print(table(heads, cells, title="Cost by component, $bn", left=("component",)))
     wide = res.by_year()
@@ -90,8 +102,10 @@ def _print_totals(rep) -> None:
     heads = [c.replace("_", " ") for c in ("year", *ycols)]
     console.print(table(heads, cells, title="Cost by year, $bn"))
     if len(rep.options) > 1:
-        cells = [(r.alternative, r.variant, billions(r.acquisition_usd), billions(r.operations_usd),
-                  billions(r.total_usd)) for r in rep.options.itertuples()]  # fmt: skip
+        cells = [
+            (r.alternative, r.variant, billions(r.acquisition_usd), billions(r.operations_usd), billions(r.total_usd))
+            for r in rep.options.itertuples()
+        ]
         cols = ("alternative", "variant", "acquisition", "operations", "total")
         console.print(table(cols, cells, title="Alternatives and variants, $bn", left=("alternative", "variant")))
 
@@ -107,17 +121,24 @@ def _print_published(rep) -> None:
                 within = "[green]yes[/]" if r.within_tolerance else "[red]no[/]"
                 within += " (calibrated)" if r.calibrated else ""
                 within += f" ±{100 * r.rel_tolerance:g} %"
-            cells.append((r.label, billions(r.published_usd), billions(r.ours_usd), f"{100 * r.rel_diff:+.1f} %",
-                          within))  # fmt: skip
+            cells.append(
+                (r.label, billions(r.published_usd), billions(r.ours_usd), f"{100 * r.rel_diff:+.1f} %", within)
+            )
         cols = ("figure", "published $bn", "ours $bn", "difference", "within")
         console.print(table(cols, cells, title="Beside the published figures", left=("figure",)))
     if rep.implied is not None:
         from goldendome.analysis.cost import format_input
 
-        cells = [(
-            r.figure, f"{r.component}.{r.parameter}", format_input(r.parameter, r.as_written),
-            format_input(r.parameter, r.implied), "" if r.ratio != r.ratio else f"{r.ratio:.2f}x",
-        ) for r in rep.implied.itertuples()]  # fmt: skip
+        cells = [
+            (
+                r.figure,
+                f"{r.component}.{r.parameter}",
+                format_input(r.parameter, r.as_written),
+                format_input(r.parameter, r.implied),
+                "" if r.ratio != r.ratio else f"{r.ratio:.2f}x",
+            )
+            for r in rep.implied.itertuples()
+        ]
         cols = ("figure", "input", "as written", "implied", "ratio")
         title = "What the published figures imply (each input solved so that ours equals the figure)"
         console.print(table(cols, cells, title=title, left=("figure", "input")))
@@ -176,20 +197,47 @@ def _print_sharing(rep) -> None:
 def _print_effectiveness(rep) -> None:
     """What the money buys: the cost-exchange ratio, the cost of salvo capacity, cost against leakage."""
     if rep.exchange is not None:
-        cells = [(
-            r.interceptor, r.threat, str(r.shots), f"{r.kill_probability:.2f}", f"{r.cost_per_kill_usd / 1e6:,.2f}",
-            f"{r.threat_cost_usd / 1e6:,.3f}", f"{r.exchange_ratio:,.1f}",
-        ) for r in rep.exchange.itertuples()]  # fmt: skip
+        cells = [
+            (
+                r.interceptor,
+                r.threat,
+                str(r.shots),
+                f"{r.kill_probability:.2f}",
+                f"{r.cost_per_kill_usd / 1e6:,.2f}",
+                f"{r.threat_cost_usd / 1e6:,.3f}",
+                f"{r.exchange_ratio:,.1f}",
+            )
+            for r in rep.exchange.itertuples()
+        ]
         cols = ("interceptor", "threat", "shots", "P(kill)", "$M per kill", "threat $M", "ratio")
         console.print(table(cols, cells, title="Cost-exchange ratio", left=("interceptor", "threat")))
     if rep.sizing is not None:
-        cells = [(r.design, str(r.salvo), fmt(r.sbis), fmt(r.unit_mass_kg), billions(r.total_usd),
-                  billions(r.marginal_usd), "★" if r.pareto else "") for r in rep.sizing.itertuples()]  # fmt: skip
+        cells = [
+            (
+                r.design,
+                str(r.salvo),
+                fmt(r.sbis),
+                fmt(r.unit_mass_kg),
+                billions(r.total_usd),
+                billions(r.marginal_usd),
+                "★" if r.pareto else "",
+            )
+            for r in rep.sizing.itertuples()
+        ]
         cols = ("design", "salvo", "SBIs", "SBI kg", "total $bn", "per extra ICBM $bn", "Pareto")
         title = "Cost of salvo capacity (SBI shell sized per salvo)"
         console.print(table(cols, cells, title=title, left=("design",)))
     if rep.leakage is not None:
-        cells = [(r.label, billions(r.cost_usd), f"{r.trials:,}", f"{r.p_zero:.3f}", f"{r.p_zero_lo:.3f}–"
-                  f"{r.p_zero_hi:.3f}", f"{r.leakers:.2f}") for r in rep.leakage.itertuples()]  # fmt: skip
+        cells = [
+            (
+                r.label,
+                billions(r.cost_usd),
+                f"{r.trials:,}",
+                f"{r.p_zero:.3f}",
+                f"{r.p_zero_lo:.3f}–{r.p_zero_hi:.3f}",
+                f"{r.leakers:.2f}",
+            )
+            for r in rep.leakage.itertuples()
+        ]
         cols = ("architecture", "cost $bn", "trials", "P(no leaker)", "95 % CI", "leakers / trial")
         console.print(table(cols, cells, title="Cost against leakage (Monte Carlo)", left=("architecture",)))

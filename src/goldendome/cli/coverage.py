@@ -12,8 +12,12 @@ from goldendome.cli.tables import stages, table
 
 def coverage(
     study: Annotated[str, typer.Argument(help="Coverage study file (.yaml) or built-in name.")] = "coverage-korea",
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write coverage.parquet, first_detection.parquet, "
-                                                                 "summary.json (and plots) here.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Write coverage.parquet, first_detection.parquet, summary.json (and plots) here."
+        ),
+    ] = None,
     plot: Annotated[bool, typer.Option("--plot", help="Draw coverage maps, detection times (needs --out).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ):
@@ -39,16 +43,33 @@ def coverage(
     console.print(f"[bold]{st.name}[/]")
     with stages(quiet) as progress:
         layers = run_coverage(st, progress)
-    cols = ("layer", "satellites", "mean sensors", "covered %", "stereo %", "worst gap min", "first detection s",
-            "first stereo s", "never seen")  # fmt: skip
+    cols = (
+        "layer",
+        "satellites",
+        "mean sensors",
+        "covered %",
+        "stereo %",
+        "worst gap min",
+        "first detection s",
+        "first stereo s",
+        "never seen",
+    )
     cells = []
     for lc in layers:
         s = layer_summary(lc)
-        cells.append((
-            lc.layer, f"{lc.satellites:,}", f"{s['mean_sensors']:.1f}", f"{100 * s['covered_fraction']:.1f}",
-            f"{100 * s['stereo_fraction']:.1f}", f"{s['worst_gap_s'] / 60:.1f}", _span(lc.first_detection_s),
-            _span(lc.first_stereo_s), f"{s['never_seen']} of {lc.first_detection_s.size}",
-        ))  # fmt: skip
+        cells.append(
+            (
+                lc.layer,
+                f"{lc.satellites:,}",
+                f"{s['mean_sensors']:.1f}",
+                f"{100 * s['covered_fraction']:.1f}",
+                f"{100 * s['stereo_fraction']:.1f}",
+                f"{s['worst_gap_s'] / 60:.1f}",
+                _span(lc.first_detection_s),
+                _span(lc.first_stereo_s),
+                f"{s['never_seen']} of {lc.first_detection_s.size}",
+            )
+        )
     console.print(table(cols, cells, title="Sensor coverage of the launch area", left=("layer",)))
     tops = " / ".join(f"{h / 1e3:g}" for h in sorted({lc.cloud_top_m for lc in layers}))
     console.print(

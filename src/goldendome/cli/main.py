@@ -9,7 +9,7 @@ from goldendome.cli.common import err_console
 
 _PLAIN = {
     MemoryError: "out of memory: the input asks for more than this machine holds (e.g. a huge duration, launch time "
-                 "or count)",
+    "or count)",
     UnicodeDecodeError: "a file is not UTF-8 text",
     OSError: "a file or folder cannot be read or written",
     OverflowError: "a number is too large to compute with",
@@ -30,8 +30,10 @@ def cli() -> None:
         detail = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
         err_console.print(f"[bold red]error:[/] {title}", highlight=False)
         err_console.print(f"  - {detail or type(exc).__name__}", highlight=False)
-        err_console.print("  (if the input looks right, this is a bug: rerun with GOLDENDOME_DEBUG=1 and report the "
-                          "traceback)", highlight=False)  # fmt: skip
+        err_console.print(
+            "  (if the input looks right, this is a bug: rerun with GOLDENDOME_DEBUG=1 and report the traceback)",
+            highlight=False,
+        )
         raise SystemExit(2) from None
 
 

@@ -89,28 +89,67 @@ def _print_flights(result) -> None:
 
     rows = threat_rows(result)
     if rows:
-        cols = ("threat", "missile", "from → aim", "launch s", "burnout s", "v_bo km/s", "apogee km", "flight min",
-                "range km", "impact", "miss km")  # fmt: skip
+        cols = (
+            "threat",
+            "missile",
+            "from → aim",
+            "launch s",
+            "burnout s",
+            "v_bo km/s",
+            "apogee km",
+            "flight min",
+            "range km",
+            "impact",
+            "miss km",
+        )
         cells = []
         for r in rows:
             miss = f"{r['miss_km']:,.1f}" if r["reachable"] else f"[red]{r['miss_km']:,.0f} (out of reach)[/]"
-            cells.append((
-                r["name"], r["missile"], f"{r['launch']} → {r['aim']}", f"{r['launch_time_s']:.0f}",
-                f"{r['burnout_time_s']:.0f}", f"{r['burnout_speed_km_s']:.2f}", f"{r['apogee_km']:,.0f}",
-                f"{r['flight_time_min']:.1f}", f"{r['ground_range_km']:,.0f}",
-                latlon(r["impact_lat_deg"], r["impact_lon_deg"]), miss,
-            ))  # fmt: skip
+            cells.append(
+                (
+                    r["name"],
+                    r["missile"],
+                    f"{r['launch']} → {r['aim']}",
+                    f"{r['launch_time_s']:.0f}",
+                    f"{r['burnout_time_s']:.0f}",
+                    f"{r['burnout_speed_km_s']:.2f}",
+                    f"{r['apogee_km']:,.0f}",
+                    f"{r['flight_time_min']:.1f}",
+                    f"{r['ground_range_km']:,.0f}",
+                    latlon(r["impact_lat_deg"], r["impact_lon_deg"]),
+                    miss,
+                )
+            )
         left = ("threat", "missile", "from → aim", "impact")
         console.print(table(cols, cells, title="Threats", left=left, no_wrap=("threat", "missile", "impact")))
     if rows and "sbis_in_reach" in rows[0]:
-        cols = ("threat", "detected s", "by", "stereo s", "SBI release s", "burnout s", "SBIs in reach",
-                "earliest intercept s", "closing km/s", "boost-phase intercept")  # fmt: skip
-        cells = [(
-            r["name"], fmt(r["first_detection_s"], ".0f"), r["detected_by"] or "never", fmt(r["first_stereo_s"], ".0f"),
-            fmt(r["sbi_release_s"], ".0f"), f"{r['burnout_time_s']:.0f}", str(r["sbis_in_reach"]),
-            fmt(r["sbi_first_intercept_s"], ".0f"), fmt(r["sbi_closing_speed_km_s"], ".1f"),
-            "[green]possible[/]" if r["boost_intercept_possible"] else "[red]not possible[/]",
-        ) for r in rows]  # fmt: skip
+        cols = (
+            "threat",
+            "detected s",
+            "by",
+            "stereo s",
+            "SBI release s",
+            "burnout s",
+            "SBIs in reach",
+            "earliest intercept s",
+            "closing km/s",
+            "boost-phase intercept",
+        )
+        cells = [
+            (
+                r["name"],
+                fmt(r["first_detection_s"], ".0f"),
+                r["detected_by"] or "never",
+                fmt(r["first_stereo_s"], ".0f"),
+                fmt(r["sbi_release_s"], ".0f"),
+                f"{r['burnout_time_s']:.0f}",
+                str(r["sbis_in_reach"]),
+                fmt(r["sbi_first_intercept_s"], ".0f"),
+                fmt(r["sbi_closing_speed_km_s"], ".1f"),
+                "[green]possible[/]" if r["boost_intercept_possible"] else "[red]not possible[/]",
+            )
+            for r in rows
+        ]
         title = "Space layers: detection and boost-phase reach"
         console.print(table(cols, cells, title=title, left=("threat", "by")))
         if result.space is not None and any(layer.sbi for layer in result.layers):
@@ -119,31 +158,51 @@ def _print_flights(result) -> None:
                 "(one SBI per booster)"
             )
     if result.cruise_missiles:
-        cols = ("missile", "launch s", "waypoints", "speed m/s", "height m", "route km", "flight min",
-                "turn radius km")  # fmt: skip
-        cells = [(
-            c["name"], f"{c['launch_time_s']:.0f}", str(c["waypoints"]), f"{c['speed_mps']:.0f}",
-            f"{c['altitude_m']:.0f}", f"{c['route_km']:,.0f}", f"{c['flight_time_min']:.1f}",
-            f"{c['turn_radius_km']:.1f}",
-        ) for c in cruise_rows(result)]  # fmt: skip
+        cols = ("missile", "launch s", "waypoints", "speed m/s", "height m", "route km", "flight min", "turn radius km")
+        cells = [
+            (
+                c["name"],
+                f"{c['launch_time_s']:.0f}",
+                str(c["waypoints"]),
+                f"{c['speed_mps']:.0f}",
+                f"{c['altitude_m']:.0f}",
+                f"{c['route_km']:,.0f}",
+                f"{c['flight_time_min']:.1f}",
+                f"{c['turn_radius_km']:.1f}",
+            )
+            for c in cruise_rows(result)
+        ]
         console.print(table(cols, cells, title="Cruise missiles", left=("missile",)))
     frows = fobs_rows(result)
     if frows:
-        cols = ("flight", "launch s", "azimuth °", "orbit km", "circularise m/s", "de-orbit s", "flight min",
-                "miss km")  # fmt: skip
-        cells = [(
-            f["name"], f"{f['launch_time_s']:.0f}", f"{f['launch_azimuth_deg']:.0f}", f"{f['orbit_altitude_km']:.0f}",
-            f"{f['circularise_dv_mps']:.0f}", f"{f['deorbit_time_s']:.0f}", f"{f['flight_time_min']:.1f}",
-            f"{f['miss_km']:.2f}",
-        ) for f in frows]  # fmt: skip
+        cols = ("flight", "launch s", "azimuth °", "orbit km", "circularise m/s", "de-orbit s", "flight min", "miss km")
+        cells = [
+            (
+                f["name"],
+                f"{f['launch_time_s']:.0f}",
+                f"{f['launch_azimuth_deg']:.0f}",
+                f"{f['orbit_altitude_km']:.0f}",
+                f"{f['circularise_dv_mps']:.0f}",
+                f"{f['deorbit_time_s']:.0f}",
+                f"{f['flight_time_min']:.1f}",
+                f"{f['miss_km']:.2f}",
+            )
+            for f in frows
+        ]
         console.print(table(cols, cells, title="Fractional-orbit flights", left=("flight",)))
     grows = glide_rows(result)
     if grows:
         cols = ("vehicle", "launch s", "flight min", "median glide km", "impact")
-        cells = [(
-            g["name"], f"{g['launch_time_s']:.0f}", f"{g['flight_time_min']:.1f}",
-            fmt(g["median_glide_altitude_km"], ".0f"), latlon(g["impact_lat_deg"], g["impact_lon_deg"]),
-        ) for g in grows]  # fmt: skip
+        cells = [
+            (
+                g["name"],
+                f"{g['launch_time_s']:.0f}",
+                f"{g['flight_time_min']:.1f}",
+                fmt(g["median_glide_altitude_km"], ".0f"),
+                latlon(g["impact_lat_deg"], g["impact_lon_deg"]),
+            )
+            for g in grows
+        ]
         console.print(table(cols, cells, title="Boost-glide vehicles", left=("vehicle", "impact")))
 
 
@@ -157,16 +216,33 @@ def _print_tracking(result) -> None:
     cells = [(r["name"], f"{r['looks']:,}", f"{r['detections']:,}", f"{r['false_alarms']:,}") for r in track["radars"]]
     title = "Sensors in the track picture (radar looks; infrared frames, triangulated)"
     console.print(table(("sensor", "looks", "detections", "false / ghost"), cells, title=title, left=("sensor",)))
-    cols = ("object", "kind", "first detected s", "by", "first track s", "tracked %", "switches", "fragments",
-            "NEES median (2.37)")  # fmt: skip
+    cols = (
+        "object",
+        "kind",
+        "first detected s",
+        "by",
+        "first track s",
+        "tracked %",
+        "switches",
+        "fragments",
+        "NEES median (2.37)",
+    )
     cells = []
     for o in track["objects"]:
         frac = None if o["tracked_fraction"] is None else 100 * o["tracked_fraction"]
-        cells.append((
-            o["name"], o["kind"], fmt(o["first_detection_s"], ".0f"), o["first_detection_radar"] or "never",
-            fmt(o["first_track_s"], ".0f"), fmt(frac, ".0f"), str(o["track_switches"]), str(o["track_fragments"]),
-            fmt(o["median_position_nees"], ".1f"),
-        ))  # fmt: skip
+        cells.append(
+            (
+                o["name"],
+                o["kind"],
+                fmt(o["first_detection_s"], ".0f"),
+                o["first_detection_radar"] or "never",
+                fmt(o["first_track_s"], ".0f"),
+                fmt(frac, ".0f"),
+                str(o["track_switches"]),
+                str(o["track_fragments"]),
+                fmt(o["median_position_nees"], ".1f"),
+            )
+        )
     console.print(table(cols, cells, title="Track picture", left=("object", "kind", "by")))
     if track["gospa_mean_m"] is not None:
         console.print(
@@ -183,10 +259,19 @@ def _print_battle(result) -> None:
     if b is None:
         return
     cols = ("layer", "engagements", "rounds", "kills", "decoys killed", "misses", "wasted", "cost $M")
-    cells = [(
-        r["layer"], str(r["engagements"]), str(r["rounds"]), str(r["kills"]), str(r["decoys_killed"]),
-        str(r["misses"]), str(r["wasted"]), f"{r['cost_musd']:,.0f}",
-    ) for r in b["layers"]]  # fmt: skip
+    cells = [
+        (
+            r["layer"],
+            str(r["engagements"]),
+            str(r["rounds"]),
+            str(r["kills"]),
+            str(r["decoys_killed"]),
+            str(r["misses"]),
+            str(r["wasted"]),
+            f"{r['cost_musd']:,.0f}",
+        )
+        for r in b["layers"]
+    ]
     console.print(table(cols, cells, title="Battle: engagements by layer", left=("layer",)))
     ev = result.battle.events
     leak = ev[ev.event == "leaker"]
@@ -225,8 +310,9 @@ def _print_constellations(result) -> None:
         inc = f"{c['inclination_deg_min']:.1f}"
         if c["inclination_deg_max"] - c["inclination_deg_min"] > 0.1:
             inc += f"–{c['inclination_deg_max']:.1f}"
-        cells.append((c["name"], c["role"], c["payload"] or "", f"{c['satellites']:,}", alt, inc,
-                      f"{c['period_min']:.1f}"))  # fmt: skip
+        cells.append(
+            (c["name"], c["role"], c["payload"] or "", f"{c['satellites']:,}", alt, inc, f"{c['period_min']:.1f}")
+        )
     cols = ("name", "role", "payload", "satellites", "altitude km", "inclination deg", "period min")
     console.print(table(cols, cells, title="Constellations", left=("name", "role", "payload")))
     console.print(f"satellites in orbit: [bold]{sum(c['satellites'] for c in crow):,}[/]")

@@ -13,8 +13,10 @@ from goldendome.cli.tables import fmt, stages, table, waiting
 
 def sbi_size(
     study: Annotated[str, typer.Argument(help="Study file (.yaml) or built-in study name.")] = "sbi-quick",
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write sizing.parquet, absentee.parquet, "
-                                                                 "summary.json (and plots) here.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write sizing.parquet, absentee.parquet, summary.json (and plots) here."),
+    ] = None,
     plot: Annotated[bool, typer.Option("--plot", help="Draw the figures (needs --out).")] = False,
     salvo: Annotated[int | None, typer.Option(help="Simultaneous launches.")] = None,
     missile: Annotated[str | None, typer.Option(help="Threat design (goldendome threat list).")] = None,
@@ -37,12 +39,17 @@ def sbi_size(
     """
     from goldendome.api import run_sizing_study, write_sizing
 
-    st = _study(study, {
-        "threat": {"salvo": salvo, "missile": missile},
-        "shell": {"altitude_km": altitude_km, "inclination_deg": inclination_deg},
-        "sbi": {"design": sbi, "delta_v_mps": delta_v, "accel_g": accel_g},
-        "timeline": {"detect_s": detect_s, "decide_s": decide_s},
-    }, shots, no_sweeps)  # fmt: skip
+    st = _study(
+        study,
+        {
+            "threat": {"salvo": salvo, "missile": missile},
+            "shell": {"altitude_km": altitude_km, "inclination_deg": inclination_deg},
+            "sbi": {"design": sbi, "delta_v_mps": delta_v, "accel_g": accel_g},
+            "timeline": {"detect_s": detect_s, "decide_s": decide_s},
+        },
+        shots,
+        no_sweeps,
+    )
     check_plot(plot, out, "results/sbi")
     check_out(out)
 
@@ -68,8 +75,10 @@ def _study(name: str, options: dict, shots: int | None, no_sweeps: bool):
 
     try:
         st = load_study(name, SizingStudy)
-        upd = {section: {**getattr(st, section).model_dump(), **{k: v for k, v in given.items() if v is not None}}
-               for section, given in options.items()}  # fmt: skip
+        upd = {
+            section: {**getattr(st, section).model_dump(), **{k: v for k, v in given.items() if v is not None}}
+            for section, given in options.items()
+        }
         if shots is not None:
             upd["shots"] = shots
         if no_sweeps:
@@ -84,20 +93,52 @@ def _study(name: str, options: dict, shots: int | None, no_sweeps: bool):
 
 def _print_sizing(st, rows: list[dict]) -> None:
     """One row per design point (the base point, then each sweep's), and what the base point means."""
-    cols = ("case", "missile", "salvo", "k", "alt km", "inc °", "Δv km/s", "accel g", "release s", "window s",
-            "reach km", "SBIs sim", "SBIs analytic", "absentee", "in reach min/mean", "t in orbit")  # fmt: skip
+    cols = (
+        "case",
+        "missile",
+        "salvo",
+        "k",
+        "alt km",
+        "inc °",
+        "Δv km/s",
+        "accel g",
+        "release s",
+        "window s",
+        "reach km",
+        "SBIs sim",
+        "SBIs analytic",
+        "absentee",
+        "in reach min/mean",
+        "t in orbit",
+    )
     cells = []
     for r in rows:
-        common = [r["label"], r["missile"], str(r["salvo"]), str(r["shots"]), f"{r['altitude_km']:.0f}",
-                  f"{r['inclination_deg']:.0f}", f"{r['delta_v_mps'] / 1e3:.1f}", f"{r['accel_g']:.0f}",
-                  f"{r['detect_s'] + r['decide_s']:.0f}"]  # fmt: skip
+        common = [
+            r["label"],
+            r["missile"],
+            str(r["salvo"]),
+            str(r["shots"]),
+            f"{r['altitude_km']:.0f}",
+            f"{r['inclination_deg']:.0f}",
+            f"{r['delta_v_mps'] / 1e3:.1f}",
+            f"{r['accel_g']:.0f}",
+            f"{r['detect_s'] + r['decide_s']:.0f}",
+        ]
         if r["infeasible"]:
             cells.append((*common, "", "", f"[red]infeasible: {r['infeasible']}[/]", "", "", "", ""))
         else:
-            cells.append((*common, f"{r['time_available_s']:.0f}", f"{r['reach_at_cutoff_km']:.0f}",
-                          f"[bold]{r['simulated_sbis']:,}[/]", f"{r['analytic_sbis']:,.0f}",
-                          f"{r['absentee_ratio']:,.0f}", f"{r['worst_in_reach']}/{r['mean_in_reach']:.1f}",
-                          fmt(r.get("mass_in_orbit_t"))))  # fmt: skip
+            cells.append(
+                (
+                    *common,
+                    f"{r['time_available_s']:.0f}",
+                    f"{r['reach_at_cutoff_km']:.0f}",
+                    f"[bold]{r['simulated_sbis']:,}[/]",
+                    f"{r['analytic_sbis']:,.0f}",
+                    f"{r['absentee_ratio']:,.0f}",
+                    f"{r['worst_in_reach']}/{r['mean_in_reach']:.1f}",
+                    fmt(r.get("mass_in_orbit_t")),
+                )
+            )
     title = "SBI constellation size"
     console.print(table(cols, cells, title=title, left=("case", "missile"), no_wrap=("missile",)))
     b0 = rows[0]

@@ -51,8 +51,13 @@ def doctor():
     from goldendome.threats.missile import load_catalogue, load_cruise_missiles, load_glide_vehicles
 
     rows.append(("built-in scenarios", ", ".join(builtin_names())))
-    rows.append(("threat catalogue", f"{len(load_catalogue())} ballistic, {len(load_glide_vehicles())} glide, "
-                 f"{len(load_cruise_missiles())} cruise"))  # fmt: skip
+    rows.append(
+        (
+            "threat catalogue",
+            f"{len(load_catalogue())} ballistic, {len(load_glide_vehicles())} glide, "
+            f"{len(load_cruise_missiles())} cruise",
+        )
+    )
     rows.append(("gazetteer", f"{len(places()['launch_sites'])} launch sites, {len(places()['cities'])} cities"))
     try:
         import numpy as np

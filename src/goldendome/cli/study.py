@@ -16,13 +16,27 @@ def mc(
     out: Annotated[Path, typer.Option("--out", "-o", help="The study folder (created; rerun to resume or extend).")],
     trials: Annotated[int, typer.Option("--trials", "-n", min=1, max=10_000_000, help="Trials in the study.")] = 100,
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=1024, help="Local worker processes.")] = 1,
-    dask: Annotated[str | None, typer.Option("--dask", help="A dask scheduler (tcp://host:8786), or 'local:W' for a "
-                                             "LocalCluster of W workers here.")] = None,  # fmt: skip
-    salvo: Annotated[str | None, typer.Option("--salvo", help="Sweep salvo sizes, e.g. 1,2,5,10: one study each of "
-                                              "the first K threats (DIR/salvo-K).")] = None,  # fmt: skip
-    raid: Annotated[str | None, typer.Option("--raid", help="Sweep raid sizes, e.g. 10,50,100,200: one study each "
-                                             "with every threat entry's count scaled so R missiles fly in all "
-                                             "(DIR/raid-R).")] = None,  # fmt: skip
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask", help="A dask scheduler (tcp://host:8786), or 'local:W' for a LocalCluster of W workers here."
+        ),
+    ] = None,
+    salvo: Annotated[
+        str | None,
+        typer.Option(
+            "--salvo", help="Sweep salvo sizes, e.g. 1,2,5,10: one study each of the first K threats (DIR/salvo-K)."
+        ),
+    ] = None,
+    raid: Annotated[
+        str | None,
+        typer.Option(
+            "--raid",
+            help="Sweep raid sizes, e.g. 10,50,100,200: one study each "
+            "with every threat entry's count scaled so R missiles fly in all "
+            "(DIR/raid-R).",
+        ),
+    ] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Root seed (default: the scenario's).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ):
@@ -50,12 +64,21 @@ def mc(
     scn, _ = open_scenario(scenario)
     check_out(out)
     if scn.defence is None:
-        fail(f"{scenario} has no defence", ["add a 'defence:' block (batteries, doctrine) to fight a battle; "
-                                           "goldendome scenario show critique-salvo has an example"])  # fmt: skip
+        fail(
+            f"{scenario} has no defence",
+            [
+                "add a 'defence:' block (batteries, doctrine) to fight a battle; "
+                "goldendome scenario show critique-salvo has an example"
+            ],
+        )
     if salvo is not None and raid is not None:
-        fail("--raid and --salvo together", [
-            "give one sweep: --salvo K cuts the scenario to its first K threat entries, --raid R scales every "
-            "entry's count to R missiles in all"])  # fmt: skip
+        fail(
+            "--raid and --salvo together",
+            [
+                "give one sweep: --salvo K cuts the scenario to its first K threat entries, --raid R scales every "
+                "entry's count to R missiles in all"
+            ],
+        )
     studies = _studies(scn, out, salvo, raid)  # (label, folder, scenario)
     rows = []
     if salvo is not None or raid is not None:
@@ -80,8 +103,10 @@ def mc(
         try:
             rows.append((label, study_stats(folder)))
         except ValueError:
-            fail(f"study {folder}: no trial finished", [f"{summary.failed} trial(s) failed; why is written in "
-                                                        f"{folder}/_failed (and printed above)"])  # fmt: skip
+            fail(
+                f"study {folder}: no trial finished",
+                [f"{summary.failed} trial(s) failed; why is written in {folder}/_failed (and printed above)"],
+            )
     if raid is not None:
         from goldendome.io.report import saturation_table
 
@@ -112,21 +137,32 @@ def _studies(scn, out: Path, salvo: str | None, raid: str | None) -> list[tuple]
         try:
             sizes = sorted({int(v) for v in raid.split(",") if v.strip()})
         except ValueError:
-            fail("--raid", [f"raid sizes must be whole numbers of missiles separated by commas, e.g. 10,50,100; "
-                            f"got {raid!r}"])  # fmt: skip
+            fail(
+                "--raid",
+                [f"raid sizes must be whole numbers of missiles separated by commas, e.g. 10,50,100; got {raid!r}"],
+            )
         cap = raid_capacity(scn)
         bad = [r for r in sizes if not 1 <= r <= cap]
         if bad or not sizes:
-            fail("--raid", [f"raid sizes must lie in 1..{cap:,} missiles, got {bad or raid!r}: the scenario "
-                            f"launches {raid_missiles(scn):,} in {len(scn.threats)} threat entries, and a scaled "
-                            "entry holds at most the scenario model's bound on count (glide and FOBS entries one "
-                            "each)"])  # fmt: skip
+            fail(
+                "--raid",
+                [
+                    f"raid sizes must lie in 1..{cap:,} missiles, got {bad or raid!r}: the scenario "
+                    f"launches {raid_missiles(scn):,} in {len(scn.threats)} threat entries, and a scaled "
+                    "entry holds at most the scenario model's bound on count (glide and FOBS entries one "
+                    "each)"
+                ],
+            )
         return [(f"raid of {r}", out / f"raid-{r}", scale_raid(scn, r)) for r in sizes]
     return [(f"all {len(scn.threats)} threats", out, scn)]
 
 
-def report(folder: Annotated[Path, typer.Argument(help="A results folder (goldendome mc / cost / sbi size / run "
-                                                       "--out), or one holding several.")]):  # fmt: skip
+def report(
+    folder: Annotated[
+        Path,
+        typer.Argument(help="A results folder (goldendome mc / cost / sbi size / run --out), or one holding several."),
+    ],
+):
     """One self-contained HTML page (report.html) of a results folder: Monte Carlo leakage with its figures
     (leakage against salvo size, how the defence saturates over a raid sweep, outcomes by layer, the map of impacts),
     cost, schedule, partner shares, SBI sizing.
@@ -138,16 +174,22 @@ def report(folder: Annotated[Path, typer.Argument(help="A results folder (golden
     from goldendome.io.report import build_report
 
     if not folder.is_dir():
-        fail(f"{folder} holds no study", ["run goldendome mc SCENARIO --out FOLDER (or cost / sbi size / run with "
-                                          "--out) first"])  # fmt: skip
+        fail(
+            f"{folder} holds no study",
+            ["run goldendome mc SCENARIO --out FOLDER (or cost / sbi size / run with --out) first"],
+        )
     try:
         path, found = build_report(folder)
     except ValueError as exc:
         fail(f"{folder} holds no study", [str(exc)])
     except (KeyError, TypeError, AttributeError) as exc:
-        fail(f"{folder} holds a results file goldendome cannot read", [
-            f"{type(exc).__name__}: {exc}; was it written by another program or an older goldendome? Run the "
-            "command that writes it again (mc / cost / sbi size / run --out)"])  # fmt: skip
+        fail(
+            f"{folder} holds a results file goldendome cannot read",
+            [
+                f"{type(exc).__name__}: {exc}; was it written by another program or an older goldendome? Run the "
+                "command that writes it again (mc / cost / sbi size / run --out)"
+            ],
+        )
     from goldendome.api import study_stats
     from goldendome.engine.study import study_folders
 
@@ -179,25 +221,50 @@ def _study_table(rows: list, title: str):
     """One row per study (label, :class:`~goldendome.analysis.battle_stats.StudyStats`): leakage with its 95 %
     intervals, rounds by layer, cost, and the sensors' picture when the trials kept one."""
     picture = any(st.picture for _, st in rows)
-    cols = ("study", "trials", "lethal / trial", "P(no leaker)", "95 % CI", "leakers / trial", "95 % CI ",
-            "rounds / trial", "cost / trial $M", "$M / engagement",
-            *(("GOSPA km", "NEES", "RVs held %") if picture else ()))  # fmt: skip
+    cols = (
+        "study",
+        "trials",
+        "lethal / trial",
+        "P(no leaker)",
+        "95 % CI",
+        "leakers / trial",
+        "95 % CI ",
+        "rounds / trial",
+        "cost / trial $M",
+        "$M / engagement",
+        *(("GOSPA km", "NEES", "RVs held %") if picture else ()),
+    )
     cells = []
     for name, st in rows:
         rounds = ", ".join(f"{r.layer} {r.rounds:.1f}" for r in st.layers.itertuples()) or "0"
         quality = ()
         if picture:
             q = st.picture or {}
-            shown = {k: q[k] * f for k, f in (("gospa_mean_m", 1e-3), ("lethal_held", 100.0), ("nees_mean", 1.0))
-                     if k in q and math.isfinite(q[k])}  # fmt: skip
-            quality = (fmt(shown.get("gospa_mean_m"), ".2f"), fmt(shown.get("nees_mean"), ".1f"),
-                       fmt(shown.get("lethal_held"), ".0f"))  # fmt: skip
-        cells.append((
-            name, f"{st.trials:,}", f"{st.lethal_per_trial:.1f}", f"{st.p_zero:.3f}",
-            f"{st.p_zero_ci[0]:.3f}–{st.p_zero_ci[1]:.3f}", f"{st.leakers_mean:.2f}",
-            f"{st.leakers_ci[0]:.2f}–{st.leakers_ci[1]:.2f}", rounds, f"{st.cost_mean_musd:,.0f}",
-            fmt(st.cost_per_engagement_musd, ",.1f"), *quality,
-        ))  # fmt: skip
+            shown = {
+                k: q[k] * f
+                for k, f in (("gospa_mean_m", 1e-3), ("lethal_held", 100.0), ("nees_mean", 1.0))
+                if k in q and math.isfinite(q[k])
+            }
+            quality = (
+                fmt(shown.get("gospa_mean_m"), ".2f"),
+                fmt(shown.get("nees_mean"), ".1f"),
+                fmt(shown.get("lethal_held"), ".0f"),
+            )
+        cells.append(
+            (
+                name,
+                f"{st.trials:,}",
+                f"{st.lethal_per_trial:.1f}",
+                f"{st.p_zero:.3f}",
+                f"{st.p_zero_ci[0]:.3f}–{st.p_zero_ci[1]:.3f}",
+                f"{st.leakers_mean:.2f}",
+                f"{st.leakers_ci[0]:.2f}–{st.leakers_ci[1]:.2f}",
+                rounds,
+                f"{st.cost_mean_musd:,.0f}",
+                fmt(st.cost_per_engagement_musd, ",.1f"),
+                *quality,
+            )
+        )
     return table(cols, cells, title=title, left=("study",), caption=_PICTURE_NOTE if picture else None)
 
 
@@ -218,8 +285,20 @@ def _saturation_table(sweep, title: str):
     from goldendome.io.report import SATURATION_NOTE, saturation_rows
 
     rows = saturation_rows(sweep)
-    specs = {"missiles": ",.0f", "trials": ",.0f", "P(no leaker)": ".3f", "leakers": ".2f", "leaked": ".3f",
-             "cost $M": ",.0f"}  # fmt: skip
+    specs = {
+        "missiles": ",.0f",
+        "trials": ",.0f",
+        "P(no leaker)": ".3f",
+        "leakers": ".2f",
+        "leaked": ".3f",
+        "cost $M": ",.0f",
+    }
     formats = {c: specs.get(c, ".1f") for c in rows.columns}
-    return table(list(rows.columns), rows.itertuples(index=False), title=title, formats=formats,
-                 caption=SATURATION_NOTE, caption_justify="left")  # fmt: skip
+    return table(
+        list(rows.columns),
+        rows.itertuples(index=False),
+        title=title,
+        formats=formats,
+        caption=SATURATION_NOTE,
+        caption_justify="left",
+    )

@@ -14,8 +14,16 @@ N' / (N' - 2) n_T (Zarchan, ch. 2, the classic closed form) -- the test of this 
 import numpy as np
 
 
-def pn_engagement(r_rel, v_rel, target_accel, nav_ratio: float = 4.0, max_accel: float = 300.0,
-                  tau_s: float = 0.0, dt_s: float = 0.001, max_time_s: float = 60.0):  # fmt: skip
+def pn_engagement(
+    r_rel,
+    v_rel,
+    target_accel,
+    nav_ratio: float = 4.0,
+    max_accel: float = 300.0,
+    tau_s: float = 0.0,
+    dt_s: float = 0.001,
+    max_time_s: float = 60.0,
+):
     """Fly a batch of end-games: relative position r_rel = target - interceptor (N, 3) m, relative velocity (N, 3)
     m/s, target acceleration (N, 3) m/s^2 (held constant); the interceptor obeys true PN with ratio nav_ratio,
     saturation max_accel (m/s^2) and lag tau_s. Returns (miss distance (N,) m, time of closest approach (N,) s, peak

@@ -75,18 +75,25 @@ def load_interceptors() -> dict[str, Interceptor]:
     for name, d in yaml.safe_load(text)["interceptors"].items():
         who = f"interceptor catalogue entry {name!r}"
         if d.get("layer") not in set(Layer):
-            raise ValueError(f"{who}: layer {d.get('layer')!r} is not a layer; the layers are "
-                             f"{', '.join(ly.value for ly in Layer)}")  # fmt: skip
+            raise ValueError(
+                f"{who}: layer {d.get('layer')!r} is not a layer; the layers are {', '.join(ly.value for ly in Layer)}"
+            )
         sspk = {threat_class(k, f"{who}, sspk"): float(v) for k, v in d["sspk"].items()}
         out[name] = Interceptor(
-            name=name, description=d["description"], layer=Layer(d["layer"]),
+            name=name,
+            description=d["description"],
+            layer=Layer(d["layer"]),
             burnout_speed_mps=float(d["burnout_speed_mps"]),
-            burn_time_s=float(d["burn_time_s"]), min_altitude_m=float(d["min_altitude_km"]) * 1e3,
-            max_altitude_m=float(d["max_altitude_km"]) * 1e3, max_range_m=float(d["max_range_km"]) * 1e3,
-            unit_cost_musd=float(d["unit_cost_musd"]), sspk=sspk,
-            rounds_per_launcher=int(d.get("rounds_per_launcher", 1)), reload_s=float(d.get("reload_s", 0.0)),
+            burn_time_s=float(d["burn_time_s"]),
+            min_altitude_m=float(d["min_altitude_km"]) * 1e3,
+            max_altitude_m=float(d["max_altitude_km"]) * 1e3,
+            max_range_m=float(d["max_range_km"]) * 1e3,
+            unit_cost_musd=float(d["unit_cost_musd"]),
+            sspk=sspk,
+            rounds_per_launcher=int(d.get("rounds_per_launcher", 1)),
+            reload_s=float(d.get("reload_s", 0.0)),
             sources=tuple(d.get("sources", ())),
-        )  # fmt: skip
+        )
     return out
 
 

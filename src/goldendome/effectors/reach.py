@@ -68,8 +68,9 @@ def _edge_points(r, first: bool) -> np.ndarray:
     return r[np.arange(r.shape[0]), k]
 
 
-def tracks_from_trajectory(traj: Trajectory, burnout_s, epoch: dt.datetime, t0_s: float = 0.0,
-                           dt_s: float = 2.0) -> BoosterTracks:  # fmt: skip
+def tracks_from_trajectory(
+    traj: Trajectory, burnout_s, epoch: dt.datetime, t0_s: float = 0.0, dt_s: float = 2.0
+) -> BoosterTracks:
     """The boost phases of a flown :class:`Trajectory`, Earth-fixed, every dt_s on a grid starting at t0_s.
 
     burnout_s : (B,) powered-flight duration of each object (FlightSummary.burnout_time_s). Offsets are the launch
@@ -87,8 +88,9 @@ def tracks_from_trajectory(traj: Trajectory, burnout_s, epoch: dt.datetime, t0_s
         t, r, v = traj.t_s[rows] - t0_s, traj.r_eci_m[rows], traj.v_eci_mps[rows]
         inside = (tau >= offsets[k]) & (tau <= offsets[k] + burnout[k])
         j = np.clip(np.searchsorted(t, tau[inside]), 1, t.size - 1)
-        r_eci[k, inside], v_eci[k, inside] = hermite_position(t[j - 1], r[j - 1], v[j - 1], t[j], r[j], v[j],
-                                                              tau[inside])  # fmt: skip
+        r_eci[k, inside], v_eci[k, inside] = hermite_position(
+            t[j - 1], r[j - 1], v[j - 1], t[j], r[j], v[j], tau[inside]
+        )
     theta = gmst_at(epoch, t0_s + tau)[None, :]
     r_ecef, v_ecef = eci_to_ecef_state(r_eci, v_eci, theta)
     site = _edge_points(r_ecef, first=True)
@@ -103,8 +105,11 @@ def boost_tracks(launches: list[BallisticLaunch], epoch: dt.datetime, dt_s: floa
     """
     traj, summary = fly_ballistic(launches, epoch, sample_dt_s=dt_s)
     tracks = tracks_from_trajectory(traj, summary.burnout_time_s, epoch, 0.0, dt_s)
-    return dataclasses.replace(tracks, launch_lat_rad=np.array([ln.launch_lat_rad for ln in launches]),
-                               launch_lon_rad=np.array([ln.launch_lon_rad for ln in launches]))  # fmt: skip
+    return dataclasses.replace(
+        tracks,
+        launch_lat_rad=np.array([ln.launch_lat_rad for ln in launches]),
+        launch_lon_rad=np.array([ln.launch_lon_rad for ln in launches]),
+    )
 
 
 def tracks_at(tracks: BoosterTracks, epoch: dt.datetime, t0_s):
@@ -173,8 +178,27 @@ def _matching_size(adjacency: np.ndarray, shots: int) -> int:
     return int(np.sum(match >= 0))
 
 
-def _reach_batch(elements, sat_idx, g_idx, b_idx, times, tau_w, br, bv, release, cutoff, design, shots, offsets,
-                 e_base, in_reach, matched, t_first, v_close, first_sbi):  # fmt: skip
+def _reach_batch(
+    elements,
+    sat_idx,
+    g_idx,
+    b_idx,
+    times,
+    tau_w,
+    br,
+    bv,
+    release,
+    cutoff,
+    design,
+    shots,
+    offsets,
+    e_base,
+    in_reach,
+    matched,
+    t_first,
+    v_close,
+    first_sbi,
+):
     """Exact reach for candidate (launch time, SBI, booster) triples of a batch of launch times; fills result rows."""
     n_b = br.shape[1]
     needed = shots * n_b
@@ -183,8 +207,9 @@ def _reach_batch(elements, sat_idx, g_idx, b_idx, times, tau_w, br, bv, release,
     pairs, trip_pair = np.unique(pair_key, return_inverse=True)
     p_g, p_sat = pairs // len(elements), pairs % len(elements)
     cand = elements.take(p_sat)
-    cand = OrbitalElements(**{**{k: getattr(cand, k) for k in cand.__dataclass_fields__},
-                              "t0_s": cand.t0_s - times[p_g]})  # fmt: skip
+    cand = OrbitalElements(
+        **{**{k: getattr(cand, k) for k in cand.__dataclass_fields__}, "t0_s": cand.t0_s - times[p_g]}
+    )
     sbi_r = propagate(cand, tau_w)  # (K, P, 3)
     t_int, vc = earliest_intercept_triples(sbi_r, trip_pair, g_idx, b_idx, br, bv, tau_w, release, cutoff, design)
     ok = np.isfinite(t_int)
@@ -239,9 +264,17 @@ def _within(points, group, sites, r2, out):  # pragma: no cover - compiled
             out[p, k] = dx * dx + dy * dy + dz * dz <= r2
 
 
-def reach_over_time(elements: OrbitalElements, tracks: BoosterTracks, epoch: dt.datetime, launch_times_s,
-                    design: SBIDesign, timeline: Timeline, shots: int = 1,
-                    progress: Callable[[float], None] | None = None, detect_s=None) -> ReachResult:  # fmt: skip
+def reach_over_time(
+    elements: OrbitalElements,
+    tracks: BoosterTracks,
+    epoch: dt.datetime,
+    launch_times_s,
+    design: SBIDesign,
+    timeline: Timeline,
+    shots: int = 1,
+    progress: Callable[[float], None] | None = None,
+    detect_s=None,
+) -> ReachResult:
     """Reach of a constellation against the salvo launched at each of the launch times (s after epoch).
 
     In chunks of launch times: a cheap prune keeps only (launch time, SBI) pairs within (largest booster
@@ -262,8 +295,9 @@ def reach_over_time(elements: OrbitalElements, tracks: BoosterTracks, epoch: dt.
     window = np.flatnonzero((tau >= first_release - 1e-9) & (tau <= float(np.max(cutoff)) + 1e-9))
     window = slice(int(window[0]), int(window[-1]) + 1) if window.size else slice(0, 0)
     tau_w = tau[window]
-    tracks_w = dataclasses.replace(tracks, tau_s=tau_w, r_ecef=tracks.r_ecef[:, window],
-                                   v_ecef=tracks.v_ecef[:, window])  # fmt: skip
+    tracks_w = dataclasses.replace(
+        tracks, tau_s=tau_w, r_ecef=tracks.r_ecef[:, window], v_ecef=tracks.v_ecef[:, window]
+    )
     n_e, n_b, n_sbi = launch_times_s.size, tracks.n, len(elements)
     in_reach = np.zeros((n_e, n_b), dtype=np.int64)
     matched = np.zeros(n_e, dtype=np.int64)
@@ -304,8 +338,14 @@ def reach_over_time(elements: OrbitalElements, tracks: BoosterTracks, epoch: dt.
         g_near, sat_near = np.nonzero(near)
         sites = ecef_to_eci(site[None, :, :], theta_mid[:, None])  # (G, S, 3)
         close = np.empty((g_near.size, n_site), dtype=np.bool_)
-        _within(close.size, np.ascontiguousarray(mid[g_near, sat_near]), g_near, np.ascontiguousarray(sites),
-                prune_m**2, close)  # fmt: skip
+        _within(
+            close.size,
+            np.ascontiguousarray(mid[g_near, sat_near]),
+            g_near,
+            np.ascontiguousarray(sites),
+            prune_m**2,
+            close,
+        )
         p1, s_site = np.nonzero(close)
         g_site, sat_site = g_near[p1], sat_near[p1]
         del mid, near, close
@@ -326,9 +366,27 @@ def reach_over_time(elements: OrbitalElements, tracks: BoosterTracks, epoch: dt.
             sl = slice(bounds[g_lo], bounds[g_hi])
             g_idx, sat_idx, b_idx = g_all[sl] - g_lo, sat_all[sl], b_all[sl]
             if g_idx.size:
-                _reach_batch(elements, sat_idx, g_idx, b_idx, times[g_lo:g_hi], tau_w, br_all[g_lo:g_hi],
-                             bv_all[g_lo:g_hi], release, cutoff, design, shots, tracks.offset_s,
-                             e0 + g_lo, in_reach, matched, t_first, v_close, first_sbi)  # fmt: skip
+                _reach_batch(
+                    elements,
+                    sat_idx,
+                    g_idx,
+                    b_idx,
+                    times[g_lo:g_hi],
+                    tau_w,
+                    br_all[g_lo:g_hi],
+                    bv_all[g_lo:g_hi],
+                    release,
+                    cutoff,
+                    design,
+                    shots,
+                    tracks.offset_s,
+                    e0 + g_lo,
+                    in_reach,
+                    matched,
+                    t_first,
+                    v_close,
+                    first_sbi,
+                )
             g_lo = g_hi
         if progress is not None:
             progress(min(1.0, (e0 + chunk) / n_e))

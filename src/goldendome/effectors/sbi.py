@@ -118,10 +118,14 @@ def load_sbi_catalogue() -> dict[str, SBIDesign]:
     for name, d in raw.items():
         accel = float(d["accel_g"]) * G0_M_S2 if "accel_g" in d else float(d["delta_v_mps"]) / float(d["burn_time_s"])
         out[name] = SBIDesign(
-            name=name, delta_v_mps=float(d["delta_v_mps"]), accel_mps2=accel, divert_mps=float(d.get("divert_mps", 0)),
-            mass_kg=float(d.get("mass_kg", "nan")), description=d.get("description", ""),
+            name=name,
+            delta_v_mps=float(d["delta_v_mps"]),
+            accel_mps2=accel,
+            divert_mps=float(d.get("divert_mps", 0)),
+            mass_kg=float(d.get("mass_kg", "nan")),
+            description=d.get("description", ""),
             sources=tuple(d.get("sources", ())),
-        )  # fmt: skip
+        )
     return out
 
 
@@ -137,8 +141,9 @@ PARALLEL_TRIPLES = 256
 
 
 @sized_kernel(PARALLEL_TRIPLES)
-def _earliest_kernel(sbi_r, trip_sbi, trip_group, trip_booster, booster_r, booster_v, tau, t_rel, t_cut, accel, dv,
-                     t_int, v_close):  # pragma: no cover  # fmt: skip
+def _earliest_kernel(
+    sbi_r, trip_sbi, trip_group, trip_booster, booster_r, booster_v, tau, t_rel, t_cut, accel, dv, t_int, v_close
+):  # pragma: no cover
     """One (SBI, salvo, booster) triple per parallel iteration.
 
     sbi_r (K, C, 3): free-drift positions of C SBIs at the sample times tau (K,) after their salvo's epoch;
@@ -185,8 +190,18 @@ def _earliest_kernel(sbi_r, trip_sbi, trip_group, trip_booster, booster_r, boost
             prev_f = f
 
 
-def earliest_intercept_triples(sbi_r_eci, trip_sbi, trip_group, trip_booster, booster_r_eci, booster_v_eci, tau_s,
-                               release_s, cutoff_s, design: SBIDesign):  # fmt: skip
+def earliest_intercept_triples(
+    sbi_r_eci,
+    trip_sbi,
+    trip_group,
+    trip_booster,
+    booster_r_eci,
+    booster_v_eci,
+    tau_s,
+    release_s,
+    cutoff_s,
+    design: SBIDesign,
+):
     """Earliest intercept for listed (SBI, salvo, booster) triples; see :func:`earliest_intercept` for the arrays.
 
     Returns (t_int (T,), v_close (T,)), NaN where that booster is out of that SBI's reach before its cut-off.
@@ -196,10 +211,22 @@ def earliest_intercept_triples(sbi_r_eci, trip_sbi, trip_group, trip_booster, bo
     t_int = np.empty(n)
     v_close = np.empty(n)
     f = np.ascontiguousarray
-    _earliest_kernel(n, f(sbi_r_eci, float), f(trip_sbi, np.int64), f(trip_group, np.int64), f(trip_booster, np.int64),
-                     f(booster_r_eci, float), f(booster_v_eci, float), f(tau_s, float),
-                     f(np.broadcast_to(release_s, (b,)), float), f(np.broadcast_to(cutoff_s, (b,)), float),
-                     float(design.accel_mps2), float(design.delta_v_mps), t_int, v_close)  # fmt: skip
+    _earliest_kernel(
+        n,
+        f(sbi_r_eci, float),
+        f(trip_sbi, np.int64),
+        f(trip_group, np.int64),
+        f(trip_booster, np.int64),
+        f(booster_r_eci, float),
+        f(booster_v_eci, float),
+        f(tau_s, float),
+        f(np.broadcast_to(release_s, (b,)), float),
+        f(np.broadcast_to(cutoff_s, (b,)), float),
+        float(design.accel_mps2),
+        float(design.delta_v_mps),
+        t_int,
+        v_close,
+    )
     return t_int, v_close
 
 
@@ -214,8 +241,9 @@ def earliest_intercept(sbi_r_eci, booster_r_eci, booster_v_eci, tau_s, release_s
     br, bv = np.asarray(booster_r_eci, float)[None], np.asarray(booster_v_eci, float)[None]
     c, b = sbi_r_eci.shape[1], br.shape[1]
     sat, boo = np.meshgrid(np.arange(c), np.arange(b), indexing="ij")
-    t, v = earliest_intercept_triples(sbi_r_eci, sat.ravel(), np.zeros(c * b, np.int64), boo.ravel(), br, bv, tau_s,
-                                      release_s, cutoff_s, design)  # fmt: skip
+    t, v = earliest_intercept_triples(
+        sbi_r_eci, sat.ravel(), np.zeros(c * b, np.int64), boo.ravel(), br, bv, tau_s, release_s, cutoff_s, design
+    )
     return t.reshape(c, b), v.reshape(c, b)
 
 

@@ -46,8 +46,24 @@ FIRING_SIGMA_M, FIRING_SIGMA_MPS = 100.0, 5.0
 ASSOCIATION_M = 5e3
 """A confirmed track follows the object within this distance (GNN over the picture): what its interceptors home on."""
 
-EVENT_COLUMNS = ["t_s", "event", "object", "track", "layer", "battery", "shooter", "weapon", "shots", "t_intercept_s",
-                 "cost_musd", "value", "asset", "lat_deg", "lon_deg", "detail"]  # fmt: skip
+EVENT_COLUMNS = [
+    "t_s",
+    "event",
+    "object",
+    "track",
+    "layer",
+    "battery",
+    "shooter",
+    "weapon",
+    "shots",
+    "t_intercept_s",
+    "cost_musd",
+    "value",
+    "asset",
+    "lat_deg",
+    "lon_deg",
+    "detail",
+]
 """The event log's columns. battery: the battery or SBI constellation that fired; shooter: who fired (the battery,
 or the SBI's satellite label); t_intercept_s: the planned intercept time of a launch, the intercept time of a kill or
 miss (NaN otherwise); value: people (equivalent) at risk; detail: a sentence for a person, never parsed."""
@@ -59,13 +75,45 @@ class EventLog:
 
     rows: list = field(default_factory=list)
 
-    def add(self, t: float, event: str, object: str = "", track: int = -1, layer: str = "", battery: str = "",
-            shooter: str = "", weapon: str = "", shots: int = 0, t_intercept_s: float = float("nan"),
-            cost_musd: float = 0.0, value: float = float("nan"), asset: str = "", lat_deg: float = float("nan"),
-            lon_deg: float = float("nan"), detail: str = "") -> None:  # fmt: skip
-        self.rows.append((float(t), event, object, int(track), layer, battery, shooter, weapon, int(shots),
-                          float(t_intercept_s), float(cost_musd), float(value), asset, float(lat_deg), float(lon_deg),
-                          detail))  # fmt: skip
+    def add(
+        self,
+        t: float,
+        event: str,
+        object: str = "",
+        track: int = -1,
+        layer: str = "",
+        battery: str = "",
+        shooter: str = "",
+        weapon: str = "",
+        shots: int = 0,
+        t_intercept_s: float = float("nan"),
+        cost_musd: float = 0.0,
+        value: float = float("nan"),
+        asset: str = "",
+        lat_deg: float = float("nan"),
+        lon_deg: float = float("nan"),
+        detail: str = "",
+    ) -> None:
+        self.rows.append(
+            (
+                float(t),
+                event,
+                object,
+                int(track),
+                layer,
+                battery,
+                shooter,
+                weapon,
+                int(shots),
+                float(t_intercept_s),
+                float(cost_musd),
+                float(value),
+                asset,
+                float(lat_deg),
+                float(lon_deg),
+                detail,
+            )
+        )
 
     def frame(self) -> pd.DataFrame:
         df = pd.DataFrame(self.rows, columns=EVENT_COLUMNS)
@@ -81,8 +129,12 @@ class Truth(Sky):
         self.world = world
         self.boost_class, self.late_class = world.boost_class, world.late_class
         self.lethal, self.parent = world.lethal, world.parent
-        self.t_end, self.end_lat, self.end_lon, self.impacts = (world.t_end_s, world.end_lat_rad, world.end_lon_rad,
-                                                                world.impacts)  # fmt: skip
+        self.t_end, self.end_lat, self.end_lon, self.impacts = (
+            world.t_end_s,
+            world.end_lat_rad,
+            world.end_lon_rad,
+            world.impacts,
+        )
 
     def classes(self, t: float, boosting: np.ndarray | None = None) -> np.ndarray:
         """Each object's class at t (boost class while it burns; pass `boosting` if already known)."""
@@ -203,8 +255,16 @@ def fight(world, seed: int | None = None, progress=None) -> BattleReport:
     disc_rng = stream(seed, "discrimination")
     recognised = (truth.late_class == "decoy") & (disc_rng.random(truth.n) < d.discrimination.midcourse)
     picture = _picture(result, truth, seed)
-    manager = BattleManager(specs, assets, scn.epoch, d.handover, d.assessment_s, d.engage_threshold,
-                            d.cost_weight, track_breaks=d.tracks == "sensors")  # fmt: skip
+    manager = BattleManager(
+        specs,
+        assets,
+        scn.epoch,
+        d.handover,
+        d.assessment_s,
+        d.engage_threshold,
+        d.cost_weight,
+        track_breaks=d.tracks == "sensors",
+    )
     in_flight: list[Shot] = _sbi_shots(result, truth, log) if truth is not None else []
     landed = np.zeros(truth.n, bool)
     # per object, the weightiest reason it was not engaged (REASONS order; -1 none), with its time and track
@@ -232,17 +292,26 @@ def fight(world, seed: int | None = None, progress=None) -> BattleReport:
     fired_at = {r[2] for r in log.rows if r[1] == "launch"}
     for k in np.flatnonzero(reason < len(REASONS)):
         if truth.objects.names[k] not in fired_at:
-            log.add(reason_t[k], "not_engaged", truth.objects.names[k], track=reason_track[k],
-                    detail=REASONS[reason[k]])
+            log.add(
+                reason_t[k], "not_engaged", truth.objects.names[k], track=reason_track[k], detail=REASONS[reason[k]]
+            )
     events = log.frame()
     launches = events[events.event == "launch"]
-    by_layer = {ly: int(launches.shots[launches.layer == ly].sum()) for ly in ("boost", *LAYERS)
-                if (launches.layer == ly).any()}  # fmt: skip
+    by_layer = {
+        ly: int(launches.shots[launches.layer == ly].sum()) for ly in ("boost", *LAYERS) if (launches.layer == ly).any()
+    }
     say("battle done", 1.0)
-    return BattleReport(events, int(truth.lethal.sum()), int((events.event == "leaker").sum()),
-                        int(((truth.killed_at <= duration) & truth.lethal).sum()), by_layer,
-                        float(launches.cost_musd.sum()), time.perf_counter() - t_wall, warnings,
-                        picture.report(truth.objects, truth.kinds))  # fmt: skip
+    return BattleReport(
+        events,
+        int(truth.lethal.sum()),
+        int((events.event == "leaker").sum()),
+        int(((truth.killed_at <= duration) & truth.lethal).sum()),
+        by_layer,
+        float(launches.cost_musd.sum()),
+        time.perf_counter() - t_wall,
+        warnings,
+        picture.report(truth.objects, truth.kinds),
+    )
 
 
 def _picture(result, truth: Truth, seed: int):
@@ -250,13 +319,30 @@ def _picture(result, truth: Truth, seed: int):
     if scn.defence.tracks == "truth":
         return TruthPicture(truth)
     duration = scn.duration_min * 60.0
-    ir_layers = [layer for layer in result.layers if scn.tracking.space_layers and layer.role == "tracking"
-                 and layer.sensor]  # fmt: skip
-    infrared = [infrared_fixes(layer.constellation.name, truth.objects, layer.constellation, layer.sensor, duration,
-                               stream(seed, "infrared", k)) for k, layer in enumerate(ir_layers)]
-    return BattlePicture(scenario_sensors(scn.radars, infrared), truth, duration, stream(seed, "radar"),
-                         scn.tracking.false_alarms_per_look, gospa_c_m=scn.tracking.gospa_cutoff_km * 1e3,
-                         history=False, cache=truth.world.cache)  # fmt: skip
+    ir_layers = [
+        layer for layer in result.layers if scn.tracking.space_layers and layer.role == "tracking" and layer.sensor
+    ]
+    infrared = [
+        infrared_fixes(
+            layer.constellation.name,
+            truth.objects,
+            layer.constellation,
+            layer.sensor,
+            duration,
+            stream(seed, "infrared", k),
+        )
+        for k, layer in enumerate(ir_layers)
+    ]
+    return BattlePicture(
+        scenario_sensors(scn.radars, infrared),
+        truth,
+        duration,
+        stream(seed, "radar"),
+        scn.tracking.false_alarms_per_look,
+        gospa_c_m=scn.tracking.gospa_cutoff_km * 1e3,
+        history=False,
+        cache=truth.world.cache,
+    )
 
 
 def _sbi_shots(result, truth: Truth, log: EventLog) -> list[Shot]:
@@ -278,23 +364,43 @@ def _sbi_shots(result, truth: Truth, log: EventLog) -> list[Shot]:
         t_rel = float(flights.t_launch_s[k] + space.release_s[k])
         t_int = float(flights.t_launch_s[k] + space.sbi_first_intercept_s[k])
         shooter = space.sbi_first_shooter[k] if space.sbi_first_shooter else ""
-        log.add(t_rel, "launch", truth.objects.names[k], layer="boost", battery=arming[0].constellation.name,
-                shooter=shooter, weapon=arming[0].sbi.name, shots=n, t_intercept_s=t_int,
-                cost_musd=n * sbi.unit_cost_musd, detail=f"intercept at {t_int:.0f} s")  # fmt: skip
-        shots.append(Shot(t_int, int(k), -1, n, arming[0].sbi, "boost", arming[0].constellation.name, sbi.sspk,
-                          shooter))  # fmt: skip
+        log.add(
+            t_rel,
+            "launch",
+            truth.objects.names[k],
+            layer="boost",
+            battery=arming[0].constellation.name,
+            shooter=shooter,
+            weapon=arming[0].sbi.name,
+            shots=n,
+            t_intercept_s=t_int,
+            cost_musd=n * sbi.unit_cost_musd,
+            detail=f"intercept at {t_int:.0f} s",
+        )
+        shots.append(
+            Shot(t_int, int(k), -1, n, arming[0].sbi, "boost", arming[0].constellation.name, sbi.sspk, shooter)
+        )
     return shots
 
 
-def resolve_intercepts(in_flight: list[Shot], t: float, truth: Truth, rng: np.random.Generator,
-                       log: EventLog) -> list[Shot]:  # fmt: skip
+def resolve_intercepts(
+    in_flight: list[Shot], t: float, truth: Truth, rng: np.random.Generator, log: EventLog
+) -> list[Shot]:
     """Shots due by t meet their targets, in time order: each round kills with its kill probability against the
     object's class at that instant; a target already destroyed or down, or a false track, wastes the rounds."""
     due = sorted((s for s in in_flight if s.t_intercept_s <= t), key=lambda s: s.t_intercept_s)
     for s in due:
         name = truth.objects.names[s.obj] if s.obj >= 0 else ""
-        common = dict(object=name, track=s.track, layer=s.layer, battery=s.battery, shooter=s.shooter,
-                      weapon=s.weapon.name, shots=s.shots, t_intercept_s=s.t_intercept_s)  # fmt: skip
+        common = dict(
+            object=name,
+            track=s.track,
+            layer=s.layer,
+            battery=s.battery,
+            shooter=s.shooter,
+            weapon=s.weapon.name,
+            shots=s.shots,
+            t_intercept_s=s.t_intercept_s,
+        )
         if s.obj < 0:
             log.add(s.t_intercept_s, "miss", detail="false track: nothing there", **common)
             continue
@@ -334,8 +440,16 @@ def record_impacts(truth: Truth, landed: np.ndarray, t: float, assets: Assets, l
         asset = assets.names[near[j]] if inside else "open ground"
         value = float(assets.value[near[j]]) if inside else 0.0
         lat, lon = np.degrees(truth.end_lat[k]), np.degrees(truth.end_lon[k])
-        log.add(truth.t_end[k], "leaker", truth.objects.names[k], value=value, asset=asset, lat_deg=lat, lon_deg=lon,
-                detail=f"{lat:.2f}, {lon:.2f}")
+        log.add(
+            truth.t_end[k],
+            "leaker",
+            truth.objects.names[k],
+            value=value,
+            asset=asset,
+            lat_deg=lat,
+            lon_deg=lon,
+            detail=f"{lat:.2f}, {lon:.2f}",
+        )
 
 
 def discriminate(truth: Truth, obj, x, t: float, recognised, filter_km: float):
@@ -398,9 +512,21 @@ def launch(orders: list[Order], ids, obj, specs: list[BatterySpec], truth: Truth
         k = int(obj[row])
         b = specs[o.battery]
         name = truth.objects.names[k] if k >= 0 else ""
-        log.add(o.t_launch_s, "launch", name, track=o.track_id, layer=b.layer, battery=b.name, shooter=b.name,
-                weapon=b.weapon.name, shots=o.shots, t_intercept_s=o.t_intercept_s,
-                cost_musd=o.shots * b.weapon.unit_cost_musd, value=o.value, asset=o.asset,
-                detail=f"intercept at {o.t_intercept_s:.0f} s")  # fmt: skip
+        log.add(
+            o.t_launch_s,
+            "launch",
+            name,
+            track=o.track_id,
+            layer=b.layer,
+            battery=b.name,
+            shooter=b.name,
+            weapon=b.weapon.name,
+            shots=o.shots,
+            t_intercept_s=o.t_intercept_s,
+            cost_musd=o.shots * b.weapon.unit_cost_musd,
+            value=o.value,
+            asset=o.asset,
+            detail=f"intercept at {o.t_intercept_s:.0f} s",
+        )
         out.append(Shot(o.t_intercept_s, k, o.track_id, o.shots, b.weapon, b.layer, b.name, shooter=b.name))
     return out

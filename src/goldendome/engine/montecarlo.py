@@ -41,8 +41,18 @@ import pandas as pd
 from goldendome.engine import store
 from goldendome.engine.store import connect, finished_trials
 
-__all__ = ["StudyLocked", "StudyMismatch", "StudySummary", "TrialFn", "connect", "finished_trials", "local_cluster",
-           "run_study", "trial_seed", "trial_seeds"]  # fmt: skip
+__all__ = [
+    "StudyLocked",
+    "StudyMismatch",
+    "StudySummary",
+    "TrialFn",
+    "connect",
+    "finished_trials",
+    "local_cluster",
+    "run_study",
+    "trial_seed",
+    "trial_seeds",
+]
 
 TrialFn = Callable[[int, np.random.SeedSequence], dict[str, pd.DataFrame]]
 """A trial: (trial index, its seed sequence) -> named tables, e.g. ``{'trials': 1-row frame, 'events': ...}``.
@@ -229,10 +239,19 @@ def local_cluster(n_workers: int) -> Iterator:
     saved = dict(os.environ)
     try:
         # one compute thread per worker process (numba's parallel kernels would take the other workers' cores)
-        with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
-                              "distributed.nanny.pre-spawn-environ.NUMBA_NUM_THREADS": 1}):  # fmt: skip
-            cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                                   silence_logs=logging.ERROR)  # fmt: skip
+        with dask.config.set(
+            {
+                "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+                "distributed.nanny.pre-spawn-environ.NUMBA_NUM_THREADS": 1,
+            }
+        ):
+            cluster = LocalCluster(
+                n_workers=n_workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
     finally:
         for key in set(os.environ) - set(saved):
             del os.environ[key]
@@ -322,9 +341,17 @@ def _lock(out_dir: Path):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def run_study(fn: TrialFn, n_trials: int, out_dir: Path, root_seed: int = 0, workers: int = 1,
-              dask_address: str | None = None, progress: Callable[[int, int], None] | None = None,
-              study_meta: dict | None = None, durable: bool = True) -> StudySummary:  # fmt: skip
+def run_study(
+    fn: TrialFn,
+    n_trials: int,
+    out_dir: Path,
+    root_seed: int = 0,
+    workers: int = 1,
+    dask_address: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    study_meta: dict | None = None,
+    durable: bool = True,
+) -> StudySummary:
     """Run trials 0..n_trials-1 of ``fn`` into ``out_dir``, skipping those already finished there.
 
     Parameters
@@ -365,8 +392,9 @@ def run_study(fn: TrialFn, n_trials: int, out_dir: Path, root_seed: int = 0, wor
 
         state = store.scan(out_dir)
         for i in state.corrupt:
-            log.warning("trial %d in %s: manifest unreadable or a file missing or altered; deleting and rerunning",
-                        i, out_dir)  # fmt: skip
+            log.warning(
+                "trial %d in %s: manifest unreadable or a file missing or altered; deleting and rerunning", i, out_dir
+            )
             store.remove_trial(out_dir, i)
         for path in state.orphans:
             path.unlink(missing_ok=True)
@@ -394,8 +422,14 @@ def run_study(fn: TrialFn, n_trials: int, out_dir: Path, root_seed: int = 0, wor
         with contextlib.closing(outcomes):
             for i, outcome in outcomes:
                 if outcome.error is None:
-                    store.write_trial(out_dir, i, outcome.tables, durable, wall_s=round(outcome.wall_s, 6),
-                                      cpu_s=round(outcome.cpu_s, 6))  # fmt: skip
+                    store.write_trial(
+                        out_dir,
+                        i,
+                        outcome.tables,
+                        durable,
+                        wall_s=round(outcome.wall_s, 6),
+                        cpu_s=round(outcome.cpu_s, 6),
+                    )
                     store.clear_failure(out_dir, i)
                     tables.update(outcome.tables)
                     completed += 1
@@ -405,6 +439,16 @@ def run_study(fn: TrialFn, n_trials: int, out_dir: Path, root_seed: int = 0, wor
                     failed.append(i)
                 if progress is not None:
                     progress(skipped + completed + len(failed), n_trials)
-    return StudySummary(out_dir=out_dir, total=n_trials, completed=completed, skipped=skipped, rerun=len(rerun),
-                        failed=len(failed), wall_s=time.perf_counter() - t0, tables=tuple(sorted(tables)),
-                        failed_trials=tuple(sorted(failed)), rerun_trials=rerun, backend=backend)  # fmt: skip
+    return StudySummary(
+        out_dir=out_dir,
+        total=n_trials,
+        completed=completed,
+        skipped=skipped,
+        rerun=len(rerun),
+        failed=len(failed),
+        wall_s=time.perf_counter() - t0,
+        tables=tuple(sorted(tables)),
+        failed_trials=tuple(sorted(failed)),
+        rerun_trials=rerun,
+        backend=backend,
+    )

@@ -67,14 +67,14 @@ class Scene:
     @classmethod
     def at(cls, t: float, epoch, r_eci, v_eci, boosting, kinds, objects) -> "Scene":
         """The scene of ECI states at t (NaN rows: not in flight)."""
-        return cls(float(t), float(gmst_at(epoch, t)), r_eci, v_eci, np.isfinite(r_eci[:, 0]), boosting, kinds,
-                   objects)  # fmt: skip
+        return cls(float(t), float(gmst_at(epoch, t)), r_eci, v_eci, np.isfinite(r_eci[:, 0]), boosting, kinds, objects)
 
     @cached_property
     def _ecef(self):
         alive = self.alive
-        r, v = eci_to_ecef_state(np.where(alive[:, None], self.r_eci, 0.0), np.where(alive[:, None], self.v_eci, 0.0),
-                                 self.theta)  # fmt: skip
+        r, v = eci_to_ecef_state(
+            np.where(alive[:, None], self.r_eci, 0.0), np.where(alive[:, None], self.v_eci, 0.0), self.theta
+        )
         r[~alive] = np.nan
         v[~alive] = np.nan
         return r, v
@@ -168,12 +168,26 @@ class RadarSensor(_Preset):
 
     def look(self, scene: Scene, rng: np.random.Generator, false_alarms: float) -> Look:
         radar = self.radar
-        det = radar_scan(radar, scene.r_ecef, rcs_of(scene.kinds, scene.boosting), scene.t, rng,
-                         false_alarms=false_alarms, target_vel_ecef=scene.v_ecef)  # fmt: skip
+        det = radar_scan(
+            radar,
+            scene.r_ecef,
+            rcs_of(scene.kinds, scene.boosting),
+            scene.t,
+            rng,
+            false_alarms=false_alarms,
+            target_vel_ecef=scene.v_ecef,
+        )
         # one noise level per look (the detections' mean accuracy): the tracker's model takes one R per look
         sigma = det.sigma.mean(axis=0) if len(det.z) else np.array([radar.sigma_range_m, radar.sigma_angle_rad])
-        model = RadarModel.site(radar.site_ecef, np.radians(radar.lat_deg), np.radians(radar.lon_deg), scene.theta,
-                                float(sigma[0]), float(sigma[1]), radar.sigma_range_rate_mps)  # fmt: skip
+        model = RadarModel.site(
+            radar.site_ecef,
+            np.radians(radar.lat_deg),
+            np.radians(radar.lon_deg),
+            scene.theta,
+            float(sigma[0]),
+            float(sigma[1]),
+            radar.sigma_range_rate_mps,
+        )
         return Look(det, det.z, model, None, partial(self.covers, theta=scene.theta))
 
 
@@ -244,19 +258,22 @@ class InfraredFixes:
         return Look(det, pts, PositionModel(), covs, partial(self.covers, theta=scene.theta))
 
 
-def infrared_fixes(name: str, objects, constellation, sensor, duration_s: float,
-                   rng: np.random.Generator) -> InfraredFixes:  # fmt: skip
+def infrared_fixes(
+    name: str, objects, constellation, sensor, duration_s: float, rng: np.random.Generator
+) -> InfraredFixes:
     """Every frame of a space layer over [0, duration]: its detections (plumes in boost, cold bodies above the
     limb), then multi-satellite triangulation of each frame (:mod:`goldendome.tracking.triangulation`)."""
     det = detections_from_trajectory(objects, constellation, sensor, rng, 0.0, duration_s)
     fixes = {}
     for t in np.unique(det.t_s):
         rows = np.flatnonzero(det.t_s == t)
-        pts, covs, groups = associate_and_triangulate(det.sensor_id[rows], det.r_sensor_eci_m[rows],
-                                                      det.los_eci[rows], sensor.sigma_rad)  # fmt: skip
+        pts, covs, groups = associate_and_triangulate(
+            det.sensor_id[rows], det.r_sensor_eci_m[rows], det.los_eci[rows], sensor.sigma_rad
+        )
         if len(pts):
-            truth = np.array([det.target_id[rows][g][0] if len(set(det.target_id[rows][g])) == 1 else -1
-                              for g in groups])  # fmt: skip
+            truth = np.array(
+                [det.target_id[rows][g][0] if len(set(det.target_id[rows][g])) == 1 else -1 for g in groups]
+            )
             fixes[float(t)] = (pts, covs, truth)
     return InfraredFixes(name, sensor.frame_s, fixes, constellation, sensor)
 

@@ -86,8 +86,9 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     os.replace(tmp, path)
 
 
-def write_trial(out_dir: Path, index: int, encoded: Mapping[str, tuple[bytes, int]], durable: bool = True,
-                **extra) -> dict:  # fmt: skip
+def write_trial(
+    out_dir: Path, index: int, encoded: Mapping[str, tuple[bytes, int]], durable: bool = True, **extra
+) -> dict:
     """Write one trial's table files, then its manifest (last: it is what makes the trial count as finished).
 
     ``extra`` (JSON-able, e.g. ``wall_s``, ``cpu_s``: the trial's time in its worker) is stored in the manifest.

@@ -56,11 +56,16 @@ def world_for(scn: Scenario, seed: int):
 def trial_tables(index: int, seed: int, report: BattleReport) -> dict[str, pd.DataFrame]:
     """The tables of one trial: 'trials' (one row of headline figures) and 'events' (the battle's event log)."""
     row = {
-        "seed": seed, "lethal": report.lethal, "leakers": report.leakers, "killed": report.killed,
-        "zero_leakers": report.leakers == 0, "cost_musd": report.cost_musd,
+        "seed": seed,
+        "lethal": report.lethal,
+        "leakers": report.leakers,
+        "killed": report.killed,
+        "zero_leakers": report.leakers == 0,
+        "cost_musd": report.cost_musd,
         "people_struck": float(report.events.value[report.events.event == "leaker"].fillna(0.0).sum()),
-        "engagements": int((report.events.event == "launch").sum()), "battle_s": report.wall_s,
-    }  # fmt: skip
+        "engagements": int((report.events.event == "launch").sum()),
+        "battle_s": report.wall_s,
+    }
     for layer, n in report.interceptors.items():
         row[f"rounds_{layer}"] = n
     row.update(picture_quality(report))
@@ -80,8 +85,12 @@ def picture_quality(report: BattleReport) -> dict[str, float]:
         nees = float(np.nanmean(tr.nees)) if np.isfinite(tr.nees).any() else float("nan")
         held = tr.tracked_fraction[lethal]
         held = float(np.nanmean(held)) if np.isfinite(held).any() else float("nan")
-    return {"gospa_mean_m": float(np.mean(tr.gospa[:, 0])), "nees_mean": nees, "lethal_held": held,
-            "track_switches": int(tr.track_switches[lethal].sum())}  # fmt: skip
+    return {
+        "gospa_mean_m": float(np.mean(tr.gospa[:, 0])),
+        "nees_mean": nees,
+        "lethal_held": held,
+        "track_switches": int(tr.track_switches[lethal].sum()),
+    }
 
 
 def battle_trial(index: int, seed_seq: np.random.SeedSequence, scenario_json: str) -> dict[str, pd.DataFrame]:
@@ -173,21 +182,34 @@ def scale_raid(scn: Scenario, missiles: int) -> Scenario:
     if not scn.threats:
         raise ValueError(f"{scn.name}: the scenario has no threats to scale")
     if not 1 <= missiles <= cap:
-        raise ValueError(f"a raid of {missiles} missiles: the scenario's {len(scn.threats)} threat entries hold "
-                         f"1..{cap} missiles (count at most {max(_count_cap(th) for th in scn.threats)} an entry; "
-                         "glide and FOBS entries one each)")  # fmt: skip
-    shares = _apportion([getattr(th, "count", 1) for th in scn.threats], missiles,
-                        [_count_cap(th) for th in scn.threats])  # fmt: skip
-    threats = [th.model_copy(update={"count": k}) if hasattr(th, "count") else th
-               for th, k in zip(scn.threats, shares, strict=True) if k > 0]  # fmt: skip
+        raise ValueError(
+            f"a raid of {missiles} missiles: the scenario's {len(scn.threats)} threat entries hold "
+            f"1..{cap} missiles (count at most {max(_count_cap(th) for th in scn.threats)} an entry; "
+            "glide and FOBS entries one each)"
+        )
+    shares = _apportion(
+        [getattr(th, "count", 1) for th in scn.threats], missiles, [_count_cap(th) for th in scn.threats]
+    )
+    threats = [
+        th.model_copy(update={"count": k}) if hasattr(th, "count") else th
+        for th, k in zip(scn.threats, shares, strict=True)
+        if k > 0
+    ]
     suffix = f" (raid of {missiles})"
     name = scn.name[: 120 - len(suffix)] + suffix  # the model's bound on a name
     scaled = scn.model_copy(update={"threats": threats, "name": name})
     return Scenario.model_validate_json(scaled.model_dump_json())
 
 
-def run_battle_study(scn: Scenario, n_trials: int, out_dir: Path, root_seed: int | None = None, workers: int = 1,
-                     dask_address: str | None = None, progress=None) -> StudySummary:  # fmt: skip
+def run_battle_study(
+    scn: Scenario,
+    n_trials: int,
+    out_dir: Path,
+    root_seed: int | None = None,
+    workers: int = 1,
+    dask_address: str | None = None,
+    progress=None,
+) -> StudySummary:
     """Run (or resume) the Monte Carlo study of a defended scenario into out_dir."""
     if scn.defence is None:
         raise ValueError("the scenario has no 'defence': there is no battle to repeat (add batteries or an SBI layer)")
@@ -197,8 +219,16 @@ def run_battle_study(scn: Scenario, n_trials: int, out_dir: Path, root_seed: int
     (out_dir / "scenario.json").write_text(scn.model_dump_json(indent=2) + "\n")
     meta = {"scenario_hash": scenario_hash(scn), "scenario": scn.name, "threats": len(scn.threats)}
     fn = partial(battle_trial, scenario_json=scn.model_dump_json())
-    return run_study(fn, n_trials, out_dir, root_seed=root, workers=workers, dask_address=dask_address,
-                     progress=progress, study_meta=meta)  # fmt: skip
+    return run_study(
+        fn,
+        n_trials,
+        out_dir,
+        root_seed=root,
+        workers=workers,
+        dask_address=dask_address,
+        progress=progress,
+        study_meta=meta,
+    )
 
 
 SWEEP_FOLDER = re.compile(r"^(salvo|raid)-([0-9]+)$")

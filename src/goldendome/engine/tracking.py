@@ -52,8 +52,10 @@ GOSPA_DT_S = 10.0
 
 def tracking_imm() -> filters.IMM:
     """The three-mode IMM used for a scenario's track picture."""
-    return filters.IMM((filters.ConstantVelocity(THRUST_Q), filters.ConstantVelocity(CRUISE_Q),
-                        filters.Ballistic(q=COAST_Q)), SWITCHING)  # fmt: skip
+    return filters.IMM(
+        (filters.ConstantVelocity(THRUST_Q), filters.ConstantVelocity(CRUISE_Q), filters.Ballistic(q=COAST_Q)),
+        SWITCHING,
+    )
 
 
 @dataclass(frozen=True)
@@ -154,16 +156,26 @@ class SensorPicture:
     after every look (a tracking study's tracks.parquet); otherwise on the GOSPA grid only (a raid's battle).
     """
 
-    def __init__(self, sensors: list, sky: Sky, duration_s: float, rng: np.random.Generator,
-                 false_alarms_per_look: float = 0.0, fusion: str = "measurement", gospa_c_m: float = 5000.0,
-                 history: bool = True, cache: dict | None = None):  # fmt: skip
+    def __init__(
+        self,
+        sensors: list,
+        sky: Sky,
+        duration_s: float,
+        rng: np.random.Generator,
+        false_alarms_per_look: float = 0.0,
+        fusion: str = "measurement",
+        gospa_c_m: float = 5000.0,
+        history: bool = True,
+        cache: dict | None = None,
+    ):
         self.sensors, self.rng, self.fa, self.fusion = sensors, rng, false_alarms_per_look, fusion
         self.epoch, self.c, self.history, self.n = sky.epoch, gospa_c_m, history, sky.n
         self.times, self.which = look_schedule(sensors, duration_s)
         self.next = 0
         self.trackers = [new_tracker() for _ in range(1 if fusion == "measurement" else len(sensors))]
-        self.useful = useful_looks(sensors, sky.objects, sky.epoch, self.times, self.which,
-                                   {} if cache is None else cache)  # fmt: skip
+        self.useful = useful_looks(
+            sensors, sky.objects, sky.epoch, self.times, self.which, {} if cache is None else cache
+        )
         n, k = sky.n, len(sensors)
         self.first_det, self.first_det_by, self.first_track = np.full(n, np.nan), np.full(n, -1), np.full(n, np.nan)
         self.looks, self.n_det, self.n_false = np.zeros(k, int), np.zeros(k, int), np.zeros(k, int)
@@ -267,9 +279,14 @@ class SensorPicture:
         nees_row = np.full(self.n, np.nan)
         if trk_rows.size:
             nees_row[obj] = nees(xs[trk_rows, :3] - r[obj], ps[trk_rows, :3, :3])
-        for key, value in (("t", t), ("gospa", (g.distance, g.localisation, g.missed, g.false)),
-                           ("counts", (int(covered.sum()), ids.size)), ("held", row), ("nees", nees_row)):
-            self.grid[key].append(value)  # fmt: skip
+        for key, value in (
+            ("t", t),
+            ("gospa", (g.distance, g.localisation, g.missed, g.false)),
+            ("counts", (int(covered.sum()), ids.size)),
+            ("held", row),
+            ("nees", nees_row),
+        ):
+            self.grid[key].append(value)
 
     def note_tracked(self, objects, t: float) -> None:
         """Objects followed by a confirmed track at t (first time kept)."""
@@ -280,20 +297,32 @@ class SensorPicture:
         """The picture's :class:`TrackingReport`."""
         n, g = self.n, self.grid
         cont = track_continuity(np.array(g["held"]).reshape(-1, n))
-        cat = (lambda a, shape: np.concatenate(a) if a else np.zeros(shape))  # noqa: E731
+        cat = lambda a, shape: np.concatenate(a) if a else np.zeros(shape)  # noqa: E731
         names = [s.name for s in self.sensors]
         return TrackingReport(
-            radars=tuple(names), looks=self.looks, detections=self.n_det, false_alarms=self.n_false,
-            object_names=objects.names, object_kinds=tuple(kinds), first_detection_s=self.first_det,
+            radars=tuple(names),
+            looks=self.looks,
+            detections=self.n_det,
+            false_alarms=self.n_false,
+            object_names=objects.names,
+            object_kinds=tuple(kinds),
+            first_detection_s=self.first_det,
             first_detection_radar=tuple(names[i] if i >= 0 else "" for i in self.first_det_by),
-            first_track_s=self.first_track, track_t=cat(self.rows["t"], (0,)),
-            track_id=cat(self.rows["id"], (0,)).astype(int), track_x=cat(self.rows["x"], (0, 6)),
-            track_mu=cat(self.rows["mu"], (0, 3)), gospa_t=np.array(g["t"]),
-            gospa=np.array(g["gospa"]).reshape(-1, 4), gospa_counts=np.array(g["counts"]).reshape(-1, 2),
-            gospa_c_m=self.c, tracked_fraction=cont.tracked_fraction, track_switches=cont.switches,
-            track_fragments=cont.fragments, nees=np.array(g["nees"]).reshape(-1, n),
+            first_track_s=self.first_track,
+            track_t=cat(self.rows["t"], (0,)),
+            track_id=cat(self.rows["id"], (0,)).astype(int),
+            track_x=cat(self.rows["x"], (0, 6)),
+            track_mu=cat(self.rows["mu"], (0, 3)),
+            gospa_t=np.array(g["t"]),
+            gospa=np.array(g["gospa"]).reshape(-1, 4),
+            gospa_counts=np.array(g["counts"]).reshape(-1, 2),
+            gospa_c_m=self.c,
+            tracked_fraction=cont.tracked_fraction,
+            track_switches=cont.switches,
+            track_fragments=cont.fragments,
+            nees=np.array(g["nees"]).reshape(-1, n),
             assigned=np.array(g["held"]).reshape(-1, n),
-        )  # fmt: skip
+        )
 
 
 def _covers_a_track(trk: Tracker, t: float, covers) -> bool:
@@ -336,10 +365,19 @@ def useful_looks(sensors: list, objects: Trajectory, epoch, times, which, cache:
     return useful
 
 
-def track_objects(objects: Trajectory, kinds: tuple[str, ...], radar_names: list[str], epoch, duration_s: float,
-                  rng: np.random.Generator, false_alarms_per_look: float = 0.0, gospa_c_m: float = 5000.0,
-                  progress=None, infrared: tuple[InfraredFixes, ...] = (),
-                  fusion: str = "measurement") -> TrackingReport:  # fmt: skip
+def track_objects(
+    objects: Trajectory,
+    kinds: tuple[str, ...],
+    radar_names: list[str],
+    epoch,
+    duration_s: float,
+    rng: np.random.Generator,
+    false_alarms_per_look: float = 0.0,
+    gospa_c_m: float = 5000.0,
+    progress=None,
+    infrared: tuple[InfraredFixes, ...] = (),
+    fusion: str = "measurement",
+) -> TrackingReport:
     """Radar looks (and space-layer infrared fixes) at every object and the fused track picture over the whole
     scenario, nothing destroyed (see the module docstring and :class:`SensorPicture`)."""
     say = progress or (lambda what, frac: None)

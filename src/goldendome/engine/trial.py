@@ -114,8 +114,13 @@ class RunResult:
         """Every flown object in one trajectory, with its kind: missiles (boost, then their first RV), released RVs
         and decoys, cruise missiles, glide vehicles, fractional-orbit vehicles."""
         parts, kinds = [], []
-        for tr, kind in ((self.trajectory, "missile"), (self.payloads.trajectory if self.payloads else None, None),
-                         (self.cruise, "cruise"), (self.glide, "glide"), (self.fobs, "fobs")):  # fmt: skip
+        for tr, kind in (
+            (self.trajectory, "missile"),
+            (self.payloads.trajectory if self.payloads else None, None),
+            (self.cruise, "cruise"),
+            (self.glide, "glide"),
+            (self.fobs, "fobs"),
+        ):
             if tr is None:
                 continue
             parts.append(tr)
@@ -146,14 +151,24 @@ def _launches(scn: Scenario) -> tuple[list[BallisticLaunch], ThreatInfo, list[Bu
         lats_a, lons_a = spread_in_disc(lat_a * DEG, lon_a * DEG, th.aim_radius_km * 1e3, th.count, rng)
         for k in range(th.count):
             name = th.name if th.count == 1 else f"{th.name}.{k + 1}"
-            launches.append(BallisticLaunch(
-                name=name, design=design(th.missile), launch_lat_rad=lats_l[k], launch_lon_rad=lons_l[k],
-                aim_lat_rad=lats_a[k], aim_lon_rad=lons_a[k], t_launch_s=th.launch_time_s + k * th.interval_s,
-                launch_h_m=th.launch.height_m, aim_h_m=th.aim.height_m, shape=th.shape,
-                shape_value=_shape_si(th.shape, th.shape_value),
-            ))  # fmt: skip
-            buses.append(BusSpec(th.rvs, th.decoys, None, th.decoy_beta_kg_m2, th.release_interval_s,
-                                 th.separation_mps))  # fmt: skip
+            launches.append(
+                BallisticLaunch(
+                    name=name,
+                    design=design(th.missile),
+                    launch_lat_rad=lats_l[k],
+                    launch_lon_rad=lons_l[k],
+                    aim_lat_rad=lats_a[k],
+                    aim_lon_rad=lons_a[k],
+                    t_launch_s=th.launch_time_s + k * th.interval_s,
+                    launch_h_m=th.launch.height_m,
+                    aim_h_m=th.aim.height_m,
+                    shape=th.shape,
+                    shape_value=_shape_si(th.shape, th.shape_value),
+                )
+            )
+            buses.append(
+                BusSpec(th.rvs, th.decoys, None, th.decoy_beta_kg_m2, th.release_interval_s, th.separation_mps)
+            )
             group.append(th.name)
             missile.append(th.missile)
             launch.append(th.launch.label())
@@ -193,20 +208,43 @@ def _glides(scn: Scenario) -> Trajectory | None:
     def flyer(th, ll, aa):
         v = glide_design(th.vehicle)
         booster = v.booster_design() if th.booster is None else replace(design(th.booster), payload_kg=v.mass_kg)
-        return boost_glide(th.name, booster, *ll, *aa, scn.epoch, th.launch_time_s,
-                           _given(th.boost_angle_deg, v.boost_angle_deg) * DEG, _given(th.beta_kg_m2, v.beta_kg_m2),
-                           _given(th.lift_to_drag, v.lift_to_drag), scn.time_step_s)  # fmt: skip
+        return boost_glide(
+            th.name,
+            booster,
+            *ll,
+            *aa,
+            scn.epoch,
+            th.launch_time_s,
+            _given(th.boost_angle_deg, v.boost_angle_deg) * DEG,
+            _given(th.beta_kg_m2, v.beta_kg_m2),
+            _given(th.lift_to_drag, v.lift_to_drag),
+            scn.time_step_s,
+        )
 
     return _fly_each(scn, "glide", flyer)[0]
 
 
 def _fobs(scn: Scenario) -> tuple[Trajectory | None, tuple]:
     """Fractional-orbit threats with their flight summaries."""
-    return _fly_each(scn, "fobs", lambda th, ll, aa: fly_fobs(
-        th.name, design(th.booster), *ll, *aa, scn.epoch, th.launch_time_s, th.orbit_altitude_km * 1e3,
-        th.deorbit_dv_mps, th.azimuth_guess_deg * DEG, sample_dt_s=scn.time_step_s,
-        glide=None if th.reentry == "rv" else (glide_design(th.vehicle).beta_kg_m2,
-                                               glide_design(th.vehicle).lift_to_drag)))  # fmt: skip
+    return _fly_each(
+        scn,
+        "fobs",
+        lambda th, ll, aa: fly_fobs(
+            th.name,
+            design(th.booster),
+            *ll,
+            *aa,
+            scn.epoch,
+            th.launch_time_s,
+            th.orbit_altitude_km * 1e3,
+            th.deorbit_dv_mps,
+            th.azimuth_guess_deg * DEG,
+            sample_dt_s=scn.time_step_s,
+            glide=None
+            if th.reentry == "rv"
+            else (glide_design(th.vehicle).beta_kg_m2, glide_design(th.vehicle).lift_to_drag),
+        ),
+    )
 
 
 def _cruise(scn: Scenario) -> list[CruiseMissile]:
@@ -221,8 +259,18 @@ def _cruise(scn: Scenario) -> list[CruiseMissile]:
         speed, height = _given(th.speed_mps, d.speed_mps), _given(th.altitude_m, d.altitude_m)
         load = _given(th.max_load_factor, d.max_load_factor)
         for k in range(th.count):
-            out.append(CruiseMissile(th.name if th.count == 1 else f"{th.name}.{k + 1}", lat, lon, speed, height, load,
-                                     th.launch_time_s + k * th.interval_s, range_m=d.range_m))  # fmt: skip
+            out.append(
+                CruiseMissile(
+                    th.name if th.count == 1 else f"{th.name}.{k + 1}",
+                    lat,
+                    lon,
+                    speed,
+                    height,
+                    load,
+                    th.launch_time_s + k * th.interval_s,
+                    range_m=d.range_m,
+                )
+            )
     return out
 
 
@@ -254,8 +302,9 @@ def build_layers(scn: Scenario, base_dir: Path | None = None) -> list[Layer]:
             continue
         if c.walker is not None:
             w = c.walker
-            el = walker_delta(w.total, w.planes, w.phasing, w.altitude_km * 1e3, w.inclination_deg * DEG,
-                              w.raan0_deg * DEG)  # fmt: skip
+            el = walker_delta(
+                w.total, w.planes, w.phasing, w.altitude_km * 1e3, w.inclination_deg * DEG, w.raan0_deg * DEG
+            )
             out.append(Layer(Constellation(c.name, el, walker_labels(c.name, w.total, w.planes)), c.role, sensor, sbi))
             continue
         try:
@@ -277,8 +326,9 @@ def build_layers(scn: Scenario, base_dir: Path | None = None) -> list[Layer]:
     return out
 
 
-def assess_space_layers(scn: Scenario, layers: list[Layer], trajectory: Trajectory, flights: FlightSummary,
-                        say: Progress) -> SpaceLayerReport | None:  # fmt: skip
+def assess_space_layers(
+    scn: Scenario, layers: list[Layer], trajectory: Trajectory, flights: FlightSummary, say: Progress
+) -> SpaceLayerReport | None:
     """First detection by the sensor layers, then which SBIs could reach each booster before burnout."""
     sensing = [layer for layer in layers if layer.sensor is not None]
     arming = [layer for layer in layers if layer.sbi is not None]
@@ -309,16 +359,27 @@ def assess_space_layers(scn: Scenario, layers: list[Layer], trajectory: Trajecto
         timeline = Timeline(detect_s=0.0, decide_s=eng.decide_s, cutoff_before_burnout_s=eng.cutoff_before_burnout_s)
         for k, layer in enumerate(arming):
             say(f"interceptor layer {layer.constellation.name}: reach", 0.75 + 0.2 * k / len(arming))
-            res = reach_over_time(layer.constellation.elements, tracks, scn.epoch, [t0], layer.sbi, timeline,
-                                  detect_s=detect)  # fmt: skip
+            res = reach_over_time(
+                layer.constellation.elements, tracks, scn.epoch, [t0], layer.sbi, timeline, detect_s=detect
+            )
             in_reach += res.in_reach[0]
             earlier = np.isfinite(res.t_first[0]) & ~(t_first < res.t_first[0])
             shooter[earlier] = np.asarray(layer.constellation.labels, dtype=object)[res.first_sbi[0, earlier]]
             t_first = np.fmin(t_first, res.t_first[0])
             v_close = np.where(np.isfinite(res.t_first[0]) & ~(t_first < res.t_first[0]), res.v_close[0], v_close)
             matched += int(res.matched[0])
-    return SpaceLayerReport(first, tuple(first_layer), stereo, release, in_reach, t_first, v_close, in_reach >= 1,
-                            min(matched, n), tuple(shooter))  # fmt: skip
+    return SpaceLayerReport(
+        first,
+        tuple(first_layer),
+        stereo,
+        release,
+        in_reach,
+        t_first,
+        v_close,
+        in_reach >= 1,
+        min(matched, n),
+        tuple(shooter),
+    )
 
 
 BYTES_PER_SAMPLE = 260
@@ -334,8 +395,9 @@ def memory_estimate_gib(scn: Scenario) -> tuple[int, float]:
     """(objects in flight, estimated peak memory of a trial in GiB) of a scenario, from its threat entries: each
     ballistic missile flies as rvs + decoys objects, every other threat as one; each sampled every time_step_s for
     at most the scenario's duration."""
-    objects = sum(th.count * (th.rvs + th.decoys) if th.type == "ballistic" else getattr(th, "count", 1)
-                  for th in scn.threats)  # fmt: skip
+    objects = sum(
+        th.count * (th.rvs + th.decoys) if th.type == "ballistic" else getattr(th, "count", 1) for th in scn.threats
+    )
     samples = objects * (scn.duration_min * 60.0 / scn.time_step_s + 1.0)
     return objects, BASE_MEMORY_GIB + samples * BYTES_PER_SAMPLE / 2**30
 
@@ -359,15 +421,20 @@ def check_size(scn: Scenario) -> None:
     objects, need = memory_estimate_gib(scn)
     limit = memory_limit_gib()
     if need > limit:
-        raise ScenarioError("threats", [
-            f"{objects:,} objects in flight sampled every {scn.time_step_s:g} s for {scn.duration_min:g} min need "
-            f"an estimated {need:,.1f} GiB of memory, above the limit of {limit:,.1f} GiB (80 % of this machine's "
-            "memory, or GOLDENDOME_MEMORY_GIB): fewer missiles, RVs or decoys, a shorter duration_min or a longer "
-            "time_step_s"])  # fmt: skip
+        raise ScenarioError(
+            "threats",
+            [
+                f"{objects:,} objects in flight sampled every {scn.time_step_s:g} s for {scn.duration_min:g} min need "
+                f"an estimated {need:,.1f} GiB of memory, above the limit of {limit:,.1f} GiB (80 % of this machine's "
+                "memory, or GOLDENDOME_MEMORY_GIB): fewer missiles, RVs or decoys, a shorter duration_min or a longer "
+                "time_step_s"
+            ],
+        )
 
 
-def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | None = None,
-              battle: bool = True) -> RunResult:  # fmt: skip
+def run_trial(
+    scn: Scenario, base_dir: Path | None = None, progress: Progress | None = None, battle: bool = True
+) -> RunResult:
     """Fly every threat of the scenario, place its constellations and, where it names radars, track what they see;
     where it has a defence, fight the battle (sensors, tracking, battle manager and interceptors in one loop,
     :mod:`goldendome.engine.battle`) instead of tracking alone. battle=False stops after the flights and the space
@@ -400,11 +467,17 @@ def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | 
         for k, name in enumerate(flights.names):
             if not flights.feasible[k]:
                 th = launches[k]
-                what = th.shape if th.shape in ("minimum_energy", "lofted", "depressed") else (
-                    f"{th.shape} = {scn_value(scn, info.group[k])}")  # fmt: skip
+                what = (
+                    th.shape
+                    if th.shape in ("minimum_energy", "lofted", "depressed")
+                    else (f"{th.shape} = {scn_value(scn, info.group[k])}")
+                )
                 range_limited = th.shape in ("minimum_energy", "lofted", "depressed")
-                limit = (f" (greatest range ~{flights.max_range_m[k] / 1e3:,.0f} km)"
-                         if range_limited and flights.max_range_m[k] > 0 else "")  # fmt: skip
+                limit = (
+                    f" (greatest range ~{flights.max_range_m[k] / 1e3:,.0f} km)"
+                    if range_limited and flights.max_range_m[k] > 0
+                    else ""
+                )
                 reason = "is out of reach" if range_limited else "cannot be reached"
                 warnings.append(
                     f"{name}: {info.aim[k]} {reason} for {info.missile[k]} flying {what}{limit}; it was flown "
@@ -414,8 +487,14 @@ def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | 
         late = [flights.names[k] for k in np.flatnonzero(end > scn.duration_min * 60.0)]
         if late:
             warnings.append(f"impact after the scenario's end ({scn.duration_min:g} min) for: {', '.join(late)}")
-        payloads = dispense(trajectory, flights, buses, scn.epoch, [ln.design.rv_beta_kg_m2 for ln in launches],
-                            sample_dt_s=scn.time_step_s)  # fmt: skip
+        payloads = dispense(
+            trajectory,
+            flights,
+            buses,
+            scn.epoch,
+            [ln.design.rv_beta_kg_m2 for ln in launches],
+            sample_dt_s=scn.time_step_s,
+        )
         t2 = time.perf_counter()
         space = assess_space_layers(scn, layers, trajectory, flights, say)
         timings["space_layers"] = time.perf_counter() - t2
@@ -423,9 +502,25 @@ def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | 
             never = [flights.names[k] for k in np.flatnonzero(np.isnan(space.first_detection_s))]
             if never and any(layer.sensor is not None for layer in layers):
                 warnings.append(f"never detected by the sensor layers: {', '.join(never)}")
-    result = RunResult(scn, scenario_hash(scn), scn.epoch, trajectory, flights, info, constellations, layers, space,
-                       payloads, cruise_traj, tuple(cruise), glide_traj, fobs_traj, fobs_flights, warnings,
-                       timings)  # fmt: skip
+    result = RunResult(
+        scn,
+        scenario_hash(scn),
+        scn.epoch,
+        trajectory,
+        flights,
+        info,
+        constellations,
+        layers,
+        space,
+        payloads,
+        cruise_traj,
+        tuple(cruise),
+        glide_traj,
+        fobs_traj,
+        fobs_flights,
+        warnings,
+        timings,
+    )
     objects, kinds = result.objects()
     ir_layers = [layer for layer in layers if scn.tracking.space_layers and layer.role == "tracking" and layer.sensor]
     if scn.defence is not None:
@@ -438,12 +533,30 @@ def run_trial(scn: Scenario, base_dir: Path | None = None, progress: Progress | 
         t3 = time.perf_counter()
         duration = scn.duration_min * 60.0
         say("triangulating the space layers' infrared frames", 0.6) if ir_layers else None
-        infrared = tuple(infrared_fixes(layer.constellation.name, objects, layer.constellation, layer.sensor,
-                                        duration, stream(scn.seed, "infrared", k))
-                         for k, layer in enumerate(ir_layers))  # fmt: skip
-        report = track_objects(objects, kinds, list(scn.radars), scn.epoch, duration,
-                               stream(scn.seed, "radar"), scn.tracking.false_alarms_per_look,
-                               scn.tracking.gospa_cutoff_km * 1e3, say, infrared, scn.tracking.fusion)  # fmt: skip
+        infrared = tuple(
+            infrared_fixes(
+                layer.constellation.name,
+                objects,
+                layer.constellation,
+                layer.sensor,
+                duration,
+                stream(scn.seed, "infrared", k),
+            )
+            for k, layer in enumerate(ir_layers)
+        )
+        report = track_objects(
+            objects,
+            kinds,
+            list(scn.radars),
+            scn.epoch,
+            duration,
+            stream(scn.seed, "radar"),
+            scn.tracking.false_alarms_per_look,
+            scn.tracking.gospa_cutoff_km * 1e3,
+            say,
+            infrared,
+            scn.tracking.fusion,
+        )
         timings["tracking"] = time.perf_counter() - t3
         result = replace(result, tracking=report)
     say("done", 1.0)

@@ -75,8 +75,19 @@ def battery_specs(scn: Scenario) -> list[BatterySpec]:
         lat, lon = b.site.coordinates_deg()
         doc = b.doctrine or d.doctrine
         inventory = b.inventory if b.inventory is not None else b.launchers * w.rounds_per_launcher
-        out.append(BatterySpec(b.name, w, lat * DEG, lon * DEG, b.launchers, inventory, doc.shots, doc.looks,
-                               d.latency_s if b.latency_s is None else b.latency_s))  # fmt: skip
+        out.append(
+            BatterySpec(
+                b.name,
+                w,
+                lat * DEG,
+                lon * DEG,
+                b.launchers,
+                inventory,
+                doc.shots,
+                doc.looks,
+                d.latency_s if b.latency_s is None else b.latency_s,
+            )
+        )
     return out
 
 
@@ -107,7 +118,7 @@ def build_world(run) -> World | None:
     if run.payloads is not None:
         index = {name: k for k, name in enumerate(objects.names)}
         base = run.trajectory.n_objects
-        parent[base:base + len(run.payloads.parent)] = [index[p] for p in run.payloads.parent]
+        parent[base : base + len(run.payloads.parent)] = [index[p] for p in run.payloads.parent]
     first = np.searchsorted(objects.object_id, np.arange(n))
     last = np.searchsorted(objects.object_id, np.arange(n), side="right") - 1
     t_end = objects.t_s[last]
@@ -116,5 +127,19 @@ def build_world(run) -> World | None:
     scn = run.scenario
     specs = tuple(battery_specs(scn)) if scn.defence is not None else ()
     assets = defended_assets(scn) if scn.defence is not None else load_assets().select(keys=[])
-    return World(run, objects, kinds, boost, late, late != ThreatClass.DECOY, parent, objects.t_s[first], t_end,
-                 lat, lon, h < GROUND_M, specs, assets)  # fmt: skip
+    return World(
+        run,
+        objects,
+        kinds,
+        boost,
+        late,
+        late != ThreatClass.DECOY,
+        parent,
+        objects.t_s[first],
+        t_end,
+        lat,
+        lon,
+        h < GROUND_M,
+        specs,
+        assets,
+    )

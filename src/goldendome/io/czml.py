@@ -80,15 +80,23 @@ def _objects(result: RunResult, end_s: float, step_s: float, killed: dict) -> li
             if idx.size < 2:
                 continue
             pname = PHASE_NAMES[int(p)]
-            out.append(Packet(
-                id=f"object/{name}/{pname}", name=f"{name} ({kinds[k]}, {pname})",
-                availability=_interval(epoch, t[idx[0]], t[idx[-1]]),
-                position=Position(epoch=_iso(epoch, 0.0), cartographicDegrees=_samples(t[idx], lon[idx], lat[idx],
-                                                                                       h[idx])),
-                path=Path(material=PolylineMaterial(solidColor=SolidColorMaterial(color=Color(rgba=PHASE_RGBA[pname]))),
-                          width=2, leadTime=0, trailTime=1e6),
-                point=_point(PHASE_RGBA[pname], 5),
-            ))  # fmt: skip
+            out.append(
+                Packet(
+                    id=f"object/{name}/{pname}",
+                    name=f"{name} ({kinds[k]}, {pname})",
+                    availability=_interval(epoch, t[idx[0]], t[idx[-1]]),
+                    position=Position(
+                        epoch=_iso(epoch, 0.0), cartographicDegrees=_samples(t[idx], lon[idx], lat[idx], h[idx])
+                    ),
+                    path=Path(
+                        material=PolylineMaterial(solidColor=SolidColorMaterial(color=Color(rgba=PHASE_RGBA[pname]))),
+                        width=2,
+                        leadTime=0,
+                        trailTime=1e6,
+                    ),
+                    point=_point(PHASE_RGBA[pname], 5),
+                )
+            )
     return out
 
 
@@ -102,18 +110,28 @@ def _satellites(result: RunResult, end_s: float, step_s: float, max_per: int) ->
         r = propagate(c.elements, times)[:, pick]  # (T, S, 3) ECI
         lat, lon, h = ecef_to_geodetic(eci_to_ecef(r, theta[:, None]))
         for j, s in enumerate(pick):
-            out.append(Packet(
-                id=f"satellite/{c.name}/{c.labels[s]}", name=f"{c.name} {c.labels[s]}",
-                position=Position(epoch=_iso(result.epoch, 0.0), cartographicDegrees=_samples(
-                    times, np.degrees(lon[:, j]), np.degrees(lat[:, j]), h[:, j])),
-                point=_point(SAT_RGBA, 3),
-            ))  # fmt: skip
+            out.append(
+                Packet(
+                    id=f"satellite/{c.name}/{c.labels[s]}",
+                    name=f"{c.name} {c.labels[s]}",
+                    position=Position(
+                        epoch=_iso(result.epoch, 0.0),
+                        cartographicDegrees=_samples(times, np.degrees(lon[:, j]), np.degrees(lat[:, j]), h[:, j]),
+                    ),
+                    point=_point(SAT_RGBA, 3),
+                )
+            )
     return out
 
 
 def _site(pid: str, label: str, lat_deg: float, lon_deg: float, rgba) -> Packet:
-    return Packet(id=pid, name=label, position=Position(cartographicDegrees=[lon_deg, lat_deg, 0.0]),
-                  point=_point(rgba, 8), label=Label(text=label, show=True))  # fmt: skip
+    return Packet(
+        id=pid,
+        name=label,
+        position=Position(cartographicDegrees=[lon_deg, lat_deg, 0.0]),
+        point=_point(rgba, 8),
+        label=Label(text=label, show=True),
+    )
 
 
 def _battle(result: RunResult, end_s: float) -> tuple[list[Packet], dict]:
@@ -126,8 +144,15 @@ def _battle(result: RunResult, end_s: float) -> tuple[list[Packet], dict]:
     epoch, ev, out = result.epoch, b.events, []
     specs = {s.name: s for s in battery_specs(result.scenario)}
     for s in specs.values():
-        out.append(_site(f"battery/{s.name}", f"{s.name} ({s.weapon.name})", np.degrees(s.lat_rad),
-                         np.degrees(s.lon_rad), SITE_RGBA))  # fmt: skip
+        out.append(
+            _site(
+                f"battery/{s.name}",
+                f"{s.name} ({s.weapon.name})",
+                np.degrees(s.lat_rad),
+                np.degrees(s.lon_rad),
+                SITE_RGBA,
+            )
+        )
     objects, _ = result.objects()
     names = list(objects.names) if objects is not None else []
     killed = {}
@@ -139,11 +164,15 @@ def _battle(result: RunResult, end_s: float) -> tuple[list[Packet], dict]:
                 continue
             lat, lon, h = ecef_to_geodetic(eci_to_ecef(pos, float(gmst_at(epoch, e.t_s))))
             rgba = MISS_RGBA if e.event == "miss" else KILL_RGBA
-            out.append(Packet(id=f"event/{i}/{e.event}", name=f"{e.event}: {e.object} ({e.weapon}, {e.layer})",
-                              availability=_interval(epoch, e.t_s, end_s),
-                              position=Position(cartographicDegrees=[float(np.degrees(lon)), float(np.degrees(lat)),
-                                                                     float(h)]),
-                              point=_point(rgba, 9)))  # fmt: skip
+            out.append(
+                Packet(
+                    id=f"event/{i}/{e.event}",
+                    name=f"{e.event}: {e.object} ({e.weapon}, {e.layer})",
+                    availability=_interval(epoch, e.t_s, end_s),
+                    position=Position(cartographicDegrees=[float(np.degrees(lon)), float(np.degrees(lat)), float(h)]),
+                    point=_point(rgba, 9),
+                )
+            )
             if e.event != "miss":
                 killed[e.object] = min(killed.get(e.object, np.inf), float(e.t_s))
         elif e.event == "launch" and e.battery in specs and e.object in names:
@@ -154,18 +183,33 @@ def _battle(result: RunResult, end_s: float) -> tuple[list[Packet], dict]:
             s = specs[e.battery]
             site = geodetic_to_ecef(s.lat_rad, s.lon_rad, 0.0)
             end = eci_to_ecef(pos, float(gmst_at(epoch, t_int)))
-            out.append(Packet(id=f"interceptor/{i}", name=f"{e.shots} x {e.weapon} from {e.battery} at {e.object}",
-                              availability=_interval(epoch, e.t_s, t_int),
-                              position=Position(epoch=_iso(epoch, 0.0), cartesian=[
-                                  float(e.t_s), *site.tolist(), t_int, *end.tolist()]),
-                              path=Path(material=PolylineMaterial(solidColor=SolidColorMaterial(
-                                  color=Color(rgba=INTERCEPTOR_RGBA))), width=2, leadTime=0, trailTime=1e6),
-                              point=_point(INTERCEPTOR_RGBA, 5)))  # fmt: skip
+            out.append(
+                Packet(
+                    id=f"interceptor/{i}",
+                    name=f"{e.shots} x {e.weapon} from {e.battery} at {e.object}",
+                    availability=_interval(epoch, e.t_s, t_int),
+                    position=Position(
+                        epoch=_iso(epoch, 0.0), cartesian=[float(e.t_s), *site.tolist(), t_int, *end.tolist()]
+                    ),
+                    path=Path(
+                        material=PolylineMaterial(solidColor=SolidColorMaterial(color=Color(rgba=INTERCEPTOR_RGBA))),
+                        width=2,
+                        leadTime=0,
+                        trailTime=1e6,
+                    ),
+                    point=_point(INTERCEPTOR_RGBA, 5),
+                )
+            )
         elif e.event == "leaker" and np.isfinite(e.lat_deg):
-            out.append(Packet(id=f"event/{i}/leaker", name=f"leaker: {e.object} at {e.asset}",
-                              availability=_interval(epoch, e.t_s, end_s),
-                              position=Position(cartographicDegrees=[float(e.lon_deg), float(e.lat_deg), 0.0]),
-                              point=_point(LEAK_RGBA, 12)))  # fmt: skip
+            out.append(
+                Packet(
+                    id=f"event/{i}/leaker",
+                    name=f"leaker: {e.object} at {e.asset}",
+                    availability=_interval(epoch, e.t_s, end_s),
+                    position=Position(cartographicDegrees=[float(e.lon_deg), float(e.lat_deg), 0.0]),
+                    point=_point(LEAK_RGBA, 12),
+                )
+            )
     return out, killed
 
 
@@ -180,8 +224,7 @@ def intercept_point(event, objects, names: list[str]):
     return (t_int, pos) if np.all(np.isfinite(pos)) else None
 
 
-def scene_czml(result: RunResult, max_satellites: int = 2000, sat_step_s: float = 60.0,
-               obj_step_s: float = 5.0) -> str:  # fmt: skip
+def scene_czml(result: RunResult, max_satellites: int = 2000, sat_step_s: float = 60.0, obj_step_s: float = 5.0) -> str:
     """The run's scene as a CZML document (a JSON string): see the module docstring."""
     from goldendome.sensors.radar import PRESETS
 
@@ -189,9 +232,14 @@ def scene_czml(result: RunResult, max_satellites: int = 2000, sat_step_s: float 
     end_s = scn.duration_min * 60.0
     epoch = result.epoch
     battle, killed = _battle(result, end_s)
-    packets = [Packet(id="document", name=scn.name, version="1.0",
-                      clock=Clock(interval=_interval(epoch, 0.0, end_s), currentTime=_iso(epoch, 0.0),
-                                  multiplier=30))]  # fmt: skip
+    packets = [
+        Packet(
+            id="document",
+            name=scn.name,
+            version="1.0",
+            clock=Clock(interval=_interval(epoch, 0.0, end_s), currentTime=_iso(epoch, 0.0), multiplier=30),
+        )
+    ]
     packets += _objects(result, end_s, obj_step_s, killed)
     packets += _satellites(result, end_s, sat_step_s, max_satellites)
     for name in scn.radars:

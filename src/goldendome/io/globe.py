@@ -64,8 +64,9 @@ def sample_times(result: RunResult, step_s: float = SAT_STEP_S) -> np.ndarray:
     return np.r_[np.arange(0.0, end_s, step_s), end_s]
 
 
-def satellite_samples(result: RunResult, step_s: float = SAT_STEP_S,
-                      most: int = MAX_GLOBE_SATELLITES) -> tuple[dict, np.ndarray]:  # fmt: skip
+def satellite_samples(
+    result: RunResult, step_s: float = SAT_STEP_S, most: int = MAX_GLOBE_SATELLITES
+) -> tuple[dict, np.ndarray]:
     """The satellites for the page: (metadata, positions (T, S, 3) float32, Earth-fixed, m).
 
     Metadata: 't_s' (the T sample times, s from the epoch), 'epoch', and 'constellations' in order (name, role,
@@ -79,11 +80,17 @@ def satellite_samples(result: RunResult, step_s: float = SAT_STEP_S,
     for c in result.constellations:
         pick = _thin(len(c), max(1, int(len(c) * share)))
         parts.append(eci_to_ecef(propagate(c.elements, times)[:, pick], theta).astype(np.float32))
-        layers.append({"name": c.name, "role": roles.get(c.name, "constellation"), "count": int(pick.size),
-                     "total": len(c)})  # fmt: skip
+        layers.append(
+            {"name": c.name, "role": roles.get(c.name, "constellation"), "count": int(pick.size), "total": len(c)}
+        )
     positions = np.concatenate(parts, axis=1) if parts else np.zeros((times.size, 0, 3), np.float32)
-    meta = {"epoch": _iso(result), "t_s": times.tolist(), "constellations": layers, "shape": list(positions.shape),
-            "units": "m, Earth-fixed (ECEF), float32 little-endian"}  # fmt: skip
+    meta = {
+        "epoch": _iso(result),
+        "t_s": times.tolist(),
+        "constellations": layers,
+        "shape": list(positions.shape),
+        "units": "m, Earth-fixed (ECEF), float32 little-endian",
+    }
     return meta, positions
 
 
@@ -114,19 +121,27 @@ def _footprints(result: RunResult, times: np.ndarray) -> list[dict]:
         pick = _thin(len(c), MAX_FOOTPRINTS)
         r = eci_to_ecef(propagate(c.elements, times)[:, pick], theta)  # (T, S, 3)
         lat, lon, _ = ecef_to_geodetic(r)
-        ground_m = R_EARTH_MEAN_M * footprint_angle_rad(np.linalg.norm(r, axis=-1), layer.sensor.for_half_angle_rad,
-                                                        layer.sensor.max_range_m)  # fmt: skip
+        ground_m = R_EARTH_MEAN_M * footprint_angle_rad(
+            np.linalg.norm(r, axis=-1), layer.sensor.for_half_angle_rad, layer.sensor.max_range_m
+        )
         for j, s in enumerate(pick):
             where = np.column_stack([times, np.degrees(lon[:, j]), np.degrees(lat[:, j]), np.zeros(times.size)])
             size = np.column_stack([times, ground_m[:, j]]).round(1).ravel().tolist()
-            out.append({
-                "id": f"footprint/{c.name}/{c.labels[s]}", "name": f"field of regard of {c.labels[s]} ({layer.role})",
-                "position": {"epoch": epoch, "cartographicDegrees": where.round(4).ravel().tolist()},
-                "ellipse": {"semiMajorAxis": {"epoch": epoch, "number": size},
-                            "semiMinorAxis": {"epoch": epoch, "number": size}, "height": 0,
-                            "material": {"solidColor": {"color": {"rgba": ROLE_RGBA[layer.role]}}},
-                            "outline": True, "outlineColor": {"rgba": [*ROLE_RGBA[layer.role][:3], OUTLINE_ALPHA]}},
-            })  # fmt: skip
+            out.append(
+                {
+                    "id": f"footprint/{c.name}/{c.labels[s]}",
+                    "name": f"field of regard of {c.labels[s]} ({layer.role})",
+                    "position": {"epoch": epoch, "cartographicDegrees": where.round(4).ravel().tolist()},
+                    "ellipse": {
+                        "semiMajorAxis": {"epoch": epoch, "number": size},
+                        "semiMinorAxis": {"epoch": epoch, "number": size},
+                        "height": 0,
+                        "material": {"solidColor": {"color": {"rgba": ROLE_RGBA[layer.role]}}},
+                        "outline": True,
+                        "outlineColor": {"rgba": [*ROLE_RGBA[layer.role][:3], OUTLINE_ALPHA]},
+                    },
+                }
+            )
     return out
 
 
@@ -145,11 +160,16 @@ def coverage_angle_rad(max_range_m: float, el_min_rad: float, altitude_m: float 
 def _coverage_polygon(pid: str, name: str, ring: np.ndarray) -> dict:
     """A coverage area on the ground: ring (K, 3) of longitude, latitude (deg) and height."""
     return {
-        "id": pid, "name": name,
-        "polygon": {"positions": {"cartographicDegrees": ring.round(4).ravel().tolist()}, "height": 0,
-                    "material": {"solidColor": {"color": {"rgba": RADAR_RGBA}}},
-                    "outline": True, "outlineColor": {"rgba": [255, 240, 120, 160]}},
-    }  # fmt: skip
+        "id": pid,
+        "name": name,
+        "polygon": {
+            "positions": {"cartographicDegrees": ring.round(4).ravel().tolist()},
+            "height": 0,
+            "material": {"solidColor": {"color": {"rgba": RADAR_RGBA}}},
+            "outline": True,
+            "outlineColor": {"rgba": [255, 240, 120, 160]},
+        },
+    }
 
 
 def _ground_arc(lat0, lon0, az_deg, angle_rad) -> np.ndarray:
@@ -173,10 +193,15 @@ def _radar_coverage(result: RunResult) -> list[dict]:
                 az = face.boresight_az_deg + np.linspace(-face.half_width_deg, face.half_width_deg, 37)
                 near = _ground_arc(lat0, lon0, az, radar.min_ground_range_m / R_EARTH_MEAN_M)
                 far = _ground_arc(lat0, lon0, az, radar.max_ground_range_m / R_EARTH_MEAN_M)
-                out.append(_coverage_polygon(
-                    f"coverage/{name}/{k}", f"{name} sector {k + 1}: the ground from "
-                    f"{radar.min_ground_range_m / 1e3:,.0f} to {radar.max_ground_range_m / 1e3:,.0f} km, targets "
-                    f"below {radar.max_height_m / 1e3:.0f} km", np.vstack([near, far[::-1], near[:1]])))  # fmt: skip
+                out.append(
+                    _coverage_polygon(
+                        f"coverage/{name}/{k}",
+                        f"{name} sector {k + 1}: the ground from "
+                        f"{radar.min_ground_range_m / 1e3:,.0f} to {radar.max_ground_range_m / 1e3:,.0f} km, targets "
+                        f"below {radar.max_height_m / 1e3:.0f} km",
+                        np.vstack([near, far[::-1], near[:1]]),
+                    )
+                )
             continue
         for k, face in enumerate(radar.faces):
             angle = coverage_angle_rad(radar.max_range_m, np.radians(face.el_min_deg))
@@ -188,9 +213,14 @@ def _radar_coverage(result: RunResult) -> list[dict]:
             if not full:  # a sector: from the site out along one edge, round the arc, back along the other
                 site = [[radar.lon_deg, radar.lat_deg, 0.0]]
                 ring = np.vstack([site, ring, site])
-            out.append(_coverage_polygon(
-                f"coverage/{name}/{k}", f"{name} face {k + 1}: a target at {COVERAGE_ALTITUDE_M / 1e3:.0f} km within "
-                f"{radar.max_range_m / 1e3:,.0f} km, above {face.el_min_deg:g} deg", ring))  # fmt: skip
+            out.append(
+                _coverage_polygon(
+                    f"coverage/{name}/{k}",
+                    f"{name} face {k + 1}: a target at {COVERAGE_ALTITUDE_M / 1e3:.0f} km within "
+                    f"{radar.max_range_m / 1e3:,.0f} km, above {face.el_min_deg:g} deg",
+                    ring,
+                )
+            )
     return out
 
 
@@ -214,14 +244,21 @@ def _sbi_flyouts(result: RunResult) -> list[dict]:
         start = sats[named] if named >= 0 else sats[np.argmin(np.linalg.norm(sats - target, axis=-1))]
         a = eci_to_ecef(start, float(gmst_at(result.epoch, e.t_s)))
         b = eci_to_ecef(target, float(gmst_at(result.epoch, t_int)))
-        out.append({
-            "id": f"sbi/{i}", "name": f"{e.shots} x {e.weapon} from {e.battery} at {e.object}",
-            "availability": f"{_at(result, e.t_s)}/{_at(result, t_int)}",
-            "position": {"epoch": epoch, "cartesian": [float(e.t_s), *a.tolist(), t_int, *b.tolist()]},
-            "point": {"pixelSize": 5, "color": {"rgba": SBI_RGBA}},
-            "path": {"width": 2, "leadTime": 0, "trailTime": 1e6,
-                     "material": {"solidColor": {"color": {"rgba": SBI_RGBA}}}},
-        })  # fmt: skip
+        out.append(
+            {
+                "id": f"sbi/{i}",
+                "name": f"{e.shots} x {e.weapon} from {e.battery} at {e.object}",
+                "availability": f"{_at(result, e.t_s)}/{_at(result, t_int)}",
+                "position": {"epoch": epoch, "cartesian": [float(e.t_s), *a.tolist(), t_int, *b.tolist()]},
+                "point": {"pixelSize": 5, "color": {"rgba": SBI_RGBA}},
+                "path": {
+                    "width": 2,
+                    "leadTime": 0,
+                    "trailTime": 1e6,
+                    "material": {"solidColor": {"color": {"rgba": SBI_RGBA}}},
+                },
+            }
+        )
     return out
 
 

@@ -13,12 +13,16 @@ import matplotlib.pyplot as plt  # noqa: E402  (the back-end must be chosen firs
 import numpy as np  # noqa: E402
 
 _LABELS = {
-    "salvo": "simultaneous launches (salvo size)", "delta_v_mps": "SBI delta-v (m/s)",
+    "salvo": "simultaneous launches (salvo size)",
+    "delta_v_mps": "SBI delta-v (m/s)",
     "accel_g": "SBI acceleration (g)",
-    "decide_s": "decision delay after detection (s)", "detect_s": "detection latency (s)",
-    "altitude_km": "SBI orbit altitude (km)", "inclination_deg": "SBI orbit inclination (deg)",
-    "launch_lat_deg": "launch latitude (deg)", "shots": "SBIs assigned per booster",
-}  # fmt: skip
+    "decide_s": "decision delay after detection (s)",
+    "detect_s": "detection latency (s)",
+    "altitude_km": "SBI orbit altitude (km)",
+    "inclination_deg": "SBI orbit inclination (deg)",
+    "launch_lat_deg": "launch latitude (deg)",
+    "shots": "SBIs assigned per booster",
+}
 
 
 def _finish(fig, path: Path) -> Path:
@@ -54,8 +58,9 @@ def sizing_sweep(rows: list[dict], parameter: str, out_dir: Path, title: str) ->
     return _finish(fig, out_dir / f"sbi_size_vs_{parameter}.png")
 
 
-def absentee_by_latitude(lat_deg, ratio, sites: list[tuple[str, float, float]], inclination_deg: float,
-                         out_dir: Path, title: str) -> Path:  # fmt: skip
+def absentee_by_latitude(
+    lat_deg, ratio, sites: list[tuple[str, float, float]], inclination_deg: float, out_dir: Path, title: str
+) -> Path:
     """Absentee ratio against launch latitude (left) and as a latitude-band map with the launch sites (right)."""
     lat_deg, ratio = np.asarray(lat_deg, float), np.asarray(ratio, float)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.4), gridspec_kw={"width_ratios": [1, 1.6]})
@@ -96,15 +101,18 @@ def in_reach_over_time(times_s, in_reach, needed: int, out_dir: Path, title: str
     return _finish(fig, out_dir / "sbi_in_reach_over_time.png")
 
 
-def coverage_map(layer: str, lat_deg, lon_deg, mean_count, stereo_fraction, max_gap_s, sites, out_dir: Path,
-                 title: str) -> Path:  # fmt: skip
+def coverage_map(
+    layer: str, lat_deg, lon_deg, mean_count, stereo_fraction, max_gap_s, sites, out_dir: Path, title: str
+) -> Path:
     """Mean number of sensors seeing each point, stereo fraction and longest revisit gap over the launch area."""
     lats, lons = np.unique(lat_deg), np.unique(lon_deg)
     shape = (lats.size, lons.size)
     fig, axes = plt.subplots(1, 3, figsize=(13, 4.2))
-    panels = ((mean_count, "mean sensors seeing the point", "viridis"),
-              (stereo_fraction, "fraction of time seen in stereo (>= 2)", "magma"),
-              (max_gap_s / 60.0, "longest revisit gap (min)", "inferno_r"))  # fmt: skip
+    panels = (
+        (mean_count, "mean sensors seeing the point", "viridis"),
+        (stereo_fraction, "fraction of time seen in stereo (>= 2)", "magma"),
+        (max_gap_s / 60.0, "longest revisit gap (min)", "inferno_r"),
+    )
     for ax, (values, label, cmap) in zip(axes, panels, strict=True):
         mesh = ax.pcolormesh(lons, lats, np.asarray(values, float).reshape(shape), shading="nearest", cmap=cmap)
         fig.colorbar(mesh, ax=ax, label=label, shrink=0.85)
@@ -124,10 +132,15 @@ def first_detection(layers: list[tuple[str, np.ndarray, np.ndarray]], out_dir: P
     names = [name for name, _, _ in layers]
     for k, (_, first, stereo) in enumerate(layers):
         f, s = np.asarray(first, float), np.asarray(stereo, float)
-        ax.scatter(np.full(np.isfinite(f).sum(), k - 0.08), f[np.isfinite(f)], marker="o",
-                   label="first" if k == 0 else None)  # fmt: skip
-        ax.scatter(np.full(np.isfinite(s).sum(), k + 0.08), s[np.isfinite(s)], marker="s",
-                   label="first stereo" if k == 0 else None)  # fmt: skip
+        ax.scatter(
+            np.full(np.isfinite(f).sum(), k - 0.08), f[np.isfinite(f)], marker="o", label="first" if k == 0 else None
+        )
+        ax.scatter(
+            np.full(np.isfinite(s).sum(), k + 0.08),
+            s[np.isfinite(s)],
+            marker="s",
+            label="first stereo" if k == 0 else None,
+        )
         never = int(np.isnan(f).sum())
         if never:
             ax.annotate(f"{never} never seen", (k, 0), color="r", fontsize=8)
@@ -173,19 +186,28 @@ def track_picture(t_s, gospa, assigned, nees, names: tuple[str, ...], c_m: float
     return _finish(fig, Path(out_dir) / "tracking.png")
 
 
-def leakage_vs_salvo(sizes, p_zero, p_zero_ci, leakers, leakers_ci, out_dir: Path, title: str,
-                     analytic: tuple | None = None) -> Path:  # fmt: skip
+def leakage_vs_salvo(
+    sizes, p_zero, p_zero_ci, leakers, leakers_ci, out_dir: Path, title: str, analytic: tuple | None = None
+) -> Path:
     """Probability of zero leakers and expected leakers against salvo size, with their confidence intervals;
     optionally the analytic values (sizes, P(zero), expected) dashed."""
     x = np.asarray(sizes, float)
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(9.5, 4.0))
     lo, hi = np.asarray(p_zero_ci, float).T
     pz, lk = np.asarray(p_zero, float), np.asarray(leakers, float)
-    a1.errorbar(x, pz, yerr=np.clip([pz - lo, hi - pz], 0.0, None), fmt="o-", capsize=3,
-                label="Monte Carlo (Wilson 95 %)")  # fmt: skip
+    a1.errorbar(
+        x, pz, yerr=np.clip([pz - lo, hi - pz], 0.0, None), fmt="o-", capsize=3, label="Monte Carlo (Wilson 95 %)"
+    )
     lo2, hi2 = np.asarray(leakers_ci, float).T
-    a2.errorbar(x, lk, yerr=np.clip([lk - lo2, hi2 - lk], 0.0, None), fmt="o-", capsize=3,
-                color="C3", label="Monte Carlo (95 %)")  # fmt: skip
+    a2.errorbar(
+        x,
+        lk,
+        yerr=np.clip([lk - lo2, hi2 - lk], 0.0, None),
+        fmt="o-",
+        capsize=3,
+        color="C3",
+        label="Monte Carlo (95 %)",
+    )
     if analytic is not None:
         a1.plot(analytic[0], analytic[1], "k--", label="closed form")
         a2.plot(analytic[0], analytic[2], "k--", label="closed form")
@@ -209,8 +231,10 @@ def saturation(table, out_dir: Path, title: str) -> Path:
     t = table.sort_values("missiles")
     x = np.asarray(t["missiles"], float)
     fig, (a1, a2, a3) = plt.subplots(1, 3, figsize=(14.0, 4.2))
-    for col, colour, label in (("leaked_fraction", "C3", "leaked fraction (of lethal objects)"),
-                               ("p_zero", "C0", "P(no warhead leaks)")):  # fmt: skip
+    for col, colour, label in (
+        ("leaked_fraction", "C3", "leaked fraction (of lethal objects)"),
+        ("p_zero", "C0", "P(no warhead leaks)"),
+    ):
         a1.plot(x, t[col], "o-", color=colour, label=label)
         a1.fill_between(x, np.clip(t[f"{col}_lo"], 0, 1), np.clip(t[f"{col}_hi"], 0, 1), color=colour, alpha=0.2)
     a1.set_ylim(-0.02, 1.3)  # room above 1 for the legend
@@ -219,8 +243,12 @@ def saturation(table, out_dir: Path, title: str) -> Path:
     a1.set_title("(a) leakage", fontsize=9)
     layers = [c for c in t.columns if c.startswith("rounds_")]
     if layers:
-        a2.stackplot(x, *[np.asarray(t[c], float) for c in layers], alpha=0.8,
-                     labels=[c.removeprefix("rounds_").replace("_", " ") for c in layers])  # fmt: skip
+        a2.stackplot(
+            x,
+            *[np.asarray(t[c], float) for c in layers],
+            alpha=0.8,
+            labels=[c.removeprefix("rounds_").replace("_", " ") for c in layers],
+        )
     a2.plot(x, t["lethal"], "k--", lw=1.2, label="lethal objects (RVs)")
     top = max(float(np.max(t["rounds"])) if layers else 0.0, float(np.max(t["lethal"])), 1.0)
     a2.set_ylim(0.0, 1.45 * top)  # the legend sits above the curves
@@ -274,8 +302,14 @@ def impact_map(points, assets_lat_deg, assets_lon_deg, out_dir: Path, title: str
     ax.scatter(assets_lon_deg, assets_lat_deg, s=14, color="0.75", label="defended assets")
     if len(points):
         jitter = np.random.default_rng(0).normal(0.0, 0.15, (len(points), 2))  # overlapping dots made visible
-        ax.scatter(np.asarray(points["lon_deg"]) + jitter[:, 0], np.asarray(points["lat_deg"]) + jitter[:, 1], s=6,
-                   color="C3", alpha=0.5, label=f"leakers ({len(points)})")  # fmt: skip
+        ax.scatter(
+            np.asarray(points["lon_deg"]) + jitter[:, 0],
+            np.asarray(points["lat_deg"]) + jitter[:, 1],
+            s=6,
+            color="C3",
+            alpha=0.5,
+            label=f"leakers ({len(points)})",
+        )
     ax.set_xlabel("longitude (deg)")
     ax.set_ylabel("latitude (deg)")
     ax.set_title(title, fontsize=10)
@@ -396,7 +430,7 @@ def implied_inputs(curves, out_dir: Path, title: str) -> Path:
         ax.set_title(label, fontsize=8)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
-    for ax in list(axes.flat)[len(groups):]:
+    for ax in list(axes.flat)[len(groups) :]:
         ax.set_visible(False)
     fig.suptitle(title, fontsize=10)
     return _finish(fig, out_dir / "implied_inputs.png")

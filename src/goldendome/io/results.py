@@ -43,10 +43,15 @@ def versions() -> dict[str, str]:
     import sgp4
 
     return {
-        "goldendome": __version__, "python": platform.python_version(), "numpy": numpy.__version__,
-        "scipy": scipy.__version__, "numba": numba.__version__, "sgp4": sgp4.__version__,
-        "pydantic": pydantic.__version__, "pyarrow": pa.__version__,
-    }  # fmt: skip
+        "goldendome": __version__,
+        "python": platform.python_version(),
+        "numpy": numpy.__version__,
+        "scipy": scipy.__version__,
+        "numba": numba.__version__,
+        "sgp4": sgp4.__version__,
+        "pydantic": pydantic.__version__,
+        "pyarrow": pa.__version__,
+    }
 
 
 def threat_rows(result: RunResult) -> list[dict]:
@@ -56,38 +61,62 @@ def threat_rows(result: RunResult) -> list[dict]:
         return []
     rows = []
     for k, name in enumerate(f.names):
-        rows.append({
-            "name": name, "missile": info.missile[k], "launch": info.launch[k], "aim": info.aim[k],
-            "launch_time_s": float(f.t_launch_s[k]), "reachable": bool(f.feasible[k]),
-            "max_range_km": None if np.isnan(f.max_range_m[k]) else float(f.max_range_m[k] / 1e3),
-            "burnout_time_s": float(f.burnout_time_s[k]), "burnout_speed_km_s": float(f.burnout_speed_mps[k] / 1e3),
-            "burnout_altitude_km": float(f.burnout_altitude_m[k] / 1e3),
-            "burnout_flight_path_deg": float(np.degrees(f.burnout_gamma_rad[k])),
-            "thrust_terminated": bool(f.thrust_terminated[k]), "apogee_km": float(f.apogee_m[k] / 1e3),
-            "flight_time_min": float(f.flight_time_s[k] / 60.0), "ground_range_km": float(f.ground_range_m[k] / 1e3),
-            "impact_lat_deg": float(np.degrees(f.impact_lat_rad[k])),
-            "impact_lon_deg": float(np.degrees(f.impact_lon_rad[k])), "miss_km": float(f.miss_m[k] / 1e3),
-            "impact_speed_km_s": float(f.impact_speed_mps[k] / 1e3),
-            "launch_azimuth_deg": float(np.degrees(f.azimuth_rad[k])),
-        })  # fmt: skip
+        rows.append(
+            {
+                "name": name,
+                "missile": info.missile[k],
+                "launch": info.launch[k],
+                "aim": info.aim[k],
+                "launch_time_s": float(f.t_launch_s[k]),
+                "reachable": bool(f.feasible[k]),
+                "max_range_km": None if np.isnan(f.max_range_m[k]) else float(f.max_range_m[k] / 1e3),
+                "burnout_time_s": float(f.burnout_time_s[k]),
+                "burnout_speed_km_s": float(f.burnout_speed_mps[k] / 1e3),
+                "burnout_altitude_km": float(f.burnout_altitude_m[k] / 1e3),
+                "burnout_flight_path_deg": float(np.degrees(f.burnout_gamma_rad[k])),
+                "thrust_terminated": bool(f.thrust_terminated[k]),
+                "apogee_km": float(f.apogee_m[k] / 1e3),
+                "flight_time_min": float(f.flight_time_s[k] / 60.0),
+                "ground_range_km": float(f.ground_range_m[k] / 1e3),
+                "impact_lat_deg": float(np.degrees(f.impact_lat_rad[k])),
+                "impact_lon_deg": float(np.degrees(f.impact_lon_rad[k])),
+                "miss_km": float(f.miss_m[k] / 1e3),
+                "impact_speed_km_s": float(f.impact_speed_mps[k] / 1e3),
+                "launch_azimuth_deg": float(np.degrees(f.azimuth_rad[k])),
+            }
+        )
         sp = result.space
         if sp is not None:
-            rows[-1].update({
-                "first_detection_s": _num(sp.first_detection_s[k]), "detected_by": sp.first_detection_layer[k] or None,
-                "first_stereo_s": _num(sp.first_stereo_s[k]), "sbi_release_s": _num(sp.release_s[k]),
-                "sbis_in_reach": int(sp.sbi_in_reach[k]), "sbi_first_intercept_s": _num(sp.sbi_first_intercept_s[k]),
-                "sbi_closing_speed_km_s": _num(sp.sbi_closing_mps[k] / 1e3),
-                "boost_intercept_possible": bool(sp.boost_intercept_possible[k]),
-            })  # fmt: skip
+            rows[-1].update(
+                {
+                    "first_detection_s": _num(sp.first_detection_s[k]),
+                    "detected_by": sp.first_detection_layer[k] or None,
+                    "first_stereo_s": _num(sp.first_stereo_s[k]),
+                    "sbi_release_s": _num(sp.release_s[k]),
+                    "sbis_in_reach": int(sp.sbi_in_reach[k]),
+                    "sbi_first_intercept_s": _num(sp.sbi_first_intercept_s[k]),
+                    "sbi_closing_speed_km_s": _num(sp.sbi_closing_mps[k] / 1e3),
+                    "boost_intercept_possible": bool(sp.boost_intercept_possible[k]),
+                }
+            )
     return rows
 
 
 def fobs_rows(result: RunResult) -> list[dict]:
     """Per fractional-orbit flight: orbit height, circularisation and de-orbit, flight time, miss (edge units)."""
-    return [{"name": f.name, "launch_time_s": f.t_launch_s, "orbit_altitude_km": f.orbit_altitude_m / 1e3,
-             "circularise_dv_mps": f.circularise_dv_mps, "deorbit_time_s": f.deorbit_time_s,
-             "flight_time_min": f.flight_time_s / 60.0, "miss_km": f.miss_m / 1e3,
-             "launch_azimuth_deg": float(np.degrees(f.launch_azimuth_rad))} for f in result.fobs_flights]  # fmt: skip
+    return [
+        {
+            "name": f.name,
+            "launch_time_s": f.t_launch_s,
+            "orbit_altitude_km": f.orbit_altitude_m / 1e3,
+            "circularise_dv_mps": f.circularise_dv_mps,
+            "deorbit_time_s": f.deorbit_time_s,
+            "flight_time_min": f.flight_time_s / 60.0,
+            "miss_km": f.miss_m / 1e3,
+            "launch_azimuth_deg": float(np.degrees(f.launch_azimuth_rad)),
+        }
+        for f in result.fobs_flights
+    ]
 
 
 def glide_rows(result: RunResult) -> list[dict]:
@@ -100,11 +129,16 @@ def glide_rows(result: RunResult) -> list[dict]:
         sl = tr.rows(k)
         lat, lon, h = ecef_to_geodetic(eci_to_ecef(tr.r_eci_m[sl], gmst_at(result.epoch, tr.t_s[sl])))
         gliding = tr.phase[sl] > 0
-        rows.append({"name": name, "launch_time_s": float(tr.t_s[sl][0]),
-                     "flight_time_min": float((tr.t_s[sl][-1] - tr.t_s[sl][0]) / 60.0),
-                     "median_glide_altitude_km": float(np.median(h[gliding]) / 1e3) if gliding.any() else None,
-                     "impact_lat_deg": float(np.degrees(lat[-1])),
-                     "impact_lon_deg": float(np.degrees(lon[-1]))})  # fmt: skip
+        rows.append(
+            {
+                "name": name,
+                "launch_time_s": float(tr.t_s[sl][0]),
+                "flight_time_min": float((tr.t_s[sl][-1] - tr.t_s[sl][0]) / 60.0),
+                "median_glide_altitude_km": float(np.median(h[gliding]) / 1e3) if gliding.any() else None,
+                "impact_lat_deg": float(np.degrees(lat[-1])),
+                "impact_lon_deg": float(np.degrees(lon[-1])),
+            }
+        )
     return rows
 
 
@@ -116,21 +150,46 @@ def tracking_dict(result: RunResult) -> dict | None:
         return None
     g = tr.gospa
     return {
-        "radars": [{"name": n, "looks": int(lk), "detections": int(d), "false_alarms": int(f)}
-                   for n, lk, d, f in zip(tr.radars, tr.looks, tr.detections, tr.false_alarms, strict=True)],
-        "objects": [{"name": n, "kind": k, "first_detection_s": _num(fd), "first_detection_radar": fr or None,
-                     "first_track_s": _num(ft), "tracked_fraction": _num(tf), "track_switches": int(sw),
-                     "track_fragments": int(fg), "median_position_nees": _num(ne)}
-                    for n, k, fd, fr, ft, tf, sw, fg, ne in zip(tr.object_names, tr.object_kinds, tr.first_detection_s,
-                                                                tr.first_detection_radar, tr.first_track_s,
-                                                                tr.tracked_fraction, tr.track_switches,
-                                                                tr.track_fragments, _nanmedian_columns(tr.nees),
-                                                                strict=True)],
-        "gospa_cutoff_m": tr.gospa_c_m, "gospa_mean_m": float(g[:, 0].mean()) if len(g) else None,
-        "gospa_mean_parts_m2": {"localisation": float(g[:, 1].mean()), "missed": float(g[:, 2].mean()),
-                                "false": float(g[:, 3].mean())} if len(g) else None,
+        "radars": [
+            {"name": n, "looks": int(lk), "detections": int(d), "false_alarms": int(f)}
+            for n, lk, d, f in zip(tr.radars, tr.looks, tr.detections, tr.false_alarms, strict=True)
+        ],
+        "objects": [
+            {
+                "name": n,
+                "kind": k,
+                "first_detection_s": _num(fd),
+                "first_detection_radar": fr or None,
+                "first_track_s": _num(ft),
+                "tracked_fraction": _num(tf),
+                "track_switches": int(sw),
+                "track_fragments": int(fg),
+                "median_position_nees": _num(ne),
+            }
+            for n, k, fd, fr, ft, tf, sw, fg, ne in zip(
+                tr.object_names,
+                tr.object_kinds,
+                tr.first_detection_s,
+                tr.first_detection_radar,
+                tr.first_track_s,
+                tr.tracked_fraction,
+                tr.track_switches,
+                tr.track_fragments,
+                _nanmedian_columns(tr.nees),
+                strict=True,
+            )
+        ],
+        "gospa_cutoff_m": tr.gospa_c_m,
+        "gospa_mean_m": float(g[:, 0].mean()) if len(g) else None,
+        "gospa_mean_parts_m2": {
+            "localisation": float(g[:, 1].mean()),
+            "missed": float(g[:, 2].mean()),
+            "false": float(g[:, 3].mean()),
+        }
+        if len(g)
+        else None,
         "confirmed_tracks": int(np.unique(tr.track_id).size),
-    }  # fmt: skip
+    }
 
 
 def _nanmedian_columns(a) -> np.ndarray:
@@ -150,20 +209,38 @@ def track_table(result: RunResult) -> pa.Table:
     """Confirmed tracks at every look: time, track id, ECI state, IMM mode probabilities (thrust, cruise, coast)."""
     tr = result.tracking
     x, mu = tr.track_x, tr.track_mu
-    return pa.table({
-        "t_s": tr.track_t, "track_id": pa.array(tr.track_id.astype(np.int64)),
-        "x_m": x[:, 0], "y_m": x[:, 1], "z_m": x[:, 2], "vx_mps": x[:, 3], "vy_mps": x[:, 4], "vz_mps": x[:, 5],
-        "p_thrust": mu[:, 0], "p_cruise": mu[:, 1], "p_coast": mu[:, 2],
-    })  # fmt: skip
+    return pa.table(
+        {
+            "t_s": tr.track_t,
+            "track_id": pa.array(tr.track_id.astype(np.int64)),
+            "x_m": x[:, 0],
+            "y_m": x[:, 1],
+            "z_m": x[:, 2],
+            "vx_mps": x[:, 3],
+            "vy_mps": x[:, 4],
+            "vz_mps": x[:, 5],
+            "p_thrust": mu[:, 0],
+            "p_cruise": mu[:, 1],
+            "p_coast": mu[:, 2],
+        }
+    )
 
 
 def gospa_table(result: RunResult) -> pa.Table:
     """GOSPA over time (m) with its parts (m^2: they add up to GOSPA^2) and the counts behind it."""
     tr = result.tracking
     g, n = tr.gospa, tr.gospa_counts
-    return pa.table({"t_s": tr.gospa_t, "gospa_m": g[:, 0], "localisation_m2": g[:, 1], "missed_m2": g[:, 2],
-                     "false_m2": g[:, 3], "truths_in_coverage": n[:, 0].astype(np.int32),
-                     "confirmed_tracks": n[:, 1].astype(np.int32)})  # fmt: skip
+    return pa.table(
+        {
+            "t_s": tr.gospa_t,
+            "gospa_m": g[:, 0],
+            "localisation_m2": g[:, 1],
+            "missed_m2": g[:, 2],
+            "false_m2": g[:, 3],
+            "truths_in_coverage": n[:, 0].astype(np.int32),
+            "confirmed_tracks": n[:, 1].astype(np.int32),
+        }
+    )
 
 
 def cruise_rows(result: RunResult) -> list[dict]:
@@ -172,10 +249,18 @@ def cruise_rows(result: RunResult) -> list[dict]:
     tr = result.cruise
     for k, m in enumerate(result.cruise_missiles):
         t = tr.t_s[tr.rows(k)]
-        rows.append({"name": m.name, "speed_mps": m.speed_mps, "altitude_m": m.altitude_m,
-                     "route_km": float((t[-1] - t[0]) * m.speed_mps / 1e3), "launch_time_s": float(t[0]),
-                     "flight_time_min": float((t[-1] - t[0]) / 60.0), "waypoints": len(m.waypoints_lat_rad),
-                     "turn_radius_km": float(m.turn_radius_m / 1e3)})  # fmt: skip
+        rows.append(
+            {
+                "name": m.name,
+                "speed_mps": m.speed_mps,
+                "altitude_m": m.altitude_m,
+                "route_km": float((t[-1] - t[0]) * m.speed_mps / 1e3),
+                "launch_time_s": float(t[0]),
+                "flight_time_min": float((t[-1] - t[0]) / 60.0),
+                "waypoints": len(m.waypoints_lat_rad),
+                "turn_radius_km": float(m.turn_radius_m / 1e3),
+            }
+        )
     return rows
 
 
@@ -183,9 +268,12 @@ def _released(result: RunResult) -> list[dict]:
     p = result.payloads
     if p is None:
         return []
-    return [{"name": n, "parent": par, "kind": k, "beta_kg_m2": float(b), "release_s": float(r), "impact_s": _num(i)}
-            for n, par, k, b, r, i in zip(p.trajectory.names, p.parent, p.kind, p.beta_kg_m2, p.release_s,
-                                          p.impact_s, strict=True)]  # fmt: skip
+    return [
+        {"name": n, "parent": par, "kind": k, "beta_kg_m2": float(b), "release_s": float(r), "impact_s": _num(i)}
+        for n, par, k, b, r, i in zip(
+            p.trajectory.names, p.parent, p.kind, p.beta_kg_m2, p.release_s, p.impact_s, strict=True
+        )
+    ]
 
 
 def _num(x) -> float | None:
@@ -199,15 +287,23 @@ def constellation_rows(result: RunResult) -> list[dict]:
     for k, c in enumerate(result.constellations):
         el = c.elements
         alt = (el.a_m * (1 - el.e) - WGS84_A_M) / 1e3
-        rows.append({
-            "name": c.name, "satellites": len(c), "perigee_altitude_km_min": float(alt.min()),
-            "perigee_altitude_km_max": float(alt.max()), "inclination_deg_min": float(np.degrees(el.i_rad.min())),
-            "inclination_deg_max": float(np.degrees(el.i_rad.max())),
-            "period_min": float(np.median(period_s(el.a_m)) / 60),
-            "role": layers[k].role if k < len(layers) else "other",
-            "payload": (layers[k].sensor.name if layers[k].sensor else layers[k].sbi.name if layers[k].sbi else None)
-            if k < len(layers) else None,
-        })  # fmt: skip
+        rows.append(
+            {
+                "name": c.name,
+                "satellites": len(c),
+                "perigee_altitude_km_min": float(alt.min()),
+                "perigee_altitude_km_max": float(alt.max()),
+                "inclination_deg_min": float(np.degrees(el.i_rad.min())),
+                "inclination_deg_max": float(np.degrees(el.i_rad.max())),
+                "period_min": float(np.median(period_s(el.a_m)) / 60),
+                "role": layers[k].role if k < len(layers) else "other",
+                "payload": (
+                    layers[k].sensor.name if layers[k].sensor else layers[k].sbi.name if layers[k].sbi else None
+                )
+                if k < len(layers)
+                else None,
+            }
+        )
     return rows
 
 
@@ -222,36 +318,56 @@ def battle_dict(result: RunResult) -> dict | None:
     for layer in [ly for ly in ev.layer.unique() if ly]:
         e = ev[ev.layer == layer]
         launches = e[e.event == "launch"]
-        layers.append({
-            "layer": layer, "engagements": int(len(launches)), "rounds": int(launches.shots.sum()),
-            "kills": int((e.event == "kill").sum()), "decoys_killed": int((e.event == "decoy_killed").sum()),
-            "misses": int((e.event == "miss").sum()), "wasted": int((e.event == "wasted").sum()),
-            "cost_musd": float(launches.cost_musd.sum()),
-        })  # fmt: skip
+        layers.append(
+            {
+                "layer": layer,
+                "engagements": int(len(launches)),
+                "rounds": int(launches.shots.sum()),
+                "kills": int((e.event == "kill").sum()),
+                "decoys_killed": int((e.event == "decoy_killed").sum()),
+                "misses": int((e.event == "miss").sum()),
+                "wasted": int((e.event == "wasted").sum()),
+                "cost_musd": float(launches.cost_musd.sum()),
+            }
+        )
     leak = ev[ev.event == "leaker"]
     return {
-        "lethal_objects": b.lethal, "leakers": b.leakers, "killed": b.killed, "cost_musd": b.cost_musd,
-        "interceptors_by_layer": b.interceptors, "layers": layers,
+        "lethal_objects": b.lethal,
+        "leakers": b.leakers,
+        "killed": b.killed,
+        "cost_musd": b.cost_musd,
+        "interceptors_by_layer": b.interceptors,
+        "layers": layers,
         "leakers_by_asset": {str(k): int(v) for k, v in leak.groupby("asset").size().items()},
         "people_in_struck_metros": float(leak.value.fillna(0.0).sum()),
         "not_engaged": {str(k): int(v) for k, v in ev[ev.event == "not_engaged"].groupby("detail").size().items()},
-        "warnings": b.warnings, "wall_s": round(b.wall_s, 3),
-    }  # fmt: skip
+        "warnings": b.warnings,
+        "wall_s": round(b.wall_s, 3),
+    }
 
 
 def summary_dict(result: RunResult) -> dict:
     scn = result.scenario
     return {
-        "kind": "run", "scenario": scn.name, "scenario_sha256": result.scenario_hash, "seed": scn.seed,
-        "epoch": result.epoch.isoformat(), "versions": versions(), "threats": threat_rows(result),
+        "kind": "run",
+        "scenario": scn.name,
+        "scenario_sha256": result.scenario_hash,
+        "seed": scn.seed,
+        "epoch": result.epoch.isoformat(),
+        "versions": versions(),
+        "threats": threat_rows(result),
         "constellations": constellation_rows(result),
-        "satellites_total": int(sum(len(c) for c in result.constellations)), "warnings": result.warnings,
+        "satellites_total": int(sum(len(c) for c in result.constellations)),
+        "warnings": result.warnings,
         "salvo_engageable_by_distinct_sbis": None if result.space is None else int(result.space.salvo_matched),
-        "released_objects": _released(result), "cruise_missiles": cruise_rows(result),
-        "glide_vehicles": glide_rows(result), "fractional_orbits": fobs_rows(result),
-        "tracking": tracking_dict(result), "battle": battle_dict(result),
+        "released_objects": _released(result),
+        "cruise_missiles": cruise_rows(result),
+        "glide_vehicles": glide_rows(result),
+        "fractional_orbits": fobs_rows(result),
+        "tracking": tracking_dict(result),
+        "battle": battle_dict(result),
         "timings_s": {k: round(v, 4) for k, v in result.timings_s.items()},
-    }  # fmt: skip
+    }
 
 
 def trajectory_table(result: RunResult) -> pa.Table:
@@ -260,14 +376,24 @@ def trajectory_table(result: RunResult) -> pa.Table:
     theta = gmst_at(result.epoch, tr.t_s)
     lat, lon, h = ecef_to_geodetic(eci_to_ecef(tr.r_eci_m, theta))
     names = np.array(tr.names, dtype=object)
-    return pa.table({
-        "object": pa.array(names[tr.object_id].astype(str)), "object_id": pa.array(tr.object_id.astype(np.int32)),
-        "kind": pa.array(np.array(kinds, dtype=object)[tr.object_id].astype(str)).dictionary_encode(),
-        "t_s": tr.t_s, "x_m": tr.r_eci_m[:, 0], "y_m": tr.r_eci_m[:, 1], "z_m": tr.r_eci_m[:, 2],
-        "vx_mps": tr.v_eci_mps[:, 0], "vy_mps": tr.v_eci_mps[:, 1], "vz_mps": tr.v_eci_mps[:, 2],
-        "lat_deg": np.degrees(lat), "lon_deg": np.degrees(lon), "alt_km": h / 1e3,
-        "phase": pa.array(np.array(PHASE_NAMES, dtype=object)[tr.phase].astype(str)).dictionary_encode(),
-    })  # fmt: skip
+    return pa.table(
+        {
+            "object": pa.array(names[tr.object_id].astype(str)),
+            "object_id": pa.array(tr.object_id.astype(np.int32)),
+            "kind": pa.array(np.array(kinds, dtype=object)[tr.object_id].astype(str)).dictionary_encode(),
+            "t_s": tr.t_s,
+            "x_m": tr.r_eci_m[:, 0],
+            "y_m": tr.r_eci_m[:, 1],
+            "z_m": tr.r_eci_m[:, 2],
+            "vx_mps": tr.v_eci_mps[:, 0],
+            "vy_mps": tr.v_eci_mps[:, 1],
+            "vz_mps": tr.v_eci_mps[:, 2],
+            "lat_deg": np.degrees(lat),
+            "lon_deg": np.degrees(lon),
+            "alt_km": h / 1e3,
+            "phase": pa.array(np.array(PHASE_NAMES, dtype=object)[tr.phase].astype(str)).dictionary_encode(),
+        }
+    )
 
 
 def satellite_table(result: RunResult) -> pa.Table:
@@ -330,19 +456,33 @@ def cost_dict(rep) -> dict:
     res = rep.cost
     comp = res.by_component()
     return {
-        "kind": "cost", "study": rep.study.name, "alternative": rep.alternative, "variant": rep.variant,
-        "dollars_year": res.dollars_year, "start_year": res.start_year, "horizon_years": res.horizon_years,
-        "total_usd": res.total_usd, "acquisition_usd": res.total(scope="acquisition"),
-        "operations_usd": res.total(scope="operations"), "assumptions": res.assumptions, "warnings": res.warnings,
+        "kind": "cost",
+        "study": rep.study.name,
+        "alternative": rep.alternative,
+        "variant": rep.variant,
+        "dollars_year": res.dollars_year,
+        "start_year": res.start_year,
+        "horizon_years": res.horizon_years,
+        "total_usd": res.total_usd,
+        "acquisition_usd": res.total(scope="acquisition"),
+        "operations_usd": res.total(scope="operations"),
+        "assumptions": res.assumptions,
+        "warnings": res.warnings,
         "by_component": json.loads(comp.reset_index().to_json(orient="records")),
-        "options": _records(rep.options), "published": _records(rep.published),
+        "options": _records(rep.options),
+        "published": _records(rep.published),
         "schedule": None if rep.schedule is None else rep.schedule.summary(),
-        "deadline": None if rep.deadline is None else {"met": rep.deadline.met,
-                                                       "message": deadline_sentence(rep.deadline)},
-        "sharing": _records(rep.sharing), "public": _records(rep.public), "exchange": _records(rep.exchange),
-        "sizing": _records(rep.sizing), "leakage": _records(rep.leakage),
-        "implied": _records(rep.implied), "versions": versions(),
-    }  # fmt: skip
+        "deadline": None
+        if rep.deadline is None
+        else {"met": rep.deadline.met, "message": deadline_sentence(rep.deadline)},
+        "sharing": _records(rep.sharing),
+        "public": _records(rep.public),
+        "exchange": _records(rep.exchange),
+        "sizing": _records(rep.sizing),
+        "leakage": _records(rep.leakage),
+        "implied": _records(rep.implied),
+        "versions": versions(),
+    }
 
 
 def write_cost(rep, out_dir: str | Path, plot: bool = False) -> Path:
@@ -368,11 +508,19 @@ def write_cost(rep, out_dir: str | Path, plot: bool = False) -> Path:
         if rep.implied is not None:
             from goldendome.analysis.cost import implied_curves
 
-            plots.implied_inputs(implied_curves(rep.study), out, f"{rep.study.name}: what the published figures "
-                                 "imply (each input swept, the calibrations held)")  # fmt: skip
+            plots.implied_inputs(
+                implied_curves(rep.study),
+                out,
+                f"{rep.study.name}: what the published figures imply (each input swept, the calibrations held)",
+            )
         if rep.schedule is not None:
-            plots.deployment(rep.schedule.table, rep.schedule.plan.n_satellites, out,
-                             f"{rep.study.name}: deployment", rep.study.deadline)  # fmt: skip
+            plots.deployment(
+                rep.schedule.table,
+                rep.schedule.plan.n_satellites,
+                out,
+                f"{rep.study.name}: deployment",
+                rep.study.deadline,
+            )
         if rep.sizing is not None:
             plots.cost_vs_capacity(rep.sizing, out, f"{rep.study.name}: cost against salvo capacity")
         if rep.leakage is not None:
@@ -394,12 +542,20 @@ def write_sizing(study, rows: list[dict], base, out_dir: str | Path, plot: bool 
     if base is not None:
         rr = base.reach
         e, nb = rr.in_reach.shape
-        pq.write_table(pa.table({
-            "launch_time_s": np.repeat(rr.launch_times_s, nb), "booster": np.tile(np.arange(nb), e),
-            "in_reach": rr.in_reach.ravel(), "absentee_ratio": rr.absentee_ratio.ravel().astype(float),
-            "first_intercept_s": rr.t_first.ravel(), "closing_speed_mps": rr.v_close.ravel(),
-            "covered": np.repeat(rr.covered, nb),
-        }), out / "absentee.parquet")  # fmt: skip
+        pq.write_table(
+            pa.table(
+                {
+                    "launch_time_s": np.repeat(rr.launch_times_s, nb),
+                    "booster": np.tile(np.arange(nb), e),
+                    "in_reach": rr.in_reach.ravel(),
+                    "absentee_ratio": rr.absentee_ratio.ravel().astype(float),
+                    "first_intercept_s": rr.t_first.ravel(),
+                    "closing_speed_mps": rr.v_close.ravel(),
+                    "covered": np.repeat(rr.covered, nb),
+                }
+            ),
+            out / "absentee.parquet",
+        )
         written.append(out / "absentee.parquet")
     summary = {"kind": "sbi-sizing", "study": study.model_dump(mode="json"), "versions": versions(), "rows": rows}
     (out / "summary.json").write_text(json.dumps(summary, indent=2, default=float) + "\n")
@@ -415,11 +571,13 @@ def write_sizing(study, rows: list[dict], base, out_dir: str | Path, plot: bool 
         lats = np.arange(-80.0, 81.0, 5.0)
         ratio = absentee_by_latitude(p0, study, lats)
         sites = [(s.label(), *s.coordinates_deg()) for s in study.threat.launch_sites]
-        written.append(plots.absentee_by_latitude(lats, ratio, sites, np.degrees(p0.inclination_rad), out,
-                                                  study.name))  # fmt: skip
+        written.append(plots.absentee_by_latitude(lats, ratio, sites, np.degrees(p0.inclination_rad), out, study.name))
         if base is not None:
-            written.append(plots.in_reach_over_time(base.reach.launch_times_s, base.reach.in_reach,
-                                                    base.reach.needed, out, study.name))  # fmt: skip
+            written.append(
+                plots.in_reach_over_time(
+                    base.reach.launch_times_s, base.reach.in_reach, base.reach.needed, out, study.name
+                )
+            )
     return written
 
 
@@ -430,21 +588,31 @@ def write_coverage(study, layers: list[LayerCoverage], out_dir: str | Path, plot
     a coverage map per layer and the first-detection times. Returns the files in the order written."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    pq.write_table(pa.table({
-        "layer": np.concatenate([[lc.layer] * lc.lat_deg.size for lc in layers]),
-        "lat_deg": np.concatenate([lc.lat_deg for lc in layers]),
-        "lon_deg": np.concatenate([lc.lon_deg for lc in layers]),
-        "mean_sensors": np.concatenate([lc.mean_count for lc in layers]),
-        "covered_fraction": np.concatenate([lc.covered_fraction for lc in layers]),
-        "stereo_fraction": np.concatenate([lc.stereo_fraction for lc in layers]),
-        "max_gap_s": np.concatenate([lc.max_gap_s for lc in layers]),
-    }), out / "coverage.parquet")  # fmt: skip
-    pq.write_table(pa.table({
-        "layer": np.concatenate([[lc.layer] * lc.launch_times_s.size for lc in layers]),
-        "launch_time_s": np.concatenate([lc.launch_times_s for lc in layers]),
-        "first_detection_s": np.concatenate([lc.first_detection_s for lc in layers]),
-        "first_stereo_s": np.concatenate([lc.first_stereo_s for lc in layers]),
-    }), out / "first_detection.parquet")  # fmt: skip
+    pq.write_table(
+        pa.table(
+            {
+                "layer": np.concatenate([[lc.layer] * lc.lat_deg.size for lc in layers]),
+                "lat_deg": np.concatenate([lc.lat_deg for lc in layers]),
+                "lon_deg": np.concatenate([lc.lon_deg for lc in layers]),
+                "mean_sensors": np.concatenate([lc.mean_count for lc in layers]),
+                "covered_fraction": np.concatenate([lc.covered_fraction for lc in layers]),
+                "stereo_fraction": np.concatenate([lc.stereo_fraction for lc in layers]),
+                "max_gap_s": np.concatenate([lc.max_gap_s for lc in layers]),
+            }
+        ),
+        out / "coverage.parquet",
+    )
+    pq.write_table(
+        pa.table(
+            {
+                "layer": np.concatenate([[lc.layer] * lc.launch_times_s.size for lc in layers]),
+                "launch_time_s": np.concatenate([lc.launch_times_s for lc in layers]),
+                "first_detection_s": np.concatenate([lc.first_detection_s for lc in layers]),
+                "first_stereo_s": np.concatenate([lc.first_stereo_s for lc in layers]),
+            }
+        ),
+        out / "first_detection.parquet",
+    )
     rows = [layer_summary(lc) for lc in layers]
     summary = {"kind": "coverage", "study": study.model_dump(mode="json"), "versions": versions(), "layers": rows}
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
@@ -454,8 +622,22 @@ def write_coverage(study, layers: list[LayerCoverage], out_dir: str | Path, plot
 
         sites = [(study.launch.label(), *study.launch.coordinates_deg())]
         for lc in layers:
-            written.append(plots.coverage_map(lc.layer, lc.lat_deg, lc.lon_deg, lc.mean_count, lc.stereo_fraction,
-                                              lc.max_gap_s, sites, out, study.name))  # fmt: skip
-        written.append(plots.first_detection([(lc.layer, lc.first_detection_s, lc.first_stereo_s) for lc in layers],
-                                             out, study.name))  # fmt: skip
+            written.append(
+                plots.coverage_map(
+                    lc.layer,
+                    lc.lat_deg,
+                    lc.lon_deg,
+                    lc.mean_count,
+                    lc.stereo_fraction,
+                    lc.max_gap_s,
+                    sites,
+                    out,
+                    study.name,
+                )
+            )
+        written.append(
+            plots.first_detection(
+                [(lc.layer, lc.first_detection_s, lc.first_stereo_s) for lc in layers], out, study.name
+            )
+        )
     return written

@@ -37,11 +37,15 @@ def deadline_sentence(v: DeadlineVerdict) -> str:
     what = f"{plan.n_satellites:,} {name}s"
     dl = _month(v.deadline)
     if v.cause == "met":
-        return (f"full capability ({what} in orbit) in {_month(v.full_capability)}, "
-                f"{v.months_early} months before the {dl} deadline")  # fmt: skip
+        return (
+            f"full capability ({what} in orbit) in {_month(v.full_capability)}, "
+            f"{v.months_early} months before the {dl} deadline"
+        )
     if v.cause == "first_launch_after_deadline":
-        return (f"the first launch ({_month(plan.first_launch_date)}) comes after the {dl} deadline: no launch or "
-                "production rate can meet it")  # fmt: skip
+        return (
+            f"the first launch ({_month(plan.first_launch_date)}) comes after the {dl} deadline: no launch or "
+            "production rate can meet it"
+        )
     c = plan.total_launches_per_year
     k = v.mean_per_launch
     k_txt = f"{_count(k)} {name}s each" if len(plan.vehicles) == 1 else f"{k:.1f} {name}s each on average"
@@ -57,23 +61,38 @@ def deadline_sentence(v: DeadlineVerdict) -> str:
         if v.binding == "launch":
             head = f"at {_count(c)} launches a year of {k_txt}, {what} take {v.years_to_full:.1f} years"
         else:
-            ramp = (f" (ramped from {_count(plan.production_first_year_per_year)} over "
-                    f"{plan.production_ramp_years:g} years)" if plan.production_ramp_years > 0 else "")  # fmt: skip
-            head = (f"at a production of {_count(plan.production_steady_per_year)} {name}s a year{ramp}, {what} "
-                    f"take {v.years_to_full:.1f} years")  # fmt: skip
+            ramp = (
+                f" (ramped from {_count(plan.production_first_year_per_year)} over "
+                f"{plan.production_ramp_years:g} years)"
+                if plan.production_ramp_years > 0
+                else ""
+            )
+            head = (
+                f"at a production of {_count(plan.production_steady_per_year)} {name}s a year{ramp}, {what} "
+                f"take {v.years_to_full:.1f} years"
+            )
         return f"{head}: full capability in {_month(v.full_capability)}, after the {dl} deadline{need}"
     most = v.max_in_orbit
     if v.cause == "launches_below_retirement":
-        also = (f"; production, {_count(plan.production_steady_per_year)} a year, is short of it too"
-                if v.production_below_retirement else "")  # fmt: skip
-        head = (f"at {_count(c)} launches a year of {k_txt} ({_count(c * k)} a year), no more than the "
-                f"{_count(repl)} a year that a {life:g}-year service life retires, {what} are "
-                f"never all in orbit (at most {most:,}){also}")  # fmt: skip
+        also = (
+            f"; production, {_count(plan.production_steady_per_year)} a year, is short of it too"
+            if v.production_below_retirement
+            else ""
+        )
+        head = (
+            f"at {_count(c)} launches a year of {k_txt} ({_count(c * k)} a year), no more than the "
+            f"{_count(repl)} a year that a {life:g}-year service life retires, {what} are "
+            f"never all in orbit (at most {most:,}){also}"
+        )
     elif v.cause == "production_below_retirement":
-        head = (f"at a production of {_count(plan.production_steady_per_year)} {name}s a year, no more than the "
-                f"{_count(repl)} a year that a {life:g}-year service life retires, {what} are "
-                f"never all in orbit (at most {most:,})")  # fmt: skip
+        head = (
+            f"at a production of {_count(plan.production_steady_per_year)} {name}s a year, no more than the "
+            f"{_count(repl)} a year that a {life:g}-year service life retires, {what} are "
+            f"never all in orbit (at most {most:,})"
+        )
     else:
-        head = (f"full capability ({what}) is not reached within the {plan.horizon_years:g}-year horizon "
-                f"(at most {most:,} in orbit)")  # fmt: skip
+        head = (
+            f"full capability ({what}) is not reached within the {plan.horizon_years:g}-year horizon "
+            f"(at most {most:,} in orbit)"
+        )
     return f"{head}, so not by the {dl} deadline{need}"

@@ -161,10 +161,12 @@ _I_LN_RHO = np.where(_ISOTHERMAL, -_GMR / _T_BASE_K, 0.0)
 # Part 1, Table 8: molecular-weight ratio M / M0 at 0.5 km steps of geometric altitude from 80 to 86 km
 # (1 below 80 km). This module interpolates linearly between entries; adjacent entries differ by < 7e-5.
 _Z_TABLE8_M = np.arange(80000.0, 86000.0 + 1.0, 500.0)
+# fmt: off
 _M_RATIO_TABLE8 = np.array([
     1.000000, 0.999996, 0.999989, 0.999971, 0.999941, 0.999909, 0.999870,
     0.999829, 0.999786, 0.999741, 0.999694, 0.999641, 0.999579,
 ])
+# fmt: on
 
 # Kinetic temperature above 86 km, Part 1, Eqs. 25-31 and Table 5 (geometric altitude Z, metres).
 _Z7_M, _Z8_M, _Z9_M, _Z10_M = 86000.0, 91000.0, 110000.0, 120000.0
@@ -247,6 +249,7 @@ def _upper_temperature(z_m):
 # replaced at import by the layered model's own value there (Table I prints it rounded, 6.958e-6), so the
 # two regimes meet without a step.
 # --------------------------------------------------------------------------------------------------------
+# fmt: off
 _TABLE_I_DENSITY = np.array([
     [86.0, 6.958e-06], [87.0, 5.824e-06], [88.0, 4.875e-06], [89.0, 4.081e-06], [90.0, 3.416e-06],
     [91.0, 2.860e-06], [92.0, 2.393e-06], [93.0, 2.000e-06], [94.0, 1.670e-06], [95.0, 1.393e-06],
@@ -270,12 +273,14 @@ _TABLE_I_DENSITY = np.array([
     [875.0, 6.664e-15], [900.0, 5.759e-15], [925.0, 5.038e-15], [950.0, 4.453e-15], [975.0, 3.968e-15],
     [1000.0, 3.561e-15],
 ])
+# fmt: on
 
 # Part 4, Table I, pressure above 86 km. Columns: geometric altitude (km), pressure (Pa). Rows at 86, 90,
 # 92, 95, 100, 110, 115, 120, 130, 150, 175, 200, 230, 250, 300 and 400-1000 km are Table I as printed
 # (5 significant digits); rows at 93, 107, 114, 121, 128, 135, 142, 160, 170, 180, 190, 220 and 260 km are
 # the PDAS transcription's pressure ratios P/P0 (5 significant digits) times P0 = 101325 Pa. The 86 km row
 # is replaced at import by the layered model's value, as for density.
+# fmt: off
 _TABLE_I_PRESSURE = np.array([
     [86.0, 3.7338e-01], [90.0, 1.8359e-01], [92.0, 1.2887e-01], [93.0, 1.0801e-01], [95.0, 7.5966e-02],
     [100.0, 3.2011e-02], [107.0, 1.0752e-02], [110.0, 7.1042e-03], [114.0, 4.4474e-03], [115.0, 4.0096e-03],
@@ -285,6 +290,7 @@ _TABLE_I_PRESSURE = np.array([
     [250.0, 2.4767e-05], [260.0, 1.9894e-05], [300.0, 8.7704e-06], [400.0, 1.4518e-06], [500.0, 3.0236e-07],
     [600.0, 8.2130e-08], [700.0, 3.1908e-08], [800.0, 1.7036e-08], [900.0, 1.0873e-08], [1000.0, 7.5138e-09],
 ])
+# fmt: on
 
 
 def _log_pchip_pieces(table, value_at_86km):

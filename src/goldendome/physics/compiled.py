@@ -21,8 +21,9 @@ class SizedKernel:
     is at least parallel_from, the serial one otherwise."""
 
     def __init__(self, fn, parallel_from: int):
-        twin = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__ + "_parallel", fn.__defaults__,
-                                  fn.__closure__)  # fmt: skip
+        twin = types.FunctionType(
+            fn.__code__, fn.__globals__, fn.__name__ + "_parallel", fn.__defaults__, fn.__closure__
+        )
         twin.__qualname__ = fn.__qualname__ + "_parallel"
         self.serial = numba.njit(cache=True)(fn)
         self.parallel = numba.njit(parallel=True, cache=True)(twin)

@@ -26,8 +26,15 @@ class Constellation:
         return len(self.elements)
 
 
-def walker_delta(total: int, planes: int, phasing: int, altitude_m: float, inclination_rad: float,
-                 raan0_rad: float = 0.0, j2: bool = True) -> OrbitalElements:  # fmt: skip
+def walker_delta(
+    total: int,
+    planes: int,
+    phasing: int,
+    altitude_m: float,
+    inclination_rad: float,
+    raan0_rad: float = 0.0,
+    j2: bool = True,
+) -> OrbitalElements:
     """Circular Walker-delta i: T/P/F elements at the scenario epoch (argument of latitude in the m0 slot).
 
     Raises ValueError when T is not a multiple of P or F is outside 0..P-1 (a configuration error, not a batch).

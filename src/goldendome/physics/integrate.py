@@ -7,7 +7,6 @@ over bodies. Reference: Butcher, *Numerical Methods for ODEs* (2016), sec. 23 (R
 """
 
 
-
 def rk4_step(deriv, t, y, dt, k1=None):
     """Advance y' = deriv(t, y) by one classical RK4 step of per-body length dt.
 

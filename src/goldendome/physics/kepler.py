@@ -232,8 +232,12 @@ def _equation_of_centre(a, e, cu, su, cm, sm):  # pragma: no cover - compiled
     s3 = sm * (3.0 - 4.0 * sm * sm)
     s4 = 2.0 * s2 * c2
     e2 = e * e
-    d = ((2.0 * e - 0.25 * e2 * e) * sm + (1.25 * e2 - 11.0 / 24.0 * e2 * e2) * s2
-         + 13.0 / 12.0 * e2 * e * s3 + 103.0 / 96.0 * e2 * e2 * s4)  # fmt: skip
+    d = (
+        (2.0 * e - 0.25 * e2 * e) * sm
+        + (1.25 * e2 - 11.0 / 24.0 * e2 * e2) * s2
+        + 13.0 / 12.0 * e2 * e * s3
+        + 103.0 / 96.0 * e2 * e2 * s4
+    )
     d2 = d * d
     sd = d * (1.0 - d2 / 6.0 * (1.0 - d2 / 20.0))
     cd = 1.0 - d2 / 2.0 * (1.0 - d2 / 12.0 * (1.0 - d2 / 30.0))
@@ -304,8 +308,9 @@ def _propagate_kernel(t, uniform, a, e, inc, raan0, argp0, m0, t0, rd, ad, md, o
                 j = j0 + jj
                 ecc = e[j]
                 if ecc >= _SERIES_E_MAX or not uniform:
-                    rj, cuj, suj, coj, soj, cos_nu, sin_nu = _conic_at(t[k], a[j], ecc, raan0[j], argp0[j], m0[j],
-                                                                       t0[j], rd[j], ad[j], md[j])  # fmt: skip
+                    rj, cuj, suj, coj, soj, cos_nu, sin_nu = _conic_at(
+                        t[k], a[j], ecc, raan0[j], argp0[j], m0[j], t0[j], rd[j], ad[j], md[j]
+                    )
                 else:
                     if anchor:
                         om, w, mm = _drifted_angles(t[k], raan0[j], argp0[j], m0[j], t0[j], rd[j], ad[j], md[j])
@@ -319,8 +324,7 @@ def _propagate_kernel(t, uniform, a, e, inc, raan0, argp0, m0, t0, rd, ad, md, o
                         cm[jj], sm[jj] = _rotate(cm[jj], sm[jj], dm_c[jj], dm_s[jj])
                     rj, cuj, suj, cos_nu, sin_nu = _equation_of_centre(a[j], ecc, cu[jj], su[jj], cm[jj], sm[jj])
                     coj, soj = co[jj], so[jj]
-                _store_state(out_r, out_v, k, j, rj, cuj, suj, coj, soj, ci[jj], si[jj], vc[jj], ecc, cos_nu,
-                             sin_nu)  # fmt: skip
+                _store_state(out_r, out_v, k, j, rj, cuj, suj, coj, soj, ci[jj], si[jj], vc[jj], ecc, cos_nu, sin_nu)
 
 
 def _run_kernel(el: OrbitalElements, t_s, with_velocity: bool):
@@ -333,9 +337,22 @@ def _run_kernel(el: OrbitalElements, t_s, with_velocity: bool):
     uniform = bool(steps.size == 0 or np.allclose(steps, steps[0], rtol=1e-12, atol=0.0))
     f = np.ascontiguousarray
     _propagate_kernel(
-        out_r.shape[0] * out_r.shape[1], f(t_s), uniform, f(el.a_m), f(el.e), f(el.i_rad), f(el.raan_rad),
-        f(el.argp_rad), f(el.m0_rad), f(el.t0_s), f(el.raan_dot), f(el.argp_dot), f(el.m_dot), out_r, out_v,
-    )  # fmt: skip
+        out_r.shape[0] * out_r.shape[1],
+        f(t_s),
+        uniform,
+        f(el.a_m),
+        f(el.e),
+        f(el.i_rad),
+        f(el.raan_rad),
+        f(el.argp_rad),
+        f(el.m0_rad),
+        f(el.t0_s),
+        f(el.raan_dot),
+        f(el.argp_dot),
+        f(el.m_dot),
+        out_r,
+        out_v,
+    )
     return out_r, out_v
 
 

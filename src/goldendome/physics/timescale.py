@@ -49,12 +49,7 @@ def gmst_rad(jd, fraction=0.0):
     jd = np.asarray(jd, dtype=float)
     fraction = np.asarray(fraction, dtype=float)
     t = ((jd - J2000_JD) + fraction) / 36525.0
-    seconds = (
-        67310.54841
-        + (876600.0 * 3600.0 + 8640184.812866) * t
-        + 0.093104 * t * t
-        - 6.2e-6 * t * t * t
-    )
+    seconds = 67310.54841 + (876600.0 * 3600.0 + 8640184.812866) * t + 0.093104 * t * t - 6.2e-6 * t * t * t
     # 1 s of sidereal time is 2 pi / 86400 rad; reduce in seconds first to keep precision
     return np.mod(np.mod(seconds, SECONDS_PER_DAY) / SECONDS_PER_DAY * TWO_PI, TWO_PI)
 

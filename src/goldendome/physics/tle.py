@@ -109,12 +109,20 @@ def tle_to_elements(sats: list[Satrec], epoch: dt.datetime) -> OrbitalElements:
     a from SGP4's un-Kozai'd (Brouwer) mean motion in its own WGS-72 constants, rates mdot/nodedot/argpdot as SGP4
     computes them (rad/min -> rad/s); the element epoch becomes t0_s relative to the scenario epoch.
     """
+
     def col(name, scale=1.0):
         return np.array([getattr(s, name) for s in sats], dtype=float) * scale
 
     a_m = np.array([s.a * s.radiusearthkm * 1e3 for s in sats])
     return OrbitalElements(
-        a_m=a_m, e=col("ecco"), i_rad=col("inclo"), raan_rad=col("nodeo"), argp_rad=col("argpo"),
-        m0_rad=col("mo"), t0_s=_epoch_offset_s(sats, epoch), raan_dot=col("nodedot", _PER_MIN),
-        argp_dot=col("argpdot", _PER_MIN), m_dot=col("mdot", _PER_MIN),
-    )  # fmt: skip
+        a_m=a_m,
+        e=col("ecco"),
+        i_rad=col("inclo"),
+        raan_rad=col("nodeo"),
+        argp_rad=col("argpo"),
+        m0_rad=col("mo"),
+        t0_s=_epoch_offset_s(sats, epoch),
+        raan_dot=col("nodedot", _PER_MIN),
+        argp_dot=col("argpdot", _PER_MIN),
+        m_dot=col("mdot", _PER_MIN),
+    )

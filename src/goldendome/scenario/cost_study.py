@@ -71,8 +71,10 @@ Offset = Annotated[int, Field(ge=0, le=200)]
 def _check_year_covered(v: int | None, what: str = "prices") -> int | None:
     if v is not None and not load_deflators().covers(v):
         index = load_deflators()
-        raise ValueError(f"no price index for fiscal year {v} to convert the {what} with; deflators.yaml covers "
-                         f"{index.years[0]}-{index.years[-1]}")  # fmt: skip
+        raise ValueError(
+            f"no price index for fiscal year {v} to convert the {what} with; deflators.yaml covers "
+            f"{index.years[0]}-{index.years[-1]}"
+        )
     return v
 
 
@@ -120,13 +122,17 @@ class Component(StrictModel):
     @model_validator(mode="after")
     def _prices_complete(self):
         if self.average_unit_cost_usd is not None and self.first_unit_cost_usd is not None:
-            raise ValueError("average_unit_cost_usd and first_unit_cost_usd are both given; keep one (an average, or "
-                             "a first-unit cost with learning_rate)")  # fmt: skip
+            raise ValueError(
+                "average_unit_cost_usd and first_unit_cost_usd are both given; keep one (an average, or "
+                "a first-unit cost with learning_rate)"
+            )
         if self.first_unit_cost_usd is not None and self.learning_rate is None:
             raise ValueError("first_unit_cost_usd needs learning_rate (e.g. 0.9 for a 90 % unit-theory curve)")
         if self.quantity > 0 and self.average_unit_cost_usd is None and self.first_unit_cost_usd is None:
-            raise ValueError(f"quantity is {self.quantity:g} but no unit price: give average_unit_cost_usd, or "
-                             "first_unit_cost_usd with learning_rate")  # fmt: skip
+            raise ValueError(
+                f"quantity is {self.quantity:g} but no unit price: give average_unit_cost_usd, or "
+                "first_unit_cost_usd with learning_rate"
+            )
         per_kg, per_launch = self.launch_price_usd_per_kg, self.launch_price_usd_per_launch
         if per_kg is not None and per_launch is not None:
             raise ValueError("launch_price_usd_per_kg and launch_price_usd_per_launch are both given; keep one")
@@ -134,25 +140,38 @@ class Component(StrictModel):
             raise ValueError("launch_price_usd_per_kg needs unit_mass_kg (mass in orbit per unit)")
         if per_launch is not None and self.units_per_launch is None:
             raise ValueError("launch_price_usd_per_launch needs units_per_launch")
-        if self.kind in ("sbi", "tracking_satellite") and self.quantity > 0 and self.unit_mass_kg and \
-                per_kg is None and per_launch is None:  # fmt: skip
-            raise ValueError(f"unit_mass_kg is {self.unit_mass_kg:g} kg but no launch price: give "
-                             "launch_price_usd_per_kg or launch_price_usd_per_launch")  # fmt: skip
+        if (
+            self.kind in ("sbi", "tracking_satellite")
+            and self.quantity > 0
+            and self.unit_mass_kg
+            and per_kg is None
+            and per_launch is None
+        ):
+            raise ValueError(
+                f"unit_mass_kg is {self.unit_mass_kg:g} kg but no launch price: give "
+                "launch_price_usd_per_kg or launch_price_usd_per_launch"
+            )
         if self.deploy_schedule is not None:
             if "deploy_years" in self.model_fields_set:
-                raise ValueError("deploy_schedule and deploy_years are both given; the schedule (units per year) "
-                                 "already says how many years")  # fmt: skip
+                raise ValueError(
+                    "deploy_schedule and deploy_years are both given; the schedule (units per year) "
+                    "already says how many years"
+                )
             total = sum(self.deploy_schedule)
             if not math.isclose(total, self.quantity, rel_tol=1e-9, abs_tol=1e-9):
                 raise ValueError(f"deploy_schedule adds up to {total:g} units but quantity is {self.quantity:g}")
-        if self.development_cost_usd == 0 and "development_years" in self.model_fields_set and \
-                "development_cost_usd" not in self.model_fields_set:  # fmt: skip
+        if (
+            self.development_cost_usd == 0
+            and "development_years" in self.model_fields_set
+            and "development_cost_usd" not in self.model_fields_set
+        ):
             raise ValueError("development_years is given but no development_cost_usd")
-        costs = (self.quantity, self.procurement_total_usd or 0, self.development_cost_usd,
-                 self.ops_fixed_usd_per_year)  # fmt: skip
+        costs = (self.quantity, self.procurement_total_usd or 0, self.development_cost_usd, self.ops_fixed_usd_per_year)
         if not any(costs):
-            raise ValueError("this component costs nothing: give a quantity with a unit price, a "
-                             "procurement_total_usd, a development_cost_usd or an operations cost")  # fmt: skip
+            raise ValueError(
+                "this component costs nothing: give a quantity with a unit price, a "
+                "procurement_total_usd, a development_cost_usd or an operations cost"
+            )
         return self
 
     @property
@@ -180,14 +199,26 @@ class PublishedFigure(StrictModel):
     scope: Literal["all", "acquisition", "operations"] = "all"
     rel_tolerance: Annotated[float, Field(gt=0.0, le=1.0)] = 0.05
     calibrated: bool = False
-    check: bool = Field(True, description="false: a budget to solve inputs from (implied:), not a figure our model "
-                        "should reproduce; no verdict is given")  # fmt: skip
+    check: bool = Field(
+        True,
+        description="false: a budget to solve inputs from (implied:), not a figure our model "
+        "should reproduce; no verdict is given",
+    )
     note: str = ""
 
 
-SOLVABLE = ("quantity", "average_unit_cost_usd", "first_unit_cost_usd", "procurement_total_usd", "unit_mass_kg",
-            "launch_price_usd_per_kg", "launch_price_usd_per_launch", "development_cost_usd", "ops_fixed_usd_per_year",
-            "ops_usd_per_unit_year")  # fmt: skip
+SOLVABLE = (
+    "quantity",
+    "average_unit_cost_usd",
+    "first_unit_cost_usd",
+    "procurement_total_usd",
+    "unit_mass_kg",
+    "launch_price_usd_per_kg",
+    "launch_price_usd_per_launch",
+    "development_cost_usd",
+    "ops_fixed_usd_per_year",
+    "ops_usd_per_unit_year",
+)
 """Component inputs that can be solved from a published figure. The total rises with each, linearly but for the
 quantity on a learning curve, so the solution is unique (or there is none at or above zero)."""
 
@@ -224,8 +255,11 @@ class CostStudy(StrictModel):
     notes: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
     schedule: DeploymentPlan | None = Field(None, description="deployment of the space layer (analysis.schedule)")
-    schedule_component: str | None = Field(None, description="the component the schedule deploys: its quantity, "
-                                           "mass and life (after calibration and the variant) set the schedule's")
+    schedule_component: str | None = Field(
+        None,
+        description="the component the schedule deploys: its quantity, "
+        "mass and life (after calibration and the variant) set the schedule's",
+    )
     deadline: dt.date | None = Field(None, description="a date to check the schedule against, e.g. 2029-01-01")
     sharing: SharingSpec = Field(default_factory=lambda: SharingSpec(), description="partner cost sharing")
     effectiveness: Effectiveness | None = None
@@ -239,20 +273,26 @@ class CostStudy(StrictModel):
     @classmethod
     def _schedule_from_component(cls, data):
         """A schedule tied to a component takes its size and mass from it when it does not give them."""
-        if not isinstance(data, dict) or not data.get("schedule_component") or not isinstance(data.get("schedule"),
-                                                                                             dict):  # fmt: skip
+        if (
+            not isinstance(data, dict)
+            or not data.get("schedule_component")
+            or not isinstance(data.get("schedule"), dict)
+        ):
             return data
         comps = data.get("components") if isinstance(data.get("components"), list) else []
         comp = next((c for c in comps if isinstance(c, dict) and c.get("name") == data["schedule_component"]), None)
         if comp is None:
             names = [c.get("name") for c in comps if isinstance(c, dict)]
-            raise ValueError(f"schedule_component: unknown component {data['schedule_component']!r} (components: "
-                             f"{', '.join(map(str, names))})")  # fmt: skip
+            raise ValueError(
+                f"schedule_component: unknown component {data['schedule_component']!r} (components: "
+                f"{', '.join(map(str, names))})"
+            )
         try:
             comp = merge_preset(dict(comp))
         except (ValueError, TypeError):
             return data  # the component's own validation will say what is wrong
         schedule = dict(data["schedule"])
+
         def usable(v) -> bool:
             return isinstance(v, int | float) and math.isfinite(v) and v > 0
 
@@ -268,11 +308,14 @@ class CostStudy(StrictModel):
         names = [c.name for c in self.components]
         if self.schedule_component is not None:
             if self.schedule_component not in names:
-                raise ValueError(f"schedule_component: unknown component {self.schedule_component!r} (components: "
-                                 f"{', '.join(names)})")  # fmt: skip
+                raise ValueError(
+                    f"schedule_component: unknown component {self.schedule_component!r} (components: "
+                    f"{', '.join(names)})"
+                )
             if self.schedule is None:
-                raise ValueError("schedule_component: names the component a schedule: block deploys, but the study "
-                                 "has no schedule:")  # fmt: skip
+                raise ValueError(
+                    "schedule_component: names the component a schedule: block deploys, but the study has no schedule:"
+                )
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
             raise ValueError(f"components: names must be unique; repeated: {', '.join(dup)}")
@@ -290,8 +333,10 @@ class CostStudy(StrictModel):
             if p.alternative is not None and p.alternative not in self.alternatives:
                 raise ValueError(f"{where}.alternative: unknown alternative {p.alternative!r}")
             if self.alternatives and p.alternative is None:
-                raise ValueError(f"{where}.alternative: this study compares alternatives "
-                                 f"({', '.join(self.alternatives)}); name the one the figure is for")  # fmt: skip
+                raise ValueError(
+                    f"{where}.alternative: this study compares alternatives "
+                    f"({', '.join(self.alternatives)}); name the one the figure is for"
+                )
             unknown = [c for c in (p.components or []) if c not in names]
             if unknown:
                 raise ValueError(f"{where}.components: unknown components {unknown}")
@@ -311,8 +356,10 @@ class CostStudy(StrictModel):
             raise ValueError(f"calibrate: one figure can set one input only; {twice} is named more than once")
         for i, c in enumerate(self.implied):
             if (c.component, c.parameter) in solved:
-                raise ValueError(f"implied[{i}]: {c.component}.{c.parameter} is calibrated (calibrate:), so no "
-                                 "figure can imply another value of it")  # fmt: skip
+                raise ValueError(
+                    f"implied[{i}]: {c.component}.{c.parameter} is calibrated (calibrate:), so no "
+                    "figure can imply another value of it"
+                )
         return self
 
 
@@ -323,31 +370,46 @@ def check_input_solve(study: CostStudy, c: InputSolve, where: str) -> None:
     set the input itself."""
     comp = next((x for x in study.components if x.name == c.component), None)
     if comp is None:
-        raise ValueError(f"{where}.component: unknown component {c.component!r} "
-                         f"(components: {', '.join(x.name for x in study.components)})")  # fmt: skip
+        raise ValueError(
+            f"{where}.component: unknown component {c.component!r} "
+            f"(components: {', '.join(x.name for x in study.components)})"
+        )
     fig = next((p for p in study.published if p.label == c.to), None)
     if fig is None:
-        raise ValueError(f"{where}.to: no published figure is labelled {c.to!r} "
-                         f"(labels: {'; '.join(p.label for p in study.published) or 'none'})")  # fmt: skip
+        raise ValueError(
+            f"{where}.to: no published figure is labelled {c.to!r} "
+            f"(labels: {'; '.join(p.label for p in study.published) or 'none'})"
+        )
     if getattr(comp, c.parameter) is None:
-        raise ValueError(f"{where}.parameter: component {c.component!r} has no {c.parameter}; give it a starting "
-                         "value (the component must be priced that way for the figure to depend on it)")  # fmt: skip
+        raise ValueError(
+            f"{where}.parameter: component {c.component!r} has no {c.parameter}; give it a starting "
+            "value (the component must be priced that way for the figure to depend on it)"
+        )
     scheduled = comp.deploy_schedule is not None or any(
-        "deploy_schedule" in v.overrides.get(c.component, {}) for v in study.variants)
+        "deploy_schedule" in v.overrides.get(c.component, {}) for v in study.variants
+    )
     if c.parameter == "quantity" and scheduled:
-        raise ValueError(f"{where}.parameter: component {c.component!r} deploys by deploy_schedule (units per year, "
-                         "here or in a variant), which fixes its quantity; give deploy_years to solve the quantity")
+        raise ValueError(
+            f"{where}.parameter: component {c.component!r} deploys by deploy_schedule (units per year, "
+            "here or in a variant), which fixes its quantity; give deploy_years to solve the quantity"
+        )
     if fig.alternative is not None and c.component not in study.alternatives[fig.alternative]:
-        raise ValueError(f"{where}: component {c.component!r} is not part of alternative {fig.alternative!r}, "
-                         f"which the figure {c.to!r} is for")  # fmt: skip
+        raise ValueError(
+            f"{where}: component {c.component!r} is not part of alternative {fig.alternative!r}, "
+            f"which the figure {c.to!r} is for"
+        )
     if fig.variant is not None:
         v = next((v for v in study.variants if v.name == fig.variant), None)
         if v is None:
-            raise ValueError(f"{where}: the figure {c.to!r} is for variant {fig.variant!r}, which this study no "
-                             "longer has (solve calibrations before replacing a study's variants)")  # fmt: skip
+            raise ValueError(
+                f"{where}: the figure {c.to!r} is for variant {fig.variant!r}, which this study no "
+                "longer has (solve calibrations before replacing a study's variants)"
+            )
         if c.parameter in v.overrides.get(c.component, {}):
-            raise ValueError(f"{where}: variant {fig.variant!r} of the figure sets {c.component}.{c.parameter} "
-                             "itself, so the figure cannot fix it")  # fmt: skip
+            raise ValueError(
+                f"{where}: variant {fig.variant!r} of the figure sets {c.component}.{c.parameter} "
+                "itself, so the figure cannot fix it"
+            )
 
 
 def apply_overrides(components: Sequence[Component], variant: Variant, where: str) -> list[Component]:

@@ -88,17 +88,26 @@ class DeploymentPlan(StrictModel):
     @model_validator(mode="after")
     def _consistent(self):
         if self.altitude_km < MIN_ORBIT_ALTITUDE_KM:
-            raise ValueError(f"altitude_km: {self.altitude_km:g} km is below {MIN_ORBIT_ALTITUDE_KM:g} km, where drag "
-                             "brings a satellite down within days")  # fmt: skip
+            raise ValueError(
+                f"altitude_km: {self.altitude_km:g} km is below {MIN_ORBIT_ALTITUDE_KM:g} km, where drag "
+                "brings a satellite down within days"
+            )
         if self.first_launch is not None and self.first_launch < self.production_start:
-            raise ValueError(f"first_launch: {self.first_launch} is before production_start "
-                             f"{self.production_start}: nothing would be built to launch")  # fmt: skip
+            raise ValueError(
+                f"first_launch: {self.first_launch} is before production_start "
+                f"{self.production_start}: nothing would be built to launch"
+            )
         if self.initial_count is not None and self.initial_count > self.n_satellites:
-            raise ValueError(f"initial_count: {self.initial_count:,} is more than n_satellites "
-                             f"{self.n_satellites:,}")  # fmt: skip
+            raise ValueError(f"initial_count: {self.initial_count:,} is more than n_satellites {self.n_satellites:,}")
         for name in self.vehicles:
-            satellites_per_launch(name, self.sat_mass_kg, self.altitude_km, self.inclination_deg,
-                                  self.dispenser_fraction, self.max_per_launch)  # fmt: skip
+            satellites_per_launch(
+                name,
+                self.sat_mass_kg,
+                self.altitude_km,
+                self.inclination_deg,
+                self.dispenser_fraction,
+                self.max_per_launch,
+            )
         return self
 
     # -- derived quantities ----------------------------------------------------------------------------------------
@@ -126,10 +135,16 @@ class DeploymentPlan(StrictModel):
     def per_launch(self) -> dict[str, int]:
         """Satellites each vehicle of the mix carries to the plan's orbit."""
         return {
-            n: satellites_per_launch(n, self.sat_mass_kg, self.altitude_km, self.inclination_deg,
-                                     self.dispenser_fraction, self.max_per_launch)
+            n: satellites_per_launch(
+                n,
+                self.sat_mass_kg,
+                self.altitude_km,
+                self.inclination_deg,
+                self.dispenser_fraction,
+                self.max_per_launch,
+            )
             for n in self.vehicles
-        }  # fmt: skip
+        }
 
     def mean_per_launch(self) -> float:
         """Share-weighted satellites per launch, sum_v s_v k_v."""

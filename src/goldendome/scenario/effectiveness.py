@@ -34,8 +34,10 @@ class ExchangeCase(StrictModel):
     unit_cost_usd: Annotated[float, Field(gt=0.0)] | None = None
     sspk: Annotated[float, Field(gt=0.0, le=1.0)] | None = None
     in_orbit_per_engagement: Annotated[float, Field(ge=1.0)] = Field(
-        1.0, description="SBIs that must be in orbit for each one in reach (the absentee ratio; e.g. 7,800 SBIs for "
-        "~10 simultaneous boosters -> 780): the price of an SBI shot is that of the whole share of the shell")
+        1.0,
+        description="SBIs that must be in orbit for each one in reach (the absentee ratio; e.g. 7,800 SBIs for "
+        "~10 simultaneous boosters -> 780): the price of an SBI shot is that of the whole share of the shell",
+    )
     source: str = Field("", description="where the threat's cost comes from")
 
 

@@ -75,15 +75,22 @@ def load_launch_vehicles() -> dict[str, LaunchVehicle]:
         st = d["upper_stage"]
         cap = d.get("max_satellites_per_launch")
         out[name] = LaunchVehicle(
-            name=name, description=d["description"], status=d["status"], payload_ref_kg=float(d["payload_kg"]),
+            name=name,
+            description=d["description"],
+            status=d["status"],
+            payload_ref_kg=float(d["payload_kg"]),
             ref_altitude_m=float(d["reference_altitude_km"]) * 1e3,
             ref_inclination_rad=float(d["reference_inclination_deg"]) * DEG,
-            site_latitude_rad=abs(float(d["site_latitude_deg"])) * DEG, stage_dry_kg=float(st["dry_kg"]),
-            stage_propellant_kg=float(st["propellant_kg"]), stage_isp_s=float(st["isp_s"]),
-            max_satellites_per_launch=None if cap is None else int(cap), price_musd=float(d["price_musd"]),
-            cadence_per_year=float(d["cadence_per_year"]), cadence_record=str(d.get("cadence_record", "")),
+            site_latitude_rad=abs(float(d["site_latitude_deg"])) * DEG,
+            stage_dry_kg=float(st["dry_kg"]),
+            stage_propellant_kg=float(st["propellant_kg"]),
+            stage_isp_s=float(st["isp_s"]),
+            max_satellites_per_launch=None if cap is None else int(cap),
+            price_musd=float(d["price_musd"]),
+            cadence_per_year=float(d["cadence_per_year"]),
+            cadence_record=str(d.get("cadence_record", "")),
             sources=tuple(d.get("sources", ())),
-        )  # fmt: skip
+        )
     return out
 
 
@@ -105,8 +112,9 @@ def insertion_penalty_mps(vehicle: "LaunchVehicle | str", altitude_m, inclinatio
     from the vehicle's reference orbit and launch site."""
     v = _vehicle(vehicle)
     r = WGS84_A_M + np.asarray(altitude_m, float)
-    return insertion_delta_v_mps(WGS84_A_M + v.ref_altitude_m, v.ref_inclination_rad, v.site_latitude_rad, r,
-                                 inclination_rad)  # fmt: skip
+    return insertion_delta_v_mps(
+        WGS84_A_M + v.ref_altitude_m, v.ref_inclination_rad, v.site_latitude_rad, r, inclination_rad
+    )
 
 
 def payload_kg(vehicle: "LaunchVehicle | str", altitude_km, inclination_deg):
@@ -125,9 +133,14 @@ def payload_kg(vehicle: "LaunchVehicle | str", altitude_km, inclination_deg):
     return float(out) if out.ndim == 0 else out
 
 
-def satellites_per_launch(vehicle: "LaunchVehicle | str", sat_mass_kg, altitude_km, inclination_deg,
-                          dispenser_fraction: float = DISPENSER_FRACTION,
-                          max_per_launch: int | None = None):  # fmt: skip
+def satellites_per_launch(
+    vehicle: "LaunchVehicle | str",
+    sat_mass_kg,
+    altitude_km,
+    inclination_deg,
+    dispenser_fraction: float = DISPENSER_FRACTION,
+    max_per_launch: int | None = None,
+):
     """How many satellites one launch carries: floor(payload / (sat mass x (1 + dispenser fraction))), capped by the
     vehicle's packing limit and max_per_launch.
 
@@ -144,8 +157,10 @@ def satellites_per_launch(vehicle: "LaunchVehicle | str", sat_mass_kg, altitude_
     if not 0.0 <= dispenser_fraction < 1.0:
         raise ValueError(f"dispenser_fraction: must be in [0, 1), got {dispenser_fraction!r}")
     if not np.all(np.isfinite(h)) or np.any(h < MIN_ORBIT_ALTITUDE_KM) or np.any(h > MAX_ORBIT_ALTITUDE_KM):
-        raise ValueError(f"altitude_km: must be between {MIN_ORBIT_ALTITUDE_KM:g} and {MAX_ORBIT_ALTITUDE_KM:g} km "
-                         f"(low Earth orbit), got {altitude_km!r}")  # fmt: skip
+        raise ValueError(
+            f"altitude_km: must be between {MIN_ORBIT_ALTITUDE_KM:g} and {MAX_ORBIT_ALTITUDE_KM:g} km "
+            f"(low Earth orbit), got {altitude_km!r}"
+        )
     if not np.all(np.isfinite(inc)) or np.any(inc < 0) or np.any(inc > 180):
         raise ValueError(f"inclination_deg: must be between 0 and 180 deg, got {inclination_deg!r}")
     if max_per_launch is not None and max_per_launch < 1:

@@ -89,8 +89,12 @@ def parse_model(text: str, model: type[BaseModel], source: str = "<input>", fmt:
         raise ScenarioError(source, format_validation_error(exc)) from None
 
 
-_COMMAND_OF_KIND = {"cost": "goldendome cost", "sbi-sizing": "goldendome sbi size", "coverage": "goldendome coverage",
-                   None: "goldendome run / mc"}  # fmt: skip
+_COMMAND_OF_KIND = {
+    "cost": "goldendome cost",
+    "sbi-sizing": "goldendome sbi size",
+    "coverage": "goldendome coverage",
+    None: "goldendome run / mc",
+}
 
 
 def _wrong_kind(data: dict, model: type[BaseModel]) -> str | None:
@@ -123,8 +127,9 @@ def _read(path: str | Path, model: type[BaseModel]):
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise ScenarioError(str(path), [f"not UTF-8 text (byte {exc.start}): a {fmt.upper()} file is expected"]) \
-            from None
+        raise ScenarioError(
+            str(path), [f"not UTF-8 text (byte {exc.start}): a {fmt.upper()} file is expected"]
+        ) from None
     except OSError as exc:
         raise ScenarioError(str(path), [f"cannot be read: {exc.strerror or exc}"]) from None
     return parse_model(text, model, source=str(path), fmt=fmt)

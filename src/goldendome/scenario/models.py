@@ -130,7 +130,6 @@ class BallisticThreat(StrictModel):
     release_interval_s: Annotated[float, Field(ge=0.0, le=600.0)] = 10.0
     separation_mps: Annotated[float, Field(ge=0.0, le=100.0)] = 5.0
 
-
     @model_validator(mode="after")
     def _shape_value(self):
         from goldendome.threats.guidance import SHAPE_UNITS
@@ -143,8 +142,10 @@ class BallisticThreat(StrictModel):
         if self.shape in limits:
             lo, hi = limits[self.shape]
             if not lo <= self.shape_value <= hi:
-                raise ValueError(f"shape_value {self.shape_value:g} {SHAPE_UNITS[self.shape]} is outside "
-                                 f"{lo:g}-{hi:g} for shape {self.shape!r}")  # fmt: skip
+                raise ValueError(
+                    f"shape_value {self.shape_value:g} {SHAPE_UNITS[self.shape]} is outside "
+                    f"{lo:g}-{hi:g} for shape {self.shape!r}"
+                )
         return self
 
 
@@ -213,8 +214,10 @@ def _threat_kind(v) -> str:
 
 
 Threat = Annotated[
-    Annotated[BallisticThreat, Tag("ballistic")] | Annotated[CruiseThreat, Tag("cruise")]
-    | Annotated[GlideThreat, Tag("glide")] | Annotated[FobsThreat, Tag("fobs")],
+    Annotated[BallisticThreat, Tag("ballistic")]
+    | Annotated[CruiseThreat, Tag("cruise")]
+    | Annotated[GlideThreat, Tag("glide")]
+    | Annotated[FobsThreat, Tag("fobs")],
     Discriminator(_threat_kind),
 ]
 """A scenario threat entry; the key `type` (default ballistic) says which kind."""
@@ -271,8 +274,9 @@ class Constellation(StrictModel):
         given = [k for k in ("walker", "tle", "elements_file", "preset") if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError(f"give exactly one of 'walker', 'tle', 'elements_file', 'preset' (got {given or 'none'})")
-        if self.elements_file is not None and (".." in self.elements_file.replace("\\", "/").split("/")
-                                               or self.elements_file.startswith(("/", "\\"))):  # fmt: skip
+        if self.elements_file is not None and (
+            ".." in self.elements_file.replace("\\", "/").split("/") or self.elements_file.startswith(("/", "\\"))
+        ):
             raise ValueError("elements_file must be a relative path inside the scenario's folder")
         for key in ("preset", "sensor"):
             v = getattr(self, key)
@@ -322,8 +326,10 @@ class Tracking(StrictModel):
     gospa_cutoff_km: Annotated[float, Field(gt=0.0, le=1000.0)] = 5.0
     space_layers: bool = Field(False, description="fuse the tracking-role IR constellations' triangulated fixes")
     fusion: Literal["measurement", "track"] = Field(
-        "measurement", description="measurement: one tracker takes every look; track: a tracker per sensor, merged "
-        "by covariance intersection")  # fmt: skip
+        "measurement",
+        description="measurement: one tracker takes every look; track: a tracker per sensor, merged "
+        "by covariance intersection",
+    )
 
 
 def _interceptor(name: str):
@@ -351,10 +357,12 @@ class Battery(StrictModel):
     site: Place
     launchers: Annotated[int, Field(ge=1, le=500)] = 1
     inventory: Annotated[int, Field(ge=0, le=10000)] | None = Field(
-        None, description="rounds in all (default: launchers x the interceptor's rounds per launcher)")
+        None, description="rounds in all (default: launchers x the interceptor's rounds per launcher)"
+    )
     doctrine: Doctrine | None = Field(None, description="overrides the defence's doctrine for this battery")
     latency_s: Annotated[float, Field(ge=0.0, le=600.0)] | None = Field(
-        None, description="command latency, decision to launch (default: the defence's)")
+        None, description="command latency, decision to launch (default: the defence's)"
+    )
 
 
 class SBILayer(StrictModel):
@@ -362,10 +370,13 @@ class SBILayer(StrictModel):
 
     shots: Annotated[int, Field(ge=1, le=4)] = 1
     sspk: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
-        0.8, description="single-shot kill probability of an SBI against a booster (ASSUMPTION: no public test "
-        "record exists; sweep it)")  # fmt: skip
+        0.8,
+        description="single-shot kill probability of an SBI against a booster (ASSUMPTION: no public test "
+        "record exists; sweep it)",
+    )
     unit_cost_musd: Annotated[float, Field(ge=0.0)] = Field(
-        22.0, description="US$M per SBI (CBO 2026 national missile defence estimate, ~$22M a unit)")
+        22.0, description="US$M per SBI (CBO 2026 national missile defence estimate, ~$22M a unit)"
+    )
 
 
 class Discrimination(StrictModel):
@@ -383,8 +394,9 @@ class AssetChoice(StrictModel):
     countries: list[Literal["US", "CA", "MX", "GL"]] = Field(default_factory=lambda: ["US", "CA", "GL"])
     kinds: list[Literal["metro", "military"]] = Field(default_factory=lambda: ["metro", "military"])
     only: list[str] | None = Field(None, description="keys of the shipped table to keep (default: all chosen)")
-    extra: list[dict] = Field(default_factory=list, description="your own assets: name, lat_deg, lon_deg, "
-                              "population or value, radius_km")  # fmt: skip
+    extra: list[dict] = Field(
+        default_factory=list, description="your own assets: name, lat_deg, lon_deg, population or value, radius_km"
+    )
 
     @model_validator(mode="after")
     def _resolvable(self):
@@ -408,23 +420,33 @@ class Defence(StrictModel):
     batteries: list[Battery] = Field(default_factory=list, max_length=200)
     sbi: SBILayer = Field(default_factory=SBILayer)
     doctrine: Doctrine = Field(default_factory=Doctrine)
-    handover: bool = Field(True, description="a lower layer engages a target only once the layers above have no "
-                           "engagement of it in flight (false: every layer fires as soon as it can)")  # fmt: skip
+    handover: bool = Field(
+        True,
+        description="a lower layer engages a target only once the layers above have no "
+        "engagement of it in flight (false: every layer fires as soon as it can)",
+    )
     latency_s: Annotated[float, Field(ge=0.0, le=600.0)] = Field(
-        15.0, description="command latency from decision to launch, s (ASSUMPTION)")
+        15.0, description="command latency from decision to launch, s (ASSUMPTION)"
+    )
     assessment_s: Annotated[float, Field(ge=0.0, le=600.0)] = Field(
-        10.0, description="kill assessment after an intercept before a survivor is engaged again, s (ASSUMPTION)")
+        10.0, description="kill assessment after an intercept before a survivor is engaged again, s (ASSUMPTION)"
+    )
     decision_s: Annotated[float, Field(gt=0.0, le=120.0)] = Field(5.0, description="battle-manager cycle, s")
     tracks: Literal["sensors", "truth"] = Field(
-        "sensors", description="sensors: fire on the radars' (and IR layers') track picture; truth: perfect tracks "
-        "with a firing-quality covariance (quick studies)")  # fmt: skip
+        "sensors",
+        description="sensors: fire on the radars' (and IR layers') track picture; truth: perfect tracks "
+        "with a firing-quality covariance (quick studies)",
+    )
     discrimination: Discrimination = Field(default_factory=Discrimination)
     assets: AssetChoice = Field(default_factory=AssetChoice)
     engage_threshold: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
-        0.02, description="a track is engaged only if it threatens defended assets with at least this probability "
-        "(rockets falling in open ground are left alone)")  # fmt: skip
+        0.02,
+        description="a track is engaged only if it threatens defended assets with at least this probability "
+        "(rockets falling in open ground are left alone)",
+    )
     cost_weight: Annotated[float, Field(ge=0.0, allow_inf_nan=False)] = Field(
-        0.0, description="people-equivalent value traded per US$M of interceptors (0: cost breaks ties only)")
+        0.0, description="people-equivalent value traded per US$M of interceptors (0: cost breaks ties only)"
+    )
 
     @model_validator(mode="after")
     def _unique(self):
@@ -447,8 +469,9 @@ class Scenario(StrictModel):
     threats: list[Threat] = Field(default_factory=list)
     constellations: list[Constellation] = Field(default_factory=list)
     engagement: Engagement = Field(default_factory=Engagement)
-    radars: list[RadarName] = Field(default_factory=list, max_length=50,
-                                    description="radar presets (goldendome radar list) whose looks are tracked")
+    radars: list[RadarName] = Field(
+        default_factory=list, max_length=50, description="radar presets (goldendome radar list) whose looks are tracked"
+    )
     tracking: Tracking = Field(default_factory=Tracking)
     defence: Defence | None = Field(None, description="batteries, doctrine and defended assets: the battle")
 
@@ -463,6 +486,8 @@ class Scenario(StrictModel):
             raise ValueError("a scenario needs at least one threat or one constellation")
         sensing = any(c.preset or c.sensor for c in self.constellations)
         if self.engagement.detect == "sensors" and not sensing and any(c.sbi for c in self.constellations):
-            raise ValueError("engagement.detect is 'sensors' but no constellation carries a sensor: add a tracking "
-                             "or warning layer, or give a fixed detection latency in seconds")  # fmt: skip
+            raise ValueError(
+                "engagement.detect is 'sensors' but no constellation carries a sensor: add a tracking "
+                "or warning layer, or give a fixed detection latency in seconds"
+            )
         return self

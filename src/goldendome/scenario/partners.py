@@ -58,14 +58,19 @@ def load_partners() -> dict[str, Partner]:
     for code, e in _data()["partners"].items():
         fields = ("gdp_usd", "population", "population_census", "land_area_km2", "total_area_km2")
         out[code] = Partner(
-            code=code, name=e["name"], currency=e["currency"],
-            gdp_usd=float(e["gdp_usd"]["value"]), gdp_year=int(e["gdp_usd"]["year"]),
-            population=int(e["population"]["value"]), population_year=int(e["population"]["year"]),
+            code=code,
+            name=e["name"],
+            currency=e["currency"],
+            gdp_usd=float(e["gdp_usd"]["value"]),
+            gdp_year=int(e["gdp_usd"]["year"]),
+            population=int(e["population"]["value"]),
+            population_year=int(e["population"]["year"]),
             population_census=int(e["population_census"]["value"]),
             population_census_year=int(e["population_census"]["year"]),
-            land_area_km2=float(e["land_area_km2"]["value"]), total_area_km2=float(e["total_area_km2"]["value"]),
+            land_area_km2=float(e["land_area_km2"]["value"]),
+            total_area_km2=float(e["total_area_km2"]["value"]),
             sources={f: f"{e[f]['source']} ({e[f]['check']})" for f in fields},
-        )  # fmt: skip
+        )
     return out
 
 
@@ -102,8 +107,10 @@ def check_partners(partners) -> tuple[str, ...]:
         if p not in known:
             hint = difflib.get_close_matches(str(p).upper(), known, n=1)
             hint = f" (did you mean {hint[0]!r}?)" if hint else ""
-            raise ValueError(f"partners: unknown partner {p!r}{hint}; known: {sorted(known)} (add one with its "
-                             "sources to data/partners.yaml)")  # fmt: skip
+            raise ValueError(
+                f"partners: unknown partner {p!r}{hint}; known: {sorted(known)} (add one with its "
+                "sources to data/partners.yaml)"
+            )
     if len(set(partners)) != len(partners):
         raise ValueError(f"partners: each country once, got {list(partners)}")
     return partners

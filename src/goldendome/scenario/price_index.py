@@ -45,8 +45,10 @@ class PriceIndex:
         bad = self.years[pos_c] != y
         if np.any(bad):
             missing = sorted({int(v) for v in np.atleast_1d(y)[np.atleast_1d(bad)]})
-            raise ValueError(f"no price index for fiscal year {', '.join(map(str, missing))}: the table "
-                             f"({self.name}) covers {self.years[0]}-{self.years[-1]}")  # fmt: skip
+            raise ValueError(
+                f"no price index for fiscal year {', '.join(map(str, missing))}: the table "
+                f"({self.name}) covers {self.years[0]}-{self.years[-1]}"
+            )
         return self.values[pos_c]
 
 
@@ -57,9 +59,16 @@ def load_deflators() -> PriceIndex:
     data = yaml.safe_load(text)
     years = np.array(sorted(int(y) for y in data["values"]))
     values = np.array([float(data["values"][y]) for y in years])
-    return PriceIndex(data["name"], data["citation"], " ".join(data["source"].split()),
-                      " ".join(data["projection"].split()), int(data["projected_from"]), float(data["projection_rate"]),
-                      years, values)  # fmt: skip
+    return PriceIndex(
+        data["name"],
+        data["citation"],
+        " ".join(data["source"].split()),
+        " ".join(data["projection"].split()),
+        int(data["projected_from"]),
+        float(data["projection_rate"]),
+        years,
+        values,
+    )
 
 
 def deflate(amount, from_year: int, to_year: int):

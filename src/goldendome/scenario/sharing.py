@@ -47,8 +47,11 @@ def check_rule(rule) -> None:
     """ValueError naming the nearest known rule when ``rule`` is not one of :data:`RULE_NAMES`."""
     if rule not in RULE_NAMES:
         hint = difflib.get_close_matches(str(rule), RULE_NAMES, n=1)
-        raise ValueError(f"rules: unknown rule {rule!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
-                         + f"; known: {list(RULE_NAMES)}")  # fmt: skip
+        raise ValueError(
+            f"rules: unknown rule {rule!r}"
+            + (f" (did you mean {hint[0]!r}?)" if hint else "")
+            + f"; known: {list(RULE_NAMES)}"
+        )
 
 
 def check_rules(rules) -> tuple[str, ...]:
@@ -72,6 +75,9 @@ def check_inputs(inputs) -> dict:
     for k in inputs:
         if k not in RULE_NAMES:
             hint = difflib.get_close_matches(str(k), RULE_NAMES, n=1)
-            raise ValueError(f"inputs: unknown rule {k!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
-                             + f"; inputs are keyed by rule name: {list(RULE_NAMES)}")  # fmt: skip
+            raise ValueError(
+                f"inputs: unknown rule {k!r}"
+                + (f" (did you mean {hint[0]!r}?)" if hint else "")
+                + f"; inputs are keyed by rule name: {list(RULE_NAMES)}"
+            )
     return dict(inputs)

@@ -15,8 +15,18 @@ from goldendome.scenario.base import StrictModel
 from goldendome.scenario.models import MIN_ORBIT_ALTITUDE_KM, MissileName, Place, UtcEpoch
 from goldendome.threats.missile import load_catalogue
 
-SWEEPABLE = ("salvo", "missile", "delta_v_mps", "accel_g", "decide_s", "detect_s", "altitude_km", "inclination_deg",
-             "launch_lat_deg", "shots")  # fmt: skip
+SWEEPABLE = (
+    "salvo",
+    "missile",
+    "delta_v_mps",
+    "accel_g",
+    "decide_s",
+    "detect_s",
+    "altitude_km",
+    "inclination_deg",
+    "launch_lat_deg",
+    "shots",
+)
 
 
 class SBISpec(StrictModel):
@@ -43,8 +53,9 @@ class ShellSpec(StrictModel):
     @classmethod
     def _above_drag(cls, v):
         if v < MIN_ORBIT_ALTITUDE_KM:
-            raise ValueError(f"{v:g} km is below {MIN_ORBIT_ALTITUDE_KM:g} km, where drag brings a satellite "
-                             "down within days")  # fmt: skip
+            raise ValueError(
+                f"{v:g} km is below {MIN_ORBIT_ALTITUDE_KM:g} km, where drag brings a satellite down within days"
+            )
         return v
 
 
@@ -62,6 +73,7 @@ class SalvoSpec(StrictModel):
     aim: Place = Field(default_factory=lambda: Place(name="seattle"))
     salvo: Annotated[int, Field(ge=1, le=200)] = 1
     interval_s: Annotated[float, Field(ge=0.0, le=3600.0)] = 0.0
+
 
 class LaunchTimes(StrictModel):
     """Launch times tried: every step over a duration (a day covers every relative geometry of a LEO shell)."""

@@ -111,8 +111,9 @@ class Radar:
     @cached_property
     def face_table(self) -> np.ndarray:
         """The faces as rows (boresight azimuth, half-width, lowest and highest elevation), degrees (F, 4)."""
-        return np.array([[f.boresight_az_deg, f.half_width_deg, f.el_min_deg, f.el_max_deg] for f in self.faces],
-                        float).reshape(-1, 4)  # fmt: skip
+        return np.array(
+            [[f.boresight_az_deg, f.half_width_deg, f.el_min_deg, f.el_max_deg] for f in self.faces], float
+        ).reshape(-1, 4)
 
     def snr(self, range_m, rcs_m2):
         """Signal-to-noise ratio (linear) of targets of cross-section rcs_m2 at range_m (the radar equation)."""
@@ -159,8 +160,13 @@ def horizon_range_m(radar_height_m, target_height_m, k: float = K_EFFECTIVE_EART
     return np.sqrt(2.0 * kr * np.maximum(radar_height_m, 0.0)) + np.sqrt(2.0 * kr * np.maximum(target_height_m, 0.0))
 
 
-def refracted_geometry(site_ecef, target_ecef, k: float = K_EFFECTIVE_EARTH, radius_m: float = R_EARTH_MEAN_M,
-                       site_height_m: float | None = None):  # fmt: skip
+def refracted_geometry(
+    site_ecef,
+    target_ecef,
+    k: float = K_EFFECTIVE_EARTH,
+    radius_m: float = R_EARTH_MEAN_M,
+    site_height_m: float | None = None,
+):
     """Line of sight from a site to targets on the effective (4/3) Earth, where rays are straight.
 
     The ground arc between site and target is kept, so the central angle shrinks by k, and heights stay (Doerry
@@ -189,8 +195,16 @@ def in_coverage(radar: Radar, target_ecef):
     Returns (covered (N,) bool, range m, azimuth rad, elevation rad (geometric)).
     """
     tgt = np.ascontiguousarray(np.atleast_2d(np.asarray(target_ecef, float)))
-    return _coverage_kernel(tgt, radar.site_ecef, radar.enu_rotation, max(radar.height_m, 0.0), radar.face_table,
-                            radar.max_range_m, K_EFFECTIVE_EARTH, R_EARTH_MEAN_M)  # fmt: skip
+    return _coverage_kernel(
+        tgt,
+        radar.site_ecef,
+        radar.enu_rotation,
+        max(radar.height_m, 0.0),
+        radar.face_table,
+        radar.max_range_m,
+        K_EFFECTIVE_EARTH,
+        R_EARTH_MEAN_M,
+    )
 
 
 @numba.njit(cache=True)
@@ -292,8 +306,16 @@ def measurement_sigmas(radar: Radar, snr):
     return s_r, s_a
 
 
-def radar_scan(radar: Radar, target_ecef, rcs_m2, t_s: float, rng: np.random.Generator, swerling: int = 1,
-               false_alarms: float = 0.0, target_vel_ecef=None) -> RadarDetections:  # fmt: skip
+def radar_scan(
+    radar: Radar,
+    target_ecef,
+    rcs_m2,
+    t_s: float,
+    rng: np.random.Generator,
+    swerling: int = 1,
+    false_alarms: float = 0.0,
+    target_vel_ecef=None,
+) -> RadarDetections:
     """One look of a radar at targets (N, 3) ECEF (NaN rows: not in flight) of cross-sections rcs_m2 (N,).
 
     A covered target is detected with the Swerling probability of its SNR; its measurement is the true (range,
@@ -324,9 +346,14 @@ def radar_scan(radar: Radar, target_ecef, rcs_m2, t_s: float, rng: np.random.Gen
         z[:, 1] %= 2.0 * np.pi
         return RadarDetections(radar.name, float(t_s), z, sig, idx, 10.0 * np.log10(snr))
     f = radar.faces[0]
-    zf = np.stack([rng.uniform(0.05, 1.0, n_f) * radar.max_range_m,
-                   np.radians(f.boresight_az_deg + rng.uniform(-f.half_width_deg, f.half_width_deg, n_f)),
-                   np.radians(rng.uniform(0.0, 10.0, n_f))], axis=1)  # fmt: skip
+    zf = np.stack(
+        [
+            rng.uniform(0.05, 1.0, n_f) * radar.max_range_m,
+            np.radians(f.boresight_az_deg + rng.uniform(-f.half_width_deg, f.half_width_deg, n_f)),
+            np.radians(rng.uniform(0.0, 10.0, n_f)),
+        ],
+        axis=1,
+    )
     s_r_f, s_a_f = measurement_sigmas(radar, np.full(n_f, 20.0))
     sig_f = np.stack([s_r_f, s_a_f, s_a_f], axis=1)
     if doppler:
@@ -376,8 +403,14 @@ class OTHRadar:
         return in_sector & (d >= self.min_ground_range_m) & (d <= self.max_ground_range_m) & (h <= self.max_height_m)
 
 
-def oth_scan(oth: OTHRadar, target_ecef, t_s: float, rng: np.random.Generator, radius_m: float = R_EARTH_MEAN_M,
-             false_alarms: float = 0.0) -> RadarDetections:  # fmt: skip
+def oth_scan(
+    oth: OTHRadar,
+    target_ecef,
+    t_s: float,
+    rng: np.random.Generator,
+    radius_m: float = R_EARTH_MEAN_M,
+    false_alarms: float = 0.0,
+) -> RadarDetections:
     """One look of an over-the-horizon radar: each covered target (NaN rows: not in flight) is detected with the
     radar's probability; a detection is the (east, north) position in the site's tangent plane of the point below
     the target on the sphere, with Gaussian noise of sigma_ground_m per axis. False alarms: Poisson, uniform over the
@@ -399,16 +432,32 @@ def oth_scan(oth: OTHRadar, target_ecef, t_s: float, rng: np.random.Generator, r
         az = np.radians(f.boresight_az_deg + rng.uniform(-f.half_width_deg, f.half_width_deg, n_f))
         z = np.vstack([z, np.stack([d * np.sin(az), d * np.cos(az)], axis=1)])  # flat-plane placement, clutter only
     sig = np.full((len(z), 2), oth.sigma_ground_m)
-    return RadarDetections(oth.name, float(t_s), z, sig, np.concatenate([idx, np.full(n_f, -1)]),
-                           np.full(len(z), np.nan))  # fmt: skip
+    return RadarDetections(
+        oth.name, float(t_s), z, sig, np.concatenate([idx, np.full(n_f, -1)]), np.full(len(z), np.nan)
+    )
 
 
 def _uewr(name: str, lat: float, lon: float, boresights: tuple[float, ...]) -> Radar:
     return Radar(
-        name, lat, lon, 10.0, frequency_hz=435e6, peak_power_w=609e3, aperture_m2=np.pi * 11.05**2,
-        noise_temperature_k=400.0, bandwidth_hz=1e6, pulse_width_s=16e-3,
-        faces=tuple(Face(b, 60.0, 3.0, 85.0) for b in boresights), max_range_m=5556e3, aperture_efficiency=0.71,
-        losses_db=6.0, pulses=1, pfa=1e-6, sigma_range_m=30.0, sigma_angle_rad=2e-3, revisit_s=10.0,
+        name,
+        lat,
+        lon,
+        10.0,
+        frequency_hz=435e6,
+        peak_power_w=609e3,
+        aperture_m2=np.pi * 11.05**2,
+        noise_temperature_k=400.0,
+        bandwidth_hz=1e6,
+        pulse_width_s=16e-3,
+        faces=tuple(Face(b, 60.0, 3.0, 85.0) for b in boresights),
+        max_range_m=5556e3,
+        aperture_efficiency=0.71,
+        losses_db=6.0,
+        pulses=1,
+        pfa=1e-6,
+        sigma_range_m=30.0,
+        sigma_angle_rad=2e-3,
+        revisit_s=10.0,
         sources=(
             "UHF (420-450 MHz), two faces of 120 deg each, elevation 3-85 deg, 3,000 nmi (5,556 km) range, 1,792 "
             "active elements of 340 W peak per face (~609 kW), 72.5 ft (22.1 m) array, ~38.6 dB gain, pulses of "
@@ -416,31 +465,58 @@ def _uewr(name: str, lat: float, lon: float, boresights: tuple[float, ...]) -> R
             "ASSUMPTION: 400 K system noise temperature, 6 dB losses, one 16 ms pulse per look compressed to 1 MHz, "
             "aperture efficiency 0.71 (gives the quoted 38.6 dB), 30 m / 2 mrad accuracy floors.",
         ),
-    )  # fmt: skip
+    )
 
 
 def _spy1(name: str, lat: float, lon: float) -> Radar:
     return Radar(
-        name, lat, lon, 20.0, frequency_hz=3.3e9, peak_power_w=4e6, aperture_m2=3.65**2, noise_temperature_k=500.0,
-        bandwidth_hz=1e6, faces=tuple(Face(b, 45.0, -1.0, 90.0) for b in (0.0, 90.0, 180.0, 270.0)),
-        max_range_m=370e3, aperture_efficiency=0.6, losses_db=8.0, pulses=8, sigma_range_m=15.0,
-        sigma_angle_rad=1e-3, revisit_s=2.0,
+        name,
+        lat,
+        lon,
+        20.0,
+        frequency_hz=3.3e9,
+        peak_power_w=4e6,
+        aperture_m2=3.65**2,
+        noise_temperature_k=500.0,
+        bandwidth_hz=1e6,
+        faces=tuple(Face(b, 45.0, -1.0, 90.0) for b in (0.0, 90.0, 180.0, 270.0)),
+        max_range_m=370e3,
+        aperture_efficiency=0.6,
+        losses_db=8.0,
+        pulses=8,
+        sigma_range_m=15.0,
+        sigma_angle_rad=1e-3,
+        revisit_s=2.0,
         sources=(
             "S band (3.1-3.5 GHz), four fixed faces of 12 ft (3.65 m) square with 4,350 elements each, 4-6 MW peak, "
             "range ~200 nmi (370 km): FAS, 'AN/SPY-1 Radar' (Aegis). Mast at 20 m (ASSUMPTION).",
             "ASSUMPTION: 500 K, 8 dB losses, 1 MHz bandwidth, 8 pulses a look, 1 mrad / 15 m floors, 2 s revisit; no "
             "range-rate measurement modelled.",
         ),
-    )  # fmt: skip
+    )
 
 
 PRESETS: dict[str, Radar | OTHRadar] = {
     "ship-spy1-norfolk": _spy1("ship-spy1-norfolk", 36.95, -76.30),
     "e3-awacs-alaska": Radar(
-        "e3-awacs-alaska", 61.25, -149.80, 9000.0, frequency_hz=3.1e9, peak_power_w=1e6, aperture_m2=7.3 * 1.5,
-        noise_temperature_k=500.0, bandwidth_hz=1e6, faces=(Face(0.0, 180.0, -10.0, 30.0),), max_range_m=400e3,
-        aperture_efficiency=0.6, losses_db=8.0, pulses=200, sigma_range_m=30.0, sigma_angle_rad=3e-3,
-        revisit_s=10.0, sigma_range_rate_mps=2.0,
+        "e3-awacs-alaska",
+        61.25,
+        -149.80,
+        9000.0,
+        frequency_hz=3.1e9,
+        peak_power_w=1e6,
+        aperture_m2=7.3 * 1.5,
+        noise_temperature_k=500.0,
+        bandwidth_hz=1e6,
+        faces=(Face(0.0, 180.0, -10.0, 30.0),),
+        max_range_m=400e3,
+        aperture_efficiency=0.6,
+        losses_db=8.0,
+        pulses=200,
+        sigma_range_m=30.0,
+        sigma_angle_rad=3e-3,
+        revisit_s=10.0,
+        sigma_range_rate_mps=2.0,
         sources=(
             "E-3 Sentry (AWACS), AN/APY-1/2: S-band pulse-Doppler radar in a 30 ft rotodome turning at 6 rpm (a "
             "look every 10 s), 'range of more than 250 miles (375.5 km)' for low-flying targets, flying at ~29,000 "
@@ -450,12 +526,26 @@ PRESETS: dict[str, Radar | OTHRadar] = {
             "beam, lambda / 7.3 m, sweeps a target in ~21 ms at 6 rpm: ~200 pulses at a ~10 kHz pulse-Doppler "
             "PRF); the platform is held fixed over its orbit point (61.25 N 149.8 W, near Elmendorf).",
         ),
-    ),  # fmt: skip
+    ),
     "lrdr-clear": Radar(
-        "lrdr-clear", 64.29, -149.19, 10.0, frequency_hz=3.1e9, peak_power_w=2e6, aperture_m2=18.0 * 18.0,
-        noise_temperature_k=500.0, bandwidth_hz=100e6, pulse_width_s=2e-3,
-        faces=(Face(250.0, 60.0, 1.0, 85.0), Face(340.0, 60.0, 1.0, 85.0)), max_range_m=5000e3,
-        aperture_efficiency=0.7, losses_db=6.0, pulses=10, sigma_range_m=2.0, sigma_angle_rad=2e-4, revisit_s=2.0,
+        "lrdr-clear",
+        64.29,
+        -149.19,
+        10.0,
+        frequency_hz=3.1e9,
+        peak_power_w=2e6,
+        aperture_m2=18.0 * 18.0,
+        noise_temperature_k=500.0,
+        bandwidth_hz=100e6,
+        pulse_width_s=2e-3,
+        faces=(Face(250.0, 60.0, 1.0, 85.0), Face(340.0, 60.0, 1.0, 85.0)),
+        max_range_m=5000e3,
+        aperture_efficiency=0.7,
+        losses_db=6.0,
+        pulses=10,
+        sigma_range_m=2.0,
+        sigma_angle_rad=2e-4,
+        revisit_s=2.0,
         sigma_range_rate_mps=1.0,
         sources=(
             "Long Range Discrimination Radar: a solid-state S-band radar with two array faces at Clear Space Force "
@@ -465,12 +555,27 @@ PRESETS: dict[str, Radar | OTHRadar] = {
             "2 ms pulses compressed to 100 MHz, 10 a look, 500 K, 6 dB, 5,000 km instrumented range, 2 m / "
             "0.2 mrad floors: sensitivity is not published.",
         ),
-    ),  # fmt: skip
+    ),
     "sbx-adak": Radar(
-        "sbx-adak", 51.87, -176.65, 50.0, frequency_hz=9.5e9, peak_power_w=45_000 * 10.0, aperture_m2=384.0,
-        noise_temperature_k=600.0, bandwidth_hz=100e6, pulse_width_s=1e-3, faces=(Face(270.0, 60.0, 0.0, 90.0),),
-        max_range_m=4000e3, aperture_efficiency=0.7, losses_db=6.0, pulses=10, sigma_range_m=1.0,
-        sigma_angle_rad=1e-4, revisit_s=2.0, sigma_range_rate_mps=0.5,
+        "sbx-adak",
+        51.87,
+        -176.65,
+        50.0,
+        frequency_hz=9.5e9,
+        peak_power_w=45_000 * 10.0,
+        aperture_m2=384.0,
+        noise_temperature_k=600.0,
+        bandwidth_hz=100e6,
+        pulse_width_s=1e-3,
+        faces=(Face(270.0, 60.0, 0.0, 90.0),),
+        max_range_m=4000e3,
+        aperture_efficiency=0.7,
+        losses_db=6.0,
+        pulses=10,
+        sigma_range_m=1.0,
+        sigma_angle_rad=1e-4,
+        revisit_s=2.0,
+        sigma_range_rate_mps=0.5,
         sources=(
             "Sea-Based X-band radar: an X-band phased array of ~45,000 transmit/receive modules, 384 m^2, on a "
             "semi-submersible platform home-ported at Adak, Alaska (Missile Defense Agency fact sheet 'Sea-Based "
@@ -479,12 +584,26 @@ PRESETS: dict[str, Radar | OTHRadar] = {
             "array 50 m above the sea, pointed west (+/- 60 deg electronic), 4,000 km instrumented range, 1 m / "
             "0.1 mrad floors: sensitivity is not published.",
         ),
-    ),  # fmt: skip
+    ),
     "tpy2-forward": Radar(
-        "tpy2-forward", 40.66, 141.37, 30.0, frequency_hz=9.5e9, peak_power_w=25_344 * 10.0, aperture_m2=9.2,
-        noise_temperature_k=600.0, bandwidth_hz=50e6, pulse_width_s=1e-3, faces=(Face(300.0, 60.0, 0.0, 90.0),),
+        "tpy2-forward",
+        40.66,
+        141.37,
+        30.0,
+        frequency_hz=9.5e9,
+        peak_power_w=25_344 * 10.0,
+        aperture_m2=9.2,
+        noise_temperature_k=600.0,
+        bandwidth_hz=50e6,
+        pulse_width_s=1e-3,
+        faces=(Face(300.0, 60.0, 0.0, 90.0),),
         max_range_m=3000e3,
-        aperture_efficiency=0.7, losses_db=6.0, pulses=20, sigma_range_m=5.0, sigma_angle_rad=2e-4, revisit_s=1.0,
+        aperture_efficiency=0.7,
+        losses_db=6.0,
+        pulses=20,
+        sigma_range_m=5.0,
+        sigma_angle_rad=2e-4,
+        revisit_s=1.0,
         sigma_range_rate_mps=0.5,
         sources=(
             "AN/TPY-2 (forward-based X-band, THAAD radar): X band, 9.2 m^2 array of 25,344 transmit/receive "
@@ -495,20 +614,28 @@ PRESETS: dict[str, Radar | OTHRadar] = {
             "about a 300 deg boresight (towards the Korean peninsula), 3,000 km instrumented range, 5 m / 0.2 mrad "
             "floors. Power and sensitivity are not published.",
         ),
-    ),  # fmt: skip
+    ),
     "uewr-clear": _uewr("uewr-clear", 64.29, -149.19, (0.0, 120.0)),
     "uewr-thule": _uewr("uewr-thule", 76.57, -68.30, (0.0, 120.0)),
     "oth-b-east": OTHRadar(
-        "oth-b-east", 45.0, -69.0, sectors=(Face(30.0, 30.0), Face(90.0, 30.0), Face(150.0, 30.0)),
+        "oth-b-east",
+        45.0,
+        -69.0,
+        sectors=(Face(30.0, 30.0), Face(90.0, 30.0), Face(150.0, 30.0)),
         sources=(
             "AN/FPS-118 OTH-B East Coast system (Maine): three 60-deg sectors, coverage 500-1,800 nmi "
             "(926-3,333 km) in ground range: FAS, 'AN/FPS-118 OTH-B'. Site rounded to 45 N 69 W.",
             "ASSUMPTION: detection probability 0.8 per 30 s revisit inside coverage, 10 km ground accuracy, "
             "targets below 100 km (aircraft, cruise missiles, low boost) - not published.",
         ),
-    ),  # fmt: skip
+    ),
     "a-othr": OTHRadar(
-        "a-othr", 44.52, -79.53, sectors=(Face(0.0, 30.0),), min_ground_range_m=1000e3, max_ground_range_m=3000e3,
+        "a-othr",
+        44.52,
+        -79.53,
+        sectors=(Face(0.0, 30.0),),
+        min_ground_range_m=1000e3,
+        max_ground_range_m=3000e3,
         sources=(
             "Canada's Arctic Over-the-Horizon Radar: a 'northward-aimed high frequency over-the-horizon radar system "
             "in southern Canada' for the northern approaches (RCAF industry briefing, 7 Apr 2022, as reported by the "
@@ -525,6 +652,6 @@ PRESETS: dict[str, Radar | OTHRadar] = {
             "ionospheric availability are not modelled. Detection probability, accuracy, revisit and the 100 km "
             "height ceiling as oth-b-east (not published).",
         ),
-    ),  # fmt: skip
+    ),
 }
 """Radar presets with public parameters (each names its sources; unpublished values marked ASSUMPTION)."""

@@ -356,8 +356,9 @@ class Detections:
     def empty() -> "Detections":
         """No detections, with every array of the right dtype and trailing shape."""
         i = np.zeros(0, dtype=np.int64)
-        return Detections(i, i.copy(), np.zeros(0), np.zeros((0, 3)), np.zeros((0, 3)), np.zeros((0, 3, 3)),
-                          np.zeros(0, dtype=bool))  # fmt: skip
+        return Detections(
+            i, i.copy(), np.zeros(0), np.zeros((0, 3)), np.zeros((0, 3)), np.zeros((0, 3, 3)), np.zeros(0, dtype=bool)
+        )
 
     @staticmethod
     def concatenate(parts: "list[Detections]") -> "Detections":
@@ -367,8 +368,17 @@ class Detections:
         return Detections(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(Detections)})
 
 
-def detect(r_sat_eci_m, r_tgt_eci_m, hot, sensor: IRSensor, t_s: float, rng: np.random.Generator,
-           sensor_ids=None, target_ids=None, earth: str = "wgs84") -> Detections:  # fmt: skip
+def detect(
+    r_sat_eci_m,
+    r_tgt_eci_m,
+    hot,
+    sensor: IRSensor,
+    t_s: float,
+    rng: np.random.Generator,
+    sensor_ids=None,
+    target_ids=None,
+    earth: str = "wgs84",
+) -> Detections:
     """Detections of targets by satellites at one look time.
 
     r_sat_eci_m : (S, 3), r_tgt_eci_m : (P, 3) ECI positions, m; hot : (P,) plume flags (:func:`plume_visible`);
@@ -390,10 +400,14 @@ def detect(r_sat_eci_m, r_tgt_eci_m, hot, sensor: IRSensor, t_s: float, rng: np.
     d = r_tgt[j] - r_sat[i]
     u = noisy_los(d / np.linalg.norm(d, axis=-1, keepdims=True), sensor.sigma_rad, rng)
     return Detections(
-        sensor_id=sensor_ids[i].astype(np.int64), target_id=target_ids[j].astype(np.int64),
-        t_s=np.full(i.shape[0], float(t_s)), r_sensor_eci_m=r_sat[i], los_eci=u,
-        cov_eci=los_covariance(u, sensor.sigma_rad), plume=hot[j].copy(),
-    )  # fmt: skip
+        sensor_id=sensor_ids[i].astype(np.int64),
+        target_id=target_ids[j].astype(np.int64),
+        t_s=np.full(i.shape[0], float(t_s)),
+        r_sensor_eci_m=r_sat[i],
+        los_eci=u,
+        cov_eci=los_covariance(u, sensor.sigma_rad),
+        plume=hot[j].copy(),
+    )
 
 
 def phase_at(traj, t_s: float) -> np.ndarray:
@@ -435,9 +449,15 @@ def _targets_at(traj, t: float, sensor: IRSensor, earth: str):
     return r, plume_visible(r, phase_at(traj, t), sensor, earth)
 
 
-def detections_from_trajectory(traj, constellation: Constellation, sensor: IRSensor,
-                               rng: np.random.Generator, t_start_s=None, t_end_s=None,
-                               earth: str = "wgs84") -> Detections:  # fmt: skip
+def detections_from_trajectory(
+    traj,
+    constellation: Constellation,
+    sensor: IRSensor,
+    rng: np.random.Generator,
+    t_start_s=None,
+    t_end_s=None,
+    earth: str = "wgs84",
+) -> Detections:
     """Every detection a constellation's sensors make of a ``threats.trajectory.Trajectory``'s objects over a window.
 
     Looks at the sensor's frame times in [t_start_s, t_end_s] (default: the trajectory's span); targets come from
@@ -457,8 +477,14 @@ def detections_from_trajectory(traj, constellation: Constellation, sensor: IRSen
     return Detections.concatenate(parts)
 
 
-def time_to_first_detection_s(traj, constellation: Constellation, sensor: IRSensor, t_s=None,
-                              min_sensors: int | tuple[int, ...] = 1, earth: str = "wgs84") -> np.ndarray:  # fmt: skip
+def time_to_first_detection_s(
+    traj,
+    constellation: Constellation,
+    sensor: IRSensor,
+    t_s=None,
+    min_sensors: int | tuple[int, ...] = 1,
+    earth: str = "wgs84",
+) -> np.ndarray:
     """Seconds from each object's first sample (its launch) to the first look at which at least min_sensors
     satellites see it, (N,) for the N objects of a ``threats.trajectory.Trajectory``; NaN if never. Looks at t_s
     (default: the sensor's frame times over the trajectory).
@@ -564,8 +590,15 @@ class Coverage:
         return max_gap_s(self.counts, self.t_s)
 
 
-def coverage_over_area(constellation: Constellation, sensor: IRSensor, points_ecef_m, epoch: dt.datetime, t_s,
-                       plume: bool = True, earth: str = "wgs84") -> Coverage:  # fmt: skip
+def coverage_over_area(
+    constellation: Constellation,
+    sensor: IRSensor,
+    points_ecef_m,
+    epoch: dt.datetime,
+    t_s,
+    plume: bool = True,
+    earth: str = "wgs84",
+) -> Coverage:
     """Sensor counts over ground points (fixed to the Earth) at epochs t_s (s from the UTC scenario epoch).
 
     plume=True treats each point as a booster plume (a clear segment suffices; put the points at the cloud tops,

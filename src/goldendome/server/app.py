@@ -87,8 +87,9 @@ LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 points its own name at 127.0.0.1 (DNS rebinding) sends its own name and gets 400."""
 
 
-def create_app(results_dir: Path, cesium_dir: Path = CESIUM_DIR, warm: bool = False,
-               allowed_hosts: list[str] | None = None) -> FastAPI:  # fmt: skip
+def create_app(
+    results_dir: Path, cesium_dir: Path = CESIUM_DIR, warm: bool = False, allowed_hosts: list[str] | None = None
+) -> FastAPI:
     """The app, writing every run's results under results_dir/runs/<id>/ and every study's under
     results_dir/studies/<id>/; the globe page needs the Cesium bundle in cesium_dir. warm: fly the default scenario
     once in the background first (see :func:`goldendome.server.jobs.warm_up`). allowed_hosts: the Host headers
@@ -97,9 +98,12 @@ def create_app(results_dir: Path, cesium_dir: Path = CESIUM_DIR, warm: bool = Fa
 
     results_dir = Path(results_dir)
     cesium_dir = Path(cesium_dir)
-    app = FastAPI(title="goldendome", version=__version__,
-                  description="Physics-level simulator of a layered homeland missile defence: runs, Monte Carlo "
-                              "studies and their results; the globe page at /.")  # fmt: skip
+    app = FastAPI(
+        title="goldendome",
+        version=__version__,
+        description="Physics-level simulator of a layered homeland missile defence: runs, Monte Carlo "
+        "studies and their results; the globe page at /.",
+    )
     if allowed_hosts is not None:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
     jobs: dict[str, Job] = {}
@@ -141,8 +145,9 @@ def create_app(results_dir: Path, cesium_dir: Path = CESIUM_DIR, warm: bool = Fa
         try:
             if req.builtin is not None:
                 if req.builtin not in builtin_names():
-                    raise HTTPException(404, f"no built-in scenario {req.builtin!r}; there are: "
-                                             f"{', '.join(builtin_names())}")  # fmt: skip
+                    raise HTTPException(
+                        404, f"no built-in scenario {req.builtin!r}; there are: {', '.join(builtin_names())}"
+                    )
                 return load_builtin(req.builtin)
             return parse_scenario(req.text, source="<upload>", fmt=req.format)
         except ScenarioError as exc:
@@ -170,8 +175,7 @@ def create_app(results_dir: Path, cesium_dir: Path = CESIUM_DIR, warm: bool = Fa
             if job.state == "failed":
                 raise HTTPException(409, f"{job.kind} {run_id} failed: {job.error}")
             if job.active:
-                raise HTTPException(409, f"{job.kind} {run_id} is {job.state} ({job.stage}); {name} is not "
-                                         "written yet")  # fmt: skip
+                raise HTTPException(409, f"{job.kind} {run_id} is {job.state} ({job.stage}); {name} is not written yet")
             raise HTTPException(404, f"{job.kind} {run_id} wrote no {name}")
         return job.folder / name
 
@@ -191,8 +195,9 @@ def create_app(results_dir: Path, cesium_dir: Path = CESIUM_DIR, warm: bool = Fa
 
     for name, media_type in APP_FILES.items():
         app.add_api_route(f"/{name}", _app_file(name, media_type), methods=["GET"], include_in_schema=False)
-    app.add_api_route("/favicon.ico", _app_file("favicon.svg", "image/svg+xml"), methods=["GET"],
-                      include_in_schema=False)  # fmt: skip
+    app.add_api_route(
+        "/favicon.ico", _app_file("favicon.svg", "image/svg+xml"), methods=["GET"], include_in_schema=False
+    )
     if cesium_dir.is_dir():  # StaticFiles refuses anything outside it (no '..', no links out)
         app.mount("/cesium", StaticFiles(directory=cesium_dir), name="cesium")
 
@@ -200,8 +205,14 @@ def create_app(results_dir: Path, cesium_dir: Path = CESIUM_DIR, warm: bool = Fa
 
     @app.get("/api/version")
     def version() -> dict:
-        return {"goldendome": __version__, "globe": (cesium_dir / "Cesium.js").is_file(), "warm": warmed.is_set(),
-                "max_jobs": MAX_JOBS, "max_trials": MAX_TRIALS, "max_body_bytes": MAX_BODY_BYTES}  # fmt: skip
+        return {
+            "goldendome": __version__,
+            "globe": (cesium_dir / "Cesium.js").is_file(),
+            "warm": warmed.is_set(),
+            "max_jobs": MAX_JOBS,
+            "max_trials": MAX_TRIALS,
+            "max_body_bytes": MAX_BODY_BYTES,
+        }
 
     @app.get("/api/scenarios")
     def scenarios() -> list[dict]:
@@ -209,8 +220,15 @@ def create_app(results_dir: Path, cesium_dir: Path = CESIUM_DIR, warm: bool = Fa
         out = []
         for name in builtin_names():
             s = parse_scenario(builtin_text(name), source=f"built-in:{name}")
-            out.append({"name": name, "title": s.name, "description": s.description, "threats": len(s.threats),
-                        "defended": s.defence is not None})  # fmt: skip
+            out.append(
+                {
+                    "name": name,
+                    "title": s.name,
+                    "description": s.description,
+                    "threats": len(s.threats),
+                    "defended": s.defence is not None,
+                }
+            )
         return out
 
     @app.post("/api/validate")
@@ -227,8 +245,9 @@ def create_app(results_dir: Path, cesium_dir: Path = CESIUM_DIR, warm: bool = Fa
             s = parse_scenario(text, source="<upload>", fmt=format)
         except ScenarioError as exc:
             return JSONResponse({"ok": False, "errors": exc.messages})
-        return JSONResponse({"ok": True, "errors": [], "name": s.name, "threats": len(s.threats),
-                             "defended": s.defence is not None})  # fmt: skip
+        return JSONResponse(
+            {"ok": True, "errors": [], "name": s.name, "threats": len(s.threats), "defended": s.defence is not None}
+        )
 
     @app.post("/api/runs", status_code=202)
     async def start_run(request: Request) -> dict:
@@ -242,8 +261,11 @@ def create_app(results_dir: Path, cesium_dir: Path = CESIUM_DIR, warm: bool = Fa
         req = await _request(request, StudyRequest)
         scn = _scenario(req)
         if scn.defence is None:
-            raise HTTPException(422, f"{scn.name!r} has no 'defence': there is no battle to repeat (add batteries or "
-                                     "an SBI layer; the built-in 'default' and 'critique-salvo' have one)")  # fmt: skip
+            raise HTTPException(
+                422,
+                f"{scn.name!r} has no 'defence': there is no battle to repeat (add batteries or "
+                "an SBI layer; the built-in 'default' and 'critique-salvo' have one)",
+            )
         job = Job(uuid.uuid4().hex[:12], "study", scn.name, trials=req.trials)
         return _enqueue(job, study_job, scn, results_dir, req.workers)
 
@@ -274,8 +296,9 @@ def create_app(results_dir: Path, cesium_dir: Path = CESIUM_DIR, warm: bool = Fa
                     return
                 await asyncio.sleep(EVENTS_POLL_S)
 
-        return StreamingResponse(stream(), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})  # fmt: skip
+        return StreamingResponse(
+            stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+        )
 
     @app.get("/api/runs/{run_id}/summary")
     def summary(run_id: str) -> Response:

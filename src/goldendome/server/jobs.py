@@ -21,9 +21,20 @@ from pathlib import Path
 
 from goldendome.scenario.models import Scenario
 
-RUN_FILES = ("summary.json", "scenario.json", "events.parquet", "trajectories.parquet", "satellites.parquet",
-             "tracks.parquet", "gospa.parquet", "globe.czml", "satellites.json", "satellites.bin", "scene.czml",
-             "report.html")  # fmt: skip
+RUN_FILES = (
+    "summary.json",
+    "scenario.json",
+    "events.parquet",
+    "trajectories.parquet",
+    "satellites.parquet",
+    "tracks.parquet",
+    "gospa.parquet",
+    "globe.czml",
+    "satellites.json",
+    "satellites.bin",
+    "scene.czml",
+    "report.html",
+)
 """Files a run may hold (those it wrote are in its ``files``)."""
 STUDY_FILES = ("scenario.json", "study.json", "trials.parquet", "events.parquet", "stats.json", "report.html")
 """Files a study may hold."""
@@ -57,10 +68,18 @@ class Job:
         """The job as the API shows it (a snapshot; safe to compare between two calls)."""
         with self.lock:
             end = self.finished or time.time()
-            return {"id": self.id, "kind": self.kind, "scenario": self.name, "trials": self.trials,
-                    "state": self.state, "progress": round(self.progress, 3), "stage": self.stage,
-                    "error": self.error, "files": list(self.ready),
-                    "elapsed_s": round(end - self.started, 1) if self.started else 0.0}  # fmt: skip
+            return {
+                "id": self.id,
+                "kind": self.kind,
+                "scenario": self.name,
+                "trials": self.trials,
+                "state": self.state,
+                "progress": round(self.progress, 3),
+                "stage": self.stage,
+                "error": self.error,
+                "files": list(self.ready),
+                "elapsed_s": round(end - self.started, 1) if self.started else 0.0,
+            }
 
     def update(self, **changes) -> None:
         with self.lock:
@@ -144,17 +163,35 @@ def study_stats_json(folder: Path) -> dict:
     histogram = connect(folder).execute("SELECT leakers, count(*) FROM trials GROUP BY leakers ORDER BY leakers")
     layers = s.layers.fillna(0.0)
     return {
-        "trials": s.trials, "lethal_per_trial": s.lethal_per_trial, "zero_leak_trials": s.zero_leak,
-        "p_zero": s.p_zero, "p_zero_ci": list(s.p_zero_ci), "confidence": 0.95,
-        "leakers_mean": s.leakers_mean, "leakers_ci": list(s.leakers_ci),
+        "trials": s.trials,
+        "lethal_per_trial": s.lethal_per_trial,
+        "zero_leak_trials": s.zero_leak,
+        "p_zero": s.p_zero,
+        "p_zero_ci": list(s.p_zero_ci),
+        "confidence": 0.95,
+        "leakers_mean": s.leakers_mean,
+        "leakers_ci": list(s.leakers_ci),
         "leakers_histogram": [{"leakers": int(k), "trials": int(n)} for k, n in histogram.fetchall()],
-        "cost_mean_musd": s.cost_mean_musd, "people_struck_mean": s.people_struck_mean,
-        "layers": [{"layer": r.layer, "rounds": float(r.rounds), "kills": float(r.kills), "misses": float(r.misses),
-                    "decoys_killed": float(r.decoys_killed), "cost_musd": float(r.cost_musd)}
-                   for r in layers.itertuples()],
-        "assets": [{"asset": r.asset, "expected_leakers": float(r.expected_leakers), "p_struck": float(r.p_struck)}
-                   for r in s.assets.itertuples()] if len(s.assets) else [],
-    }  # fmt: skip
+        "cost_mean_musd": s.cost_mean_musd,
+        "people_struck_mean": s.people_struck_mean,
+        "layers": [
+            {
+                "layer": r.layer,
+                "rounds": float(r.rounds),
+                "kills": float(r.kills),
+                "misses": float(r.misses),
+                "decoys_killed": float(r.decoys_killed),
+                "cost_musd": float(r.cost_musd),
+            }
+            for r in layers.itertuples()
+        ],
+        "assets": [
+            {"asset": r.asset, "expected_leakers": float(r.expected_leakers), "p_struck": float(r.p_struck)}
+            for r in s.assets.itertuples()
+        ]
+        if len(s.assets)
+        else [],
+    }
 
 
 def study_job(job: Job, scn: Scenario, results_dir: Path, workers: int = 1) -> None:

@@ -121,9 +121,15 @@ def fly_ballistic(launches: list[BallisticLaunch], epoch: dt.datetime, sample_dt
 
     theta_of_t = partial(gmst_at, epoch)
     plan = guidance.build_plan(
-        [ln.design for ln in launches], col("launch_lat_rad"), col("launch_lon_rad"), col("launch_h_m"),
-        col("aim_lat_rad"), col("aim_lon_rad"), col("aim_h_m"), col("t_launch_s"),
-    )  # fmt: skip
+        [ln.design for ln in launches],
+        col("launch_lat_rad"),
+        col("launch_lon_rad"),
+        col("launch_h_m"),
+        col("aim_lat_rad"),
+        col("aim_lon_rad"),
+        col("aim_h_m"),
+        col("t_launch_s"),
+    )
     true_down = plan.aim_downrange.copy()
     aim_down, aim_cross = true_down.copy(), np.zeros(n)
     shapes = np.array([ln.shape for ln in launches])
@@ -134,7 +140,11 @@ def fly_ballistic(launches: list[BallisticLaunch], epoch: dt.datetime, sample_dt
             sel = shapes == shape
             sub = plan.take(sel)
             feasible[sel], max_down[sel], _ = guidance.solve(
-                sub, theta_of_t, aim_down[sel], aim_cross[sel], shape=str(shape),
+                sub,
+                theta_of_t,
+                aim_down[sel],
+                aim_cross[sel],
+                shape=str(shape),
                 pitch0=sub.pitch_final.copy() if corr > 0 else None,  # aim corrections are small: warm start
                 target=np.array([ln.shape_value for ln in launches])[sel],
             )
@@ -167,8 +177,9 @@ def fly_ballistic(launches: list[BallisticLaunch], epoch: dt.datetime, sample_dt
         plan.put(sel, sub)
     rec = fly(plan, theta_of_t, until="impact", record=True)
     out_id, out_t, r, v, phase = resample_to_clock(rec, plan, n, sample_dt_s)
-    traj = Trajectory(object_id=out_id, t_s=out_t, r_eci_m=r, v_eci_mps=v, phase=phase,
-                      names=tuple(ln.name for ln in launches))  # fmt: skip
+    traj = Trajectory(
+        object_id=out_id, t_s=out_t, r_eci_m=r, v_eci_mps=v, phase=phase, names=tuple(ln.name for ln in launches)
+    )
     return traj, _summary(launches, plan, rec, feasible, max_down, theta_of_t)
 
 
@@ -191,15 +202,25 @@ def _summary(launches, plan, rec, feasible, max_down, theta_of_t) -> FlightSumma
     aim_lat = np.array([ln.aim_lat_rad for ln in launches])
     aim_lon = np.array([ln.aim_lon_rad for ln in launches])
     return FlightSummary(
-        names=tuple(ln.name for ln in launches), feasible=feasible & rec.impacted,
-        max_range_m=max_down * R_EARTH_MEAN_M, t_launch_s=plan.t_launch.copy(), burnout_time_s=rec.cutoff_tau,
-        burnout_speed_mps=speed_bo, burnout_altitude_m=geodetic_height_m(r_bo), burnout_gamma_rad=gamma_bo,
-        thrust_terminated=rec.terminated, apogee_m=apogee,
+        names=tuple(ln.name for ln in launches),
+        feasible=feasible & rec.impacted,
+        max_range_m=max_down * R_EARTH_MEAN_M,
+        t_launch_s=plan.t_launch.copy(),
+        burnout_time_s=rec.cutoff_tau,
+        burnout_speed_mps=speed_bo,
+        burnout_altitude_m=geodetic_height_m(r_bo),
+        burnout_gamma_rad=gamma_bo,
+        thrust_terminated=rec.terminated,
+        apogee_m=apogee,
         flight_time_s=np.where(rec.impacted, rec.end_tau, np.nan),
-        ground_range_m=ground_range_m(lat_l, lon_l, lat_i, lon_i), impact_lat_rad=lat_i, impact_lon_rad=lon_i,
-        impact_speed_mps=np.linalg.norm(v_rel, axis=-1), miss_m=ground_range_m(aim_lat, aim_lon, lat_i, lon_i),
-        azimuth_rad=plan.azimuth.copy(), pitch_final_rad=plan.pitch_final.copy(),
-    )  # fmt: skip
+        ground_range_m=ground_range_m(lat_l, lon_l, lat_i, lon_i),
+        impact_lat_rad=lat_i,
+        impact_lon_rad=lon_i,
+        impact_speed_mps=np.linalg.norm(v_rel, axis=-1),
+        miss_m=ground_range_m(aim_lat, aim_lon, lat_i, lon_i),
+        azimuth_rad=plan.azimuth.copy(),
+        pitch_final_rad=plan.pitch_final.copy(),
+    )
 
 
 REACH_LAUNCH = (np.radians(45.0), 0.0, 0.0)
@@ -218,8 +239,12 @@ class Reach:
     budget: object  # flight.DeltaVBudget of the powered flight (arrays of one)
 
 
-def maximum_range(design: MissileDesign, epoch: dt.datetime, pitch_exponent: float | None = None,
-                  launch: tuple[float, float, float] = REACH_LAUNCH) -> Reach:  # fmt: skip
+def maximum_range(
+    design: MissileDesign,
+    epoch: dt.datetime,
+    pitch_exponent: float | None = None,
+    launch: tuple[float, float, float] = REACH_LAUNCH,
+) -> Reach:
     """Fly a design's full burn from launch (lat, lon, azimuth; rad; default REACH_LAUNCH: 45 deg N, due north) at
     the final pitch of greatest flown ground range (golden-section search, impacts flown with drag and J2), and
     account its delta-v. pitch_exponent: the programme's exponent (None: the design's own, flight.pitch_exponent,
@@ -243,8 +268,9 @@ def maximum_range(design: MissileDesign, epoch: dt.datetime, pitch_exponent: flo
         ok = rec.impacted & ~rec.crashed
         return np.where(ok, ground_range_m(lat, lon, lat_i, lon_i), -np.inf), rec.end_tau
 
-    best = guidance.golden_section_max(lambda p: flown(p)[0], np.array([guidance.PITCH_MIN_RAD]),
-                                        np.array([guidance.PITCH_MAX_RAD]), 30)  # fmt: skip
+    best = guidance.golden_section_max(
+        lambda p: flown(p)[0], np.array([guidance.PITCH_MIN_RAD]), np.array([guidance.PITCH_MAX_RAD]), 30
+    )
     rng, tof = flown(best)
     if not np.isfinite(rng[0]):
         # the search fell on a plateau of flights that never come down (a near-orbital missile's shallow pitches go
@@ -255,15 +281,17 @@ def maximum_range(design: MissileDesign, epoch: dt.datetime, pitch_exponent: flo
             raise ValueError(_no_ballistic_flight(design))
         k = int(np.argmax(ranges))
         step = scan[1] - scan[0]
-        best = guidance.golden_section_max(lambda p: flown(p)[0], np.array([scan[k] - step]),
-                                            np.array([scan[k] + step]), 20)  # fmt: skip
+        best = guidance.golden_section_max(
+            lambda p: flown(p)[0], np.array([scan[k] - step]), np.array([scan[k] + step]), 20
+        )
         rng, tof = flown(best)
         if not np.isfinite(rng[0]):
             best = np.array([scan[k]])
             rng, tof = flown(best)
     plan.pitch_final[:] = best
-    return Reach(float(rng[0]), float(tof[0]), float(best[0]), float(plan.pitch_exponent[0]),
-                 delta_v_budget(plan, theta))  # fmt: skip
+    return Reach(
+        float(rng[0]), float(tof[0]), float(best[0]), float(plan.pitch_exponent[0]), delta_v_budget(plan, theta)
+    )
 
 
 def _no_ballistic_flight(design: MissileDesign) -> str:
@@ -272,11 +300,15 @@ def _no_ballistic_flight(design: MissileDesign) -> str:
 
     tw = design.liftoff_thrust_to_weight()
     if tw <= 1.0:
-        return (f"{design.name}: it cannot lift off: stage 1's thrust is {tw:.2f} of the launch weight "
-                f"({design.launch_mass_kg * G0_M_S2 / 1e3:,.0f} kN); the heaviest payload it lifts is "
-                f"{max(design.heaviest_payload_kg(), 0.0):,.0f} kg, not {design.payload_kg:,.0f} kg")  # fmt: skip
+        return (
+            f"{design.name}: it cannot lift off: stage 1's thrust is {tw:.2f} of the launch weight "
+            f"({design.launch_mass_kg * G0_M_S2 / 1e3:,.0f} kN); the heaviest payload it lifts is "
+            f"{max(design.heaviest_payload_kg(), 0.0):,.0f} kg, not {design.payload_kg:,.0f} kg"
+        )
     escape = np.sqrt(2.0 * MU_EARTH_M3_S2 / R_EARTH_MEAN_M) / 1e3
-    return (f"{design.name}: no full-burn flight at any final pitch comes down: an ideal delta-v of "
-            f"{design.ideal_delta_v_mps() / 1e3:.1f} km/s puts even the steepest flights into orbit or past escape "
-            f"speed (~{escape:.1f} km/s); carry a heavier payload or cut the thrust off early (a minimum-energy "
-            f"shot)")  # fmt: skip
+    return (
+        f"{design.name}: no full-burn flight at any final pitch comes down: an ideal delta-v of "
+        f"{design.ideal_delta_v_mps() / 1e3:.1f} km/s puts even the steepest flights into orbit or past escape "
+        f"speed (~{escape:.1f} km/s); carry a heavier payload or cut the thrust off early (a minimum-energy "
+        f"shot)"
+    )

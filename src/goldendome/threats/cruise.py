@@ -155,12 +155,15 @@ def fly_cruise(missiles: list[CruiseMissile], epoch, sample_dt_s: float = 1.0) -
         except RouteError as exc:
             raise RouteError(f"{m.name}: {exc}") from None
         grid = np.linspace(0.0, cum[-1], max(2, int(np.ceil(cum[-1] / TRACK_STEP_M)) + 1))
-        flown = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(_track_ecef(pts, cum, grid, m.altitude_m),
-                                                                       axis=0), axis=1))])  # fmt: skip
+        flown = np.concatenate(
+            [[0.0], np.cumsum(np.linalg.norm(np.diff(_track_ecef(pts, cum, grid, m.altitude_m), axis=0), axis=1))]
+        )
         total = flown[-1]
         if total > m.range_m:
-            raise RouteError(f"{m.name}: the route is {total / 1e3:,.0f} km long, beyond the missile's range of "
-                             f"{m.range_m / 1e3:,.0f} km; launch closer or drop waypoints")  # fmt: skip
+            raise RouteError(
+                f"{m.name}: the route is {total / 1e3:,.0f} km long, beyond the missile's range of "
+                f"{m.range_m / 1e3:,.0f} km; launch closer or drop waypoints"
+            )
         duration = total / m.speed_mps
         t_rel = np.unique(np.concatenate([np.arange(0.0, duration, sample_dt_s), [duration]]))
         d = t_rel * m.speed_mps
@@ -175,5 +178,11 @@ def fly_cruise(missiles: list[CruiseMissile], epoch, sample_dt_s: float = 1.0) -
         rs.append(r_eci)
         vs.append(v_eci)
         phases.append(phase.astype(np.int8))
-    return Trajectory(np.concatenate(ids), np.concatenate(ts), np.concatenate(rs), np.concatenate(vs),
-                      np.concatenate(phases), tuple(m.name for m in missiles))  # fmt: skip
+    return Trajectory(
+        np.concatenate(ids),
+        np.concatenate(ts),
+        np.concatenate(rs),
+        np.concatenate(vs),
+        np.concatenate(phases),
+        tuple(m.name for m in missiles),
+    )

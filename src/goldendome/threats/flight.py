@@ -113,8 +113,9 @@ class FlightPlan:
 
     def take(self, rows) -> "FlightPlan":
         """The plan of a subset of missiles (copies)."""
-        return FlightPlan(**{f.name: (None if getattr(self, f.name) is None else getattr(self, f.name)[rows])
-                             for f in fields(self)})  # fmt: skip
+        return FlightPlan(
+            **{f.name: (None if getattr(self, f.name) is None else getattr(self, f.name)[rows]) for f in fields(self)}
+        )
 
     def put(self, rows, sub: "FlightPlan") -> None:
         """Write a subset's arrays back into this plan."""
@@ -165,8 +166,9 @@ def pitch_exponent(design: MissileDesign) -> float:
         return PITCH_EXPONENT
     q, pf = np.meshgrid(np.arange(0.10, 1.0001, 0.05), np.radians(np.arange(-5.0, 70.01, 2.5)))
     best = _best_pair(design, q.ravel(), pf.ravel())
-    q, pf = np.meshgrid(np.clip(best[0] + np.arange(-0.05, 0.0501, 0.01), 0.05, 1.5),
-                        best[1] + np.radians(np.arange(-2.5, 2.501, 0.5)))  # fmt: skip
+    q, pf = np.meshgrid(
+        np.clip(best[0] + np.arange(-0.05, 0.0501, 0.01), 0.05, 1.5), best[1] + np.radians(np.arange(-2.5, 2.501, 0.5))
+    )
     return float(np.round(_best_pair(design, q.ravel(), pf.ravel())[0], 2))
 
 
@@ -176,10 +178,20 @@ def _best_pair(design: MissileDesign, q, pf):
     n = q.size
     r0 = np.tile(geodetic_to_ecef(FIT_LATITUDE_RAD, 0.0, 0.0), (n, 1))
     eye = np.tile(np.eye(3), (n, 1, 1))
-    plan = FlightPlan(**plan_arrays([design] * n), t_launch=np.zeros(n), r_launch_ecef=r0,
-                      azimuth=np.zeros(n), pitch_final=pf, l_hat=eye[:, 0], m_hat=eye[:, 1], n_hat=eye[:, 2],
-                      aim_downrange=np.full(n, np.inf), impact_radius=np.full(n, WGS84_A_M),
-                      impact_height=np.zeros(n), pitch_exponent=q)  # fmt: skip
+    plan = FlightPlan(
+        **plan_arrays([design] * n),
+        t_launch=np.zeros(n),
+        r_launch_ecef=r0,
+        azimuth=np.zeros(n),
+        pitch_final=pf,
+        l_hat=eye[:, 0],
+        m_hat=eye[:, 1],
+        n_hat=eye[:, 2],
+        aim_downrange=np.full(n, np.inf),
+        impact_radius=np.full(n, WGS84_A_M),
+        impact_height=np.zeros(n),
+        pitch_exponent=q,
+    )
 
     def theta(t):
         return OMEGA_EARTH_RAD_S * np.asarray(t, float)
@@ -203,12 +215,26 @@ def coast_plan(t_start_s, beta_kg_m2, mass_kg=1.0, impact_height_m=0.0) -> Fligh
     ones = np.ones(n)
     eye = np.tile(np.eye(3), (n, 1, 1))
     return FlightPlan(
-        stage_start=z, stage_end=z.copy(), thrust=z.copy(), mdot=z.copy(), mass_ignition=z.copy(), area=z.copy(),
-        payload_kg=mass_kg * ones, rv_beta=np.broadcast_to(np.asarray(beta_kg_m2, float), (n,)).copy(),
-        t_vertical=np.zeros(n), t_launch=t, r_launch_ecef=np.tile([6.4e6, 0.0, 0.0], (n, 1)), azimuth=np.zeros(n),
-        pitch_final=np.zeros(n), l_hat=eye[:, 0], m_hat=eye[:, 1], n_hat=eye[:, 2], aim_downrange=np.full(n, np.inf),
-        impact_radius=np.full(n, R_EARTH_MEAN_M), impact_height=np.asarray(impact_height_m, float) + np.zeros(n),
-    )  # fmt: skip
+        stage_start=z,
+        stage_end=z.copy(),
+        thrust=z.copy(),
+        mdot=z.copy(),
+        mass_ignition=z.copy(),
+        area=z.copy(),
+        payload_kg=mass_kg * ones,
+        rv_beta=np.broadcast_to(np.asarray(beta_kg_m2, float), (n,)).copy(),
+        t_vertical=np.zeros(n),
+        t_launch=t,
+        r_launch_ecef=np.tile([6.4e6, 0.0, 0.0], (n, 1)),
+        azimuth=np.zeros(n),
+        pitch_final=np.zeros(n),
+        l_hat=eye[:, 0],
+        m_hat=eye[:, 1],
+        n_hat=eye[:, 2],
+        aim_downrange=np.full(n, np.inf),
+        impact_radius=np.full(n, R_EARTH_MEAN_M),
+        impact_height=np.asarray(impact_height_m, float) + np.zeros(n),
+    )
 
 
 def predict_impact(r, v, t, radius, theta_of_t: Callable, mu=MU_EARTH_M3_S2):
@@ -280,18 +306,89 @@ class FlightRecord:
 
 
 @numba.njit(cache=True)
-def _accel(tau, x, y, z, vx, vy, vz, thrust, mdot, m_ign, t_ign, area, mode, burning, nx, ny, nz, tv, t_bo, pf,
-           pq, beta, log_rho, sos):  # pragma: no cover - compiled  # fmt: skip
+def _accel(
+    tau,
+    x,
+    y,
+    z,
+    vx,
+    vy,
+    vz,
+    thrust,
+    mdot,
+    m_ign,
+    t_ign,
+    area,
+    mode,
+    burning,
+    nx,
+    ny,
+    nz,
+    tv,
+    t_bo,
+    pf,
+    pq,
+    beta,
+    log_rho,
+    sos,
+):  # pragma: no cover - compiled
     """Acceleration of one body (gravity + J2, drag in the turning air, thrust on the pitch programme)."""
-    gx, gy, gz, dx, dy, dz, tx, ty, tz = _forces(tau, x, y, z, vx, vy, vz, thrust, mdot, m_ign, t_ign, area, mode,
-                                                 burning, nx, ny, nz, tv, t_bo, pf, pq, beta, log_rho,
-                                                 sos)  # fmt: skip
+    gx, gy, gz, dx, dy, dz, tx, ty, tz = _forces(
+        tau,
+        x,
+        y,
+        z,
+        vx,
+        vy,
+        vz,
+        thrust,
+        mdot,
+        m_ign,
+        t_ign,
+        area,
+        mode,
+        burning,
+        nx,
+        ny,
+        nz,
+        tv,
+        t_bo,
+        pf,
+        pq,
+        beta,
+        log_rho,
+        sos,
+    )
     return (gx - dx) + tx, (gy - dy) + ty, (gz - dz) + tz
 
 
 @numba.njit(cache=True, inline="always")
-def _forces(tau, x, y, z, vx, vy, vz, thrust, mdot, m_ign, t_ign, area, mode, burning, nx, ny, nz, tv, t_bo, pf,
-            pq, beta, log_rho, sos):  # pragma: no cover - compiled  # fmt: skip
+def _forces(
+    tau,
+    x,
+    y,
+    z,
+    vx,
+    vy,
+    vz,
+    thrust,
+    mdot,
+    m_ign,
+    t_ign,
+    area,
+    mode,
+    burning,
+    nx,
+    ny,
+    nz,
+    tv,
+    t_bo,
+    pf,
+    pq,
+    beta,
+    log_rho,
+    sos,
+):  # pragma: no cover - compiled
     """The three accelerations on one body: gravity (point mass + J2), drag (returned with its sign reversed: the
     acceleration is minus it) and thrust along the pitch programme."""
     gx, gy, gz = accel_gravity_scalar(x, y, z)
@@ -342,24 +439,121 @@ def _cd(mach):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True)
-def _rk4(t, h, s, thrust, mdot, m_ign, t_ign, area, mode, burning, nx, ny, nz, tv, t_bo, pf, pq, beta,
-         log_rho, sos):  # pragma: no cover - compiled  # fmt: skip
+def _rk4(
+    t, h, s, thrust, mdot, m_ign, t_ign, area, mode, burning, nx, ny, nz, tv, t_bo, pf, pq, beta, log_rho, sos
+):  # pragma: no cover - compiled
     """One RK4 step of one body from state s (6,), returning the new state (6,)."""
     x0, y0, z0, u0, v0, w0 = s[0], s[1], s[2], s[3], s[4], s[5]
-    a1x, a1y, a1z = _accel(t, x0, y0, z0, u0, v0, w0, thrust, mdot, m_ign, t_ign, area, mode, burning, nx, ny,
-                           nz, tv, t_bo, pf, pq, beta, log_rho, sos)  # fmt: skip
+    a1x, a1y, a1z = _accel(
+        t,
+        x0,
+        y0,
+        z0,
+        u0,
+        v0,
+        w0,
+        thrust,
+        mdot,
+        m_ign,
+        t_ign,
+        area,
+        mode,
+        burning,
+        nx,
+        ny,
+        nz,
+        tv,
+        t_bo,
+        pf,
+        pq,
+        beta,
+        log_rho,
+        sos,
+    )
     x1, y1, z1 = x0 + 0.5 * h * u0, y0 + 0.5 * h * v0, z0 + 0.5 * h * w0
     u1, v1, w1 = u0 + 0.5 * h * a1x, v0 + 0.5 * h * a1y, w0 + 0.5 * h * a1z
-    a2x, a2y, a2z = _accel(t + 0.5 * h, x1, y1, z1, u1, v1, w1, thrust, mdot, m_ign, t_ign, area, mode, burning,
-                           nx, ny, nz, tv, t_bo, pf, pq, beta, log_rho, sos)  # fmt: skip
+    a2x, a2y, a2z = _accel(
+        t + 0.5 * h,
+        x1,
+        y1,
+        z1,
+        u1,
+        v1,
+        w1,
+        thrust,
+        mdot,
+        m_ign,
+        t_ign,
+        area,
+        mode,
+        burning,
+        nx,
+        ny,
+        nz,
+        tv,
+        t_bo,
+        pf,
+        pq,
+        beta,
+        log_rho,
+        sos,
+    )
     x2, y2, z2 = x0 + 0.5 * h * u1, y0 + 0.5 * h * v1, z0 + 0.5 * h * w1
     u2, v2, w2 = u0 + 0.5 * h * a2x, v0 + 0.5 * h * a2y, w0 + 0.5 * h * a2z
-    a3x, a3y, a3z = _accel(t + 0.5 * h, x2, y2, z2, u2, v2, w2, thrust, mdot, m_ign, t_ign, area, mode, burning,
-                           nx, ny, nz, tv, t_bo, pf, pq, beta, log_rho, sos)  # fmt: skip
+    a3x, a3y, a3z = _accel(
+        t + 0.5 * h,
+        x2,
+        y2,
+        z2,
+        u2,
+        v2,
+        w2,
+        thrust,
+        mdot,
+        m_ign,
+        t_ign,
+        area,
+        mode,
+        burning,
+        nx,
+        ny,
+        nz,
+        tv,
+        t_bo,
+        pf,
+        pq,
+        beta,
+        log_rho,
+        sos,
+    )
     x3, y3, z3 = x0 + h * u2, y0 + h * v2, z0 + h * w2
     u3, v3, w3 = u0 + h * a3x, v0 + h * a3y, w0 + h * a3z
-    a4x, a4y, a4z = _accel(t + h, x3, y3, z3, u3, v3, w3, thrust, mdot, m_ign, t_ign, area, mode, burning,
-                           nx, ny, nz, tv, t_bo, pf, pq, beta, log_rho, sos)  # fmt: skip
+    a4x, a4y, a4z = _accel(
+        t + h,
+        x3,
+        y3,
+        z3,
+        u3,
+        v3,
+        w3,
+        thrust,
+        mdot,
+        m_ign,
+        t_ign,
+        area,
+        mode,
+        burning,
+        nx,
+        ny,
+        nz,
+        tv,
+        t_bo,
+        pf,
+        pq,
+        beta,
+        log_rho,
+        sos,
+    )
     out = np.empty(6)
     out[0] = x0 + h / 6.0 * (u0 + 2.0 * u1 + 2.0 * u2 + u3)
     out[1] = y0 + h / 6.0 * (v0 + 2.0 * v1 + 2.0 * v2 + v3)
@@ -459,10 +653,44 @@ a forecast of one or two bodies runs serially)."""
 
 
 @sized_kernel(PARALLEL_FLIGHTS)
-def _fly_kernel(y0, t_launch, stage_start, stage_end, thrust, mdot, mass_ign, area, payload, beta, tv, pf, pq, normal,
-                aim_down, cut_mode, frame, radius, h_end, launch_h, theta0, theta_rate, until_boost, record, dt_boost,
-                coarse, max_time, rec_tau, rec_y, rec_phase, rec_n, cut_tau, cut_state, end_tau, end_state,
-                flags):  # pragma: no cover - compiled  # fmt: skip
+def _fly_kernel(
+    y0,
+    t_launch,
+    stage_start,
+    stage_end,
+    thrust,
+    mdot,
+    mass_ign,
+    area,
+    payload,
+    beta,
+    tv,
+    pf,
+    pq,
+    normal,
+    aim_down,
+    cut_mode,
+    frame,
+    radius,
+    h_end,
+    launch_h,
+    theta0,
+    theta_rate,
+    until_boost,
+    record,
+    dt_boost,
+    coarse,
+    max_time,
+    rec_tau,
+    rec_y,
+    rec_phase,
+    rec_n,
+    cut_tau,
+    cut_state,
+    end_tau,
+    end_state,
+    flags,
+):  # pragma: no cover - compiled
     """Fly each missile to thrust end (until_boost) or impact; one missile per parallel iteration.
 
     flags[i]: bit 0 impacted, bit 1 crashed, bit 2 thrust terminated, bit 3 record buffer full.
@@ -506,15 +734,65 @@ def _fly_kernel(y0, t_launch, stage_start, stage_end, thrust, mdot, mass_ign, ar
                 f_thrust, f_mdot, f_mign, f_tign, f_area, mode = 0.0, 0.0, payload[i], 0.0, 0.0, 1
                 dt = _coast_dt_at(s[0], s[1], s[2], coarse)
             dt = min(dt, max_time - tau)
-            s_new = _rk4(tau, dt, s, f_thrust, f_mdot, f_mign, f_tign, f_area, mode, burning, nx, ny, nz, tv[i],
-                         t_bo, pf[i], pq[i], beta[i], LOG_DENSITY_TABLE, SPEED_OF_SOUND_TABLE)  # fmt: skip
+            s_new = _rk4(
+                tau,
+                dt,
+                s,
+                f_thrust,
+                f_mdot,
+                f_mign,
+                f_tign,
+                f_area,
+                mode,
+                burning,
+                nx,
+                ny,
+                nz,
+                tv[i],
+                t_bo,
+                pf[i],
+                pq[i],
+                beta[i],
+                LOG_DENSITY_TABLE,
+                SPEED_OF_SOUND_TABLE,
+            )
             stop = False
             if burning and guided:
-                d_new = _cut_metric(s_new, t_launch[i] + tau + dt, cut_mode[i], radius[i], theta0, theta_rate, lx, ly,
-                                    lz, mx, my, mz, fnx, fny, fnz)  # fmt: skip
+                d_new = _cut_metric(
+                    s_new,
+                    t_launch[i] + tau + dt,
+                    cut_mode[i],
+                    radius[i],
+                    theta0,
+                    theta_rate,
+                    lx,
+                    ly,
+                    lz,
+                    mx,
+                    my,
+                    mz,
+                    fnx,
+                    fny,
+                    fnz,
+                )
                 if d_new >= aim_down[i]:
-                    d_old = _cut_metric(s, t_launch[i] + tau, cut_mode[i], radius[i], theta0, theta_rate, lx, ly, lz,
-                                        mx, my, mz, fnx, fny, fnz)  # fmt: skip
+                    d_old = _cut_metric(
+                        s,
+                        t_launch[i] + tau,
+                        cut_mode[i],
+                        radius[i],
+                        theta0,
+                        theta_rate,
+                        lx,
+                        ly,
+                        lz,
+                        mx,
+                        my,
+                        mz,
+                        fnx,
+                        fny,
+                        fnz,
+                    )
                     lo, hi, d_lo, d_hi = 0.0, dt, d_old - aim_down[i], d_new - aim_down[i]
                     side = 0
                     for _it in range(60):  # Illinois regula falsi on the step length
@@ -522,11 +800,45 @@ def _fly_kernel(y0, t_launch, stage_start, stage_end, thrust, mdot, mass_ign, ar
                             frac = min(max(lo - d_lo * (hi - lo) / (d_hi - d_lo), lo), hi)
                         else:
                             frac = 0.5 * (lo + hi)
-                        s_c = _rk4(tau, frac, s, f_thrust, f_mdot, f_mign, f_tign, f_area, mode, burning, nx, ny,
-                                   nz, tv[i], t_bo, pf[i], pq[i], beta[i], LOG_DENSITY_TABLE,
-                                   SPEED_OF_SOUND_TABLE)  # fmt: skip
-                        d_c = _cut_metric(s_c, t_launch[i] + tau + frac, cut_mode[i], radius[i], theta0, theta_rate,
-                                          lx, ly, lz, mx, my, mz, fnx, fny, fnz)  # fmt: skip
+                        s_c = _rk4(
+                            tau,
+                            frac,
+                            s,
+                            f_thrust,
+                            f_mdot,
+                            f_mign,
+                            f_tign,
+                            f_area,
+                            mode,
+                            burning,
+                            nx,
+                            ny,
+                            nz,
+                            tv[i],
+                            t_bo,
+                            pf[i],
+                            pq[i],
+                            beta[i],
+                            LOG_DENSITY_TABLE,
+                            SPEED_OF_SOUND_TABLE,
+                        )
+                        d_c = _cut_metric(
+                            s_c,
+                            t_launch[i] + tau + frac,
+                            cut_mode[i],
+                            radius[i],
+                            theta0,
+                            theta_rate,
+                            lx,
+                            ly,
+                            lz,
+                            mx,
+                            my,
+                            mz,
+                            fnx,
+                            fny,
+                            fnz,
+                        )
                         d_c -= aim_down[i]
                         if d_c >= 0.0:
                             hi, d_hi = frac, d_c
@@ -541,9 +853,28 @@ def _fly_kernel(y0, t_launch, stage_start, stage_end, thrust, mdot, mass_ign, ar
                         if hi - lo < 1e-9 or abs(d_c) < 1e-11:
                             break
                     frac = hi
-                    s_new = _rk4(tau, frac, s, f_thrust, f_mdot, f_mign, f_tign, f_area, mode, burning, nx, ny, nz,
-                                 tv[i], t_bo, pf[i], pq[i], beta[i], LOG_DENSITY_TABLE,
-                                 SPEED_OF_SOUND_TABLE)  # fmt: skip
+                    s_new = _rk4(
+                        tau,
+                        frac,
+                        s,
+                        f_thrust,
+                        f_mdot,
+                        f_mign,
+                        f_tign,
+                        f_area,
+                        mode,
+                        burning,
+                        nx,
+                        ny,
+                        nz,
+                        tv[i],
+                        t_bo,
+                        pf[i],
+                        pq[i],
+                        beta[i],
+                        LOG_DENSITY_TABLE,
+                        SPEED_OF_SOUND_TABLE,
+                    )
                     dt = frac
                     cut = True
                     cut_tau[i] = tau + dt
@@ -565,8 +896,28 @@ def _fly_kernel(y0, t_launch, stage_start, stage_end, thrust, mdot, mass_ign, ar
                 for _it2 in range(60):  # Illinois regula falsi: height above the end height, falling through 0
                     frac = lo + g_lo * (hi - lo) / (g_lo - g_hi) if g_lo != g_hi else 0.5 * (lo + hi)
                     frac = min(max(frac, lo), hi)
-                    s_c = _rk4(tau, frac, s, f_thrust, f_mdot, f_mign, f_tign, f_area, mode, burning, nx, ny, nz,
-                               tv[i], t_bo, pf[i], pq[i], beta[i], LOG_DENSITY_TABLE, SPEED_OF_SOUND_TABLE)  # fmt: skip
+                    s_c = _rk4(
+                        tau,
+                        frac,
+                        s,
+                        f_thrust,
+                        f_mdot,
+                        f_mign,
+                        f_tign,
+                        f_area,
+                        mode,
+                        burning,
+                        nx,
+                        ny,
+                        nz,
+                        tv[i],
+                        t_bo,
+                        pf[i],
+                        pq[i],
+                        beta[i],
+                        LOG_DENSITY_TABLE,
+                        SPEED_OF_SOUND_TABLE,
+                    )
                     g_c = geodetic_height_scalar(s_c[0], s_c[1], s_c[2]) - h_end[i]
                     if g_c > 0.0:
                         lo, g_lo = frac, g_c
@@ -609,9 +960,16 @@ def _fly_kernel(y0, t_launch, stage_start, stage_end, thrust, mdot, mass_ign, ar
         end_state[i] = s
 
 
-def fly(plan: FlightPlan, theta_of_t: Callable, until: str = "impact", record: bool = True,
-        dt_boost_s: float = 1.0, coarse: bool = False, max_time_s: float = 7200.0,
-        y0_eci=None) -> FlightRecord:  # fmt: skip
+def fly(
+    plan: FlightPlan,
+    theta_of_t: Callable,
+    until: str = "impact",
+    record: bool = True,
+    dt_boost_s: float = 1.0,
+    coarse: bool = False,
+    max_time_s: float = 7200.0,
+    y0_eci=None,
+) -> FlightRecord:
     """Integrate all missiles of a plan from launch until thrust ends (``until='boost'``) or impact.
 
     theta_of_t : Earth rotation angle (rad) at scenario time t (e.g. a partial of gmst_at); inside the compiled
@@ -650,15 +1008,44 @@ def fly(plan: FlightPlan, theta_of_t: Callable, until: str = "impact", record: b
         end_state = np.zeros((n, 6))
         flags = np.zeros(n, np.int64)
         _fly_kernel(
-            n, c(y0), c(plan.t_launch, float), c(plan.stage_start), c(plan.stage_end), c(plan.thrust), c(plan.mdot),
-            c(plan.mass_ignition), c(plan.area), c(plan.payload_kg, float), c(plan.rv_beta, float),
-            c(plan.t_vertical, float), c(plan.pitch_final, float),
-            c(exponent, float), c(normal), c(plan.aim_downrange, float),
-            c(np.zeros(n, np.int64) if plan.cut_mode is None else plan.cut_mode, np.int64), c(frame),
-            c(plan.impact_radius, float), c(plan.impact_height, float), launch_h, theta0, theta_rate,
-            until == "boost", record, dt_boost_s, coarse, max_time_s, rec_tau, rec_y, rec_phase, rec_n, cut_tau,
-            cut_state, end_tau, end_state, flags,
-        )  # fmt: skip
+            n,
+            c(y0),
+            c(plan.t_launch, float),
+            c(plan.stage_start),
+            c(plan.stage_end),
+            c(plan.thrust),
+            c(plan.mdot),
+            c(plan.mass_ignition),
+            c(plan.area),
+            c(plan.payload_kg, float),
+            c(plan.rv_beta, float),
+            c(plan.t_vertical, float),
+            c(plan.pitch_final, float),
+            c(exponent, float),
+            c(normal),
+            c(plan.aim_downrange, float),
+            c(np.zeros(n, np.int64) if plan.cut_mode is None else plan.cut_mode, np.int64),
+            c(frame),
+            c(plan.impact_radius, float),
+            c(plan.impact_height, float),
+            launch_h,
+            theta0,
+            theta_rate,
+            until == "boost",
+            record,
+            dt_boost_s,
+            coarse,
+            max_time_s,
+            rec_tau,
+            rec_y,
+            rec_phase,
+            rec_n,
+            cut_tau,
+            cut_state,
+            end_tau,
+            end_state,
+            flags,
+        )
         if not (record and np.any(flags & 8)):
             break
         cap *= 4
@@ -669,9 +1056,15 @@ def fly(plan: FlightPlan, theta_of_t: Callable, until: str = "impact", record: b
     else:
         rec = dict(idx=np.zeros(0, int), tau=np.zeros(0), y=np.zeros((0, 6)), phase=np.zeros(0, np.int8))
     return FlightRecord(
-        **rec, cutoff_tau=cut_tau, cutoff_state=cut_state, end_tau=end_tau, end_state=end_state,
-        impacted=(flags & 1) > 0, crashed=(flags & 2) > 0, terminated=(flags & 4) > 0,
-    )  # fmt: skip
+        **rec,
+        cutoff_tau=cut_tau,
+        cutoff_state=cut_state,
+        end_tau=end_tau,
+        end_state=end_state,
+        impacted=(flags & 1) > 0,
+        crashed=(flags & 2) > 0,
+        terminated=(flags & 4) > 0,
+    )
 
 
 @dataclass(frozen=True)
@@ -719,20 +1112,42 @@ def delta_v_budget(plan: FlightPlan, theta_of_t: Callable, dt_boost_s: float = 0
     normal = np.cross(up0, horiz0)
     exponent = np.full(n, PITCH_EXPONENT) if plan.pitch_exponent is None else plan.pitch_exponent
     c = np.ascontiguousarray
-    _budget_kernel(c(rec.idx, np.int64), c(rec.tau, float), c(rec.y, float), c(plan.stage_start),
-                   c(plan.stage_end), c(plan.thrust), c(plan.mdot), c(plan.mass_ignition), c(plan.area),
-                   c(plan.rv_beta, float), c(plan.t_vertical, float), c(plan.pitch_final, float), c(exponent, float),
-                   c(normal), out)  # fmt: skip
+    _budget_kernel(
+        c(rec.idx, np.int64),
+        c(rec.tau, float),
+        c(rec.y, float),
+        c(plan.stage_start),
+        c(plan.stage_end),
+        c(plan.thrust),
+        c(plan.mdot),
+        c(plan.mass_ignition),
+        c(plan.area),
+        c(plan.rv_beta, float),
+        c(plan.t_vertical, float),
+        c(plan.pitch_final, float),
+        c(exponent, float),
+        c(normal),
+        out,
+    )
     first = np.searchsorted(rec.idx, np.arange(n))
     v0 = np.linalg.norm(rec.y[first, 3:], axis=1)
     vb = np.linalg.norm(rec.cutoff_state[:, 3:], axis=1)
-    return DeltaVBudget(out[:, 0], out[:, 1], out[:, 2], out[:, 3], vb - v0, vb, rec.cutoff_tau,
-                        geodetic_height_m(rec.cutoff_state[:, :3]))  # fmt: skip
+    return DeltaVBudget(
+        out[:, 0],
+        out[:, 1],
+        out[:, 2],
+        out[:, 3],
+        vb - v0,
+        vb,
+        rec.cutoff_tau,
+        geodetic_height_m(rec.cutoff_state[:, :3]),
+    )
 
 
 @numba.njit(cache=True)
-def _budget_kernel(idx, tau, y, stage_start, stage_end, thrust, mdot, mass_ign, area, beta, tv, pf, pq, normal,
-                   out):  # pragma: no cover - compiled  # fmt: skip
+def _budget_kernel(
+    idx, tau, y, stage_start, stage_end, thrust, mdot, mass_ign, area, beta, tv, pf, pq, normal, out
+):  # pragma: no cover - compiled
     """Trapezoids of the budget's four rates over each recorded step of a boost; the stage and the steering mode
     of a step are those at its midpoint (a stage ends on a step boundary)."""
     n_s = stage_end.shape[1]
@@ -751,11 +1166,32 @@ def _budget_kernel(idx, tau, y, stage_start, stage_end, thrust, mdot, mass_ign, 
         rates = np.zeros((2, 4))
         for e in range(2):
             s = y[j + e]
-            gx, gy, gz, dx, dy, dz, tx, ty, tz = _forces(tau[j + e], s[0], s[1], s[2], s[3], s[4], s[5], thrust[i, k],
-                                                         mdot[i, k], mass_ign[i, k], stage_start[i, k], area[i, k],
-                                                         mode, True, normal[i, 0], normal[i, 1], normal[i, 2], tv[i],
-                                                         t_bo, pf[i], pq[i], beta[i], LOG_DENSITY_TABLE,
-                                                         SPEED_OF_SOUND_TABLE)  # fmt: skip
+            gx, gy, gz, dx, dy, dz, tx, ty, tz = _forces(
+                tau[j + e],
+                s[0],
+                s[1],
+                s[2],
+                s[3],
+                s[4],
+                s[5],
+                thrust[i, k],
+                mdot[i, k],
+                mass_ign[i, k],
+                stage_start[i, k],
+                area[i, k],
+                mode,
+                True,
+                normal[i, 0],
+                normal[i, 1],
+                normal[i, 2],
+                tv[i],
+                t_bo,
+                pf[i],
+                pq[i],
+                beta[i],
+                LOG_DENSITY_TABLE,
+                SPEED_OF_SOUND_TABLE,
+            )
             vn = np.sqrt(s[3] * s[3] + s[4] * s[4] + s[5] * s[5])
             ux, uy, uz = s[3] / vn, s[4] / vn, s[5] / vn
             a_t = np.sqrt(tx * tx + ty * ty + tz * tz)

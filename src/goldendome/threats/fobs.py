@@ -120,8 +120,16 @@ class _Fobs:
     def plan(self, azimuth, pitches):
         pitches = np.atleast_1d(pitches)
         n = pitches.size
-        plan = guidance.build_plan([self.booster] * n, self.launch[0], self.launch[1], self.launch_h, self.aim[0],
-                                   self.aim[1], self.aim_h, self.t_launch)  # fmt: skip
+        plan = guidance.build_plan(
+            [self.booster] * n,
+            self.launch[0],
+            self.launch[1],
+            self.launch_h,
+            self.aim[0],
+            self.aim[1],
+            self.aim_h,
+            self.t_launch,
+        )
         plan.azimuth[:] = azimuth
         plan.pitch_final[:] = pitches
         plan.cut_mode = np.ones(n, np.int64)
@@ -249,34 +257,59 @@ class _Fobs:
         return t_c, y_c, dv_c, t_d, along, cross
 
 
-def _glide_reentry(f: _Fobs, name: str, t_c: float, y_c, t_d_rv: float, glide: tuple[float, float],
-                   epoch: dt.datetime, sample_dt_s: float):  # fmt: skip
+def _glide_reentry(
+    f: _Fobs,
+    name: str,
+    t_c: float,
+    y_c,
+    t_d_rv: float,
+    glide: tuple[float, float],
+    epoch: dt.datetime,
+    sample_dt_s: float,
+):
     """De-orbit time and flown glide of a glide vehicle (step 7): candidates on a grid before the re-entry vehicle's
     de-orbit time, all flown at once; the longest glide that dives near the aim, less a reserve, is re-aimed onto
     it."""
     beta, lift_to_drag = glide
     lat_a, lon_a = f.aim
     t_ds = t_d_rv - GLIDE_LEAD_S[t_d_rv - GLIDE_LEAD_S > t_c + 1.0]
-    vehicles = [vehicle_from_state(name, f.deorbit_state(t_c, y_c, t), float(t), epoch, lat_a, lon_a, beta,
-                                   lift_to_drag) for t in t_ds]  # fmt: skip
+    vehicles = [
+        vehicle_from_state(name, f.deorbit_state(t_c, y_c, t), float(t), epoch, lat_a, lon_a, beta, lift_to_drag)
+        for t in t_ds
+    ]
     tr = fly_glide(vehicles, epoch, sample_dt_s=10.0)
     last = np.r_[np.flatnonzero(np.diff(tr.object_id)), tr.object_id.size - 1]
     hit = eci_to_ecef(tr.r_eci_m[last], f.theta(tr.t_s[last]))
     miss = np.where(tr.phase[last] == TERMINAL, np.linalg.norm(hit - f.aim_ecef, axis=1), np.inf)
     if not np.any(miss < GLIDE_CAPTURE_M):
-        raise ValueError(f"{name}: no de-orbit time up to {GLIDE_LEAD_S[-1] / 60:.0f} min before the re-entry "
-                         "vehicle's brings the glide vehicle onto the aim (it never reaches its dive)")  # fmt: skip
+        raise ValueError(
+            f"{name}: no de-orbit time up to {GLIDE_LEAD_S[-1] / 60:.0f} min before the re-entry "
+            "vehicle's brings the glide vehicle onto the aim (it never reaches its dive)"
+        )
     # the longest glide that still reaches its dive, less a margin: the most time low in the atmosphere
     ok = np.flatnonzero(miss < GLIDE_CAPTURE_M)
     k = int(tr.object_id[last[ok[-1] - GLIDE_MARGIN_STEPS if ok.size > GLIDE_MARGIN_STEPS else ok[0]]])
     return float(t_ds[k]), aim_glide(vehicles[k], epoch, sample_dt_s)
 
 
-def fly_fobs(name: str, booster: MissileDesign, launch_lat_rad: float, launch_lon_rad: float, aim_lat_rad: float,
-             aim_lon_rad: float, epoch: dt.datetime, t_launch_s: float = 0.0, orbit_altitude_m: float = 150e3,
-             deorbit_dv_mps: float = 250.0, azimuth_guess_rad: float = np.pi, launch_h_m: float = 0.0,
-             aim_h_m: float = 0.0, tol_m: float = 500.0, sample_dt_s: float = 1.0,
-             glide: tuple[float, float] | None = None):  # fmt: skip
+def fly_fobs(
+    name: str,
+    booster: MissileDesign,
+    launch_lat_rad: float,
+    launch_lon_rad: float,
+    aim_lat_rad: float,
+    aim_lon_rad: float,
+    epoch: dt.datetime,
+    t_launch_s: float = 0.0,
+    orbit_altitude_m: float = 150e3,
+    deorbit_dv_mps: float = 250.0,
+    azimuth_guess_rad: float = np.pi,
+    launch_h_m: float = 0.0,
+    aim_h_m: float = 0.0,
+    tol_m: float = 500.0,
+    sample_dt_s: float = 1.0,
+    glide: tuple[float, float] | None = None,
+):
     """A FOBS flight from a launch site to an aim point. Returns (Trajectory of the one object, FobsSummary).
 
     booster: a design whose payload is the orbital module (e.g. ``fobs-liquid-2stage``); its rv_beta_kg_m2 is used
@@ -289,8 +322,17 @@ def fly_fobs(name: str, booster: MissileDesign, launch_lat_rad: float, launch_lo
     Raises ValueError where the booster cannot reach the orbit or the aim cannot be reached within one turn.
     """
     theta = partial(gmst_at, epoch)
-    f = _Fobs(booster, (launch_lat_rad, launch_lon_rad), (aim_lat_rad, aim_lon_rad), float(t_launch_s), theta,
-              float(orbit_altitude_m), float(deorbit_dv_mps), float(launch_h_m), float(aim_h_m))  # fmt: skip
+    f = _Fobs(
+        booster,
+        (launch_lat_rad, launch_lon_rad),
+        (aim_lat_rad, aim_lon_rad),
+        float(t_launch_s),
+        theta,
+        float(orbit_altitude_m),
+        float(deorbit_dv_mps),
+        float(launch_h_m),
+        float(aim_h_m),
+    )
     az = float(azimuth_guess_rad)
     pitch = f.best_pitch(az)
     prev = None
@@ -333,17 +375,28 @@ def fly_fobs(name: str, booster: MissileDesign, launch_lat_rad: float, launch_lo
         parts.append((glide_tr.t_s, glide_tr.r_eci_m, glide_tr.v_eci_mps, glide_tr.phase))
         t_i, r_i = float(glide_tr.t_s[-1]), glide_tr.r_eci_m[-1]
     t, r, v, ph = (np.concatenate([p[k] for p in parts]) for k in range(4))
-    traj = Trajectory(object_id=np.zeros(t.size, int), t_s=t, r_eci_m=r, v_eci_mps=v, phase=ph.astype(np.int8),
-                      names=(name,))  # fmt: skip
+    traj = Trajectory(
+        object_id=np.zeros(t.size, int), t_s=t, r_eci_m=r, v_eci_mps=v, phase=ph.astype(np.int8), names=(name,)
+    )
     lat_i, lon_i, _ = ecef_to_geodetic(eci_to_ecef(r_i, float(theta(np.array([t_i]))[0])))
     r_c = float(np.linalg.norm(y_c[:3]))
     summary = FobsSummary(
-        name=name, t_launch_s=float(t_launch_s), burnout_time_s=t_bo,
-        burnout_altitude_m=float(geodetic_height_m(rec_b.cutoff_state[:, :3])[0]), pitch_final_rad=float(pitch),
-        circularise_time_s=float(t_c), orbit_altitude_m=r_c - R_EARTH_MEAN_M,
-        orbit_period_s=float(2.0 * np.pi * np.sqrt(r_c**3 / MU_EARTH_M3_S2)), circularise_dv_mps=dv_c,
-        deorbit_time_s=t_d, deorbit_dv_mps=float(deorbit_dv_mps), impact_time_s=t_i,
-        flight_time_s=t_i - float(t_launch_s), impact_lat_rad=float(lat_i), impact_lon_rad=float(lon_i),
-        miss_m=float(ground_range_m(aim_lat_rad, aim_lon_rad, lat_i, lon_i)), launch_azimuth_rad=az % (2 * np.pi),
-    )  # fmt: skip
+        name=name,
+        t_launch_s=float(t_launch_s),
+        burnout_time_s=t_bo,
+        burnout_altitude_m=float(geodetic_height_m(rec_b.cutoff_state[:, :3])[0]),
+        pitch_final_rad=float(pitch),
+        circularise_time_s=float(t_c),
+        orbit_altitude_m=r_c - R_EARTH_MEAN_M,
+        orbit_period_s=float(2.0 * np.pi * np.sqrt(r_c**3 / MU_EARTH_M3_S2)),
+        circularise_dv_mps=dv_c,
+        deorbit_time_s=t_d,
+        deorbit_dv_mps=float(deorbit_dv_mps),
+        impact_time_s=t_i,
+        flight_time_s=t_i - float(t_launch_s),
+        impact_lat_rad=float(lat_i),
+        impact_lon_rad=float(lon_i),
+        miss_m=float(ground_range_m(aim_lat_rad, aim_lon_rad, lat_i, lon_i)),
+        launch_azimuth_rad=az % (2 * np.pi),
+    )
     return traj, summary

@@ -82,21 +82,41 @@ DIVE_CEILING_M = 100e3
 start it above the Karman line, where lift cannot turn it."""
 
 
-def equilibrium_glide_range_m(speed_mps: float, lift_to_drag: float, g: float = G0_M_S2,
-                              radius_m: float = R_EARTH_MEAN_M) -> float:  # fmt: skip
+def equilibrium_glide_range_m(
+    speed_mps: float, lift_to_drag: float, g: float = G0_M_S2, radius_m: float = R_EARTH_MEAN_M
+) -> float:
     """Eggers-Allen-Neice equilibrium-glide range (m) from speed v down to zero: (R/2)(L/D) ln(1/(1 - v^2/(g R)))."""
     u2 = speed_mps**2 / (g * radius_m)
     return 0.5 * radius_m * lift_to_drag * np.log(1.0 / (1.0 - u2))
 
 
-def fly_glide(vehicles: list[GlideVehicle], epoch: dt.datetime, dt_s: float = 1.0, max_time_s: float = 7200.0,
-              sample_dt_s: float = 1.0) -> Trajectory:  # fmt: skip
+def fly_glide(
+    vehicles: list[GlideVehicle],
+    epoch: dt.datetime,
+    dt_s: float = 1.0,
+    max_time_s: float = 7200.0,
+    sample_dt_s: float = 1.0,
+) -> Trajectory:
     """Integrate glide vehicles (vectorised RK4 over vehicles) from pull-up to impact; the scenario clock in t_s."""
     n = len(vehicles)
-    col = {f: np.array([getattr(v, f) for v in vehicles], float) for f in (
-        "start_lat_rad", "start_lon_rad", "start_altitude_m", "start_speed_mps", "start_heading_rad",
-        "start_gamma_rad", "t_start_s", "beta_kg_m2", "lift_to_drag", "dive_range_m", "max_bank_rad",
-        "aim_lat_rad", "aim_lon_rad")}  # fmt: skip
+    col = {
+        f: np.array([getattr(v, f) for v in vehicles], float)
+        for f in (
+            "start_lat_rad",
+            "start_lon_rad",
+            "start_altitude_m",
+            "start_speed_mps",
+            "start_heading_rad",
+            "start_gamma_rad",
+            "t_start_s",
+            "beta_kg_m2",
+            "lift_to_drag",
+            "dive_range_m",
+            "max_bank_rad",
+            "aim_lat_rad",
+            "aim_lon_rad",
+        )
+    }
     # initial inertial state at each vehicle's own start time (ECEF axes turned by GMST)
     r_e = geodetic_to_ecef(col["start_lat_rad"], col["start_lon_rad"], col["start_altitude_m"])
     up = r_e / np.linalg.norm(r_e, axis=1, keepdims=True)
@@ -137,8 +157,9 @@ def fly_glide(vehicles: list[GlideVehicle], epoch: dt.datetime, dt_s: float = 1.
         # the flight-path angle onto that line (pursuit with a 5 s time constant), lift within +/- L/D x drag
         gamma_los = -np.arctan2(np.maximum(h, 0.0), np.maximum(go - col["dive_range_m"][idx], 1.0))
         turn_rate = (ld * a_drag + np.maximum(g - np.sum(vh * vh, 1) / rn, 0.0)) / vs
-        dive = diving[idx] | ((h < DIVE_CEILING_M) & ((gamma - gamma_los) / np.maximum(turn_rate, 1e-6)
-                                                      >= DIVE_MARGIN * go / vs))  # fmt: skip
+        dive = diving[idx] | (
+            (h < DIVE_CEILING_M) & ((gamma - gamma_los) / np.maximum(turn_rate, 1e-6) >= DIVE_MARGIN * go / vs)
+        )
         pursue = need + vs * (gamma_los - gamma) / 5.0
         lift = np.clip(np.where(dive, pursue, need), np.where(dive, -ld * a_drag, 0.0), ld * a_drag)
         # bank towards the target: heading error in the local horizontal
@@ -172,8 +193,13 @@ def fly_glide(vehicles: list[GlideVehicle], epoch: dt.datetime, dt_s: float = 1.
         tt, rr, vv = t[idx], r[idx], v[idx]
         a1, dive, _ = accel(idx, tt, rr, vv)
         diving[idx] |= dive
-        y = rk4_step(lambda tk, yk, i=idx: np.hstack([yk[:, 3:], accel(i, tk, yk[:, :3], yk[:, 3:])[0]]), tt,
-                     np.hstack([rr, vv]), np.full(idx.size, dt_s), k1=np.hstack([vv, a1]))  # fmt: skip
+        y = rk4_step(
+            lambda tk, yk, i=idx: np.hstack([yk[:, 3:], accel(i, tk, yk[:, :3], yk[:, 3:])[0]]),
+            tt,
+            np.hstack([rr, vv]),
+            np.full(idx.size, dt_s),
+            k1=np.hstack([vv, a1]),
+        )
         r[idx], v[idx] = y[:, :3], y[:, 3:]
         t[idx] = tt + dt_s
         h = geodetic_height_m(r[idx])
@@ -189,17 +215,30 @@ def fly_glide(vehicles: list[GlideVehicle], epoch: dt.datetime, dt_s: float = 1.
     keep = order[:: max(1, int(round(sample_dt_s / dt_s)))] if sample_dt_s > dt_s else order
     keep = np.unique(np.concatenate([keep, _last_per_object(ids[order], order)]))
     keep = keep[np.lexsort((np.concatenate(rec_t)[keep], ids[keep]))]
-    return Trajectory(ids[keep], np.concatenate(rec_t)[keep], np.concatenate(rec_r)[keep],
-                      np.concatenate(rec_v)[keep], np.concatenate(rec_p).astype(np.int8)[keep],
-                      tuple(v.name for v in vehicles))  # fmt: skip
+    return Trajectory(
+        ids[keep],
+        np.concatenate(rec_t)[keep],
+        np.concatenate(rec_r)[keep],
+        np.concatenate(rec_v)[keep],
+        np.concatenate(rec_p).astype(np.int8)[keep],
+        tuple(v.name for v in vehicles),
+    )
 
 
 AIM_TOLERANCE_M = 500.0
 """A glide is re-aimed until it lands this close to its target (the guidance itself is good to tens of km)."""
 
 
-def vehicle_from_state(name: str, y_eci, t_s: float, epoch: dt.datetime, aim_lat_rad: float, aim_lon_rad: float,
-                       beta_kg_m2: float, lift_to_drag: float) -> GlideVehicle:  # fmt: skip
+def vehicle_from_state(
+    name: str,
+    y_eci,
+    t_s: float,
+    epoch: dt.datetime,
+    aim_lat_rad: float,
+    aim_lon_rad: float,
+    beta_kg_m2: float,
+    lift_to_drag: float,
+) -> GlideVehicle:
     """A glide vehicle starting from an inertial state (6,) at scenario time t_s: its Earth-relative speed, heading
     and flight-path angle over the point below it."""
     r_e, v_e = eci_to_ecef_state(y_eci[:3], y_eci[3:], float(gmst_at(epoch, t_s)))
@@ -209,9 +248,20 @@ def vehicle_from_state(name: str, y_eci, t_s: float, epoch: dt.datetime, aim_lat
     east /= np.linalg.norm(east)
     north = np.cross(up, east)
     speed = float(np.linalg.norm(v_e))
-    return GlideVehicle(name, float(lat), float(lon), float(h), speed, float(np.arctan2(v_e @ east, v_e @ north)),
-                        aim_lat_rad, aim_lon_rad, start_gamma_rad=float(np.arcsin(v_e @ up / speed)), t_start_s=t_s,
-                        beta_kg_m2=beta_kg_m2, lift_to_drag=lift_to_drag)  # fmt: skip
+    return GlideVehicle(
+        name,
+        float(lat),
+        float(lon),
+        float(h),
+        speed,
+        float(np.arctan2(v_e @ east, v_e @ north)),
+        aim_lat_rad,
+        aim_lon_rad,
+        start_gamma_rad=float(np.arcsin(v_e @ up / speed)),
+        t_start_s=t_s,
+        beta_kg_m2=beta_kg_m2,
+        lift_to_drag=lift_to_drag,
+    )
 
 
 def aim_glide(vehicle: GlideVehicle, epoch: dt.datetime, sample_dt_s: float, max_corrections: int = 8):
@@ -230,9 +280,11 @@ def aim_glide(vehicle: GlideVehicle, epoch: dt.datetime, sample_dt_s: float, max
             u_aim, u_hit = (x / np.linalg.norm(x) for x in (target, hit))
             need = np.arccos(np.clip(start @ u_aim, -1, 1)) * R_EARTH_MEAN_M
             flown = np.arccos(np.clip(start @ u_hit, -1, 1)) * R_EARTH_MEAN_M
-            raise ValueError(f"{vehicle.name}: the glide runs out of speed {miss / 1e3:,.0f} km short of the aim "
-                             f"(it glides {flown / 1e3:,.0f} km from pull-up, the aim is {need / 1e3:,.0f} km away); "
-                             "use a larger booster or a closer aim")  # fmt: skip
+            raise ValueError(
+                f"{vehicle.name}: the glide runs out of speed {miss / 1e3:,.0f} km short of the aim "
+                f"(it glides {flown / 1e3:,.0f} km from pull-up, the aim is {need / 1e3:,.0f} km away); "
+                "use a larger booster or a closer aim"
+            )
         if miss < AIM_TOLERANCE_M:
             break
         aim = aim - (hit - target)
@@ -246,9 +298,20 @@ def _last_per_object(ids_sorted, order):
     return order[last]
 
 
-def boost_glide(name: str, booster, launch_lat_rad: float, launch_lon_rad: float, aim_lat_rad: float,
-                aim_lon_rad: float, epoch: dt.datetime, t_launch_s: float = 0.0, boost_angle_rad: float = 0.0,
-                beta_kg_m2: float = 13_000.0, lift_to_drag: float = 2.6, sample_dt_s: float = 1.0):  # fmt: skip
+def boost_glide(
+    name: str,
+    booster,
+    launch_lat_rad: float,
+    launch_lon_rad: float,
+    aim_lat_rad: float,
+    aim_lon_rad: float,
+    epoch: dt.datetime,
+    t_launch_s: float = 0.0,
+    boost_angle_rad: float = 0.0,
+    beta_kg_m2: float = 13_000.0,
+    lift_to_drag: float = 2.6,
+    sample_dt_s: float = 1.0,
+):
     """A boost-glide flight: the booster burns everything on a depressed trajectory (burnout flight-path angle
     boost_angle) towards the aim, and the glide vehicle flies on from the burnout state.
 
@@ -262,23 +325,35 @@ def boost_glide(name: str, booster, launch_lat_rad: float, launch_lon_rad: float
 
     # the full burn, steered to the requested burnout flight-path angle in the plane of the aim
     theta = partial(gmst_at, epoch)
-    plan = guidance.build_plan([booster], launch_lat_rad, launch_lon_rad, 0.0, aim_lat_rad, aim_lon_rad, 0.0,
-                               t_launch_s)  # fmt: skip
+    plan = guidance.build_plan(
+        [booster], launch_lat_rad, launch_lon_rad, 0.0, aim_lat_rad, aim_lon_rad, 0.0, t_launch_s
+    )
     plan.pitch_exponent = np.full(1, PITCH_EXPONENT)  # a release low in the air, not the greatest range
-    guidance.solve(plan, theta, plan.aim_downrange.copy(), np.zeros(1), shape="burnout_angle",
-                   target=np.array([boost_angle_rad]), cutoff=False)  # fmt: skip
+    guidance.solve(
+        plan,
+        theta,
+        plan.aim_downrange.copy(),
+        np.zeros(1),
+        shape="burnout_angle",
+        target=np.array([boost_angle_rad]),
+        cutoff=False,
+    )
     rec = fly(plan, theta, until="boost", record=True)
     if rec.crashed[0] or not np.isfinite(rec.cutoff_tau[0]):
         raise ValueError(f"{name}: the booster cannot fly a burnout angle of {np.degrees(boost_angle_rad):.1f} deg")
     b_id, b_t, b_r, b_v, b_phase = resample_to_clock(rec, plan, 1, sample_dt_s)
     t_bo = float(t_launch_s + rec.cutoff_tau[0])
-    vehicle = vehicle_from_state(name, rec.cutoff_state[0], t_bo, epoch, aim_lat_rad, aim_lon_rad, beta_kg_m2,
-                                 lift_to_drag)  # fmt: skip
+    vehicle = vehicle_from_state(
+        name, rec.cutoff_state[0], t_bo, epoch, aim_lat_rad, aim_lon_rad, beta_kg_m2, lift_to_drag
+    )
     glide = aim_glide(vehicle, epoch, sample_dt_s)
     boost = b_t < t_bo
     trajectory = Trajectory(
-        object_id=np.zeros(int(boost.sum()) + len(glide), int), t_s=np.concatenate([b_t[boost], glide.t_s]),
-        r_eci_m=np.concatenate([b_r[boost], glide.r_eci_m]), v_eci_mps=np.concatenate([b_v[boost], glide.v_eci_mps]),
-        phase=np.concatenate([np.zeros(int(boost.sum())), glide.phase]).astype(np.int8), names=(name,),
-    )  # fmt: skip
+        object_id=np.zeros(int(boost.sum()) + len(glide), int),
+        t_s=np.concatenate([b_t[boost], glide.t_s]),
+        r_eci_m=np.concatenate([b_r[boost], glide.r_eci_m]),
+        v_eci_mps=np.concatenate([b_v[boost], glide.v_eci_mps]),
+        phase=np.concatenate([np.zeros(int(boost.sum())), glide.phase]).astype(np.int8),
+        names=(name,),
+    )
     return trajectory, vehicle

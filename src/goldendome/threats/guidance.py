@@ -113,8 +113,9 @@ class _Steering:
         return np.where(near, gain * azimuth_step(np.nan_to_num(miss), down), 0.0)
 
 
-def build_plan(designs: list[MissileDesign], launch_lat, launch_lon, launch_h, aim_lat, aim_lon, aim_h,
-               t_launch) -> FlightPlan:  # fmt: skip
+def build_plan(
+    designs: list[MissileDesign], launch_lat, launch_lon, launch_h, aim_lat, aim_lon, aim_h, t_launch
+) -> FlightPlan:
     """A flight plan aimed along the great circle, final pitch not yet chosen."""
     arrays = plan_arrays(designs, fitted=True)
     n = len(designs)
@@ -125,11 +126,18 @@ def build_plan(designs: list[MissileDesign], launch_lat, launch_lon, launch_h, a
     r_a = geodetic_to_ecef(aim_lat, aim_lon, aim_h)
     l_hat, m_hat, n_hat, down = aim_frame(r_l, r_a)
     return FlightPlan(
-        **arrays, t_launch=np.asarray(t_launch, float) + np.zeros(n), r_launch_ecef=r_l,
+        **arrays,
+        t_launch=np.asarray(t_launch, float) + np.zeros(n),
+        r_launch_ecef=r_l,
         azimuth=initial_azimuth(launch_lat, launch_lon, aim_lat, aim_lon) + np.zeros(n),
-        pitch_final=np.full(n, np.radians(20.0)), l_hat=l_hat, m_hat=m_hat, n_hat=n_hat, aim_downrange=down.copy(),
-        impact_radius=np.linalg.norm(r_a, axis=-1), impact_height=np.asarray(aim_h, float) + np.zeros(n),
-    )  # fmt: skip
+        pitch_final=np.full(n, np.radians(20.0)),
+        l_hat=l_hat,
+        m_hat=m_hat,
+        n_hat=n_hat,
+        aim_downrange=down.copy(),
+        impact_radius=np.linalg.norm(r_a, axis=-1),
+        impact_height=np.asarray(aim_h, float) + np.zeros(n),
+    )
 
 
 def _evaluate(plan: FlightPlan, theta_of_t: Callable, aim_down, shape: str, target=None):
@@ -182,9 +190,19 @@ def golden_section_max(f, a, b, iterations: int):
     return 0.5 * (a + b)
 
 
-def solve(plan: FlightPlan, theta_of_t: Callable, aim_down, aim_cross, shape: str = "minimum_energy",
-          tol_rad: float = 1e-7, max_iter: int = 40, pitch0=None, window_rad: float = np.radians(2.0),
-          target=None, cutoff: bool = True):  # fmt: skip
+def solve(
+    plan: FlightPlan,
+    theta_of_t: Callable,
+    aim_down,
+    aim_cross,
+    shape: str = "minimum_energy",
+    tol_rad: float = 1e-7,
+    max_iter: int = 40,
+    pitch0=None,
+    window_rad: float = np.radians(2.0),
+    target=None,
+    cutoff: bool = True,
+):
     """Choose the final pitch (and azimuth) of every missile of the plan, in place, to land at (aim_down,
     aim_cross) rad in the launch-aim frame.
 
@@ -311,8 +329,14 @@ def solve(plan: FlightPlan, theta_of_t: Callable, aim_down, aim_cross, shape: st
     return feasible, max_down, iterations
 
 
-def solve_flown(plan: FlightPlan, theta_of_t: Callable, aim_down, shape: str, max_iter: int = 40,
-                pitch_max_rad: float = np.radians(89.5)):  # fmt: skip
+def solve_flown(
+    plan: FlightPlan,
+    theta_of_t: Callable,
+    aim_down,
+    shape: str,
+    max_iter: int = 40,
+    pitch_max_rad: float = np.radians(89.5),
+):
     """Full-burn targeting on the flown impact itself (drag, J2, rotating air), for drag-dominated flights such as
     artillery rockets, where the vacuum conic is a poor guide: a golden-section search finds the final pitch of
     greatest flown range, then regula falsi on the flown downrange error in the steep (lofted) or shallow
@@ -332,8 +356,7 @@ def solve_flown(plan: FlightPlan, theta_of_t: Callable, aim_down, shape: str, ma
         ok = rec.impacted & ~rec.crashed
         return np.where(ok, down, -np.inf), np.where(ok, cross, 0.0)
 
-    best = golden_section_max(lambda pitch: flown(pitch)[0], np.full(n, PITCH_MIN_RAD), np.full(n, pitch_max_rad),
-                               28)  # fmt: skip
+    best = golden_section_max(lambda pitch: flown(pitch)[0], np.full(n, PITCH_MIN_RAD), np.full(n, pitch_max_rad), 28)
     max_down, _ = flown(best)
     lo, hi = (best, np.full(n, pitch_max_rad)) if shape == "lofted" else (np.full(n, PITCH_MIN_RAD), best)
     f_lo = flown(lo)[0] - aim
@@ -344,8 +367,9 @@ def solve_flown(plan: FlightPlan, theta_of_t: Callable, aim_down, shape: str, ma
     for _ in range(max_iter):
         with np.errstate(invalid="ignore", divide="ignore"):
             cand = hi - f_hi * (hi - lo) / (f_hi - f_lo)
-        pitch = np.where(bracketed, np.clip(np.nan_to_num(cand, nan=0.5), np.minimum(lo, hi), np.maximum(lo, hi)),
-                         pitch)  # fmt: skip
+        pitch = np.where(
+            bracketed, np.clip(np.nan_to_num(cand, nan=0.5), np.minimum(lo, hi), np.maximum(lo, hi)), pitch
+        )
         d, cross = flown(pitch)
         f = np.where(np.isfinite(d), d - aim, -1.0)
         plan.azimuth = plan.azimuth + steering.step(np.arange(n), cross, d, aim)

@@ -64,8 +64,9 @@ def _positions_at(rec, k, t_rel):
     return r
 
 
-def predict_impact_point(t_s, r_eci_m, epoch: dt.datetime, sigma_m: float = 10.0,
-                         beta0_kg_m2: float = 5000.0) -> ImpactPrediction:  # fmt: skip
+def predict_impact_point(
+    t_s, r_eci_m, epoch: dt.datetime, sigma_m: float = 10.0, beta0_kg_m2: float = 5000.0
+) -> ImpactPrediction:
     """Fit a drag-ballistic body to track positions (M, 3) ECI at times t_s (M,) and predict its impact.
 
     sigma_m : 1-sigma position noise of the track (for the covariance); beta0 : starting ballistic coefficient.

@@ -63,8 +63,9 @@ def threat_class(value, who: str) -> ThreatClass:
     try:
         return ThreatClass(value)
     except ValueError:
-        raise ValueError(f"{who}: {value!r} is not a threat class; the classes are "
-                         f"{', '.join(c.value for c in ThreatClass)}") from None  # fmt: skip
+        raise ValueError(
+            f"{who}: {value!r} is not a threat class; the classes are {', '.join(c.value for c in ThreatClass)}"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -164,15 +165,21 @@ def _published_from_dict(name: str, d: dict | None) -> Published | None:
         return None
     who = f"threat catalogue entry {name!r}, published"
     flights = tuple(
-        PublishedFlight(name=f["name"], launch_lat_deg=float(f["launch"][0]), launch_lon_deg=float(f["launch"][1]),
-                        azimuth_deg=float(f["azimuth_deg"]), range_km=float(f["range_km"]),
-                        shape=f.get("shape", "minimum_energy"),
-                        apogee_km=float(f.get("apogee_km", "nan")), flight_time_s=float(f.get("flight_time_s", "nan")),
-                        source=f.get("source", ""),
-                        rerange_km=None if "rerange_km" not in f else _band(f["rerange_km"], f"{who} rerange_km"),
-                        rerange_source=f.get("rerange_source", ""))
+        PublishedFlight(
+            name=f["name"],
+            launch_lat_deg=float(f["launch"][0]),
+            launch_lon_deg=float(f["launch"][1]),
+            azimuth_deg=float(f["azimuth_deg"]),
+            range_km=float(f["range_km"]),
+            shape=f.get("shape", "minimum_energy"),
+            apogee_km=float(f.get("apogee_km", "nan")),
+            flight_time_s=float(f.get("flight_time_s", "nan")),
+            source=f.get("source", ""),
+            rerange_km=None if "rerange_km" not in f else _band(f["rerange_km"], f"{who} rerange_km"),
+            rerange_source=f.get("rerange_source", ""),
+        )
         for f in d.get("flights", ())
-    )  # fmt: skip
+    )
     burn = d.get("burn_time_s")
     frm = d.get("range_from")
     try:
@@ -181,16 +188,21 @@ def _published_from_dict(name: str, d: dict | None) -> Published | None:
         raise ValueError(f"{who} range_from: give launch: [lat, lon] and toward: [lat, lon] in degrees") from exc
     if range_from is not None and len(range_from) != 4:
         raise ValueError(f"{who} range_from: give launch: [lat, lon] and toward: [lat, lon] in degrees")
-    return Published(range_km=_band(d["range_km"], f"{who} range_km"), range_from=range_from,
-                     burn_time_s=None if burn is None else _band(burn, f"{who} burn_time_s"), flights=flights,
-                     notes=tuple(d.get("notes", ())))  # fmt: skip
+    return Published(
+        range_km=_band(d["range_km"], f"{who} range_km"),
+        range_from=range_from,
+        burn_time_s=None if burn is None else _band(burn, f"{who} burn_time_s"),
+        flights=flights,
+        notes=tuple(d.get("notes", ())),
+    )
 
 
 def _design_from_dict(name: str, d: dict) -> MissileDesign:
     stages = tuple(Stage(**{k: float(v) for k, v in s.items() if k != "source"}) for s in d["stages"])
     if "class" not in d:
-        raise ValueError(f"threat catalogue entry {name!r}: no 'class' (one of "
-                         f"{', '.join(c.value for c in ThreatClass)})")  # fmt: skip
+        raise ValueError(
+            f"threat catalogue entry {name!r}: no 'class' (one of {', '.join(c.value for c in ThreatClass)})"
+        )
     built = MissileDesign(
         name=name,
         description=d.get("description", ""),
@@ -209,7 +221,7 @@ def _design_from_dict(name: str, d: dict) -> MissileDesign:
             f"threat catalogue entry {name!r}: stage 1's thrust ({built.stages[0].thrust_n / 1e3:,.0f} kN) does not "
             f"lift the launch weight ({built.launch_mass_kg * G0_M_S2 / 1e3:,.0f} kN): the payload of "
             f"{built.payload_kg:,.0f} kg is more than the {max(built.heaviest_payload_kg(), 0.0):,.0f} kg it can lift"
-        )  # fmt: skip
+        )
     return built
 
 
@@ -266,11 +278,16 @@ def load_glide_vehicles() -> dict[str, GlideDesign]:
     out = {}
     for name, d in _catalogue_section("glide_vehicles").items():
         out[name] = GlideDesign(
-            name=name, description=d.get("description", ""), booster=d["booster"], mass_kg=float(d["mass_kg"]),
-            beta_kg_m2=float(d["beta_kg_m2"]), lift_to_drag=float(d["lift_to_drag"]),
-            boost_angle_deg=float(d.get("boost_angle_deg", 0.0)), published=d.get("published", ""),
+            name=name,
+            description=d.get("description", ""),
+            booster=d["booster"],
+            mass_kg=float(d["mass_kg"]),
+            beta_kg_m2=float(d["beta_kg_m2"]),
+            lift_to_drag=float(d["lift_to_drag"]),
+            boost_angle_deg=float(d.get("boost_angle_deg", 0.0)),
+            published=d.get("published", ""),
             sources=tuple(d.get("sources", ())),
-        )  # fmt: skip
+        )
     return out
 
 
@@ -280,10 +297,15 @@ def load_cruise_missiles() -> dict[str, CruiseDesign]:
     out = {}
     for name, d in _catalogue_section("cruise_missiles").items():
         out[name] = CruiseDesign(
-            name=name, description=d.get("description", ""), speed_mps=float(d["speed_mps"]),
-            altitude_m=float(d["altitude_m"]), max_load_factor=float(d["max_load_factor"]),
-            range_m=float(d["range_km"]) * 1e3, platforms=tuple(d["platforms"]), sources=tuple(d.get("sources", ())),
-        )  # fmt: skip
+            name=name,
+            description=d.get("description", ""),
+            speed_mps=float(d["speed_mps"]),
+            altitude_m=float(d["altitude_m"]),
+            max_load_factor=float(d["max_load_factor"]),
+            range_m=float(d["range_km"]) * 1e3,
+            platforms=tuple(d["platforms"]),
+            sources=tuple(d.get("sources", ())),
+        )
     return out
 
 

@@ -48,16 +48,24 @@ def fly_published(design: MissileDesign, flight: PublishedFlight, epoch: dt.date
     its shape. The apogee is the greatest height above the mean-radius sphere of the flown (not Kepler) path."""
     lat, lon = np.radians(flight.launch_lat_deg), np.radians(flight.launch_lon_deg)
     aim_lat, aim_lon = destination(lat, lon, np.radians(flight.azimuth_deg), flight.range_km * 1e3 / R_EARTH_MEAN_M)
-    launch = BallisticLaunch(flight.name, design, float(lat), float(lon), float(aim_lat), float(aim_lon),
-                             shape=flight.shape)  # fmt: skip
+    launch = BallisticLaunch(
+        flight.name, design, float(lat), float(lon), float(aim_lat), float(aim_lon), shape=flight.shape
+    )
     traj, s = fly_ballistic([launch], epoch, sample_dt_s=1.0)
     apogee = float(np.max(np.linalg.norm(traj.r_eci_m, axis=-1)) - R_EARTH_MEAN_M)
     # the targeting's own test (64 m) is tighter than steep lofted shots always settle to; a published range is
     # given to about a kilometre, so the flight counts as the test where it lands within RANGE_TOLERANCE of it
     landed = abs(s.ground_range_m[0] - flight.range_km * 1e3) <= max(RANGE_TOLERANCE_M, 5e-3 * flight.range_km * 1e3)
-    return FlownTest(flight, bool(landed), float(s.ground_range_m[0]), apogee, float(s.flight_time_s[0]),
-                     float(s.burnout_time_s[0]), float(s.burnout_altitude_m[0]),
-                     float(s.burnout_speed_mps[0]))  # fmt: skip
+    return FlownTest(
+        flight,
+        bool(landed),
+        float(s.ground_range_m[0]),
+        apogee,
+        float(s.flight_time_s[0]),
+        float(s.burnout_time_s[0]),
+        float(s.burnout_altitude_m[0]),
+        float(s.burnout_speed_mps[0]),
+    )
 
 
 @dataclass(frozen=True)
@@ -87,8 +95,15 @@ def flight_comparisons(flown: FlownTest) -> list[Comparison]:
     if np.isfinite(f.apogee_km):
         rows.append(Comparison(f"{f.name}: apogee", "km", flown.apogee_m / 1e3, f.apogee_km, f.apogee_km))
     if np.isfinite(f.flight_time_s):
-        rows.append(Comparison(f"{f.name}: flight time", "min", flown.flight_time_s / 60.0, f.flight_time_s / 60.0,
-                               f.flight_time_s / 60.0))  # fmt: skip
+        rows.append(
+            Comparison(
+                f"{f.name}: flight time",
+                "min",
+                flown.flight_time_s / 60.0,
+                f.flight_time_s / 60.0,
+                f.flight_time_s / 60.0,
+            )
+        )
     return rows
 
 
@@ -102,8 +117,9 @@ def published_reach(design: MissileDesign, epoch: dt.datetime):
     if frm is None:
         return maximum_range(design, epoch, launch=REACH_LAUNCH)
     lat, lon, to_lat, to_lon = np.radians(frm)
-    return maximum_range(design, epoch, launch=(float(lat), float(lon),
-                                                float(initial_azimuth(lat, lon, to_lat, to_lon))))  # fmt: skip
+    return maximum_range(
+        design, epoch, launch=(float(lat), float(lon), float(initial_azimuth(lat, lon, to_lat, to_lon)))
+    )
 
 
 def reach_comparisons(design: MissileDesign, range_m: float) -> list[Comparison]:
@@ -112,10 +128,14 @@ def reach_comparisons(design: MissileDesign, range_m: float) -> list[Comparison]
     p = design.published
     if p is None:
         return []
-    where = "" if p.range_from is None else (f", from {p.range_from[0]:.1f}, {p.range_from[1]:.1f} toward "
-                                             f"{p.range_from[2]:.1f}, {p.range_from[3]:.1f}")  # fmt: skip
-    rows = [Comparison(f"maximum range ({design.payload_kg:,.0f} kg payload{where})", "km", range_m / 1e3,
-                       *p.range_km)]  # fmt: skip
+    where = (
+        ""
+        if p.range_from is None
+        else (
+            f", from {p.range_from[0]:.1f}, {p.range_from[1]:.1f} toward {p.range_from[2]:.1f}, {p.range_from[3]:.1f}"
+        )
+    )
+    rows = [Comparison(f"maximum range ({design.payload_kg:,.0f} kg payload{where})", "km", range_m / 1e3, *p.range_km)]
     if p.burn_time_s is not None:
         rows.append(Comparison("burn time", "s", design.burn_time_s, *p.burn_time_s))
     return rows
@@ -153,11 +173,15 @@ def fit_payload(design: MissileDesign, flight: PublishedFlight, epoch: dt.dateti
     if not np.isfinite(flight.apogee_km):
         raise ValueError(f"{flight.name}: the test has no published apogee to fit a payload to")
     # no heavier than lifts off (stage 1's thrust 5 % over the launch weight)
-    band = (design.payload_kg * FIT_PAYLOAD_FRACTIONS[0],
-            min(design.payload_kg * FIT_PAYLOAD_FRACTIONS[1], design.heaviest_payload_kg(1.05)))  # fmt: skip
+    band = (
+        design.payload_kg * FIT_PAYLOAD_FRACTIONS[0],
+        min(design.payload_kg * FIT_PAYLOAD_FRACTIONS[1], design.heaviest_payload_kg(1.05)),
+    )
     if band[1] <= band[0]:
-        raise ValueError(f"{design.name}: stage 1 lifts at most {max(design.heaviest_payload_kg(), 0.0):,.0f} kg of "
-                         f"payload, less than the {band[0]:,.0f} kg the fit starts from")  # fmt: skip
+        raise ValueError(
+            f"{design.name}: stage 1 lifts at most {max(design.heaviest_payload_kg(), 0.0):,.0f} kg of "
+            f"payload, less than the {band[0]:,.0f} kg the fit starts from"
+        )
     flights: dict[float, FlownTest] = {}
 
     def error_km(payload_kg: float) -> float:
@@ -187,8 +211,9 @@ def fly_tests(design: MissileDesign, epoch: dt.datetime) -> tuple[PayloadFit | N
     reference = next((f for f in flights if np.isfinite(f.apogee_km)), None)
     fit = None if reference is None else fit_payload(design, reference, epoch)
     flown_design = design if fit is None else replace(design, payload_kg=fit.design.payload_kg)
-    return fit, [fit.flown if fit is not None and f is reference else fly_published(flown_design, f, epoch)
-                 for f in flights]  # fmt: skip
+    return fit, [
+        fit.flown if fit is not None and f is reference else fly_published(flown_design, f, epoch) for f in flights
+    ]
 
 
 BURN_SCALES = (0.5, 1.5)
@@ -226,8 +251,9 @@ class MissileFit:
         return self.payload_converged and self.time_converged is not False
 
 
-def fit_missile(design: MissileDesign, flight: PublishedFlight, epoch: dt.datetime,
-                fit_burn_time: bool = True) -> MissileFit:  # fmt: skip
+def fit_missile(
+    design: MissileDesign, flight: PublishedFlight, epoch: dt.datetime, fit_burn_time: bool = True
+) -> MissileFit:
     """Fit a design to a published lofted test: payload to the apogee (fit_payload, at the test's range) and, with
     fit_burn_time and a published flight time, the burn-time scale to the flight time.
 
@@ -248,8 +274,9 @@ def fit_missile(design: MissileDesign, flight: PublishedFlight, epoch: dt.dateti
         return fit.flown.flight_time_s - flight.flight_time_s
 
     # a slower burn must still lift off: stage 1's thrust at least LIFTOFF_THRUST_TO_WEIGHT times the launch weight
-    slowest = min(BURN_SCALES[1], design.stages[0].thrust_n / (LIFTOFF_THRUST_TO_WEIGHT * design.launch_mass_kg
-                                                               * G0_M_S2))  # fmt: skip
+    slowest = min(
+        BURN_SCALES[1], design.stages[0].thrust_n / (LIFTOFF_THRUST_TO_WEIGHT * design.launch_mass_kg * G0_M_S2)
+    )
     here = error_s(1.0)
     lo, hi = (BURN_SCALES[0], 1.0) if here > 0.0 else (1.0, max(slowest, 1.0))
     other = error_s(lo if here > 0.0 else hi)

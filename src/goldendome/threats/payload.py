@@ -63,8 +63,14 @@ class Payloads:
     impact_s: np.ndarray
 
 
-def dispense(traj: Trajectory, flights: FlightSummary, buses: list[BusSpec | None], epoch: dt.datetime,
-             rv_beta_kg_m2, sample_dt_s: float = 1.0) -> Payloads | None:  # fmt: skip
+def dispense(
+    traj: Trajectory,
+    flights: FlightSummary,
+    buses: list[BusSpec | None],
+    epoch: dt.datetime,
+    rv_beta_kg_m2,
+    sample_dt_s: float = 1.0,
+) -> Payloads | None:
     """The extra objects (RVs beyond the first, and decoys) released by each missile's bus.
 
     buses : one spec per flown missile (None or a spec with 1 RV and no decoys: nothing extra).
@@ -107,5 +113,6 @@ def dispense(traj: Trajectory, flights: FlightSummary, buses: list[BusSpec | Non
         names.append(f"{p}/{'RV' if kind == RV else 'D'}{counts[(p, kind)]}")
     phase = np.where(phase == 0, 1, phase).astype(np.int8)  # released objects never thrust: midcourse/terminal
     trajectory = Trajectory(object_id=out_id, t_s=out_t, r_eci_m=r, v_eci_mps=v, phase=phase, names=tuple(names))
-    return Payloads(trajectory, tuple(parents), tuple(kinds), np.array(betas), np.array(starts),
-                    plan.t_launch + rec.end_tau)  # fmt: skip
+    return Payloads(
+        trajectory, tuple(parents), tuple(kinds), np.array(betas), np.array(starts), plan.t_launch + rec.end_tau
+    )

@@ -86,14 +86,23 @@ def free_flight(r, v, launch_unit, rotate=True):
     return apogee, ground, float(tof[0])
 
 
-def rerange(apogee_m: float, range_m: float, launch_lat_rad: float = np.radians(39.0),
-            launch_lon_rad: float = np.radians(125.7), test_azimuth_rad: float = np.radians(90.0),
-            target_azimuth_rad: float = np.radians(45.0), burnout_altitude_m: float = 300e3,
-            boost_time_s: float = 300.0, powered_downrange_m: float = 0.0) -> RerangeResult:  # fmt: skip
+def rerange(
+    apogee_m: float,
+    range_m: float,
+    launch_lat_rad: float = np.radians(39.0),
+    launch_lon_rad: float = np.radians(125.7),
+    test_azimuth_rad: float = np.radians(90.0),
+    target_azimuth_rad: float = np.radians(45.0),
+    burnout_altitude_m: float = 300e3,
+    boost_time_s: float = 300.0,
+    powered_downrange_m: float = 0.0,
+) -> RerangeResult:
     """Fit a lofted test's burnout state to its apogee and ground range, and re-range it (see the module doc)."""
     if apogee_m <= burnout_altitude_m:
-        raise RerangeError(f"apogee {apogee_m / 1e3:,.0f} km is not above the assumed burnout altitude "
-                           f"{burnout_altitude_m / 1e3:,.0f} km")  # fmt: skip
+        raise RerangeError(
+            f"apogee {apogee_m / 1e3:,.0f} km is not above the assumed burnout altitude "
+            f"{burnout_altitude_m / 1e3:,.0f} km"
+        )
     if not 0 < range_m < np.pi * R_EARTH_MEAN_M:
         raise RerangeError(f"ground range {range_m / 1e3:,.0f} km must be between 0 and half the circumference")
     lat, lon = launch_lat_rad, launch_lon_rad
@@ -115,9 +124,11 @@ def rerange(apogee_m: float, range_m: float, launch_lat_rad: float = np.radians(
         if best is None or sol.cost < best.cost:
             best = sol
     if best.cost > 1e-8:
-        raise RerangeError(f"no burnout state at {burnout_altitude_m / 1e3:.0f} km explains apogee "
-                           f"{apogee_m / 1e3:,.0f} km with range {range_m / 1e3:,.0f} km "
-                           f"(closest misses by {np.sqrt(2 * best.cost) * 100:.1f} km)")  # fmt: skip
+        raise RerangeError(
+            f"no burnout state at {burnout_altitude_m / 1e3:.0f} km explains apogee "
+            f"{apogee_m / 1e3:,.0f} km with range {range_m / 1e3:,.0f} km "
+            f"(closest misses by {np.sqrt(2 * best.cost) * 100:.1f} km)"
+        )
     speed, gamma = best.x
     r, v = _burnout_state(lat, lon, test_azimuth_rad, burnout_altitude_m, speed, gamma)
     apo, ground, tof = free_flight(r, v, unit)
@@ -128,9 +139,12 @@ def rerange(apogee_m: float, range_m: float, launch_lat_rad: float = np.radians(
         return gr, t
 
     def best_range(rotate):
-        res = minimize_scalar(lambda g: -np.nan_to_num(range_for(g, rotate)[0], nan=0.0),
-                              bounds=(np.radians(1.0), np.radians(60.0)), method="bounded",
-                              options={"xatol": 1e-7})  # fmt: skip
+        res = minimize_scalar(
+            lambda g: -np.nan_to_num(range_for(g, rotate)[0], nan=0.0),
+            bounds=(np.radians(1.0), np.radians(60.0)),
+            method="bounded",
+            options={"xatol": 1e-7},
+        )
         return res.x
 
     g_eq = best_range(True)
@@ -138,12 +152,16 @@ def rerange(apogee_m: float, range_m: float, launch_lat_rad: float = np.radians(
     g_nr = best_range(False)
     nr_range, _ = range_for(g_nr, rotate=False)
     return RerangeResult(
-        burnout_speed_mps=float(speed), burnout_gamma_rad=float(gamma), fitted_apogee_m=float(apo),
-        fitted_range_m=float(ground + powered_downrange_m), fitted_flight_time_s=float(boost_time_s + tof),
-        equivalent_range_m=float(eq_range + powered_downrange_m), equivalent_gamma_rad=float(g_eq),
+        burnout_speed_mps=float(speed),
+        burnout_gamma_rad=float(gamma),
+        fitted_apogee_m=float(apo),
+        fitted_range_m=float(ground + powered_downrange_m),
+        fitted_flight_time_s=float(boost_time_s + tof),
+        equivalent_range_m=float(eq_range + powered_downrange_m),
+        equivalent_gamma_rad=float(g_eq),
         equivalent_flight_time_s=float(boost_time_s + eq_tof),
         equivalent_range_no_rotation_m=float(nr_range + powered_downrange_m),
-    )  # fmt: skip
+    )
 
 
 @dataclass(frozen=True)
@@ -158,8 +176,9 @@ class FlownRerange:
     target_azimuth_rad: float
 
 
-def rerange_flown(design, flight, epoch, target_azimuth_rad: float = np.radians(45.0),
-                  fit_burn_time: bool = True) -> FlownRerange:  # fmt: skip
+def rerange_flown(
+    design, flight, epoch, target_azimuth_rad: float = np.radians(45.0), fit_burn_time: bool = True
+) -> FlownRerange:
     """Fit a catalogue design to a published lofted test (named.fit_missile: payload to the apogee, burn times to
     the flight time) and fly the fitted missile on its greatest-range trajectory from the test's launch point
     toward target_azimuth_rad. Where the same burnout speed is a lower bound, this is the estimate: on a standard
@@ -181,16 +200,24 @@ def rerange_flown(design, flight, epoch, target_azimuth_rad: float = np.radians(
             f"closest, {fit.design.payload_kg:,.0f} kg, peaks at {got.apogee_m / 1e3:,.0f} km"
             + ("" if got.feasible else f" and lands {got.range_m / 1e3:,.0f} km out")
             + (f" (burn times x{fit.burn_scale:.2f})" if fit.burn_scale != 1.0 else "")
-        )  # fmt: skip
+        )
     if fit.time_converged is False:
         raise RerangeError(
             f"{design.name} cannot take the {flight.flight_time_s:,.0f} s of {flight.name} with burn times between "
             f"x{BURN_SCALES[0]} and its slowest lift-off: the closest (x{fit.burn_scale:.2f}, payload "
             f"{fit.design.payload_kg:,.0f} kg) takes {got.flight_time_s:,.0f} s; fit the payload alone "
             f"(--payload-only) or try another design"
-        )  # fmt: skip
+        )
     lat, lon = np.radians(flight.launch_lat_deg), np.radians(flight.launch_lon_deg)
     reach = maximum_range(fit.design, epoch, launch=(float(lat), float(lon), float(target_azimuth_rad)))
-    bound = rerange(flight.apogee_km * 1e3, flight.range_km * 1e3, lat, lon, np.radians(flight.azimuth_deg),
-                    target_azimuth_rad, got.burnout_altitude_m, got.burnout_time_s)  # fmt: skip
+    bound = rerange(
+        flight.apogee_km * 1e3,
+        flight.range_km * 1e3,
+        lat,
+        lon,
+        np.radians(flight.azimuth_deg),
+        target_azimuth_rad,
+        got.burnout_altitude_m,
+        got.burnout_time_s,
+    )
     return FlownRerange(fit, reach, bound, float(target_azimuth_rad))

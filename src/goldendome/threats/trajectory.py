@@ -90,7 +90,10 @@ class Trajectory:
             ids.append(p.object_id + offset)
             offset += p.n_objects
         return Trajectory(
-            object_id=np.concatenate(ids), t_s=np.concatenate([p.t_s for p in parts]),
-            r_eci_m=np.concatenate([p.r_eci_m for p in parts]), v_eci_mps=np.concatenate([p.v_eci_mps for p in parts]),
-            phase=np.concatenate([p.phase for p in parts]), names=tuple(n for p in parts for n in p.names),
-        )  # fmt: skip
+            object_id=np.concatenate(ids),
+            t_s=np.concatenate([p.t_s for p in parts]),
+            r_eci_m=np.concatenate([p.r_eci_m for p in parts]),
+            v_eci_mps=np.concatenate([p.v_eci_mps for p in parts]),
+            phase=np.concatenate([p.phase for p in parts]),
+            names=tuple(n for p in parts for n in p.names),
+        )

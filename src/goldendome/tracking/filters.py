@@ -170,8 +170,9 @@ class Ballistic:
         dt = np.ascontiguousarray(dt, float)
         n_sub = np.maximum(1, np.ceil(np.abs(dt) / self.max_step_s)).astype(np.int64)
         inv_beta = 0.0 if self.beta_kg_m2 is None else 1.0 / self.beta_kg_m2
-        return _kernel("_ballistic_rk4", x.shape[0])(np.ascontiguousarray(x, float), dt, n_sub,
-                                                     J2_EARTH if self.j2 else 0.0, inv_beta, _LOG_RHO)  # fmt: skip
+        return _kernel("_ballistic_rk4", x.shape[0])(
+            np.ascontiguousarray(x, float), dt, n_sub, J2_EARTH if self.j2 else 0.0, inv_beta, _LOG_RHO
+        )
 
     def transition(self, x, dt):
         """Phi = I + A dt + A^2 dt^2 / 2 + A^3 dt^3 / 6 with the point-mass gravity gradient taken at the mid-step
@@ -226,8 +227,9 @@ def predict(x, p, model, dt):
     dt = np.full(x.shape[0], float(dt)) if np.ndim(dt) == 0 else np.array(dt, float).reshape(x.shape[0])
     f = model.transition(x, dt)
     x_new = model.propagate(x, dt)
-    return x_new, _kernel("_fpft_q", x.shape[0])(np.ascontiguousarray(f), np.ascontiguousarray(p),
-                                                 np.ascontiguousarray(model.noise(x, dt)))  # fmt: skip
+    return x_new, _kernel("_fpft_q", x.shape[0])(
+        np.ascontiguousarray(f), np.ascontiguousarray(p), np.ascontiguousarray(model.noise(x, dt))
+    )
 
 
 def update(x, p, nu, h, r):
@@ -393,8 +395,12 @@ class IMM:
         :func:`ukf_predict`). xm (N, r, 6), pm (N, r, 6, 6), mu (N, r) -> predicted xm, pm and the predicted mode
         probabilities c (N, r)."""
         predictor = predict if predictor is None else predictor
-        c, x0, p0 = _imm_mix(np.ascontiguousarray(mu, float), np.asarray(self.switching, float),
-                             np.ascontiguousarray(xm, float), np.ascontiguousarray(pm, float))  # fmt: skip
+        c, x0, p0 = _imm_mix(
+            np.ascontiguousarray(mu, float),
+            np.asarray(self.switching, float),
+            np.ascontiguousarray(xm, float),
+            np.ascontiguousarray(pm, float),
+        )
         xs, ps = np.empty_like(x0), np.empty_like(p0)
         for j, model in enumerate(self.models):
             xs[:, j], ps[:, j] = predictor(x0[:, j], p0[:, j], model, dt)
@@ -450,9 +456,13 @@ PARALLEL_FROM = 512
 start-up costs more than a few tracks' work)."""
 _KERNELS = {
     name: SizedKernel(fn, PARALLEL_FROM)
-    for name, fn in (("_ballistic_rk4", _ballistic_rk4_py), ("_cv_q_kernel", _cv_q_kernel_py),
-                     ("_fpft_q", _fpft_q_py), ("_update_kernel", _update_kernel_py))
-}  # fmt: skip
+    for name, fn in (
+        ("_ballistic_rk4", _ballistic_rk4_py),
+        ("_cv_q_kernel", _cv_q_kernel_py),
+        ("_fpft_q", _fpft_q_py),
+        ("_update_kernel", _update_kernel_py),
+    )
+}
 
 
 def _kernel(name: str, n: int):
@@ -573,8 +583,11 @@ def covariance_intersection(xa, pa, xb, pb):
     w = 0.5 * (lo + hi)
     info = w[:, None, None] * ia + (1.0 - w[:, None, None]) * ib
     p = np.linalg.inv(info)
-    x = np.einsum("nij,nj->ni", p, w[:, None] * np.einsum("nij,nj->ni", ia, xa)
-                  + (1.0 - w[:, None]) * np.einsum("nij,nj->ni", ib, xb))  # fmt: skip
+    x = np.einsum(
+        "nij,nj->ni",
+        p,
+        w[:, None] * np.einsum("nij,nj->ni", ia, xa) + (1.0 - w[:, None]) * np.einsum("nij,nj->ni", ib, xb),
+    )
     return x, 0.5 * (p + np.swapaxes(p, 1, 2)), w
 
 

@@ -26,8 +26,12 @@ def fuse_pictures(pictures, gate_probability: float = 0.9999):
     for k, (i, x, p) in enumerate(pictures):
         i = np.asarray(i, np.int64) + k * 1_000_000_000
         if ids is None or len(ids) == 0:
-            ids, xs, ps, count = i.copy(), np.array(x, float).reshape(-1, 6), np.array(p, float).reshape(-1, 6, 6), \
-                np.ones(len(i), int)  # fmt: skip
+            ids, xs, ps, count = (
+                i.copy(),
+                np.array(x, float).reshape(-1, 6),
+                np.array(p, float).reshape(-1, 6, 6),
+                np.ones(len(i), int),
+            )
             continue
         if len(i) == 0:
             continue

@@ -85,14 +85,29 @@ class RadarModel:
     velocity: np.ndarray = field(default_factory=lambda: np.zeros(3))
 
     @classmethod
-    def site(cls, site_ecef, lat_rad: float, lon_rad: float, theta_rad: float, sigma_range_m: float,
-             sigma_angle_rad: float, sigma_range_rate_mps: float | None = None) -> "RadarModel":  # fmt: skip
+    def site(
+        cls,
+        site_ecef,
+        lat_rad: float,
+        lon_rad: float,
+        theta_rad: float,
+        sigma_range_m: float,
+        sigma_angle_rad: float,
+        sigma_range_rate_mps: float | None = None,
+    ) -> "RadarModel":
         """A ground radar seen from the inertial (ECI) tracking frame at Earth rotation angle theta: its position
         turned into ECI, its rotation ECI -> ENU = (ECEF -> ENU)(ECI -> ECEF), its velocity w x r."""
         r = rot_eci_to_ecef(theta_rad)
         pos = r.T @ np.asarray(site_ecef, float)
-        return cls(pos, _enu(float(lat_rad), float(lon_rad)) @ r, sigma_range_m, sigma_angle_rad, sigma_angle_rad,
-                   sigma_range_rate_mps, OMEGA_EARTH_RAD_S * np.array([-pos[1], pos[0], 0.0]))  # fmt: skip
+        return cls(
+            pos,
+            _enu(float(lat_rad), float(lon_rad)) @ r,
+            sigma_range_m,
+            sigma_angle_rad,
+            sigma_angle_rad,
+            sigma_range_rate_mps,
+            OMEGA_EARTH_RAD_S * np.array([-pos[1], pos[0], 0.0]),
+        )
 
     @property
     def doppler(self) -> bool:
@@ -121,8 +136,9 @@ class RadarModel:
 
     def _polar(self, x, with_h: bool):
         c = np.ascontiguousarray
-        return _polar_kernel(c(x, float), c(self.position, float), c(self.rotation, float), c(self.velocity, float),
-                             self.doppler, with_h)  # fmt: skip
+        return _polar_kernel(
+            c(x, float), c(self.position, float), c(self.rotation, float), c(self.velocity, float), self.doppler, with_h
+        )
 
     def innovation(self, z, z_pred):
         """z - z_pred with the azimuth difference wrapped into (-pi, pi]."""

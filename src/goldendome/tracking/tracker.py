@@ -142,8 +142,9 @@ class Tracker:
         tr = self.tracks
         if not self.imm:
             if self.unscented:
-                tr.x[idx], tr.p[idx], _ = filters.ukf_update(tr.x[idx], tr.p[idx], z, r, sensor.measure,
-                                                             sensor.innovation)  # fmt: skip
+                tr.x[idx], tr.p[idx], _ = filters.ukf_update(
+                    tr.x[idx], tr.p[idx], z, r, sensor.measure, sensor.innovation
+                )
             else:
                 nu = sensor.innovation(z, z_pred[idx])
                 tr.x[idx], tr.p[idx], _ = filters.update(tr.x[idx], tr.p[idx], nu, h[idx], r)
@@ -182,8 +183,9 @@ class Tracker:
             # spatial pre-gate: the gate ellipsoid fits in a sphere of sqrt(gate x largest eigenvalue) around the
             # predicted position (position covariance plus the measurement's own spread there); the trace bounds
             # the largest eigenvalue
-            spread = (sensor.position_variance_trace(z_pred) if noise is None
-                      else np.trace(r_det, axis1=1, axis2=2).max())  # fmt: skip
+            spread = (
+                sensor.position_variance_trace(z_pred) if noise is None else np.trace(r_det, axis1=1, axis2=2).max()
+            )
             lam = np.trace(tr.p[:, :3, :3], axis1=1, axis2=2) + spread
             ti, dj = candidate_pairs(tr.x[:, :3], np.sqrt(gamma * lam), sensor.to_position(z))
             d2 = self._distance2(ti, z[dj], sensor, z_pred, h, sensor.noise if noise is None else r_det[dj], modes)
@@ -220,8 +222,11 @@ class Tracker:
         tr.looks = tr.looks + looked
         tr.misses = np.where(hit, 0, tr.misses + looked)
         tr.confirmed |= np.bitwise_count(tr.history) >= self.confirm_m
-        dead = np.where(tr.confirmed, tr.misses >= self.max_misses,
-                        (tr.looks - np.bitwise_count(tr.history) > self.confirm_n - self.confirm_m))  # fmt: skip
+        dead = np.where(
+            tr.confirmed,
+            tr.misses >= self.max_misses,
+            (tr.looks - np.bitwise_count(tr.history) > self.confirm_n - self.confirm_m),
+        )
         if dead.any():
             tr.keep(~dead)
         if free.size:
@@ -250,8 +255,7 @@ class Tracker:
             local[idx] = np.arange(idx.size)
             nu = sensor.innovation(z[dj], z_pred[ti])
             r = np.broadcast_to(sensor.noise, (idx.size, z.shape[1], z.shape[1]))
-            tr.x[idx], tr.p[idx] = filters.pda_update(tr.x[idx], tr.p[idx], h[idx], r, local[ti], nu, beta,
-                                                      beta0[idx])  # fmt: skip
+            tr.x[idx], tr.p[idx] = filters.pda_update(tr.x[idx], tr.p[idx], h[idx], r, local[ti], nu, beta, beta0[idx])
         det_track = np.full(m, -1)
         best = np.argsort(-beta)
         det_track[dj[best][::-1]] = tr.track_id[ti[best][::-1]]  # each detection: its most probable track
@@ -260,8 +264,11 @@ class Tracker:
     def _modes(self, x, p) -> dict:
         """IMM fields of new tracks: every mode starts from the same estimate, modes equally likely."""
         k, r = x.shape[0], (self.model.r if self.imm else 0)
-        return dict(xm=np.repeat(x[:, None], r, axis=1), pm=np.repeat(p[:, None], r, axis=1),
-                    mu=np.full((k, r), 1.0 / max(r, 1)))  # fmt: skip
+        return dict(
+            xm=np.repeat(x[:, None], r, axis=1),
+            pm=np.repeat(p[:, None], r, axis=1),
+            mu=np.full((k, r), 1.0 / max(r, 1)),
+        )
 
     def seed(self, t: float, x, p) -> np.ndarray:
         """Start confirmed tracks from given states (K, 6) and covariances (K, 6, 6) (e.g. a cue from another
@@ -272,10 +279,19 @@ class Tracker:
         self.next_id += k
         full = (1 << self.confirm_n) - 1
         p = np.array(p, float).reshape(k, 6, 6)
-        self.tracks.append(TrackTable(
-            x=x.copy(), p=p, t=np.full(k, float(t)), track_id=ids, history=np.full(k, full, np.int64),
-            looks=np.full(k, self.confirm_n), misses=np.zeros(k, int), confirmed=np.ones(k, bool), **self._modes(x, p),
-        ))  # fmt: skip
+        self.tracks.append(
+            TrackTable(
+                x=x.copy(),
+                p=p,
+                t=np.full(k, float(t)),
+                track_id=ids,
+                history=np.full(k, full, np.int64),
+                looks=np.full(k, self.confirm_n),
+                misses=np.zeros(k, int),
+                confirmed=np.ones(k, bool),
+                **self._modes(x, p),
+            )
+        )
         return ids
 
     def _start(self, t: float, z, sensor: RadarModel, r) -> np.ndarray:
@@ -289,11 +305,19 @@ class Tracker:
         ids = np.arange(self.next_id, self.next_id + k)
         self.next_id += k
         x = np.hstack([sensor.to_position(z), v])
-        self.tracks.append(TrackTable(
-            x=x, p=p, t=np.full(k, float(t)), track_id=ids, history=np.ones(k, np.int64), looks=np.ones(k, int),
-            misses=np.zeros(k, int), confirmed=np.zeros(k, bool) if self.confirm_m > 1 else np.ones(k, bool),
-            **self._modes(x, p),
-        ))  # fmt: skip
+        self.tracks.append(
+            TrackTable(
+                x=x,
+                p=p,
+                t=np.full(k, float(t)),
+                track_id=ids,
+                history=np.ones(k, np.int64),
+                looks=np.ones(k, int),
+                misses=np.zeros(k, int),
+                confirmed=np.zeros(k, bool) if self.confirm_m > 1 else np.ones(k, bool),
+                **self._modes(x, p),
+            )
+        )
         return ids
 
     def confirmed_states(self):

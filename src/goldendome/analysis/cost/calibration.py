@@ -54,8 +54,10 @@ def solved_case(study: CostStudy, alternative: str | None = None, variant: str |
     if alternative is not None:
         study = with_alternative(study, alternative)
     elif study.alternatives:
-        raise ValueError(f"this study compares separate systems ({', '.join(study.alternatives)}); choose one: "
-                         f"lifecycle_cost(study, alternative={next(iter(study.alternatives))!r})")  # fmt: skip
+        raise ValueError(
+            f"this study compares separate systems ({', '.join(study.alternatives)}); choose one: "
+            f"lifecycle_cost(study, alternative={next(iter(study.alternatives))!r})"
+        )
     return study
 
 
@@ -102,8 +104,10 @@ def solve_input(study: "CostStudy | Mapping | str | Path", component: str, param
 
     at_zero = gap(0.0)
     if at_zero > 0:
-        raise ValueError(f"no value of {what} at or above zero matches {fig.label!r} ({money(fig.value_usd)}): at "
-                         f"zero the total is already {money(at_zero + fig.value_usd)}")  # fmt: skip
+        raise ValueError(
+            f"no value of {what} at or above zero matches {fig.label!r} ({money(fig.value_usd)}): at "
+            f"zero the total is already {money(at_zero + fig.value_usd)}"
+        )
     hi = max(x, x0, 1.0)
     for _ in range(60):
         if gap(hi) > 0:
@@ -152,8 +156,9 @@ def _solve_jointly(study: CostStudy, todo: list[InputSolve]) -> CostStudy:
         s = at(x)
         return np.array([_figure_total(s, f) for f in figs]) - target
 
-    x = np.array([float(getattr(next(k for k in study.components if k.name == c.component), c.parameter))
-                  for c in todo])  # fmt: skip
+    x = np.array(
+        [float(getattr(next(k for k in study.components if k.name == c.component), c.parameter)) for c in todo]
+    )
     for _ in range(30):
         g = gaps(x)
         if np.all(np.abs(g) <= 1e-9 * target):
@@ -161,8 +166,10 @@ def _solve_jointly(study: CostStudy, todo: list[InputSolve]) -> CostStudy:
         h = np.maximum(np.abs(x) * 0.25, 1.0)
         jac = np.column_stack([(gaps(x + h[i] * np.eye(len(x))[i]) - g) / h[i] for i in range(len(x))])
         if abs(np.linalg.det(jac / np.maximum(np.abs(jac).max(axis=0), 1e-300))) < 1e-12:
-            raise ValueError("calibrate: the calibrated figures do not fix their inputs together (one figure does not "
-                             f"depend on them, or two say the same): {', '.join(c.to for c in todo)}")  # fmt: skip
+            raise ValueError(
+                "calibrate: the calibrated figures do not fix their inputs together (one figure does not "
+                f"depend on them, or two say the same): {', '.join(c.to for c in todo)}"
+            )
         x = x - np.linalg.solve(jac, g)
     else:
         raise ValueError(f"calibrate: no joint solution found for {', '.join(c.to for c in todo)}")
@@ -177,8 +184,13 @@ def _coupled_groups(study: CostStudy, todo: list[InputSolve]) -> list[list[Input
     the other's component (connected components of that relation)."""
     groups: list[list[InputSolve]] = []
     for c in todo:
-        joined = [g for g in groups if any(c.component in _figure_members(study, o.to) or
-                                           o.component in _figure_members(study, c.to) for o in g)]  # fmt: skip
+        joined = [
+            g
+            for g in groups
+            if any(
+                c.component in _figure_members(study, o.to) or o.component in _figure_members(study, c.to) for o in g
+            )
+        ]
         merged = [c] + [o for g in joined for o in g]
         groups = [g for g in groups if g not in joined] + [merged]
     return groups
@@ -200,8 +212,9 @@ def calibrated(study: CostStudy, only: "set[str] | None" = None) -> CostStudy:
     for group in _coupled_groups(current, todo):
         if len(group) == 1:
             c = group[0]
-            current = _with_value(current, c.component, c.parameter, solve_input(current, c.component, c.parameter,
-                                                                                 c.to))  # fmt: skip
+            current = _with_value(
+                current, c.component, c.parameter, solve_input(current, c.component, c.parameter, c.to)
+            )
         else:
             current = _solve_jointly(current, group)
     notes, targets = list(current.notes), {c.to for c in todo}
@@ -210,12 +223,16 @@ def calibrated(study: CostStudy, only: "set[str] | None" = None) -> CostStudy:
         try:
             Component.model_validate(comp.model_dump(exclude={"preset"}, exclude_unset=True))
         except ValidationError as exc:
-            raise ValueError(f"calibrate: {c.component}.{c.parameter} solved from {c.to!r} is out of range: "
-                             + "; ".join(format_validation_error(exc))) from None  # fmt: skip
+            raise ValueError(
+                f"calibrate: {c.component}.{c.parameter} solved from {c.to!r} is out of range: "
+                + "; ".join(format_validation_error(exc))
+            ) from None
         fig = next(p for p in study.published if p.label == c.to)
         value = format_input(c.parameter, getattr(comp, c.parameter))
-        notes.append(f"CALIBRATED: {c.component}.{c.parameter} = {value}, solved so that '{c.to}' "
-                     f"({money(fig.value_usd)}) is matched; that figure agrees by construction.")  # fmt: skip
+        notes.append(
+            f"CALIBRATED: {c.component}.{c.parameter} = {value}, solved so that '{c.to}' "
+            f"({money(fig.value_usd)}) is matched; that figure agrees by construction."
+        )
     published = [p.model_copy(update={"calibrated": True}) if p.label in targets else p for p in current.published]
     out = current.model_copy(update={"notes": notes, "published": published})
     if len(_CALIBRATED) > 64:
@@ -236,8 +253,17 @@ def implied_inputs(study: "CostStudy | Mapping | str | Path") -> pd.DataFrame:
             value, why = solve_input(study, c.component, c.parameter, c.to), ""
         except ValueError as exc:
             value, why = math.nan, str(exc)
-        rows.append({"component": c.component, "parameter": c.parameter, "figure": c.to, "as_written": written,
-                     "implied": value, "ratio": value / written if written else math.nan, "note": why})
+        rows.append(
+            {
+                "component": c.component,
+                "parameter": c.parameter,
+                "figure": c.to,
+                "as_written": written,
+                "implied": value,
+                "ratio": value / written if written else math.nan,
+                "note": why,
+            }
+        )
     return pd.DataFrame(rows, columns=["component", "parameter", "figure", "as_written", "implied", "ratio", "note"])
 
 
@@ -257,7 +283,16 @@ def implied_curves(study: "CostStudy | Mapping | str | Path", points: int = 9) -
                 total = _figure_total(_with_value(study, c.component, c.parameter, x), fig)
             except ValueError:  # a calibration has no solution there (it would need a negative input)
                 total = math.nan
-            rows.append({"component": c.component, "parameter": c.parameter, "figure": c.to, "value": x,
-                         "total_usd": total, "published_usd": fig.value_usd, "as_written": imp.as_written,
-                         "implied": imp.implied})  # fmt: skip
+            rows.append(
+                {
+                    "component": c.component,
+                    "parameter": c.parameter,
+                    "figure": c.to,
+                    "value": x,
+                    "total_usd": total,
+                    "published_usd": fig.value_usd,
+                    "as_written": imp.as_written,
+                    "implied": imp.implied,
+                }
+            )
     return pd.DataFrame(rows)

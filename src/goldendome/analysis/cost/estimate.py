@@ -23,8 +23,9 @@ from goldendome.scenario.cost_study import (
 from goldendome.scenario.deployment import DeploymentPlan
 
 
-def lifecycle_cost(study: "CostStudy | Mapping | str | Path", alternative: str | None = None,
-                   variant: str | None = None) -> CostResult:  # fmt: skip
+def lifecycle_cost(
+    study: "CostStudy | Mapping | str | Path", alternative: str | None = None, variant: str | None = None
+) -> CostResult:
     """Year-by-year cost of a study (or of one alternative, under one variant), in the study's constant dollars.
 
     Each component's arrays come from :func:`~goldendome.analysis.cost.lifecycle.component_costs` and are converted
@@ -57,17 +58,35 @@ def compare_published(study: "CostStudy | Mapping | str | Path") -> pd.DataFrame
         res = lifecycle_cost(study, alternative=p.alternative, variant=p.variant)
         ours = res.total(p.components, p.scope)
         rel = ours / p.value_usd - 1.0
-        rows.append({"label": p.label, "published_usd": p.value_usd, "ours_usd": ours, "rel_diff": rel,
-                     "rel_tolerance": p.rel_tolerance,
-                     "within_tolerance": (abs(rel) <= p.rel_tolerance) if p.check else None,
-                     "calibrated": p.calibrated, "check": p.check, "alternative": p.alternative, "variant": p.variant,
-                     "source": " ".join(p.source.split()), "note": " ".join(p.note.split())})  # fmt: skip
+        rows.append(
+            {
+                "label": p.label,
+                "published_usd": p.value_usd,
+                "ours_usd": ours,
+                "rel_diff": rel,
+                "rel_tolerance": p.rel_tolerance,
+                "within_tolerance": (abs(rel) <= p.rel_tolerance) if p.check else None,
+                "calibrated": p.calibrated,
+                "check": p.check,
+                "alternative": p.alternative,
+                "variant": p.variant,
+                "source": " ".join(p.source.split()),
+                "note": " ".join(p.note.split()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def sweep(study: "CostStudy | Mapping | str | Path", component: str, field_name: str, values: Sequence,
-          scope: str = "all", components: Sequence[str] | None = None, alternative: str | None = None,
-          variant: str | None = None) -> pd.DataFrame:  # fmt: skip
+def sweep(
+    study: "CostStudy | Mapping | str | Path",
+    component: str,
+    field_name: str,
+    values: Sequence,
+    scope: str = "all",
+    components: Sequence[str] | None = None,
+    alternative: str | None = None,
+    variant: str | None = None,
+) -> pd.DataFrame:
     """How a total moves when one input of one component takes each of `values` (the others held).
 
     Returns one row per value: the value, total_usd (over `components` and `scope`) and rel_change against the
@@ -88,7 +107,8 @@ def sweep(study: "CostStudy | Mapping | str | Path", component: str, field_name:
         case = Variant(name=f"{component}.{field_name}={value}", overrides={component: {field_name: value}})
         comps = apply_overrides(study.components, case, where=f"sweep {case.name}")
         total = lifecycle_cost(study.model_copy(update={"components": comps}), alternative, variant).total(
-            components, scope)
+            components, scope
+        )
         rows.append({field_name: value, "total_usd": total, "rel_change": total / base - 1.0})
     return pd.DataFrame(rows)
 

@@ -55,8 +55,12 @@ SCOPES = {"all": CATEGORIES, "acquisition": ACQUISITION, "operations": ("operati
 
 def initial_units(comp: Component, horizon: int) -> np.ndarray:
     """(horizon,) units first deployed each year: the schedule, or quantity spread evenly over deploy_years."""
-    sched = np.asarray(comp.deploy_schedule if comp.deploy_schedule is not None
-                       else [comp.quantity / comp.deploy_years] * comp.deploy_years, dtype=float)  # fmt: skip
+    sched = np.asarray(
+        comp.deploy_schedule
+        if comp.deploy_schedule is not None
+        else [comp.quantity / comp.deploy_years] * comp.deploy_years,
+        dtype=float,
+    )
     years = comp.deploy_start_year + np.arange(len(sched))
     out = np.zeros(horizon)
     inside = years < horizon
@@ -200,8 +204,11 @@ class CostResult:
 
     def summary(self) -> str:
         """The total with every assumption under it (the only way a total is meant to be printed)."""
-        lines = [f"{self.name}: ${self.total_usd / 1e9:,.1f} billion (FY{self.dollars_year} dollars) over "
-                 f"FY{self.start_year}-FY{self.start_year + self.horizon_years - 1}", "Assumptions:"]  # fmt: skip
+        lines = [
+            f"{self.name}: ${self.total_usd / 1e9:,.1f} billion (FY{self.dollars_year} dollars) over "
+            f"FY{self.start_year}-FY{self.start_year + self.horizon_years - 1}",
+            "Assumptions:",
+        ]
         lines += [f"  - {a}" for a in self.assumptions]
         return "\n".join(lines)
 
@@ -234,8 +241,11 @@ def priced(study: CostStudy) -> CostResult:
         for cat in CATEGORIES:
             v = costs[cat] * factor
             nz = v != 0
-            rows.append(pd.DataFrame({"year": years[nz], "component": comp.name, "kind": comp.kind,
-                                      "category": cat, "cost_usd": v[nz]}))  # fmt: skip
+            rows.append(
+                pd.DataFrame(
+                    {"year": years[nz], "component": comp.name, "kind": comp.kind, "category": cat, "cost_usd": v[nz]}
+                )
+            )
         unit_rows.append(pd.DataFrame({"year": years, "component": comp.name, **units}))
         text, warn = describe_component(comp, study, units)
         assumptions.append(text)
@@ -246,5 +256,14 @@ def priced(study: CostStudy) -> CostResult:
     table["category"] = pd.Categorical(table["category"], categories=list(CATEGORIES))
     table = table.sort_values(["year", "component", "category"], ignore_index=True)
     table["category"] = table["category"].astype(str)
-    return CostResult(study.name, table, pd.concat(unit_rows, ignore_index=True), assumptions, warnings,
-                      study.dollars_year, study.start_year, horizon, [c.name for c in study.components])  # fmt: skip
+    return CostResult(
+        study.name,
+        table,
+        pd.concat(unit_rows, ignore_index=True),
+        assumptions,
+        warnings,
+        study.dollars_year,
+        study.start_year,
+        horizon,
+        [c.name for c in study.components],
+    )
