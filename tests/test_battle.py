@@ -107,6 +107,32 @@ def test_shoot_look_shoot_against_its_closed_form(world):
     assert fired.mean() == pytest.approx(rounds, abs=0.1)
 
 
+def test_battle_round_and_cost_preset_read_one_catalogue_entry(world, monkeypatch):
+    """Issue 18: the battle charges THAAD's round price and the cost study's interceptor-thaad preset its programme
+    average, both from the interceptor catalogue: change the entry and both change."""
+    from dataclasses import replace
+
+    from goldendome.effectors import interceptors
+    from goldendome.scenario.cost_presets import merge_preset
+
+    def charged() -> tuple[float, float]:
+        """(US$M the battle charged per THAAD round, US$ the preset's average unit cost)."""
+        b = _battles(world, _scenario([{**THAAD, "doctrine": {"shots": 1, "looks": 0}}]), 1)[0]
+        launches = b.events[b.events.event == "launch"]
+        assert set(launches.weapon) == {"thaad"} and launches.shots.sum() > 0
+        preset = merge_preset({"preset": "interceptor-thaad"})
+        return b.cost_musd / launches.shots.sum(), preset["average_unit_cost_usd"]
+
+    thaad = interceptor("thaad")
+    assert charged() == pytest.approx((thaad.round_cost_musd, thaad.programme_unit_cost_musd * 1e6))
+    assert thaad.round_cost_musd == 18.5  # the middle of $17M-$20M (FY2024 buys, references.md)
+
+    catalogue = interceptors.load_interceptors()
+    changed = replace(thaad, round_cost_musd=30.0, programme_unit_cost_musd=31.0)
+    monkeypatch.setattr(interceptors, "load_interceptors", lambda: {**catalogue, "thaad": changed})
+    assert charged() == pytest.approx((30.0, 31e6))
+
+
 def test_same_seed_same_battle(world):
     scn = _scenario([{**THAAD, "doctrine": {"shots": 1, "looks": 1}}])
     a, b = _battles(world, scn, 1)[0], _battles(world, scn, 1)[0]

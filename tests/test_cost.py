@@ -654,6 +654,21 @@ def test_deploy_schedule_and_preset_sources():
     assert {p["kind"] for p in load_cost_defaults().values()} <= {"sbi", "tracking_satellite", "interceptor", "radar"}
 
 
+def test_interceptor_preset_takes_the_catalogue_programme_price_and_a_study_price_overrides_it():
+    """Issue 18: interceptor-thaad names its catalogue entry instead of repeating its price; the catalogue's
+    programme unit cost, dollars year and price sources fill the component, and the `interceptor` key is consumed
+    (the strict Component would refuse it)."""
+    from goldendome.effectors.interceptors import interceptor
+
+    thaad = interceptor("thaad")
+    study = _study(preset="interceptor-thaad")
+    del study["components"][0]["average_unit_cost_usd"]
+    comp = load_cost_study(study).components[0]
+    assert comp.average_unit_cost_usd == thaad.programme_unit_cost_musd * 1e6
+    assert comp.dollars_year == thaad.dollars_year and comp.sources == list(thaad.price_sources)
+    assert load_cost_study(_study(preset="interceptor-thaad")).components[0].average_unit_cost_usd == 1e6
+
+
 def test_service_life_longer_than_horizon_is_said_plainly():
     """Allowed (radars outlive 20-year studies), with a plain line in the assumptions and warnings."""
     res = lifecycle_cost(_study(service_life_years=30))

@@ -37,7 +37,7 @@ def test_exchange_table_uses_the_catalogue_and_counts_the_shell_for_sbis():
     t = exchange_table(cases)
     w = interceptor("tamir")
     # Iron Dome: a ~$50k Tamir (0.88) against a ~$1k rocket (references.md: $35-60k vs ~$1k): ratio ~57
-    assert t.exchange_ratio[0] == pytest.approx(w.unit_cost_musd * 1e6 / w.sspk["rocket"] / 1e3)
+    assert t.exchange_ratio[0] == pytest.approx(w.round_cost_musd * 1e6 / w.sspk["rocket"] / 1e3)
     assert t.exchange_ratio[1] == pytest.approx(22e6 * 780 / 0.8 / 30e6)
     with pytest.raises(ValueError, match="does not engage class"):
         exchange_table([ExchangeCase(interceptor="tamir", threat="x", threat_cost_usd=1.0, threat_class="icbm")])

@@ -18,8 +18,32 @@ def test_catalogue_has_every_layer_with_sources():
         assert w.sources and 0 < min(w.sspk.values()) <= max(w.sspk.values()) <= 1
         assert w.min_altitude_m < w.max_altitude_m
     assert interceptor("gbi").sspk["icbm"] == pytest.approx(10 / 18, abs=0.01)  # the test-record figure
-    with pytest.raises(KeyError, match="the catalogue has"):
+    with pytest.raises(KeyError, match="the catalogue has") as unknown:
         interceptor("nope")
+    assert "did you mean" not in str(unknown.value)  # nothing in the catalogue is close to "nope"
+    with pytest.raises(KeyError, match="did you mean 'thaad'"):
+        interceptor("thad")
+
+
+def test_pac3_round_and_programme_prices_differ_and_both_are_sourced():
+    """A round is the missile a shot consumes (Army FY2024 budget, ~$4.1M); the 2025 multi-year buy's average is
+    $9.8bn / 1,970 = ~$4.97M because it also pays for hardware (references.md)."""
+    w = interceptor("pac3-mse")
+    assert w.round_cost_musd == pytest.approx(4.1)
+    assert w.programme_unit_cost_musd == pytest.approx(9.8e3 / 1970, rel=0.01)  # $9.8bn: 2 significant digits
+    assert w.programme_unit_cost_musd > w.round_cost_musd
+    round_line, programme_line = w.price_sources
+    assert "$4.1M" in round_line and "FY2024" in round_line
+    assert "$9.8bn / 1,970" in programme_line and "hardware" in programme_line and "2025 dollars" in programme_line
+
+
+def test_every_price_is_sourced_and_one_figure_serves_both_prices_only_when_the_source_says_so():
+    for w in load_interceptors().values():
+        assert w.price_sources, w.name
+        assert 0 < w.round_cost_musd <= w.programme_unit_cost_musd, w.name
+        assert 2000 <= w.dollars_year <= 2026, w.name
+        if w.round_cost_musd == w.programme_unit_cost_musd:
+            assert any("round and the programme unit cost alike" in s for s in w.price_sources), w.name
 
 
 def test_fly_out_time_closed_form():
@@ -81,6 +105,8 @@ def test_a_catalogue_entry_with_an_unknown_layer_or_threat_class_is_refused_when
         load_with({**good, "layer": "midcourze"})
     with pytest.raises(ValueError, match="entry 'bad', sspk: 'hwasong' is not a threat class"):
         load_with({**good, "sspk": {"hwasong": 0.5}})
+    with pytest.raises(ValueError, match="entry 'bad': no source for its prices; add a line .* begins 'Price'"):
+        load_with({**good, "sources": [s for s in good["sources"] if not s.startswith("Price")]})
     assert load_with(good)["bad"].layer == "midcourse"
 
 

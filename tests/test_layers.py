@@ -14,6 +14,7 @@ import goldendome
 
 LAYERS = {
     "physics": 0,
+    "lookup": 0,  # a catalogue entry by name, and the one error for a name that is not there
     "threats": 1,  # truth: what flies
     "sensors": 2,
     "effectors": 2,

@@ -11,6 +11,7 @@ from goldendome.physics.frames import geodetic_to_ecef
 from goldendome.physics.greatcircle import destination
 from goldendome.sensors.radar import (
     BOLTZMANN_J_K,
+    CATALOGUE_COLUMNS,
     Face,
     Radar,
     detection_probability,
@@ -44,6 +45,36 @@ def test_radar_equation_written_out():
     assert RADAR.snr(r, sigma) == pytest.approx(expected, rel=1e-12)
     assert RADAR.snr(2 * r, sigma) == pytest.approx(expected / 16, rel=1e-12)  # 1 / R^4
     assert RADAR.range_for_snr(RADAR.snr(r, 0.01), 0.01) == pytest.approx(r, rel=1e-12)
+
+
+def test_radar_list_row_gives_the_radar_equation_ranges():
+    # SNR 20 solved for R from the equation written out above (R^4 proportional to sigma): 10 m^2 at ~478 km, and an
+    # RV of 0.01 m^2 at (0.01 / 10)^(1/4) of that, ~85 km; both under the 5,000 km instrumented range
+    lam = 299_792_458.0 / 3e9
+    g = 4 * np.pi * 10.0 * 0.6 / lam**2
+    r10 = (
+        1e6 * 1e-6 * g * g * lam * lam * 10.0 * 10 / ((4 * np.pi) ** 3 * BOLTZMANN_J_K * 500.0 * 10**0.6 * 20.0)
+    ) ** 0.25
+    row = dict(zip(CATALOGUE_COLUMNS, RADAR.catalogue_row(), strict=True))
+    assert row == {
+        "band GHz": "3.00",
+        "height m": "10",
+        "faces": "0±60°",
+        "range km": "5,000",
+        "revisit s": "10",
+        "10 m² at (SNR 13 dB)": f"{r10 / 1e3:,.0f} km",
+        "RV 0.01 m² at": f"{r10 * (0.01 / 10.0) ** 0.25 / 1e3:,.0f} km",
+    }
+    assert row["10 m² at (SNR 13 dB)"] == "478 km" and row["RV 0.01 m² at"] == "85 km"
+
+
+def test_every_radar_preset_fills_the_radar_list_columns():
+    from goldendome.sensors.radar import PRESETS
+
+    for r in PRESETS.values():
+        assert len(r.catalogue_row()) == len(CATALOGUE_COLUMNS), r.name
+    # an over-the-horizon radar lists its ground-range band (OTH-B: 500-1,800 nmi, FAS) and no radar-equation range
+    assert PRESETS["oth-b-east"].catalogue_row() == ("HF", "–", "3 sectors", "926–3,333 ground", "30", "–", "–")
 
 
 def test_steady_target_detection_matches_the_exact_marcum_q():

@@ -153,7 +153,8 @@ def test_ngi_is_a_sourced_midcourse_entry_with_gbi_class_assumptions():
     assert "15 Apr 2024" in text and "17.7bn" in text  # MDA selection; lifetime estimate (The Defense Post)
     assert "ASSUMPTION" in text and "GAO-24-106315" in text
     assert ngi.burnout_speed_mps == gbi.burnout_speed_mps and ngi.sspk == gbi.sspk  # GBI-class, ASSUMPTION
-    assert ngi.unit_cost_musd == 111  # CAPE 2021 procurement per operational interceptor (references.md)
+    # CAPE 2021 procurement per operational interceptor (references.md), the one figure: a round and a programme unit
+    assert ngi.round_cost_musd == ngi.programme_unit_cost_musd == 111
 
 
 def test_a_othr_looks_north_from_southern_ontario_as_dnd_describes():

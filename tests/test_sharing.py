@@ -1,5 +1,5 @@
-"""Partner cost sharing (goldendome.analysis.sharing): rules against their sourced figures, the $61bn statement, the
-comparison with public figures, bad input.
+"""Partner cost sharing (the rules of goldendome.scenario.sharing, applied by goldendome.analysis.sharing): rules
+against their sourced figures, the $61bn statement, the comparison with public figures, bad input.
 
 Reference values, each as its source gives it:
 - GDP 2024, current US$ (World Bank, World Development Indicators, NY.GDP.MKTP.CD): United States US$29,184.89 bn;
@@ -19,12 +19,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from goldendome.analysis import sharing
 from goldendome.analysis.sharing import (
-    RULES,
     compare_with_public,
     comparison_table,
-    defended_population_by_country,
     implied_totals,
     share_costs,
     shares,
@@ -32,7 +29,7 @@ from goldendome.analysis.sharing import (
 from goldendome.scenario.cost_study import load_cost_study
 from goldendome.scenario.loader import ScenarioError
 from goldendome.scenario.partners import load_partners
-from goldendome.scenario.sharing import RULE_NAMES
+from goldendome.scenario.sharing import RULES, area_km2, defended_population_by_country
 
 GDP_US_2024 = 29_184.89e9  # World Bank WDI 2024, US$
 GDP_CA_2024 = 2.241e12  # World Bank WDI 2024, US$ (US$2.24 trillion as quoted; 4th digit UNVERIFIED)
@@ -91,7 +88,7 @@ def test_population_share_matches_census_and_statcan_2024():
 
 def test_territory_share_is_land_area_by_default_and_total_area_on_request():
     assert shares("territory")["CA"] == pytest.approx(LAND_CA_KM2 / (LAND_US_KM2 + LAND_CA_KM2), rel=1e-12)
-    total = sharing.area_km2(("US", "CA"), "total")  # CIA World Factbook: 9,833,517 and 9,984,670 km^2
+    total = area_km2(("US", "CA"), "total")  # CIA World Factbook: 9,833,517 and 9,984,670 km^2
     assert total == {"US": 9_833_517, "CA": 9_984_670}
     assert shares("territory", inputs={"territory": total})["CA"] == pytest.approx(9_984_670 / (9_833_517 + 9_984_670))
 
@@ -143,15 +140,7 @@ def test_share_costs_tidy_table_bills_and_canadian_dollars():
         "horizon",
         "cad_per_usd",
     ]
-    assert list(dict.fromkeys(c["rule"])) == [
-        "gdp",
-        "population",
-        "defended_population",
-        "territory",
-        "benefit",
-        "norad",
-        "equal",
-    ]
+    assert list(dict.fromkeys(c["rule"])) == list(RULES)  # with a benefit input and the US and Canada, every rule
     np.testing.assert_allclose(c["bill_usd"], c["share"] * GOLDEN_DOME_USD, rtol=1e-15)
     for _, group in c.groupby("rule"):
         assert group["bill_usd"].sum() == pytest.approx(GOLDEN_DOME_USD, rel=1e-12)
@@ -164,7 +153,7 @@ def test_share_costs_tidy_table_bills_and_canadian_dollars():
 
 def test_share_costs_default_rules_skip_norad_and_benefit_when_they_do_not_apply():
     c = share_costs(1e9, partners=("US", "CA", "MX"))
-    assert set(c["rule"]) == {"gdp", "population", "defended_population", "territory", "equal"}
+    assert list(dict.fromkeys(c["rule"])) == [r for r in RULES if r not in ("norad", "benefit")]
     c = share_costs(1e9, rules="gdp")
     assert set(c["rule"]) == {"gdp"}
 
@@ -249,21 +238,9 @@ def test_bad_input_names_the_field_and_the_problem(call, match):
         call()
 
 
-def test_a_study_file_may_name_exactly_the_implemented_rules():
-    """The study schema (scenario layer) checks rule names against RULE_NAMES; RULES (analysis) implements them."""
-    assert tuple(RULES) == RULE_NAMES
-
-
-@pytest.mark.parametrize(
-    ("sharing", "match"),
-    [
-        ({"rules": ["gpd"]}, r"sharing: rules: unknown rule 'gpd' \(did you mean 'gdp'\?\)"),
-        ({"partners": ["US", "XX"]}, r"sharing: partners: unknown partner 'XX'"),
-        ({"inputs": {"defended_pop": {"US": 1.0}}}, r"sharing: inputs: unknown rule 'defended_pop'"),
-    ],
-)
-def test_a_study_file_with_a_bad_sharing_section_names_the_problem(sharing, match):
-    study = {
+def _cost_study(sharing: dict) -> dict:
+    """A one-component cost study with the given sharing section."""
+    return {
         "kind": "cost",
         "name": "t",
         "dollars_year": 2026,
@@ -271,8 +248,26 @@ def test_a_study_file_with_a_bad_sharing_section_names_the_problem(sharing, matc
         "sharing": sharing,
         "components": [{"name": "x", "kind": "interceptor", "quantity": 1, "average_unit_cost_usd": 1e6}],
     }
+
+
+def test_a_study_file_may_name_every_rule_of_the_registry_and_each_is_applied():
+    """The study schema checks rule names against the registry (scenario.sharing.RULES) that share_costs applies."""
+    sh = load_cost_study(_cost_study({"rules": list(RULES), "inputs": {"benefit": BENEFIT}})).sharing
+    c = share_costs(1e9, sh.rules, sh.partners, sh.inputs)
+    assert list(dict.fromkeys(c["rule"])) == list(RULES)
+
+
+@pytest.mark.parametrize(
+    ("sharing", "match"),
+    [
+        ({"rules": ["gpd"]}, r"sharing\.rules: unknown rule 'gpd' \(did you mean 'gdp'\?\)"),
+        ({"partners": ["US", "XX"]}, r"sharing\.partners: unknown partner 'XX'"),
+        ({"inputs": {"defended_pop": {"US": 1.0}}}, r"sharing\.inputs: unknown rule 'defended_pop'"),
+    ],
+)
+def test_a_study_file_with_a_bad_sharing_section_names_the_problem(sharing, match):
     with pytest.raises(ScenarioError, match=match):
-        load_cost_study(study)
+        load_cost_study(_cost_study(sharing))
 
 
 BENEFIT_SALVO = """

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from goldendome.analysis.battle_stats import lives_protected
 from goldendome.analysis.cost import (
     CostResult,
     CostStudy,
@@ -67,8 +68,6 @@ def options_table(study: CostStudy) -> pd.DataFrame:
 def benefit_inputs(folder: Path, partners) -> tuple[pd.DataFrame, dict[str, float]]:
     """The ``benefit`` rule's numbers from a Monte Carlo study folder: (lives protected by country, {partner:
     people protected}) -- see :func:`goldendome.analysis.battle_stats.lives_protected`."""
-    from goldendome.analysis.battle_stats import lives_protected
-
     if not (Path(folder) / "study.json").exists():
         raise ValueError(
             f"sharing.benefit_from: {folder} holds no Monte Carlo study (run goldendome mc SCENARIO --out FOLDER first)"

@@ -14,7 +14,10 @@ import pandas as pd
 from scipy.stats import norm
 
 from goldendome.analysis.leakage import wilson_interval
+from goldendome.engine.battle import defended_assets, truth_from_run
 from goldendome.engine.montecarlo import connect
+from goldendome.engine.study import study_scenario
+from goldendome.engine.trial import run_trial
 
 
 @dataclass(frozen=True)
@@ -118,10 +121,6 @@ def lives_protected(folder: Path) -> pd.DataFrame:
     one lands where it flies: the scenario's truth, flown again here), less the mean population struck per trial with
     the defence (its leakers). Military sites count no population. Columns: country, undefended, defended,
     protected (people per salvo; countries with any defended metro, largest first)."""
-    from goldendome.engine.battle import defended_assets, truth_from_run
-    from goldendome.engine.study import study_scenario
-    from goldendome.engine.trial import run_trial
-
     folder = Path(folder)
     n = study_stats(folder).trials
     scn = study_scenario(folder)

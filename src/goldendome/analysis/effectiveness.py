@@ -30,9 +30,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from goldendome.analysis import sbi_study
+from goldendome.analysis.battle_stats import study_stats
 from goldendome.analysis.cost import Variant, apply_variant, calibrated, lifecycle_cost, load_cost_study
+from goldendome.effectors.interceptors import interceptor
 from goldendome.physics.constants import G0_M_S2
+from goldendome.scenario import loader
+from goldendome.scenario.cost_presets import load_cost_defaults
 from goldendome.scenario.effectiveness import ExchangeCase, LeakageCase, SizingCoupling
+from goldendome.scenario.study import SizingStudy
 
 SBI_ISP_S = 285.0
 """Specific impulse (s) of an SBI's solid motor, for the mass of a design of another delta-v (ASSUMPTION: a typical
@@ -45,11 +51,11 @@ def kill_cost(unit_cost_usd: float, shots: int, sspk: float) -> float:
     return shots * unit_cost_usd / (1.0 - (1.0 - sspk) ** shots)
 
 
-def exchange_table(cases: list[ExchangeCase], sbi_unit_cost_usd: float = 22e6) -> pd.DataFrame:
-    """Cost-exchange ratio of each case (defaults: the catalogue's unit cost and single-shot kill probability
-    against the threat class; an SBI at CBO 2026's ~$22M)."""
-    from goldendome.effectors.interceptors import interceptor
-
+def exchange_table(cases: list[ExchangeCase], sbi_unit_cost_usd: float | None = None) -> pd.DataFrame:
+    """Cost-exchange ratio of each case (defaults: the interceptor catalogue's round price and single-shot kill
+    probability against the threat class; an SBI at the ``sbi-cbo-2026`` cost preset's unit cost, CBO 2026's ~$22M)."""
+    if sbi_unit_cost_usd is None:
+        sbi_unit_cost_usd = load_cost_defaults()["sbi-cbo-2026"]["average_unit_cost_usd"]
     rows = []
     for i, c in enumerate(cases):
         if c.interceptor == "sbi":
@@ -61,7 +67,7 @@ def exchange_table(cases: list[ExchangeCase], sbi_unit_cost_usd: float = 22e6) -
                 w = interceptor(c.interceptor)
             except KeyError as exc:
                 raise ValueError(f"effectiveness.exchange[{i}].interceptor: {exc.args[0]}") from None
-            unit = c.unit_cost_usd or w.unit_cost_musd * 1e6
+            unit = c.unit_cost_usd or w.round_cost_musd * 1e6
             p = c.sspk or w.kill_probability(c.threat_class)
             if p <= 0:
                 raise ValueError(
@@ -114,10 +120,6 @@ def sizing_cost(
     Rows: design (the swept value or 'base'), salvo, sbis (the simulated size, None if infeasible), unit_mass_kg,
     total_usd, marginal_usd (cost of the last simultaneous ICBM added, per design), pareto (on the front of cost
     against salvo capacity over every design and salvo)."""
-    from goldendome.analysis.sbi_study import base_point, run_point, vary_point
-    from goldendome.scenario.loader import load_study
-    from goldendome.scenario.study import SizingStudy
-
     say = progress or (lambda what, frac: None)
     study = calibrated(load_cost_study(cost_study))  # calibrations hold at the written study, not per sized shell
     if variant is not None:
@@ -127,13 +129,13 @@ def sizing_cost(
         raise ValueError(
             f"effectiveness.sizing.component: unknown component {coupling.component!r} (components: {', '.join(names)})"
         )
-    sizing = load_study(coupling.study, SizingStudy)
-    base = base_point(sizing)
+    sizing = loader.load_study(coupling.study, SizingStudy)
+    base = sbi_study.base_point(sizing)
     comp = next(c for c in study.components if c.name == coupling.component)
     designs = (
         [("base", base)]
         if coupling.sweep is None
-        else [(f"{coupling.sweep}={v:g}", vary_point(base, coupling.sweep, v)) for v in coupling.values]
+        else [(f"{coupling.sweep}={v:g}", sbi_study.vary_point(base, coupling.sweep, v)) for v in coupling.values]
     )
     rows, total_points, k = [], len(designs) * len(coupling.salvo), 0
     for label, point in designs:
@@ -143,7 +145,7 @@ def sizing_cost(
         for n in coupling.salvo:
             say(f"sizing {label}, salvo {n}", k / total_points)
             k += 1
-            row, _ = run_point(sizing, vary_point(point, "salvo", n))
+            row, _ = sbi_study.run_point(sizing, sbi_study.vary_point(point, "salvo", n))
             sbis = row["simulated_sbis"]
             total = np.nan
             if sbis is not None:
@@ -170,8 +172,6 @@ def sizing_cost(
 
 def leakage_table(cost_study, cases: list[LeakageCase], base_dir: Path | None = None) -> pd.DataFrame:
     """Cost of each architecture beside its Monte Carlo P(no leaker) (Wilson interval) and expected leakers."""
-    from goldendome.analysis.battle_stats import study_stats
-
     rows = []
     for i, c in enumerate(cases):
         folder = Path(c.folder)

@@ -22,7 +22,7 @@ from goldendome.analysis.sizing import (
 )
 from goldendome.effectors.reach import boost_tracks
 from goldendome.effectors.sbi import SBIDesign, Timeline, sbi_design
-from goldendome.physics.constants import DEG, G0_M_S2
+from goldendome.physics.constants import DEG, G0_M_S2, R_EARTH_MEAN_M
 from goldendome.physics.greatcircle import destination, ground_range_m, initial_azimuth
 from goldendome.scenario.study import SizingStudy
 from goldendome.threats.ballistic import BallisticLaunch
@@ -123,7 +123,7 @@ def _launches(study: SizingStudy, p: DesignPoint) -> list[BallisticLaunch]:
             rng = ground_range_m(lat * DEG, lon * DEG, a_lat, a_lon)
             az = initial_azimuth(lat * DEG, lon * DEG, a_lat, a_lon)
             lat = np.degrees(p.launch_lat_rad)
-            a_lat, a_lon = destination(lat * DEG, lon * DEG, az, rng / 6371008.8)
+            a_lat, a_lon = destination(lat * DEG, lon * DEG, az, rng / R_EARTH_MEAN_M)
         out.append(
             BallisticLaunch(
                 f"B{k + 1}",

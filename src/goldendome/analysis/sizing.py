@@ -26,7 +26,7 @@ import numpy as np
 
 from goldendome.effectors.reach import BoosterTracks, ReachResult, reach_over_time
 from goldendome.effectors.sbi import SBIDesign, Timeline
-from goldendome.physics.constants import WGS84_A_M
+from goldendome.physics.constants import G0_M_S2, WGS84_A_M
 from goldendome.physics.constellation import walker_delta
 from goldendome.physics.kepler import OrbitalElements
 
@@ -150,7 +150,7 @@ def check_feasible(shell: Shell, tracks: BoosterTracks, design: SBIDesign, timel
         alpha = cap_half_angle(rb, r_s, reach[k])
         if not np.isfinite(alpha):
             raise InfeasibleDesign(
-                f"{tracks.names[k]}: with {design.delta_v_mps / 1e3:.1f} km/s at {design.accel_mps2 / 9.80665:.0f} g "
+                f"{tracks.names[k]}: with {design.delta_v_mps / 1e3:.1f} km/s at {design.accel_mps2 / G0_M_S2:.0f} g "
                 f"the SBI reaches {reach[k] / 1e3:.0f} km in the {window[k]:.0f} s available, less than the "
                 f"{abs(r_s - rb) / 1e3:.0f} km between its {shell.altitude_m / 1e3:.0f} km orbit and the booster"
             )

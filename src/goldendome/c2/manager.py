@@ -32,7 +32,7 @@ from scipy.spatial import cKDTree
 from goldendome.c2.assets import Assets, hit_probability
 from goldendome.c2.forecast import Forecast, ballistic_forecast, heading_path, interp_at
 from goldendome.c2.wta import assign_salvos
-from goldendome.effectors.interceptors import Interceptor, Layer
+from goldendome.effectors.interceptors import Interceptor, Layer, reach_time_scalar
 from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef, geodetic_to_ecef
 from goldendome.physics.greatcircle import ground_range_m
 from goldendome.physics.timescale import gmst_at
@@ -167,7 +167,7 @@ class BattleManager:
         np.maximum.at(self._looks, self._layer, [b.looks for b in self.batteries])
         self._sites = np.array([b.site_ecef_m for b in self.batteries]).reshape(-1, 3)
         self._latency = np.array([b.latency_s for b in self.batteries], float)
-        self._unit_cost = np.array([b.weapon.unit_cost_musd for b in self.batteries], float)
+        self._unit_cost = np.array([b.weapon.round_cost_musd for b in self.batteries], float)
         # each battery's envelope and fly-out: lowest and highest altitude, range, burnout speed, burn time
         self._envelope = np.array(
             [
@@ -525,16 +525,11 @@ def _path_at_kernel(start, length, path_t, path_ecef, t, out):  # pragma: no cov
 
 @numba.njit(cache=True)
 def _reach_kernel(path_ecef, path_alt, sites, envelope, fly):  # pragma: no cover - compiled
-    """Each battery's fly-out time to every path sample, NaN outside its envelope (altitude band, range): the
-    arithmetic of :meth:`Interceptor.fly_out_time_s` and of np.linalg.norm, sample by sample."""
+    """Each battery's fly-out time to every path sample, NaN outside its envelope (altitude band, range): the reach
+    test of :func:`goldendome.effectors.interceptors.engageable` (:func:`reach_time_scalar`, inlined), at the
+    distance np.linalg.norm gives, sample by sample."""
     for b in range(sites.shape[0]):
         lo_h, hi_h, reach, v, tb = envelope[b, 0], envelope[b, 1], envelope[b, 2], envelope[b, 3], envelope[b, 4]
-        boost_reach = 0.5 * v * tb
         for j in range(path_alt.shape[0]):
-            h = path_alt[j]
             dx, dy, dz = path_ecef[j, 0] - sites[b, 0], path_ecef[j, 1] - sites[b, 1], path_ecef[j, 2] - sites[b, 2]
-            d = np.sqrt(dx * dx + dy * dy + dz * dz)
-            if h >= lo_h and h <= hi_h and d <= reach:
-                fly[b, j] = np.sqrt(2.0 * d * tb / v) if d <= boost_reach else 0.5 * tb + d / v
-            else:
-                fly[b, j] = np.nan
+            fly[b, j] = reach_time_scalar(np.sqrt(dx * dx + dy * dy + dz * dz), path_alt[j], lo_h, hi_h, reach, v, tb)

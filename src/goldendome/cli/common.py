@@ -53,6 +53,7 @@ def check_plot(plot: bool, out: Path | None, example: str) -> None:
 
 def open_scenario(scenario: str | None):
     """A scenario from a path or a built-in name; returns (scenario, folder for relative element files)."""
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
     from goldendome.scenario.loader import ScenarioError, builtin_names, load_builtin, load_scenario
 
     try:

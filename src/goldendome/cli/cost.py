@@ -40,6 +40,7 @@ def cost(
     [bold]--benefit-from results/mc[/] splits the bill by the lives each country's people gain in that Monte Carlo
     study (people in the defended metros struck without a defence, less those struck with it).
     """
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
     from goldendome.api import ScenarioError, evaluate_cost_study
 
     check_plot(plot, out, "results/cost")
@@ -127,6 +128,7 @@ def _print_published(rep) -> None:
         cols = ("figure", "published $bn", "ours $bn", "difference", "within")
         console.print(table(cols, cells, title="Beside the published figures", left=("figure",)))
     if rep.implied is not None:
+        # lazy: the CLI loads the simulator only when a command runs (start-up time)
         from goldendome.analysis.cost import format_input
 
         cells = [
@@ -164,6 +166,7 @@ def _print_schedule(rep) -> None:
         highlight=False,
     )
     if rep.deadline is not None:
+        # lazy: the CLI loads the simulator only when a command runs (start-up time)
         from goldendome.io.schedule_text import deadline_sentence
 
         verdict = "[green]meets" if rep.deadline.met else "[red]misses"

@@ -27,6 +27,7 @@ def coverage(
     Example: [bold]goldendome coverage coverage-korea --plot --out results/coverage[/]. Layers: sda-t1-tracking
     (LEO tracking), sbirs-like (GEO/HEO warning).
     """
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
     from goldendome.analysis.coverage import LAUNCHES_PER_HOUR
     from goldendome.api import CoverageStudy, ScenarioError, layer_summary, load_study, run_coverage, write_coverage
     from goldendome.sensors.presets import preset_names
@@ -85,6 +86,7 @@ def coverage(
 
 def _span(times_s) -> str:
     """The earliest and latest of detection times (one figure when they round alike; '–' when none happened)."""
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
     from goldendome.api import detection_span
 
     span = detection_span(times_s)

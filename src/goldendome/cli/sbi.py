@@ -37,6 +37,7 @@ def sbi_size(
     Example: [bold]goldendome sbi size sbi-north-korea --plot --out results/sbi[/] (the APS 2003 setting with its
     sweeps); [bold]goldendome sbi size --salvo 5 --altitude-km 400[/] for a quick case.
     """
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
     from goldendome.api import run_sizing_study, write_sizing
 
     st = _study(
@@ -68,6 +69,7 @@ def sbi_size(
 def _study(name: str, options: dict, shots: int | None, no_sweeps: bool):
     """The sizing study, with the options given on the command line (None: not given) replacing its sections'
     fields, validated again as a whole."""
+    # lazy: the CLI loads pydantic and the simulator only when a command runs (start-up time)
     from pydantic import ValidationError
 
     from goldendome.api import ScenarioError, SizingStudy, load_study

@@ -2,6 +2,7 @@
 (:func:`goldendome.threats.rerange.rerange`) or flown with a catalogue missile fitted to the test
 (:func:`goldendome.threats.rerange.rerange_flown`)."""
 
+import datetime as dt
 import math
 from typing import Annotated
 
@@ -101,6 +102,7 @@ def threat_rerange(
         )
     if bad:
         fail("threat rerange", bad)
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
     from goldendome.threats.rerange import RerangeError, rerange
 
     if missile is not None:
@@ -182,8 +184,7 @@ def _rerange_flown(
     fit_burn_time,
 ) -> None:
     """threat rerange --missile: fit the design to the test, fly it, print the table."""
-    import datetime as dt
-
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
     from goldendome.threats.missile import MissileDesign, PublishedFlight, any_design
     from goldendome.threats.named import Comparison
     from goldendome.threats.rerange import RerangeError, rerange_flown

@@ -1,3 +1,3 @@
 """Interceptors: space-based boost-phase interceptors (their reach before burnout, over a constellation and a day),
-the ground-, sea- and air-based layers from midcourse to short range (catalogue, fly-out, predicted intercept
-points), and the endgame of a kill vehicle under proportional navigation."""
+and the ground-, sea- and air-based layers from midcourse to short range (catalogue, fly-out, predicted intercept
+points)."""

@@ -27,6 +27,7 @@ import numba
 import numpy as np
 import yaml
 
+from goldendome.lookup import entry
 from goldendome.physics.compiled import sized_kernel
 from goldendome.physics.constants import G0_M_S2
 from goldendome.physics.gravity import accel_gravity
@@ -130,10 +131,8 @@ def load_sbi_catalogue() -> dict[str, SBIDesign]:
 
 
 def sbi_design(name: str) -> SBIDesign:
-    cat = load_sbi_catalogue()
-    if name not in cat:
-        raise KeyError(f"unknown SBI design {name!r}; the catalogue has: {', '.join(sorted(cat))}")
-    return cat[name]
+    """An SBI design of the catalogue; KeyError lists the names there are."""
+    return entry(load_sbi_catalogue(), name, "SBI design")
 
 
 PARALLEL_TRIPLES = 256

@@ -523,7 +523,7 @@ def launch(orders: list[Order], ids, obj, specs: list[BatterySpec], truth: Truth
             weapon=b.weapon.name,
             shots=o.shots,
             t_intercept_s=o.t_intercept_s,
-            cost_musd=o.shots * b.weapon.unit_cost_musd,
+            cost_musd=o.shots * b.weapon.round_cost_musd,
             value=o.value,
             asset=o.asset,
             detail=f"intercept at {o.t_intercept_s:.0f} s",

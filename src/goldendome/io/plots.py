@@ -11,6 +11,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the back-end must be chosen first)
 import numpy as np  # noqa: E402
+from scipy.stats import chi2
 
 _LABELS = {
     "salvo": "simultaneous launches (salvo size)",
@@ -156,8 +157,6 @@ def track_picture(t_s, gospa, assigned, nees, names: tuple[str, ...], c_m: float
     """Three panels of a run's track picture: GOSPA over time (its localisation, missed and false parts stacked, in
     the GOSPA^2 they add up to), each object's timeline (in coverage, tracked), and each object's position NEES
     against the chi-square(3) 95 % band."""
-    from scipy.stats import chi2
-
     t = np.asarray(t_s) / 60.0
     fig, (ax1, ax2, ax3) = plt.subplots(3, 1, figsize=(10, 9), sharex=True)
     parts = np.asarray(gospa)[:, 1:] / 1e6

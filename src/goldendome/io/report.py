@@ -24,6 +24,12 @@ import numpy as np
 import pandas as pd
 
 from goldendome import __version__
+from goldendome.analysis.battle_stats import impact_points, study_stats
+from goldendome.analysis.cost import format_input
+from goldendome.effectors.interceptors import Layer
+from goldendome.engine.battle import defended_assets
+from goldendome.engine.montecarlo import connect
+from goldendome.engine.study import raid_missiles, study_folders, study_scenario, sweep_folders
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
@@ -66,8 +72,6 @@ def _bn(v) -> str:
 def _layer_order(name: str) -> tuple[int, str]:
     """Layers from the first to get a shot to the last: boost (the SBIs), then the battle manager's hand-over
     order; any other after, by name."""
-    from goldendome.effectors.interceptors import Layer
-
     order = ["boost", *(ly.value for ly in Layer)]
     return (order.index(name), "") if name in order else (len(order), name)
 
@@ -90,10 +94,6 @@ def saturation_table(root: Path, confidence: float = 0.95) -> pd.DataFrame:
     Read from the trials' Parquet tables through DuckDB (:func:`goldendome.analysis.battle_stats.study_stats` and
     the trials' ``rounds_<layer>`` columns). Empty when root holds no raid sweep.
     """
-    from goldendome.analysis.battle_stats import study_stats
-    from goldendome.engine.montecarlo import connect
-    from goldendome.engine.study import raid_missiles, study_scenario, sweep_folders
-
     rows = []
     for folder in sweep_folders(root, "raid"):
         st = study_stats(folder, confidence)
@@ -182,7 +182,7 @@ SATURATION_NOTE = (
 
 def _saturation_html(root: Path, name: str) -> tuple[str, Path | None]:
     """The raid sweep's table and figure (empty when root holds no raid-R sub-studies)."""
-    from goldendome.io import plots
+    from goldendome.io import plots  # lazy: matplotlib loads only when figures are drawn (start-up time)
 
     table = saturation_table(root)
     if not len(table):
@@ -208,10 +208,7 @@ def _saturation_html(root: Path, name: str) -> tuple[str, Path | None]:
 
 
 def _mc_section(root: Path) -> str:
-    from goldendome.analysis.battle_stats import impact_points, study_stats
-    from goldendome.engine.battle import defended_assets
-    from goldendome.engine.study import raid_missiles, study_folders, study_scenario
-    from goldendome.io import plots
+    from goldendome.io import plots  # lazy: matplotlib loads only when figures are drawn (start-up time)
 
     folders = study_folders(root)
     stats = [study_stats(f) for f in folders]
@@ -330,8 +327,6 @@ def _cost_section(folder: Path) -> str:
             )
         )
     if c.get("implied"):
-        from goldendome.analysis.cost import format_input
-
         imp = pd.DataFrame(c["implied"])
         for col in ("as_written", "implied"):
             imp[col] = [
@@ -442,8 +437,6 @@ def _run_section(folder: Path) -> str:
 
 def build_report(root: Path) -> tuple[Path, list[str]]:
     """Write root/report.html from everything found in root and its sub-folders; returns (path, section titles)."""
-    from goldendome.engine.study import study_folders
-
     root = Path(root)
     sections, found = [], []
     subs = (p for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", "salvo-", "raid-")))

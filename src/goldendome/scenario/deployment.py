@@ -16,6 +16,7 @@ from goldendome.scenario.base import StrictModel
 from goldendome.scenario.launch_vehicles import (
     DISPENSER_FRACTION,
     MAX_ORBIT_ALTITUDE_KM,
+    launch_vehicle,
     load_launch_vehicles,
     satellites_per_launch,
 )
@@ -77,10 +78,11 @@ class DeploymentPlan(StrictModel):
     @field_validator("vehicles")
     @classmethod
     def _known_vehicles(cls, v: dict[str, float]):
-        cat = load_launch_vehicles()
-        bad = [n for n in v if n not in cat]
-        if bad:
-            raise ValueError(f"unknown launch vehicle(s) {bad}; the catalogue has: {', '.join(sorted(cat))}")
+        for name in v:
+            try:
+                launch_vehicle(name)
+            except KeyError as exc:
+                raise ValueError(exc.args[0]) from None
         if any(not (s > 0 and math.isfinite(s)) for s in v.values()):
             raise ValueError(f"each vehicle's share of the launches must be positive, got {v}")
         return v

@@ -24,6 +24,7 @@ from importlib import resources
 import numpy as np
 import yaml
 
+from goldendome.lookup import entry
 from goldendome.physics.constants import DEG, G0_M_S2, WGS84_A_M
 from goldendome.physics.transfer import insertion_delta_v_mps
 from goldendome.scenario.models import MIN_ORBIT_ALTITUDE_KM
@@ -96,10 +97,7 @@ def load_launch_vehicles() -> dict[str, LaunchVehicle]:
 
 def launch_vehicle(name: str) -> LaunchVehicle:
     """A vehicle of the catalogue; KeyError lists the names there are."""
-    cat = load_launch_vehicles()
-    if name not in cat:
-        raise KeyError(f"unknown launch vehicle {name!r}; the catalogue has: {', '.join(sorted(cat))}")
-    return cat[name]
+    return entry(load_launch_vehicles(), name, "launch vehicle")
 
 
 def _vehicle(v: "LaunchVehicle | str") -> LaunchVehicle:

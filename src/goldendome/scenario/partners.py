@@ -6,7 +6,7 @@ and last census) and land and total area, each with its source, year and a VERIF
 historical NORAD split (60/40, the North Warning System); public figures a Canadian bill is set beside (the $61bn
 statement, the NORAD modernisation plan, the Arctic over-the-horizon radar); and public totals to share ($175bn, CBO
 2025 and 2026). The rules that turn these into
-shares are :mod:`goldendome.analysis.sharing`. The table sits at the scenario layer because a cost study's
+shares are :data:`goldendome.scenario.sharing.RULES`. The table sits at the scenario layer because a cost study's
 ``sharing:`` section (:class:`goldendome.scenario.sharing.SharingSpec`) checks its partner codes against it when
 the study file is validated.
 """
@@ -76,8 +76,8 @@ def load_partners() -> dict[str, Partner]:
 
 def norad_split() -> dict[str, float]:
     """The historical US/Canada split, {'US': 0.6, 'CA': 0.4}: the North Warning System's cost sharing (see
-    :mod:`goldendome.analysis.sharing` and ``norad`` in ``data/partners.yaml`` for what it applies to and what it does
-    not)."""
+    :func:`goldendome.scenario.sharing.norad` and ``norad`` in ``data/partners.yaml`` for what it applies to and
+    what it does not)."""
     return {k: float(v) for k, v in _data()["norad"]["shares"].items()}
 
 

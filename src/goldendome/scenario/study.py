@@ -10,8 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from goldendome.effectors.sbi import load_sbi_catalogue
-from goldendome.scenario.base import StrictModel
+from goldendome.effectors.sbi import sbi_design
+from goldendome.scenario.base import Note, Real, StrictModel
 from goldendome.scenario.models import MIN_ORBIT_ALTITUDE_KM, MissileName, Place, UtcEpoch
 from goldendome.threats.missile import load_catalogue
 
@@ -32,16 +32,17 @@ SWEEPABLE = (
 class SBISpec(StrictModel):
     """An SBI: a catalogue name, optionally with some numbers overridden."""
 
-    design: str = "aps-2003-optimistic"
+    design: str = Field("aps-2003-optimistic", max_length=60)
     delta_v_mps: Annotated[float, Field(gt=0, le=20000)] | None = None
     accel_g: Annotated[float, Field(gt=0, le=100)] | None = None
 
     @field_validator("design")
     @classmethod
     def _known(cls, v):
-        cat = load_sbi_catalogue()
-        if v not in cat:
-            raise ValueError(f"unknown SBI design {v!r}; the catalogue has: {', '.join(sorted(cat))}")
+        try:
+            sbi_design(v)
+        except KeyError as exc:
+            raise ValueError(exc.args[0]) from None
         return v
 
 
@@ -69,7 +70,7 @@ class SalvoSpec(StrictModel):
     """Who launches: a missile type from one or more sites (a launch region), how many at once, towards where."""
 
     missile: MissileName = "icbm-solid-3stage"
-    launch_sites: list[Place] = Field(default_factory=lambda: [Place(name="sohae")], min_length=1)
+    launch_sites: list[Place] = Field(default_factory=lambda: [Place(name="sohae")], min_length=1, max_length=100)
     aim: Place = Field(default_factory=lambda: Place(name="seattle"))
     salvo: Annotated[int, Field(ge=1, le=200)] = 1
     interval_s: Annotated[float, Field(ge=0.0, le=3600.0)] = 0.0
@@ -106,7 +107,7 @@ class SizingStudy(StrictModel):
 
     kind: Literal["sbi-sizing"] = "sbi-sizing"
     name: str = Field(..., min_length=1, max_length=120)
-    description: str = ""
+    description: Note = ""
     epoch: UtcEpoch = Field(default_factory=lambda: dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     threat: SalvoSpec = Field(default_factory=SalvoSpec)
     sbi: SBISpec = Field(default_factory=SBISpec)
@@ -138,10 +139,13 @@ class CoverageStudy(StrictModel):
 
     kind: Literal["coverage"] = "coverage"
     name: str = Field(..., min_length=1, max_length=120)
-    description: str = ""
+    description: Note = ""
     epoch: UtcEpoch = Field(default_factory=lambda: dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
-    layers: list[str] = Field(default_factory=lambda: ["pwsa-tracking"], min_length=1)
-    area: dict[str, float] = Field(
+    layers: list[Annotated[str, Field(max_length=60)]] = Field(
+        default_factory=lambda: ["pwsa-tracking"], min_length=1, max_length=20
+    )
+    area: dict[Annotated[str, Field(max_length=20)], Real] = Field(
+        max_length=4,
         default_factory=lambda: {"lat_min_deg": 36.0, "lat_max_deg": 43.0, "lon_min_deg": 124.0, "lon_max_deg": 131.0},
         description="launch area box: lat_min_deg, lat_max_deg, lon_min_deg, lon_max_deg",
     )

@@ -35,10 +35,17 @@ from functools import cached_property
 
 import numba
 import numpy as np
-from scipy.special import erfc
+from scipy.special import erfc, erfcinv
 
 from goldendome.physics.constants import R_EARTH_MEAN_M
-from goldendome.physics.frames import geodetic_height_m, geodetic_height_scalar, geodetic_to_ecef, rot_ecef_to_enu
+from goldendome.physics.frames import (
+    ecef_to_geodetic,
+    geodetic_height_m,
+    geodetic_height_scalar,
+    geodetic_to_ecef,
+    rot_ecef_to_enu,
+)
+from goldendome.physics.greatcircle import ground_range_m, initial_azimuth
 
 BOLTZMANN_J_K = 1.380649e-23
 """Boltzmann's constant (exact, SI 2019)."""
@@ -127,6 +134,21 @@ class Radar:
         """Range (m) at which a target of rcs_m2 gives the SNR (linear): the radar equation solved for R."""
         return (self.snr(1.0, rcs_m2) / np.asarray(snr, float)) ** 0.25
 
+    def catalogue_row(self) -> tuple[str, ...]:
+        """Its cells under :data:`CATALOGUE_COLUMNS` in ``goldendome radar list``: band (GHz), antenna height (m),
+        faces (boresight ± half-width), instrumented range (km), revisit (s), and the range (km, at most the
+        instrumented one) at which a 10 m^2 target and an RV (:data:`RCS_M2`) give an SNR of 20 (13 dB)."""
+        faces = ", ".join(f"{f.boresight_az_deg:g}±{f.half_width_deg:g}°" for f in self.faces)
+        at = [min(self.range_for_snr(20.0, s), self.max_range_m) / 1e3 for s in (10.0, RCS_M2["rv"])]
+        return (
+            f"{self.frequency_hz / 1e9:.2f}",
+            f"{self.height_m:,.0f}",
+            faces,
+            f"{self.max_range_m / 1e3:,.0f}",
+            f"{self.revisit_s:g}",
+            *(f"{a:,.0f} km" for a in at),
+        )
+
 
 def detection_probability(snr, pfa: float, swerling: int = 1):
     """Single-look detection probability at a given SNR (linear) and false-alarm probability.
@@ -145,8 +167,6 @@ def detection_probability(snr, pfa: float, swerling: int = 1):
 def required_snr(pd: float, pfa: float, swerling: int = 1) -> float:
     """SNR (linear) for a detection probability pd at false-alarm probability pfa (inverse of
     :func:`detection_probability`; closed form for Swerling 1/2, inverted North approximation for 0)."""
-    from scipy.special import erfcinv
-
     if swerling == 0:
         return float((np.sqrt(-np.log(pfa)) - erfcinv(2.0 * pd)) ** 2 - 0.5)
     if swerling in (1, 2):
@@ -390,9 +410,6 @@ class OTHRadar:
 
     def in_coverage(self, target_ecef):
         """Targets (N, 3) ECEF inside the ground-range band and a sector, below max_height_m: (N,) bool."""
-        from goldendome.physics.frames import ecef_to_geodetic
-        from goldendome.physics.greatcircle import ground_range_m, initial_azimuth
-
         lat, lon, h = ecef_to_geodetic(np.atleast_2d(np.asarray(target_ecef, float)))
         lat0, lon0 = np.radians(self.lat_deg), np.radians(self.lon_deg)
         d = ground_range_m(lat0, lon0, lat, lon)
@@ -401,6 +418,12 @@ class OTHRadar:
         for f in self.sectors:
             in_sector |= np.abs((az - f.boresight_az_deg + 180.0) % 360.0 - 180.0) <= f.half_width_deg
         return in_sector & (d >= self.min_ground_range_m) & (d <= self.max_ground_range_m) & (h <= self.max_height_m)
+
+    def catalogue_row(self) -> tuple[str, ...]:
+        """Its cells under :data:`CATALOGUE_COLUMNS` in ``goldendome radar list``: HF band, no height, its sectors,
+        the ground-range band (km), revisit (s); no radar-equation ranges (its detection is a fixed probability)."""
+        ground = f"{self.min_ground_range_m / 1e3:,.0f}–{self.max_ground_range_m / 1e3:,.0f} ground"
+        return ("HF", "–", f"{len(self.sectors)} sectors", ground, f"{self.revisit_s:g}", "–", "–")
 
 
 def oth_scan(
@@ -495,6 +518,10 @@ def _spy1(name: str, lat: float, lon: float) -> Radar:
         ),
     )
 
+
+CATALOGUE_COLUMNS = ("band GHz", "height m", "faces", "range km", "revisit s", "10 m² at (SNR 13 dB)", "RV 0.01 m² at")
+"""The columns of ``goldendome radar list`` after each preset's name and site; every preset kind fills them with its
+``catalogue_row()``."""
 
 PRESETS: dict[str, Radar | OTHRadar] = {
     "ship-spy1-norfolk": _spy1("ship-spy1-norfolk", 36.95, -76.30),

@@ -1,4 +1,3 @@
 """Threat trajectory generators: ballistic missiles (with their RVs and decoys), hypersonic glide vehicles,
 fractional orbits (FOBS) and cruise missiles, all returning a :class:`~goldendome.threats.trajectory.Trajectory`;
-the missile catalogue and its named missiles checked against published figures, re-ranging of lofted tests, and
-impact-point prediction from a partial track."""
+the missile catalogue and its named missiles checked against published figures, and re-ranging of lofted tests."""

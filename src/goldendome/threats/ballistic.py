@@ -16,13 +16,13 @@ from functools import partial
 
 import numpy as np
 
-from goldendome.physics.constants import R_EARTH_MEAN_M
+from goldendome.physics.constants import G0_M_S2, MU_EARTH_M3_S2, R_EARTH_MEAN_M
 from goldendome.physics.frames import corotating_velocity, ecef_to_geodetic, eci_to_ecef, geodetic_height_m
 from goldendome.physics.greatcircle import destination, ground_range_m
 from goldendome.physics.integrate import hermite_position
 from goldendome.physics.timescale import gmst_at
 from goldendome.threats import guidance
-from goldendome.threats.flight import downrange_crossrange, fly
+from goldendome.threats.flight import delta_v_budget, downrange_crossrange, fly
 from goldendome.threats.missile import MissileDesign
 from goldendome.threats.trajectory import Trajectory
 
@@ -250,8 +250,6 @@ def maximum_range(
     account its delta-v. pitch_exponent: the programme's exponent (None: the design's own, flight.pitch_exponent,
     as the simulator flies it). A flight that would pass the antipode is not longer: ground range is measured on
     the great circle, so a missile with a global reach flies ~20,000 km at most."""
-    from goldendome.threats.flight import delta_v_budget
-
     lat, lon, azimuth = launch
     theta = partial(gmst_at, epoch)
     plan = guidance.build_plan([design], lat, lon, 0.0, *destination(lat, lon, azimuth, 0.5), 0.0, 0.0)
@@ -296,8 +294,6 @@ def maximum_range(
 
 def _no_ballistic_flight(design: MissileDesign) -> str:
     """Why no full burn of a design comes down as a ballistic flight, with the figures that say so."""
-    from goldendome.physics.constants import G0_M_S2, MU_EARTH_M3_S2
-
     tw = design.liftoff_thrust_to_weight()
     if tw <= 1.0:
         return (

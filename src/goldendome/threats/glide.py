@@ -24,6 +24,7 @@ secondary notes, to be verified against the paper).
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 
@@ -43,7 +44,9 @@ from goldendome.physics.gravity import accel_gravity
 from goldendome.physics.greatcircle import unit_vector
 from goldendome.physics.integrate import rk4_step
 from goldendome.physics.timescale import gmst_at
-from goldendome.threats.flight import PITCH_EXPONENT
+from goldendome.threats import guidance
+from goldendome.threats.ballistic import resample_to_clock
+from goldendome.threats.flight import PITCH_EXPONENT, fly
 from goldendome.threats.trajectory import MIDCOURSE, TERMINAL, Trajectory
 
 
@@ -317,12 +320,6 @@ def boost_glide(
 
     Returns (Trajectory of the one object: boost samples then the glide, the GlideVehicle it released).
     """
-    from functools import partial
-
-    from goldendome.threats import guidance
-    from goldendome.threats.ballistic import resample_to_clock
-    from goldendome.threats.flight import fly
-
     # the full burn, steered to the requested burnout flight-path angle in the plane of the aim
     theta = partial(gmst_at, epoch)
     plan = guidance.build_plan(

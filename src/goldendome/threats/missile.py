@@ -17,6 +17,7 @@ from importlib import resources
 
 import yaml
 
+from goldendome.lookup import entry
 from goldendome.physics.constants import G0_M_S2
 
 
@@ -309,28 +310,22 @@ def load_cruise_missiles() -> dict[str, CruiseDesign]:
     return out
 
 
-def _lookup(kind: str, cat: dict, name: str):
-    if name not in cat:
-        raise KeyError(f"unknown {kind} {name!r}; the catalogue has: {', '.join(sorted(cat))}")
-    return cat[name]
-
-
 def design(name: str) -> MissileDesign:
     """A ballistic missile of the catalogue by name; KeyError lists the names there are."""
-    return _lookup("missile", load_catalogue(), name)
+    return entry(load_catalogue(), name, "missile")
 
 
 def glide_design(name: str) -> GlideDesign:
     """A glide vehicle of the catalogue by name; KeyError lists the names there are."""
-    return _lookup("glide vehicle", load_glide_vehicles(), name)
+    return entry(load_glide_vehicles(), name, "glide vehicle")
 
 
 def cruise_design(name: str) -> CruiseDesign:
     """A cruise missile of the catalogue by name; KeyError lists the names there are."""
-    return _lookup("cruise missile", load_cruise_missiles(), name)
+    return entry(load_cruise_missiles(), name, "cruise missile")
 
 
 def any_design(name: str) -> MissileDesign | GlideDesign | CruiseDesign:
     """Any entry of the catalogue by name (ballistic, glide or cruise); KeyError lists every name."""
     everything = {**load_catalogue(), **load_glide_vehicles(), **load_cruise_missiles()}
-    return _lookup("threat", everything, name)
+    return entry(everything, name, "threat")

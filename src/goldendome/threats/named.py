@@ -15,13 +15,14 @@ lowest and highest figure public sources give, and the comparison says where the
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
+from scipy.optimize import brentq
 
 from goldendome.physics.constants import G0_M_S2, R_EARTH_MEAN_M
-from goldendome.physics.greatcircle import destination
-from goldendome.threats.ballistic import BallisticLaunch, fly_ballistic
+from goldendome.physics.greatcircle import destination, initial_azimuth
+from goldendome.threats.ballistic import REACH_LAUNCH, BallisticLaunch, fly_ballistic, maximum_range
 from goldendome.threats.missile import MissileDesign, PublishedFlight
 
 RANGE_TOLERANCE_M = 5e3
@@ -110,9 +111,6 @@ def flight_comparisons(flown: FlownTest) -> list[Comparison]:
 def published_reach(design: MissileDesign, epoch: dt.datetime):
     """The design's greatest range flown where its published range is measured (Published.range_from: from a
     launch point toward a place), else the generic maximum range (ballistic.REACH_LAUNCH). A ballistic.Reach."""
-    from goldendome.physics.greatcircle import initial_azimuth
-    from goldendome.threats.ballistic import REACH_LAUNCH, maximum_range
-
     frm = None if design.published is None else design.published.range_from
     if frm is None:
         return maximum_range(design, epoch, launch=REACH_LAUNCH)
@@ -166,10 +164,6 @@ def fit_payload(design: MissileDesign, flight: PublishedFlight, epoch: dt.dateti
     bracketing root search (scipy's brentq on the apogee error) finds it; converged when the fitted flight lands on
     the test's range and peaks within FIT_APOGEE_TOLERANCE of its apogee. The design's pitch programme is refitted
     for each payload (flight.pitch_exponent), as a missile's guidance is tuned for what it carries."""
-    from dataclasses import replace
-
-    from scipy.optimize import brentq
-
     if not np.isfinite(flight.apogee_km):
         raise ValueError(f"{flight.name}: the test has no published apogee to fit a payload to")
     # no heavier than lifts off (stage 1's thrust 5 % over the launch weight)
@@ -205,8 +199,6 @@ def fly_tests(design: MissileDesign, epoch: dt.datetime) -> tuple[PayloadFit | N
     published), the first such test fixes the payload (fit_payload) and every test is flown with that payload, so
     the later tests are an independent check of the model; otherwise the tests are flown with the catalogue's
     payload."""
-    from dataclasses import replace
-
     flights = () if design.published is None else design.published.flights
     reference = next((f for f in flights if np.isfinite(f.apogee_km)), None)
     fit = None if reference is None else fit_payload(design, reference, epoch)
@@ -228,8 +220,6 @@ FIT_TIME_TOLERANCE = 5e-3
 
 def burn_scaled(design: MissileDesign, scale: float) -> MissileDesign:
     """The design with every stage's burn time multiplied by scale (same propellant and Isp: thrust / scale)."""
-    from dataclasses import replace
-
     return replace(design, stages=tuple(replace(s, burn_time_s=s.burn_time_s * scale) for s in design.stages))
 
 
@@ -262,8 +252,6 @@ def fit_missile(
     tells the burn apart (a longer burn ends higher and later: ~2 s of flight per 1 % of burn on the Hwasong
     tests). A longer burn takes longer, so the flight time grows with the scale and a bracketing root search
     (brentq, on the flight time error of the payload-fitted missile) finds it within BURN_SCALES."""
-    from scipy.optimize import brentq
-
     if not (fit_burn_time and np.isfinite(flight.flight_time_s)):
         fit = fit_payload(design, flight, epoch)
         return MissileFit(fit.design, fit.flown, 1.0, fit.converged, None, fit.payload_band_kg)

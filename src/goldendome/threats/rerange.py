@@ -30,7 +30,9 @@ from scipy.optimize import least_squares, minimize_scalar
 
 from goldendome.physics.constants import MU_EARTH_M3_S2, OMEGA_EARTH_RAD_S, R_EARTH_MEAN_M
 from goldendome.physics.frames import corotating_velocity
+from goldendome.threats.ballistic import maximum_range
 from goldendome.threats.flight import predict_impact
+from goldendome.threats.named import BURN_SCALES, fit_missile
 
 
 class RerangeError(ValueError):
@@ -186,9 +188,6 @@ def rerange_flown(
 
     Raises RerangeError, with the closest figures the design reaches, where no payload (or burn time) in the
     searched bands reproduces the test."""
-    from goldendome.threats.ballistic import maximum_range
-    from goldendome.threats.named import BURN_SCALES, fit_missile
-
     if not np.isfinite(flight.apogee_km):
         raise RerangeError(f"{flight.name}: the test has no published apogee to fit the missile to")
     fit = fit_missile(design, flight, epoch, fit_burn_time)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
+from scipy.stats import chi2
 
 from goldendome.tracking import filters
 from goldendome.tracking.association import candidate_pairs, gnn_assign, jpda_weights
@@ -59,8 +60,6 @@ class TrackTable:
 
 @cache
 def _chi2_gate(probability: float, dof: int) -> float:
-    from scipy.stats import chi2
-
     return float(chi2.ppf(probability, dof))
 
 
@@ -236,8 +235,6 @@ class Tracker:
     def _jpda(self, t, z, sensor, z_pred, h, ti, dj, d2, covers, gamma, r_det):
         """A look with joint probabilistic data association: every gated detection updates its tracks with its
         marginal probability; detections in no gate start tracks."""
-        from scipy.stats import chi2
-
         if self.imm or self.unscented:
             raise ValueError("JPDA is implemented for a single-model EKF tracker")
         tr = self.tracks
