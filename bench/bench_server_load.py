@@ -20,6 +20,7 @@ and prints each endpoint's latency percentiles (p50, p95, p99, max, ms, from whe
 
 import argparse
 import asyncio
+import json
 import os
 import socket
 import subprocess
@@ -140,13 +141,13 @@ async def _connection(host: str, port: int, queue: asyncio.Queue, stats: dict) -
 
 def _raw(method: str, path: str, body: bytes = b"") -> bytes:
     head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {len(body)}\r\n"
-    return (head + ("Content-Type: text/yaml\r\n" if body else "") + "\r\n").encode() + body
+    return (head + ("Content-Type: application/json\r\n" if body else "") + "\r\n").encode() + body
 
 
 async def load(base: str, run: str, rate: float, duration_s: float) -> tuple[dict, float]:
     """Requests at `rate` per second for `duration_s`: {endpoint: (latencies s, [errors])}, and the wall time."""
     requests = [
-        ("POST /api/validate", _raw("POST", "/api/validate", SCENARIO.encode())),
+        ("POST /api/validate", _raw("POST", "/api/validate", json.dumps({"text": SCENARIO}).encode())),
         ("GET /api/runs/{id}", _raw("GET", f"/api/runs/{run}")),
         ("GET /api/runs/{id}/summary", _raw("GET", f"/api/runs/{run}/summary")),
         ("GET /api/runs/{id}/files/satellites.json", _raw("GET", f"/api/runs/{run}/files/satellites.json")),

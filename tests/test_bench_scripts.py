@@ -20,6 +20,8 @@ CASES = {
     "bench_battle.py": ["--quick"],
     "bench_raid.py": ["--quick"],
     "bench_server_load.py": ["--quick"],
+    "bench_fuzz.py": ["--cases", "200"],
+    "bench_server_soak.py": ["--duration-s", "20", "--clients", "3", "--max-rss-slope", "1000"],  # growth: bench
 }
 
 

@@ -1,9 +1,11 @@
 """The globe page in a real browser: Debian's chromium driven by Playwright (software WebGL, no GPU, no network).
 
-A real ``goldendome serve`` (uvicorn in a subprocess, on a free loopback port, results in tmp_path) serves the page;
-the test presses Run on the default scenario, waits for the scene on the globe (CZML entities, the satellites'
-points, the imagery tiles), checks that the browser logged no error and asked nothing of any other host, saves a
-screenshot (results/test-artefacts/globe.png), then runs a small Monte Carlo study and checks its charts.
+A real ``goldendome serve`` (a subprocess, on a free loopback port, results in tmp_path, given a token so that
+every API call must carry it) serves the page, opened with the token in its address; the test presses Run on the
+default scenario, waits for the scene on the globe (CZML entities, the satellites' points, the imagery tiles),
+checks that the browser logged no error and asked nothing of any other host, saves a screenshot
+(results/test-artefacts/globe.png), runs a small Monte Carlo study and checks its charts, then cancels a long study
+and validates an uploaded scenario file.
 
 Needs /usr/bin/chromium, the ``playwright`` package (its own browsers are never downloaded) and the Cesium bundle
 (``make web``); ``make test`` installs all three and sets GOLDENDOME_BROWSER_TEST=require, so there a missing piece
@@ -37,6 +39,14 @@ LAUNCH_ARGS = [
     "--enable-unsafe-swiftshader",
 ]
 VIEWPORT = {"width": 1400, "height": 860}
+TOKEN = "browser-test-token-0123456789"
+SMALL = """
+name: browser upload
+epoch: 2026-07-04T12:00:00Z
+duration_min: 15
+threats:
+  - {name: M1, missile: mrbm-solid-2stage, launch: {lat_deg: 35.0, lon_deg: -130.0}, aim: {name: los-angeles}}
+"""
 LOAD_TIMEOUT_MS = 90_000  # tiles take 4.5-8 s on two cores in software WebGL (the note); the first run compiles
 
 
@@ -75,7 +85,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """A real server on a free loopback port: its base URL."""
+    """A real server on a free loopback port, needing TOKEN: its base URL."""
     port = _free_port()
     results = tmp_path_factory.mktemp("serve")
     log = (results / "server.log").open("w")
@@ -83,25 +93,24 @@ def server(tmp_path_factory):
         [
             sys.executable,
             "-m",
-            "uvicorn",
-            "goldendome.server.app:app_from_environment",
-            "--factory",
-            "--host",
-            "127.0.0.1",
+            "goldendome.cli.main",
+            "serve",
             "--port",
             str(port),
-            "--log-level",
-            "warning",
+            "--results",
+            str(results),
+            "--token",
+            TOKEN,
         ],
-        env={**os.environ, "GOLDENDOME_RESULTS": str(results)},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
+    auth = {"authorization": f"Bearer {TOKEN}"}
     try:
         for _ in range(1200):  # up, and done flying the default scenario once (its warm-up, as after `serve`)
             try:
-                if httpx.get(f"{base}/api/version", timeout=1.0).json()["warm"]:
+                if httpx.get(f"{base}/api/version", headers=auth, timeout=1.0).json()["warm"]:
                     break
             except httpx.TransportError:
                 pass
@@ -123,8 +132,10 @@ def test_the_default_scenario_runs_and_shows_on_the_globe(browser, server, tmp_p
     page.on("response", lambda r: problems.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None)
     page.on("request", lambda r: None if r.url.startswith((server, "data:", "blob:")) else foreign.append(r.url))
 
-    page.goto(server)
+    page.goto(f"{server}/?token={TOKEN}")
     page.wait_for_function("document.querySelectorAll('#scenario option').length > 0", timeout=LOAD_TIMEOUT_MS)
+    assert page.url == f"{server}/"  # the token is taken out of the address bar, kept for the tab
+    assert page.evaluate("sessionStorage.getItem('goldendome-token')") == TOKEN
     assert page.eval_on_selector("#scenario", "s => s.value") == "default"
     page.wait_for_function("viewer.scene.globe.tilesLoaded", timeout=LOAD_TIMEOUT_MS)  # the globe, as a user sees it
     t0 = time.perf_counter()
@@ -185,6 +196,24 @@ def test_the_default_scenario_runs_and_shows_on_the_globe(browser, server, tmp_p
     assert page.locator("#study svg.chart").count() == 3
     assert "P(no leaker)" in page.inner_text("#study")
     page.screenshot(path=str(ARTEFACTS / "globe-study.png"))
+    assert f"token={TOKEN}" in page.get_attribute("#downloads a", "href")  # download links carry it
+
+    # Cancel stops a long study (DELETE) after its current trial; the page says so. Clicked in the page's script:
+    # Playwright's click waits for animation frames, seconds apart in software WebGL
+    page.fill("#trials", "500")
+    page.click("#mc")
+    page.wait_for_function("!document.querySelector('#cancel').disabled", timeout=LOAD_TIMEOUT_MS)  # started
+    page.evaluate("document.querySelector('#cancel').click()")
+    page.wait_for_function("document.querySelector('#mc').disabled === false", timeout=LOAD_TIMEOUT_MS)
+    assert "cancelled" in page.inner_text("#status"), page.inner_text("#status")
+    assert page.evaluate("window.gd.error") is None
+
+    # an uploaded scenario file is checked by /api/validate (a JSON body)
+    scenario = tmp_path / "small.yaml"
+    scenario.write_text(SMALL)
+    page.set_input_files("#upload", str(scenario))
+    page.wait_for_selector("#validation .ok", timeout=LOAD_TIMEOUT_MS)
+    assert "valid" in page.inner_text("#validation")
 
     assert not foreign, f"the page asked other hosts: {foreign[:5]}"
     assert not problems, "\n".join(problems)

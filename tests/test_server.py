@@ -14,37 +14,18 @@ from fastapi.testclient import TestClient
 
 from goldendome.server.app import MAX_BODY_BYTES, MAX_JOBS, MAX_TRIALS, app_from_environment, create_app
 from goldendome.server.jobs import Job
-
-SMALL = """
-name: api run
-epoch: 2026-07-04T12:00:00Z
-duration_min: 15
-seed: 4
-threats:
-  - {name: M1, missile: mrbm-solid-2stage, launch: {lat_deg: 35.0, lon_deg: -130.0}, aim: {name: los-angeles}}
-defence:
-  tracks: truth
-  latency_s: 0
-  batteries:
-    - {name: thaad-la, interceptor: thaad, site: {name: los-angeles}, launchers: 1}
-"""
-
-
-@pytest.fixture()
-def client(tmp_path):
-    with TestClient(create_app(tmp_path)) as c:
-        yield c
+from server_case import SMALL
 
 
 def test_scenarios_and_validation(client):
     names = {s["name"] for s in client.get("/api/scenarios").json()}
     assert {"default", "critique-salvo", "northern-approaches"} <= names
-    ok = client.post("/api/validate", content=SMALL).json()
+    ok = client.post("/api/validate", json={"text": SMALL}).json()
     assert ok["ok"] and ok["threats"] == 1
-    bad = client.post("/api/validate", content=SMALL.replace("duration_min: 15", "duration_min: -5")).json()
+    bad = client.post("/api/validate", json={"text": SMALL.replace("duration_min: 15", "duration_min: -5")}).json()
     assert not bad["ok"] and any("duration_min" in e for e in bad["errors"])  # the CLI's 'field: what'
-    assert client.post("/api/validate", content=b"x" * (MAX_BODY_BYTES + 1)).status_code == 413
-    assert client.post("/api/validate?format=exe", content=SMALL).status_code == 422
+    assert client.post("/api/validate", json={"text": "x" * MAX_BODY_BYTES}).status_code == 413
+    assert client.post("/api/validate", json={"text": SMALL, "format": "exe"}).status_code == 422
 
 
 def test_a_run_goes_from_queued_to_done_with_its_results(client):
@@ -247,4 +228,5 @@ def test_a_loopback_server_answers_loopback_host_names_only(tmp_path, monkeypatc
         assert c.get("/api/version", headers={"host": "evil.example"}).status_code == 400
     monkeypatch.setenv("GOLDENDOME_HOST", "0.0.0.0")  # told to serve other machines: any name they use
     with TestClient(app_from_environment()) as c:
-        assert c.get("/api/version", headers={"host": "gd.lab.example"}).status_code == 200
+        assert c.get("/", headers={"host": "gd.lab.example"}).status_code in (200, 503)  # with or without Cesium
+        assert c.get("/api/version", headers={"host": "gd.lab.example"}).status_code == 401  # and its token

@@ -152,7 +152,7 @@ def test_builtin_threat_library_runs_every_class(tmp_path):
 def test_a_raid_too_large_for_memory_is_refused_up_front_with_the_estimate_and_the_limit(monkeypatch):
     """Issue 16: a trial that would not fit in memory is refused before anything flies, naming the estimate and
     the limit; the estimate counts rvs + decoys objects per ballistic missile."""
-    from goldendome.engine.trial import BASE_MEMORY_GIB, BYTES_PER_SAMPLE, memory_estimate_gib
+    from goldendome.engine.budget import BASE_MEMORY_GIB, BYTES_PER_SAMPLE, memory_estimate_gib
     from goldendome.scenario.loader import ScenarioError
     from goldendome.scenario.models import Scenario
 

@@ -3,6 +3,7 @@
     from goldendome.api import load_builtin, run_trial, write_run
     result = run_trial(load_builtin("default"))      # result.battle: the battle's event log and figures
     summary = run_battle_study(load_builtin("critique-salvo"), 100, "results/critique")
+    summary.complete                                  # False when trials failed: run it again to finish them
     stats = study_stats("results/critique")           # P(no leaker) with its Wilson interval, leakers by city
 
 The architecture studies reuse the same physics without the battle loop:
@@ -20,7 +21,10 @@ from goldendome.analysis.coverage import LayerCoverage, detection_span, layer_su
 from goldendome.analysis.leakage import layered_leak, salvo_leak, shoot_look_shoot, wilson_interval
 from goldendome.analysis.sbi_study import run_study as run_sizing_study
 from goldendome.engine.battle import BattleReport, fight
-from goldendome.engine.montecarlo import connect, run_study
+from goldendome.engine.budget import Limits, WorkEstimate
+from goldendome.engine.budget import check as check_work
+from goldendome.engine.budget import estimate as estimate_work
+from goldendome.engine.montecarlo import StudySummary, connect, run_study
 from goldendome.engine.study import run_battle_study
 from goldendome.engine.trial import RunResult, run_trial
 from goldendome.io.results import (
@@ -52,8 +56,13 @@ from goldendome.threats.missile import MissileDesign, Stage, design, load_catalo
 from goldendome.threats.trajectory import Trajectory
 
 __all__ = [
+    "Limits",
+    "WorkEstimate",
+    "check_work",
+    "estimate_work",
     "BattleReport",
     "StudyStats",
+    "StudySummary",
     "connect",
     "fight",
     "layered_leak",

@@ -252,12 +252,15 @@ def assets_from(entries) -> Assets:
     matched by ``select(countries=...)``), value (>= 0; default the population, or :data:`MILITARY_VALUE_DEFAULT`),
     radius_km (> 0; default :func:`metro_radius_m` or :data:`MILITARY_RADIUS_M_DEFAULT`), note and source (free text,
     kept out of the arrays). A bad entry raises ValueError naming the asset, the field and what is wrong with it.
+    An entry may also be a scenario file's typed asset (``goldendome.scenario.models.Asset``): its fields given.
     """
     if isinstance(entries, dict):
         raise ValueError("assets_from takes a list of entries (dicts), not one dict; wrap it in a list")
     cols = {k: [] for k in ("keys", "names", "kind", "country", "lat", "lon", "radius", "population", "value")}
     seen = set()
     for i, e in enumerate(entries):
+        if hasattr(e, "model_dump"):  # a typed entry of a scenario file: the fields it was given
+            e = e.model_dump(exclude_none=True)
         if not isinstance(e, dict):
             raise ValueError(f"asset #{i}: an entry must be a dict of fields, got {type(e).__name__}")
         label = e.get("key", e.get("name"))

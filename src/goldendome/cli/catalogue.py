@@ -1,8 +1,10 @@
 """The catalogues a scenario names, listed and shown with their sources: built-in scenarios (``goldendome scenario``),
 threats (``goldendome threat list / show``), radars and interceptors."""
 
+import datetime as dt
 import json
 import sys
+from dataclasses import fields
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +17,7 @@ from goldendome.cli.tables import latlon, table
 
 def scenario_list():
     """List the built-in scenarios."""
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
     from goldendome.scenario.loader import builtin_names, load_builtin
 
     rows = [(n, load_builtin(n).name) for n in builtin_names()]
@@ -23,6 +26,7 @@ def scenario_list():
 
 def scenario_show(name: Annotated[str, typer.Argument(help="Built-in scenario name, e.g. default.")] = "default"):
     """Print a built-in scenario's YAML, to copy and edit. Example: goldendome scenario show default > my.yaml"""
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
     from goldendome.scenario.loader import ScenarioError, builtin_text
 
     try:
@@ -32,16 +36,26 @@ def scenario_show(name: Annotated[str, typer.Argument(help="Built-in scenario na
 
 
 def scenario_validate(path: Annotated[Path, typer.Argument(help="Scenario file to check.")]):
-    """Check a scenario file and list every problem, without running it."""
+    """Check a scenario file and list every problem, without running it: the schema, then the trial's size against
+    this machine's memory (80 %, or GOLDENDOME_MEMORY_GIB)."""
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
+    from goldendome.api import check_work
+    from goldendome.scenario.loader import ScenarioError
+
     scn, _ = open_scenario(str(path))
+    try:
+        work = check_work(scn)
+    except (ScenarioError, ValueError) as exc:
+        fail(str(path), getattr(exc, "messages", None) or [str(exc)])
     console.print(
         f"[green]ok:[/] {path} — {scn.name}: {len(scn.threats)} threat entries, {len(scn.constellations)} "
-        "constellation(s)"
+        f"constellation(s); {work.describe()}"
     )
 
 
 def scenario_schema_cmd():
     """Print the JSON Schema of scenario files (for editors and validators)."""
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
     from goldendome.scenario.loader import scenario_schema
 
     sys.stdout.write(json.dumps(scenario_schema(), indent=2) + "\n")
@@ -49,40 +63,11 @@ def scenario_schema_cmd():
 
 def radar_list():
     """List the radar presets a scenario can name under `radars:`, with what each can see."""
-    from goldendome.sensors.radar import PRESETS, RCS_M2, OTHRadar
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
+    from goldendome.sensors.radar import CATALOGUE_COLUMNS, PRESETS
 
-    cells = []
-    for r in PRESETS.values():
-        site = latlon(r.lat_deg, r.lon_deg, 1)
-        if isinstance(r, OTHRadar):
-            ground = f"{r.min_ground_range_m / 1e3:,.0f}–{r.max_ground_range_m / 1e3:,.0f} ground"
-            cells.append((r.name, site, "HF", "–", f"{len(r.sectors)} sectors", ground, f"{r.revisit_s:g}", "–", "–"))
-            continue
-        faces = ", ".join(f"{f.boresight_az_deg:g}±{f.half_width_deg:g}°" for f in r.faces)
-        at = [min(r.range_for_snr(20.0, s), r.max_range_m) / 1e3 for s in (10.0, RCS_M2["rv"])]
-        cells.append(
-            (
-                r.name,
-                site,
-                f"{r.frequency_hz / 1e9:.2f}",
-                f"{r.height_m:,.0f}",
-                faces,
-                f"{r.max_range_m / 1e3:,.0f}",
-                f"{r.revisit_s:g}",
-                *(f"{a:,.0f} km" for a in at),
-            )
-        )
-    cols = (
-        "name",
-        "site",
-        "band GHz",
-        "height m",
-        "faces",
-        "range km",
-        "revisit s",
-        "10 m² at (SNR 13 dB)",
-        "RV 0.01 m² at",
-    )
+    cells = [(r.name, latlon(r.lat_deg, r.lon_deg, 1), *r.catalogue_row()) for r in PRESETS.values()]
+    cols = ("name", "site", *CATALOGUE_COLUMNS)
     title = "Radars (scenario key radars: [NAME, ...])"
     console.print(table(cols, cells, title=title, left=("name", "site", "faces")))
     console.print(
@@ -93,8 +78,7 @@ def radar_list():
 
 def radar_show(name: Annotated[str, typer.Argument(help="Preset name, e.g. uewr-clear, tpy2-forward.")]):
     """Show one radar preset: every parameter and the sources (public figures; assumptions marked)."""
-    from dataclasses import fields
-
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
     from goldendome.sensors.radar import PRESETS
 
     if name not in PRESETS:
@@ -108,6 +92,7 @@ def radar_show(name: Annotated[str, typer.Argument(help="Preset name, e.g. uewr-
 
 def interceptor_list():
     """List the interceptors a scenario's batteries can carry (defence.batteries[].interceptor)."""
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
     from goldendome.c2.manager import LAYERS
     from goldendome.effectors.interceptors import load_interceptors
 
@@ -123,7 +108,7 @@ def interceptor_list():
                 f"{w.max_range_m / 1e3:,.0f}",
                 str(w.rounds_per_launcher),
                 f"{w.reload_s / 60:g}" if w.reload_s else "none",
-                f"{w.unit_cost_musd:g}",
+                f"{w.round_cost_musd:g}",
                 pk,
             )
         )
@@ -135,7 +120,7 @@ def interceptor_list():
         "range km",
         "rounds / launcher",
         "reload min",
-        "$M / round",
+        "round US$M",
         "single-shot kill probability",
     )
     title = "Interceptors (scenario key defence.batteries[].interceptor)"
@@ -149,8 +134,7 @@ def interceptor_list():
 
 def interceptor_show(name: Annotated[str, typer.Argument(help="Catalogue name, e.g. gbi, thaad, tamir.")]):
     """Show one interceptor: every parameter and the sources (public figures; assumptions marked)."""
-    from dataclasses import fields
-
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
     from goldendome.effectors.interceptors import interceptor
 
     try:
@@ -165,6 +149,7 @@ def interceptor_show(name: Annotated[str, typer.Argument(help="Catalogue name, e
 
 def threat_list():
     """List the threat catalogue: ballistic missiles, glide vehicles and cruise missiles, with headline figures."""
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
     from goldendome.threats.missile import load_catalogue, load_cruise_missiles, load_glide_vehicles
 
     cells = [
@@ -210,6 +195,7 @@ def threat_list():
 
 def threat_show(name: Annotated[str, typer.Argument(help="Entry name, e.g. icbm-solid-3stage, hgv-regional, kh-101.")]):
     """Show one catalogue entry: its figures and the sources of every number."""
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
     from goldendome.threats.missile import CruiseDesign, GlideDesign, any_design
 
     try:
@@ -265,6 +251,7 @@ def _print_sources(sources) -> None:
 
 
 def _sea_level_sound_speed() -> float:
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
     from goldendome.physics.atmosphere import speed_of_sound_us76
 
     return float(speed_of_sound_us76(0.0))
@@ -275,8 +262,7 @@ def _print_reach(d) -> None:
     the burnout and the delta-v budget, on the design's own pitch programme (the one the simulator flies) beside the
     one-parameter programme of earlier versions (q = 0.5); then a named missile's figures beside the published
     ones."""
-    import datetime as dt
-
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
     from goldendome.threats.ballistic import maximum_range
     from goldendome.threats.flight import PITCH_EXPONENT
 
@@ -314,6 +300,7 @@ def _print_reach(d) -> None:
 def _print_published(d, range_m: float, epoch) -> None:
     """A named missile's flown figures beside the published ones: maximum range and burn time against their bands,
     each published test flown on its shape (range, apogee, flight time)."""
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
     from goldendome.threats.named import flight_comparisons, fly_tests, published_reach, reach_comparisons
 
     if d.published is None:

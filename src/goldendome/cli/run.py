@@ -29,6 +29,7 @@ def run(
     northern-approaches --out results/na --plot[/]) also tracks what they see and writes tracks.parquet,
     gospa.parquet and tracking.png.
     """
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
     from goldendome.api import ScenarioError, run_trial
 
     check_plot(plot, out, "results/run")
@@ -68,10 +69,12 @@ def run(
 
 
 def _write(result, out: Path, plot: bool) -> None:
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
     from goldendome.api import write_run
 
     path = write_run(result, out)
     if plot and result.tracking is not None:
+        # lazy: matplotlib loads only when figures are drawn (start-up time)
         from goldendome.io import plots
 
         tr = result.tracking
@@ -85,6 +88,7 @@ def _write(result, out: Path, plot: bool) -> None:
 def _print_flights(result) -> None:
     """What each threat flies: ballistic missiles (with the space layers' reach on their boost), cruise missiles,
     fractional orbits and glide vehicles."""
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
     from goldendome.io.results import cruise_rows, fobs_rows, glide_rows, threat_rows
 
     rows = threat_rows(result)
@@ -105,6 +109,8 @@ def _print_flights(result) -> None:
         cells = []
         for r in rows:
             miss = f"{r['miss_km']:,.1f}" if r["reachable"] else f"[red]{r['miss_km']:,.0f} (out of reach)[/]"
+            if not abs(r["miss_km"]) < float("inf"):  # NaN: no flight was computed (a warning below says so)
+                miss = "[red]no flight[/]"
             cells.append(
                 (
                     r["name"],
@@ -208,6 +214,7 @@ def _print_flights(result) -> None:
 
 def _print_tracking(result) -> None:
     """The track picture: what each sensor looked at and saw, and how well each object was held."""
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
     from goldendome.io.results import tracking_dict
 
     track = tracking_dict(result)
@@ -253,6 +260,7 @@ def _print_tracking(result) -> None:
 
 def _print_battle(result) -> None:
     """The battle's tables: what each layer fired and achieved, and what leaked where."""
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
     from goldendome.io.results import battle_dict
 
     b = battle_dict(result)
@@ -297,6 +305,7 @@ def _print_battle(result) -> None:
 
 def _print_constellations(result) -> None:
     """Each constellation's size and orbit (a span where its shells differ), and the satellites in all."""
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
     from goldendome.io.results import constellation_rows
 
     crow = constellation_rows(result)

@@ -57,9 +57,16 @@ def mc(
 
     Example: [bold]goldendome mc china-raid --raid 10,50,100,170 --trials 20 --workers 2 --out
     results/china-sweep[/], then [bold]goldendome report results/china-sweep[/].
+
+    Exit status: 0 when every trial finished; 1 when some failed (a worker killed, say): the statistics of the
+    finished ones are printed, labelled with how many of how many trials they cover, and the same command run
+    again finishes the rest; 2 for bad input, or a --out folder that holds another study (refused with nothing in
+    it changed).
     """
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
     from goldendome.api import run_battle_study, study_stats, write_scenario
     from goldendome.engine.montecarlo import StudyLocked, StudyMismatch
+    from goldendome.engine.study import check_scenario_file, check_study_folder
 
     scn, _ = open_scenario(scenario)
     check_out(out)
@@ -80,7 +87,13 @@ def mc(
             ],
         )
     studies = _studies(scn, out, salvo, raid)  # (label, folder, scenario)
-    rows = []
+    try:  # every folder of a sweep, before any is written: a refused rerun changes nothing
+        check_scenario_file(scn, out)
+        for _, folder, sub in studies:
+            check_study_folder(sub, folder, seed)
+    except StudyMismatch as exc:
+        fail(f"study {out}: refused", [str(exc)])
+    rows, incomplete = [], []
     if salvo is not None or raid is not None:
         write_scenario(scn, out)
     for label, folder, sub in studies:
@@ -100,28 +113,48 @@ def mc(
             f"{summary.wall_s:.1f} s ({summary.backend})",
             highlight=False,
         )
+        if not summary.complete:
+            incomplete.append((label, folder, summary))
         try:
-            rows.append((label, study_stats(folder)))
+            rows.append((label if summary.complete else f"{label} (incomplete)", study_stats(folder)))
         except ValueError:
-            fail(
-                f"study {folder}: no trial finished",
-                [f"{summary.failed} trial(s) failed; why is written in {folder}/_failed (and printed above)"],
-            )
+            _trials_failed(incomplete, [f"no trial of {label} finished: there are no statistics to show"])
+    shortfall = "; ".join(f"{lb} over {s.finished:,} of {s.total:,} trials" for lb, _, s in incomplete)
+    shortfall = f" (incomplete: statistics of {shortfall})" if shortfall else ""
     if raid is not None:
         from goldendome.io.report import saturation_table
 
-        console.print(_saturation_table(saturation_table(out), f"How the defence saturates: {scn.name}"))
+        console.print(_saturation_table(saturation_table(out), f"How the defence saturates: {scn.name}{shortfall}"))
     else:
-        console.print(_study_table(rows, f"Monte Carlo: {scn.name}"))
+        console.print(_study_table(rows, f"Monte Carlo: {scn.name}{shortfall}"))
     assets = _asset_table(rows[-1][1])
     if assets is not None:
         console.print(assets)
     console.print(f"results in [bold]{out}[/]; figures: goldendome report {out}")
+    if incomplete:
+        _trials_failed(incomplete, [])
+
+
+def _trials_failed(incomplete: list[tuple], notes: list[str]):
+    """End ``mc`` with exit status 1: how many trials failed, where why is written, and how to finish them."""
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
+    from goldendome.engine.store import failed_trials
+
+    missing = sum(s.total - s.finished for _, _, s in incomplete)
+    where = ", ".join(f"{folder}/_failed" for _, folder, _ in incomplete)
+    why = []
+    for _, folder, _ in incomplete:
+        errors = failed_trials(folder)
+        if errors:
+            first = min(errors)
+            why.append(f"trial {first} of {folder}: {errors[first].splitlines()[0]}")
+    fail(f"{missing:,} trials failed (see {where}); rerun the same command to finish them", notes + why, code=1)
 
 
 def _studies(scn, out: Path, salvo: str | None, raid: str | None) -> list[tuple]:
     """The studies one mc command runs, (label, folder, scenario) each: the scenario whole, or one per salvo size
     (its first K threat entries) or raid size (every entry's count scaled to R missiles in all)."""
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
     from goldendome.engine.study import first_threats, raid_capacity, raid_missiles, scale_raid
 
     if salvo is not None:
@@ -171,6 +204,7 @@ def report(
     [bold]goldendome cost cbo-2026 --plot --out results/all/cost[/], then [bold]goldendome report results/all[/]:
     open results/all/report.html in any browser, offline.
     """
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
     from goldendome.io.report import build_report
 
     if not folder.is_dir():
@@ -282,6 +316,7 @@ def _asset_table(st):
 
 def _saturation_table(sweep, title: str):
     """The raid sweep's table (:func:`goldendome.io.report.saturation_table`): one row per raid size."""
+    # lazy: the CLI loads the simulator only when a command runs (start-up time)
     from goldendome.io.report import SATURATION_NOTE, saturation_rows
 
     rows = saturation_rows(sweep)

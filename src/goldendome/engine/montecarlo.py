@@ -10,7 +10,12 @@ The runner is generic: a trial function takes ``(index, seed_sequence)`` and ret
 picklable (a module-level function, or a ``functools.partial`` of one) so that worker processes can receive it.
 Workers encode the tables to Parquet bytes; only the parent process writes, as trials complete, so an interrupted
 study loses only the trials in flight. A trial function that raises is recorded (``_failed/``), the other trials go
-on, and the failed one is rerun on the next start.
+on, and the failed one is rerun on the next start: a study with failed trials is incomplete
+(:attr:`StudySummary.complete` is False) until a rerun finishes them.
+
+A folder that holds another study (other scenario or root seed) is refused before anything in it is written, and a
+process-pool worker exits on its own once the process that runs the study has gone (killed, say), rather than
+living on as an orphan.
 
 Usage::
 
@@ -26,10 +31,14 @@ import json
 import logging
 import multiprocessing
 import os
+import select
+import signal
+import sys
+import threading
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -46,6 +55,7 @@ __all__ = [
     "StudyMismatch",
     "StudySummary",
     "TrialFn",
+    "check_study",
     "connect",
     "finished_trials",
     "local_cluster",
@@ -60,8 +70,13 @@ Build the generator inside with ``np.random.default_rng(seed)``."""
 
 IDENTITY_KEYS = ("root_seed", "scenario_hash")
 """study.json keys that must agree for a restart to continue a study rather than start a different one."""
+LABEL_KEYS = ("scenario",)
+"""study.json keys that name a study, shown beside a mismatch so the message says which two studies differ."""
 IN_FLIGHT_PER_WORKER = 4
 """Trials submitted ahead per worker: enough to keep workers busy, few enough that memory stays flat at 100k trials."""
+OWNER_POLL_S = 0.5
+"""How often a pool worker checks that the process running the study is still there (s): an orphan lives at most
+this long, and the check costs one system call."""
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +115,12 @@ class StudySummary:
     def finished(self) -> int:
         """Trials of [0, total) finished once this call returned."""
         return self.skipped + self.completed
+
+    @property
+    def complete(self) -> bool:
+        """Whether every trial of [0, total) is finished. False when some failed: statistics of the folder then
+        cover only :attr:`finished` of :attr:`total` trials, and running the same study again finishes the rest."""
+        return self.finished == self.total
 
 
 def trial_seed(root_seed: int, index: int) -> np.random.SeedSequence:
@@ -140,15 +161,68 @@ def _attempt(fn: TrialFn, index: int, seed: np.random.SeedSequence) -> _Outcome:
 _WORKER_FN: TrialFn | None = None
 
 
-def _install(fn: TrialFn) -> None:
-    """Process-pool initializer: receive the trial function once per worker, not once per trial; and compute on one
-    thread (the workers share the cores: a compiled kernel's threads would only take them from the other workers)."""
+def _install(fn: TrialFn, owner_pid: int) -> None:
+    """Process-pool initializer: receive the trial function once per worker, not once per trial; compute on one
+    thread (the workers share the cores: a compiled kernel's threads would only take them from the other workers);
+    and end with the process that runs the study (``owner_pid``), see :func:`_exit_with_owner`."""
     global _WORKER_FN
     _WORKER_FN = fn
+    _exit_with_owner(owner_pid)
     os.environ["NUMBA_NUM_THREADS"] = "1"
     import numba
 
     numba.set_num_threads(1)
+
+
+def _exit_with_owner(owner_pid: int) -> None:
+    """Make this worker exit soon after the study's process, or its own parent, has gone.
+
+    A pool worker left behind by a killed study would live on for good (~740 MB each): it waits for trials on a
+    queue whose write end it holds itself, so it never sees end-of-file. Two guards:
+
+    - on Linux, ``prctl(PR_SET_PDEATHSIG, SIGTERM)`` (prctl(2)): the kernel sends SIGTERM when the parent dies. The
+      parent of a 'forkserver' worker is the fork server, not the study's process, and the fork server stays up as
+      long as any worker holds its pipe, so this alone is not enough;
+    - a daemon thread that waits on the study's process (a pidfd, which turns readable when the process exits,
+      zombie or not, Linux 5.3+; else a probe of the pid) and checks ``os.getppid()``, every
+      :data:`OWNER_POLL_S`, then ends the worker with ``os._exit`` (no clean-up to wait for: the trial in flight
+      is lost either way, and the store deletes its files on the next start).
+    """
+    parent = os.getppid()
+    if sys.platform == "linux":
+        import ctypes
+
+        pr_set_pdeathsig = 1  # <linux/prctl.h>
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    threading.Thread(target=_watch_owner, args=(owner_pid, parent), name="exit-with-owner", daemon=True).start()
+
+
+def _watch_owner(owner_pid: int, parent: int) -> None:
+    """The loop of :func:`_exit_with_owner`'s thread (it never returns): end the process once the owner or the
+    parent is gone."""
+    try:
+        pidfd = os.pidfd_open(owner_pid)
+    except (AttributeError, OSError):  # not Linux 5.3+ (or the owner already gone: the probe below sees it)
+        pidfd = None
+    while True:
+        if pidfd is not None:
+            gone = bool(select.select([pidfd], [], [], OWNER_POLL_S)[0])
+        else:
+            time.sleep(OWNER_POLL_S)
+            gone = not _running(owner_pid)
+        if gone or os.getppid() != parent:
+            os._exit(128 + signal.SIGTERM)  # the status a SIGTERM death reports, as if PR_SET_PDEATHSIG had fired
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists (signal 0 probes without sending anything)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        pass
+    return True
 
 
 def _attempt_installed(index: int, seed: np.random.SeedSequence) -> _Outcome:
@@ -179,7 +253,9 @@ def _process_pool(fn: TrialFn, root_seed: int, todo: list[int], workers: int) ->
     pending = deque(todo)
     cap = IN_FLIGHT_PER_WORKER * workers
     while pending:
-        pool = ProcessPoolExecutor(workers, mp_context=_pool_context(), initializer=_install, initargs=(fn,))
+        pool = ProcessPoolExecutor(
+            workers, mp_context=_pool_context(), initializer=_install, initargs=(fn, os.getpid())
+        )
         inflight, broken = {}, False
         try:
             while pending or inflight:
@@ -304,6 +380,19 @@ def _fn_name(fn: Callable) -> str:
     return f"{getattr(inner, '__module__', '?')}:{getattr(inner, '__qualname__', type(inner).__name__)}"
 
 
+def _record(study_meta: Mapping | None, root_seed: int, n_trials: int, fn: Callable | None) -> dict:
+    """The study.json record of a run: the caller's facts, the root seed, the trial count and the trial function."""
+    record = {**(study_meta or {}), "root_seed": int(root_seed), "n_trials": int(n_trials)}
+    return record if fn is None else {**record, "trial_fn": _fn_name(fn)}
+
+
+def check_study(out_dir: Path, study_meta: Mapping | None = None, root_seed: int = 0) -> None:
+    """Raise :class:`StudyMismatch` when ``out_dir`` holds another study than the one ``study_meta`` and
+    ``root_seed`` describe (as :func:`run_study` would); reads, and writes nothing, so a caller can check a folder
+    before it writes files of its own there. A folder without study.json holds no study and passes."""
+    _check_study(Path(out_dir), _record(study_meta, root_seed, 0, None))
+
+
 def _check_study(out_dir: Path, record: dict) -> dict:
     """Compare with an existing study.json (raise StudyMismatch on another study) and return the record to write."""
     path = out_dir / store.STUDY_FILE
@@ -313,12 +402,16 @@ def _check_study(out_dir: Path, record: dict) -> dict:
         old = json.loads(path.read_text())
     except ValueError as exc:
         raise StudyMismatch(f"{path} is not readable JSON ({exc}); use another --out folder") from None
-    for key in IDENTITY_KEYS:
-        if old.get(key) != record.get(key):
-            raise StudyMismatch(
-                f"{out_dir} holds a different study ({key} {old.get(key)!r} there, {record.get(key)!r} now); "
-                "results of different studies must not be mixed: use another --out folder"
-            )
+    if not isinstance(old, dict):
+        raise StudyMismatch(f"{path} is not a study record (a JSON object); use another --out folder")
+    differ = [k for k in IDENTITY_KEYS if old.get(k) != record.get(k)]
+    if differ:
+        shown = [k for k in LABEL_KEYS if old.get(k) != record.get(k)] + differ
+        what = "; ".join(f"{k} {old.get(k)!r} there, {record.get(k)!r} now" for k in shown)
+        raise StudyMismatch(
+            f"{out_dir} holds a different study ({what}); results of different studies must not be mixed, and "
+            "nothing in that folder was changed: use another --out folder"
+        )
     return {**old, **record, "n_trials": max(int(old.get("n_trials", 0)), record["n_trials"])}
 
 
@@ -330,7 +423,7 @@ def _lock(out_dir: Path):
     except ImportError:  # not POSIX: no lock, the manifests still keep each trial whole
         yield
         return
-    with open(out_dir / ".lock", "w") as f:
+    with open(out_dir / ".lock", "a") as f:  # "a": an existing lock file is opened as it is, not truncated
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -351,6 +444,7 @@ def run_study(
     progress: Callable[[int, int], None] | None = None,
     study_meta: dict | None = None,
     durable: bool = True,
+    study_files: Mapping[str, bytes] | None = None,
 ) -> StudySummary:
     """Run trials 0..n_trials-1 of ``fn`` into ``out_dir``, skipping those already finished there.
 
@@ -369,9 +463,15 @@ def run_study(
     progress : called as ``progress(done, total)`` once at the start and after each trial written or failed, with
         done counting the trials already finished too, so a bar ends at total.
     study_meta : JSON-able facts recorded in ``study.json`` (e.g. ``scenario_hash``); a folder whose study.json
-        has another ``scenario_hash`` or ``root_seed`` raises :class:`StudyMismatch`.
+        has another ``scenario_hash`` or ``root_seed`` raises :class:`StudyMismatch` before anything in it is
+        written (not even the lock file).
     durable : fsync every file before its rename (default). False saves ~4 fsyncs a trial in the writing process
         and stays safe: a file lost in a power cut fails its sha256 check on restart and the trial is rerun.
+    study_files : file name -> bytes, written (atomically) beside study.json once the folder is known to hold this
+        study, e.g. the scenario as run.
+
+    Returns a :class:`StudySummary`; trials that failed leave it incomplete (``complete`` False) and are rerun by
+    the next call.
 
     On start, trials whose manifest lists a missing or altered file are logged, deleted and rerun, and table files
     that no manifest lists (a trial killed mid-way) are deleted; nothing unverified is ever kept.
@@ -384,11 +484,14 @@ def run_study(
     if dask_address is not None:
         parse_local(dask_address, workers)  # a malformed 'local:W' fails here, before the folder is touched
     out_dir = Path(out_dir)
+    record = _record(study_meta, root_seed, n_trials, fn)
+    _check_study(out_dir, record)  # another study's folder is refused before the lock file is made in it
     out_dir.mkdir(parents=True, exist_ok=True)
-    record = {**(study_meta or {}), "root_seed": int(root_seed), "n_trials": int(n_trials), "trial_fn": _fn_name(fn)}
     with _lock(out_dir):
-        record = _check_study(out_dir, record)
+        record = _check_study(out_dir, record)  # again under the lock: a study may have started since
         store.write_atomic(out_dir / store.STUDY_FILE, json.dumps(record, indent=1).encode())
+        for name, data in (study_files or {}).items():
+            store.write_atomic(out_dir / name, data)
 
         state = store.scan(out_dir)
         for i in state.corrupt:

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from goldendome.engine.battle import BattleReport, fight
-from goldendome.engine.montecarlo import StudySummary, run_study
+from goldendome.engine.montecarlo import StudyMismatch, StudySummary, check_study, run_study
 from goldendome.engine.trial import run_trial
 from goldendome.engine.world import build_world
 from goldendome.scenario.loader import scenario_hash
@@ -210,25 +210,66 @@ def run_battle_study(
     dask_address: str | None = None,
     progress=None,
 ) -> StudySummary:
-    """Run (or resume) the Monte Carlo study of a defended scenario into out_dir."""
+    """Run (or resume) the Monte Carlo study of a defended scenario into out_dir, with scenario.json beside it.
+
+    A folder that holds another study (:func:`check_study_folder`) raises StudyMismatch with nothing in it changed.
+    The summary's ``complete`` is False when trials failed: the folder's statistics then cover only the finished
+    ones, and the same call again finishes the rest.
+    """
     if scn.defence is None:
         raise ValueError("the scenario has no 'defence': there is no battle to repeat (add batteries or an SBI layer)")
     root = scn.seed if root_seed is None else root_seed
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "scenario.json").write_text(scn.model_dump_json(indent=2) + "\n")
-    meta = {"scenario_hash": scenario_hash(scn), "scenario": scn.name, "threats": len(scn.threats)}
-    fn = partial(battle_trial, scenario_json=scn.model_dump_json())
+    check_study_folder(scn, out_dir, root)
     return run_study(
-        fn,
+        partial(battle_trial, scenario_json=scn.model_dump_json()),
         n_trials,
-        out_dir,
+        Path(out_dir),
         root_seed=root,
         workers=workers,
         dask_address=dask_address,
         progress=progress,
-        study_meta=meta,
+        study_meta=_study_meta(scn),
+        study_files={SCENARIO_FILE: (scn.model_dump_json(indent=2) + "\n").encode()},
     )
+
+
+SCENARIO_FILE = "scenario.json"
+"""The scenario a study (or a sweep's parent folder) was run with, as validated JSON."""
+
+
+def _study_meta(scn: Scenario) -> dict:
+    """What study.json records of the scenario: its hash (the study's identity), name and threat entries."""
+    return {"scenario_hash": scenario_hash(scn), "scenario": scn.name, "threats": len(scn.threats)}
+
+
+def check_scenario_file(scn: Scenario, folder: Path) -> None:
+    """Raise StudyMismatch when ``folder/scenario.json`` holds another scenario than ``scn`` (compared by
+    :func:`scenario_hash`) or cannot be read as one; a folder without it passes. Reads only."""
+    path = Path(folder) / SCENARIO_FILE
+    if not path.exists():
+        return
+    try:
+        there = study_scenario(folder)
+    except (OSError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
+        reason = str(exc).splitlines()[0]
+        raise StudyMismatch(
+            f"{path} is not a scenario goldendome can read ({reason}); use another --out folder"
+        ) from None
+    if scenario_hash(there) != scenario_hash(scn):
+        raise StudyMismatch(
+            f"{folder} holds results of another scenario ({there.name!r} there, {scn.name!r} now; scenario_hash "
+            f"{scenario_hash(there)[:12]}... there, {scenario_hash(scn)[:12]}... now); results of different "
+            "scenarios must not be mixed, and nothing in that folder was changed: use another --out folder"
+        )
+
+
+def check_study_folder(scn: Scenario, folder: Path, root_seed: int | None = None) -> None:
+    """Raise StudyMismatch when ``folder`` holds another study than :func:`run_battle_study` of ``scn`` with
+    ``root_seed`` (default: the scenario's seed) would write there: another scenario in its scenario.json, or
+    another scenario hash or root seed in its study.json. Reads only, so a caller can check every folder of a sweep
+    before any of them is written."""
+    check_scenario_file(scn, folder)
+    check_study(Path(folder), _study_meta(scn), scn.seed if root_seed is None else root_seed)
 
 
 SWEEP_FOLDER = re.compile(r"^(salvo|raid)-([0-9]+)$")
@@ -257,4 +298,4 @@ def study_folders(out_dir: Path) -> list[Path]:
 
 def study_scenario(folder: Path) -> Scenario:
     """The scenario a study folder was run with."""
-    return Scenario.model_validate(json.loads((Path(folder) / "scenario.json").read_text()))
+    return Scenario.model_validate(json.loads((Path(folder) / SCENARIO_FILE).read_text()))

@@ -8,7 +8,6 @@ it only names radars, tracks what they see. Everything lands in one :class:`RunR
 """
 
 import datetime as dt
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -18,6 +17,7 @@ import numpy as np
 
 from goldendome.effectors.reach import reach_over_time, tracks_from_trajectory
 from goldendome.effectors.sbi import SBIDesign, Timeline, sbi_design
+from goldendome.engine import budget
 from goldendome.engine.battle import fight
 from goldendome.engine.streams import stream
 from goldendome.engine.tracking import TrackingReport, infrared_fixes, track_objects
@@ -33,6 +33,7 @@ from goldendome.threats.ballistic import BallisticLaunch, FlightSummary, fly_bal
 from goldendome.threats.cruise import CruiseMissile, RouteError, fly_cruise
 from goldendome.threats.fobs import fly_fobs
 from goldendome.threats.glide import boost_glide
+from goldendome.threats.guidance import SHAPE_UNITS
 from goldendome.threats.missile import cruise_design, design, glide_design
 from goldendome.threats.payload import BusSpec, Payloads, dispense
 from goldendome.threats.trajectory import Trajectory
@@ -283,8 +284,6 @@ def _shape_si(shape: str, value: float | None) -> float:
 
 def scn_value(scn: Scenario, group: str) -> str:
     """The scenario's shape target of a threat entry, with its unit, for messages."""
-    from goldendome.threats.guidance import SHAPE_UNITS
-
     th = next(t for t in scn.threats if t.name == group)
     return f"{th.shape_value:g} {SHAPE_UNITS.get(th.shape, '')}".strip()
 
@@ -321,8 +320,26 @@ def build_layers(scn: Scenario, base_dir: Path | None = None) -> list[Layer]:
                 sats, names = tle_io.read_element_file(path)
         except tle_io.ElementSetError as exc:
             raise ScenarioError(f"constellations[{c.name}]", [str(exc)]) from None
-        el = tle_io.tle_to_elements(sats, scn.epoch)
+        el = tle_io.tle_to_elements(sats, scn.epoch, until_s=scn.duration_min * 60.0)
         out.append(Layer(Constellation(c.name, el, tuple(names)), c.role, sensor, sbi))
+    return out
+
+
+def decay_warnings(constellations: list[Constellation]) -> list[str]:
+    """A sentence per constellation with satellites that decay during the run (SGP4's decay of a TLE orbit): which,
+    and when."""
+    out = []
+    for c in constellations:
+        t = c.elements.decay_time_s
+        gone = np.flatnonzero(np.isfinite(t))
+        if not gone.size:
+            continue
+        when = [f"{c.labels[k]} {'before the epoch' if t[k] < 0 else f'at {t[k]:,.0f} s'}" for k in gone[:10]]
+        more = f" and {gone.size - 10:,} more" if gone.size > 10 else ""
+        out.append(
+            f"{c.name}: {gone.size:,} satellite(s) decayed (SGP4): {', '.join(when)}{more}; from then on they "
+            "see nothing, intercept nothing and are not drawn"
+        )
     return out
 
 
@@ -382,56 +399,6 @@ def assess_space_layers(
     )
 
 
-BYTES_PER_SAMPLE = 260
-"""Memory a trial holds per sampled object state, bytes: the trajectory's time, id, position, velocity and phase
-(65 B) in the flown parts and their joined copy, the Earth-fixed copy the radars' look schedule keeps, and the
-battle's per-instant interpolations. Measured on bench/bench_raid.py's raids (peak resident memory against sampled
-states, 2-core development machine); an engineering figure, not a published one."""
-BASE_MEMORY_GIB = 0.5
-"""Memory of a trial before its objects: the interpreter, the libraries, compiled kernels, constellations."""
-
-
-def memory_estimate_gib(scn: Scenario) -> tuple[int, float]:
-    """(objects in flight, estimated peak memory of a trial in GiB) of a scenario, from its threat entries: each
-    ballistic missile flies as rvs + decoys objects, every other threat as one; each sampled every time_step_s for
-    at most the scenario's duration."""
-    objects = sum(
-        th.count * (th.rvs + th.decoys) if th.type == "ballistic" else getattr(th, "count", 1) for th in scn.threats
-    )
-    samples = objects * (scn.duration_min * 60.0 / scn.time_step_s + 1.0)
-    return objects, BASE_MEMORY_GIB + samples * BYTES_PER_SAMPLE / 2**30
-
-
-def memory_limit_gib() -> float:
-    """The memory a trial may plan to use: GOLDENDOME_MEMORY_GIB, or 80 % of this machine's physical memory."""
-    given = os.environ.get("GOLDENDOME_MEMORY_GIB")
-    if given:
-        try:
-            value = float(given)
-        except ValueError:
-            raise ValueError(f"GOLDENDOME_MEMORY_GIB must be a number of GiB, got {given!r}") from None
-        if not value > 0:
-            raise ValueError(f"GOLDENDOME_MEMORY_GIB must be > 0 GiB, got {given!r}")
-        return value
-    return 0.8 * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-
-
-def check_size(scn: Scenario) -> None:
-    """Refuse up front a scenario whose trial would not fit in memory, with the estimate and the limit."""
-    objects, need = memory_estimate_gib(scn)
-    limit = memory_limit_gib()
-    if need > limit:
-        raise ScenarioError(
-            "threats",
-            [
-                f"{objects:,} objects in flight sampled every {scn.time_step_s:g} s for {scn.duration_min:g} min need "
-                f"an estimated {need:,.1f} GiB of memory, above the limit of {limit:,.1f} GiB (80 % of this machine's "
-                "memory, or GOLDENDOME_MEMORY_GIB): fewer missiles, RVs or decoys, a shorter duration_min or a longer "
-                "time_step_s"
-            ],
-        )
-
-
 def run_trial(
     scn: Scenario, base_dir: Path | None = None, progress: Progress | None = None, battle: bool = True
 ) -> RunResult:
@@ -439,7 +406,7 @@ def run_trial(
     where it has a defence, fight the battle (sensors, tracking, battle manager and interceptors in one loop,
     :mod:`goldendome.engine.battle`) instead of tracking alone. battle=False stops after the flights and the space
     layers (the truth a Monte Carlo study reuses). Deterministic: the random draws come from the scenario seed."""
-    check_size(scn)
+    budget.check(scn)
     say = progress or (lambda what, frac: None)
     timings: dict[str, float] = {}
     warnings: list[str] = []
@@ -447,6 +414,7 @@ def run_trial(
     say("placing constellations", 0.05)
     layers = build_layers(scn, base_dir)
     constellations = [layer.constellation for layer in layers]
+    warnings += decay_warnings(constellations)
     timings["constellations"] = time.perf_counter() - t0
     trajectory = flights = info = space = payloads = cruise_traj = None
     glide_traj = _glides(scn)
@@ -465,7 +433,13 @@ def run_trial(
         trajectory, flights = fly_ballistic(launches, scn.epoch, sample_dt_s=scn.time_step_s)
         timings["threats"] = time.perf_counter() - t1
         for k, name in enumerate(flights.names):
-            if not flights.feasible[k]:
+            if not np.isfinite(flights.miss_m[k]):
+                warnings.append(
+                    f"{name}: no flight of {info.missile[k]} from {info.launch[k]} to {info.aim[k]} could be computed "
+                    "(its guidance found no trajectory); its burnout state, apogee and impact are unknown and its "
+                    "samples have no state (null in summary.json and trajectories.parquet)"
+                )
+            elif not flights.feasible[k]:
                 th = launches[k]
                 what = (
                     th.shape

@@ -20,10 +20,12 @@ import numpy as np
 from czml3 import Document, Packet
 from czml3.properties import Clock, Color, Label, Path, Point, PolylineMaterial, Position, SolidColorMaterial
 
+from goldendome.engine.battle import battery_specs
 from goldendome.engine.trial import RunResult
 from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef, geodetic_to_ecef
 from goldendome.physics.kepler import propagate
 from goldendome.physics.timescale import gmst_at
+from goldendome.sensors.radar import PRESETS
 from goldendome.threats.trajectory import PHASE_NAMES
 
 PHASE_RGBA = {"boost": [255, 70, 50, 255], "midcourse": [255, 165, 0, 255], "terminal": [255, 230, 60, 255]}
@@ -66,7 +68,7 @@ def _objects(result: RunResult, end_s: float, step_s: float, killed: dict) -> li
         rows = objects.rows(k)
         t = objects.t_s[rows]
         stop = min(killed.get(name, np.inf), end_s)
-        sel = t <= stop
+        sel = (t <= stop) & np.isfinite(objects.r_eci_m[rows]).all(axis=1)  # a flight not computed has no state
         if sel.sum() < 2:
             continue
         t, r, phase = t[sel], objects.r_eci_m[rows][sel], objects.phase[rows][sel]
@@ -110,13 +112,18 @@ def _satellites(result: RunResult, end_s: float, step_s: float, max_per: int) ->
         r = propagate(c.elements, times)[:, pick]  # (T, S, 3) ECI
         lat, lon, h = ecef_to_geodetic(eci_to_ecef(r, theta[:, None]))
         for j, s in enumerate(pick):
+            up = np.isfinite(h[:, j])  # NaN once a satellite has decayed: its entity ends there
+            if up.sum() < 2:
+                continue
             out.append(
                 Packet(
                     id=f"satellite/{c.name}/{c.labels[s]}",
                     name=f"{c.name} {c.labels[s]}",
                     position=Position(
                         epoch=_iso(result.epoch, 0.0),
-                        cartographicDegrees=_samples(times, np.degrees(lon[:, j]), np.degrees(lat[:, j]), h[:, j]),
+                        cartographicDegrees=_samples(
+                            times[up], np.degrees(lon[up, j]), np.degrees(lat[up, j]), h[up, j]
+                        ),
                     ),
                     point=_point(SAT_RGBA, 3),
                 )
@@ -136,8 +143,6 @@ def _site(pid: str, label: str, lat_deg: float, lon_deg: float, rgba) -> Packet:
 
 def _battle(result: RunResult, end_s: float) -> tuple[list[Packet], dict]:
     """Batteries, interceptor fly-outs, kills and misses, leakers; and each destroyed object's kill time."""
-    from goldendome.engine.battle import battery_specs
-
     b = result.battle
     if b is None:
         return [], {}
@@ -226,8 +231,6 @@ def intercept_point(event, objects, names: list[str]):
 
 def scene_czml(result: RunResult, max_satellites: int = 2000, sat_step_s: float = 60.0, obj_step_s: float = 5.0) -> str:
     """The run's scene as a CZML document (a JSON string): see the module docstring."""
-    from goldendome.sensors.radar import PRESETS
-
     scn = result.scenario
     end_s = scn.duration_min * 60.0
     epoch = result.epoch

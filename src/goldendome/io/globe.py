@@ -30,6 +30,7 @@ from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef
 from goldendome.physics.greatcircle import destination
 from goldendome.physics.kepler import propagate
 from goldendome.physics.timescale import gmst_at
+from goldendome.sensors.radar import PRESETS, OTHRadar
 
 SAT_STEP_S = 60.0
 """Sampling of the satellites' positions for the page (see the module docstring for the interpolation error)."""
@@ -70,7 +71,8 @@ def satellite_samples(
     """The satellites for the page: (metadata, positions (T, S, 3) float32, Earth-fixed, m).
 
     Metadata: 't_s' (the T sample times, s from the epoch), 'epoch', and 'constellations' in order (name, role,
-    count: satellites of it in the array, total: in orbit), so the page can colour and count them."""
+    count: satellites of it in the array, total: in orbit), so the page can colour and count them. A satellite that
+    decays during the run (SGP4's decay of a TLE orbit) has NaN positions from then on: it is not drawn."""
     times = sample_times(result, step_s)
     theta = gmst_at(result.epoch, times)[:, None]
     roles = {layer.constellation.name: layer.role for layer in result.layers}
@@ -89,7 +91,7 @@ def satellite_samples(
         "t_s": times.tolist(),
         "constellations": layers,
         "shape": list(positions.shape),
-        "units": "m, Earth-fixed (ECEF), float32 little-endian",
+        "units": "m, Earth-fixed (ECEF), float32 little-endian; NaN once a satellite has decayed",
     }
     return meta, positions
 
@@ -125,8 +127,12 @@ def _footprints(result: RunResult, times: np.ndarray) -> list[dict]:
             np.linalg.norm(r, axis=-1), layer.sensor.for_half_angle_rad, layer.sensor.max_range_m
         )
         for j, s in enumerate(pick):
-            where = np.column_stack([times, np.degrees(lon[:, j]), np.degrees(lat[:, j]), np.zeros(times.size)])
-            size = np.column_stack([times, ground_m[:, j]]).round(1).ravel().tolist()
+            up = np.isfinite(ground_m[:, j])  # a decayed satellite has no footprint
+            if up.sum() < 2:
+                continue
+            t = times[up]
+            where = np.column_stack([t, np.degrees(lon[up, j]), np.degrees(lat[up, j]), np.zeros(t.size)])
+            size = np.column_stack([t, ground_m[up, j]]).round(1).ravel().tolist()
             out.append(
                 {
                     "id": f"footprint/{c.name}/{c.labels[s]}",
@@ -182,8 +188,6 @@ def _radar_coverage(result: RunResult) -> list[dict]:
     """Each named radar's coverage on the ground: a line-of-sight radar's faces (fans out to where a target at
     COVERAGE_ALTITUDE_M is in range and above the face's lowest elevation), an over-the-horizon radar's sectors
     between its least and greatest ground range."""
-    from goldendome.sensors.radar import PRESETS, OTHRadar
-
     out = []
     for name in result.scenario.radars:
         radar = PRESETS[name]
@@ -241,7 +245,8 @@ def _sbi_flyouts(result: RunResult) -> list[dict]:
         shell = shells[e.battery]
         sats = propagate(shell.elements, np.array([float(e.t_s)]))[0]  # (S, 3) ECI at release
         named = shell.labels.index(e.shooter) if e.shooter in shell.labels else -1
-        start = sats[named] if named >= 0 else sats[np.argmin(np.linalg.norm(sats - target, axis=-1))]
+        gap = np.linalg.norm(sats - target, axis=-1)
+        start = sats[named] if named >= 0 else sats[np.argmin(np.where(np.isnan(gap), np.inf, gap))]  # NaN: decayed
         a = eci_to_ecef(start, float(gmst_at(result.epoch, e.t_s)))
         b = eci_to_ecef(target, float(gmst_at(result.epoch, t_int)))
         out.append(
@@ -268,4 +273,4 @@ def globe_czml(result: RunResult, max_satellites: int = 0) -> str:
     coverage and SBI fly-outs. ``goldendome run --czml`` writes it with the decimated satellites."""
     packets = json.loads(scene_czml(result, max_satellites=max_satellites))
     packets += _footprints(result, sample_times(result)) + _radar_coverage(result) + _sbi_flyouts(result)
-    return json.dumps(packets, separators=(",", ":"))
+    return json.dumps(packets, separators=(",", ":"), allow_nan=False)  # strict: the page's JSON.parse

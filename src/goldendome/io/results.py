@@ -11,14 +11,22 @@ Layout (see ../shared/design.md, "A results folder"):
 Everything the CLI prints comes from these dictionaries, so the folder and the screen never disagree. A study
 writes its own folder: :func:`write_cost`, :func:`write_sizing` (SBI sizing), :func:`write_coverage` (sensor
 coverage), each with its ``summary.json`` or ``cost.json``.
+
+Every file is strict: JSON without NaN or Infinity (RFC 8259 has neither; a browser's ``JSON.parse`` refuses them),
+Parquet without NaN or inf in its float columns (null is the absent value every reader knows). A value that is
+undefined by its nature (never detected, no intercept) is null, as each field's description says; a number that
+should exist and is not finite (a flight whose guidance failed) is written as null too, and the file's ``warnings``
+name it (:func:`strict_json`, :func:`finite_table`).
 """
 
 import json
+import math
 import platform
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from goldendome import __version__
@@ -52,6 +60,85 @@ def versions() -> dict[str, str]:
         "pydantic": pydantic.__version__,
         "pyarrow": pa.__version__,
     }
+
+
+def finite_or_null(obj) -> tuple[object, list[tuple[str, str, float]]]:
+    """A copy of JSON-able data with every non-finite float (Python's or numpy's: NaN, +-inf) replaced by None, and
+    what was replaced: (where, field, value) for each, where is the path of the object holding it (e.g.
+    'threats[2] (ICBM-3)', naming an object by its 'name'), field its key or index. numpy floats become Python
+    floats, arrays lists; everything else is kept as it is."""
+    found: list[tuple[str, str, float]] = []
+
+    def clean(value, where: str, key: str):
+        # where: the path of the object holding the value; key: its place in that object ('z', 'z[0]')
+        if isinstance(value, dict):
+            here = f"{where}.{key}" if where and key else where or key
+            named = f"{here} ({value['name']})" if isinstance(value.get("name"), str) else here
+            return {k: clean(v, named, str(k)) for k, v in value.items()}
+        if isinstance(value, (list, tuple, np.ndarray)):
+            return [clean(v, where, f"{key}[{j}]") for j, v in enumerate(list(value))]
+        if isinstance(value, (float, np.floating)):
+            if math.isfinite(value):
+                return float(value)
+            found.append((where, key, float(value)))
+            return None
+        return value
+
+    return clean(obj, "", ""), found
+
+
+def nulled_warnings(found: list[tuple[str, str, float]]) -> list[str]:
+    """One sentence per object of :func:`finite_or_null`'s replacements, naming each field and its value."""
+    fields: dict[str, list[str]] = {}
+    for where, key, value in found:
+        fields.setdefault(where, []).append(f"{key} ({value})")
+    return [
+        f"{where or 'top level'}: {', '.join(names)} not finite, written as null" for where, names in fields.items()
+    ]
+
+
+def strict_json(obj, indent: int | None = 2, default=None) -> str:
+    """obj as strict JSON text (no NaN or Infinity: :func:`finite_or_null` makes them null). Where something was made
+    null and obj is a dict, its 'warnings' list (added if it has none) gains a sentence per object naming each such
+    field, so the file says which numbers are missing. default: as for json.dumps (for types JSON does not know)."""
+    clean, found = finite_or_null(obj)
+    if found and isinstance(clean, dict):
+        clean["warnings"] = [*(clean.get("warnings") or []), *nulled_warnings(found)]
+    return json.dumps(clean, indent=indent, allow_nan=False, default=default)
+
+
+def finite_table(table: pa.Table) -> tuple[pa.Table, dict[str, int], np.ndarray]:
+    """table with every non-finite cell (NaN, +-inf) of its float columns made null, the count made null in each
+    such column, and a (rows,) mask of the rows that had one. Cells already null stay null (uncounted)."""
+    nulled: dict[str, int] = {}
+    rows = np.zeros(table.num_rows, bool)
+    for k, name in enumerate(table.column_names):
+        col = table.column(k)
+        if not pa.types.is_floating(col.type):
+            continue
+        bad = pc.fill_null(pc.invert(pc.is_finite(col)), False)
+        count = pc.sum(bad).as_py() or 0
+        if count:
+            table = table.set_column(k, name, pc.if_else(bad, pa.scalar(None, col.type), col))
+            nulled[name] = count
+            rows |= bad.to_numpy(zero_copy_only=False)
+    return table, nulled, rows
+
+
+def _write_table(table: pa.Table, path: Path, warnings: list[str] | None = None) -> None:
+    """Write a Parquet table with its non-finite cells as nulls (:func:`finite_table`). With a warnings list (a table
+    where NaN is no absent value), add a warning that names the columns, the rows and, in a table of objects, which
+    objects."""
+    table, nulled, rows = finite_table(table)
+    if nulled and warnings is not None:
+        which = ""
+        if "object" in table.column_names:
+            names = np.unique(np.asarray(table.column("object").to_numpy(zero_copy_only=False), str)[rows])
+            which = f" (objects: {', '.join(names)})"
+        warnings.append(
+            f"{path.name}: {', '.join(nulled)} not finite in {int(rows.sum()):,} row(s){which}, written as null"
+        )
+    pq.write_table(table, path)
 
 
 def threat_rows(result: RunResult) -> list[dict]:
@@ -206,7 +293,8 @@ def _nanmedian_columns(a) -> np.ndarray:
 
 
 def track_table(result: RunResult) -> pa.Table:
-    """Confirmed tracks at every look: time, track id, ECI state, IMM mode probabilities (thrust, cruise, coast)."""
+    """Confirmed tracks at every look: time, track id, ECI state, IMM mode probabilities (thrust, cruise, coast).
+    No column has an absent value: a null (written for a non-finite cell) is a filter failure that write_run names."""
     tr = result.tracking
     x, mu = tr.track_x, tr.track_mu
     return pa.table(
@@ -227,7 +315,8 @@ def track_table(result: RunResult) -> pa.Table:
 
 
 def gospa_table(result: RunResult) -> pa.Table:
-    """GOSPA over time (m) with its parts (m^2: they add up to GOSPA^2) and the counts behind it."""
+    """GOSPA over time (m) with its parts (m^2: they add up to GOSPA^2) and the counts behind it. No column has an
+    absent value (as in :func:`track_table`)."""
     tr = result.tracking
     g, n = tr.gospa, tr.gospa_counts
     return pa.table(
@@ -282,6 +371,9 @@ def _num(x) -> float | None:
 
 
 def constellation_rows(result: RunResult) -> list[dict]:
+    """Per constellation: size, orbit (perigee height, inclination spans, median period), role and payload; with,
+    where some of its satellites decay during the run (SGP4, a TLE's), 'decayed': [{name, decay_time_s}] (s from the
+    scenario epoch, negative: down before it). A constellation without decay has no 'decayed' key."""
     rows = []
     layers = result.layers or []
     for k, c in enumerate(result.constellations):
@@ -304,6 +396,10 @@ def constellation_rows(result: RunResult) -> list[dict]:
                 else None,
             }
         )
+        decay = el.decay_time_s
+        gone = np.flatnonzero(np.isfinite(decay))
+        if gone.size:
+            rows[-1]["decayed"] = [{"name": c.labels[j], "decay_time_s": float(decay[j])} for j in gone]
     return rows
 
 
@@ -371,7 +467,11 @@ def summary_dict(result: RunResult) -> dict:
 
 
 def trajectory_table(result: RunResult) -> pa.Table:
-    """Missiles (kind 'missile': boost, then their first RV) and released objects (kind 'rv' / 'decoy')."""
+    """Missiles (kind 'missile': boost, then their first RV) and released objects (kind 'rv' / 'decoy').
+
+    Every sample of a flown object has a state; the state columns (x_m .. alt_km) are null only where a flight
+    could not be computed (its guidance found no trajectory: NaN from the flight), which write_run names in
+    summary.json's warnings. The table itself may still hold NaN; write_run writes them as null."""
     tr, kinds = result.objects()
     theta = gmst_at(result.epoch, tr.t_s)
     lat, lon, h = ecef_to_geodetic(eci_to_ecef(tr.r_eci_m, theta))
@@ -397,6 +497,11 @@ def trajectory_table(result: RunResult) -> pa.Table:
 
 
 def satellite_table(result: RunResult) -> pa.Table:
+    """One row per satellite: constellation, label, mean elements at their epoch t0_s (s from the scenario epoch).
+
+    Where a satellite of the run decays (SGP4 brings a TLE's orbit down: :func:`goldendome.physics.tle.decay_times_s`)
+    the table has a decay_time_s column, s from the scenario epoch, null for the satellites that stay up; a run
+    without decay has no such column. No other column has an absent value."""
     cols = {k: [] for k in ("constellation", "label", "a_m", "e", "i_deg", "raan_deg", "argp_deg", "m0_deg", "t0_s")}
     for c in result.constellations:
         el = c.elements
@@ -407,24 +512,35 @@ def satellite_table(result: RunResult) -> pa.Table:
         angles = (("i_deg", el.i_rad), ("raan_deg", el.raan_rad), ("argp_deg", el.argp_rad), ("m0_deg", el.m0_rad))
         for key, arr in angles:
             cols[key] += np.degrees(arr).tolist()
+    decay = np.concatenate([c.elements.decay_time_s for c in result.constellations] or [np.zeros(0)])
+    if np.isfinite(decay).any():
+        cols["decay_time_s"] = pa.array(decay, mask=~np.isfinite(decay))
     return pa.table(cols)
 
 
 def write_run(result: RunResult, out_dir: str | Path) -> Path:
-    """Write a run's results folder; returns its path. Existing files of the same names are replaced."""
+    """Write a run's results folder; returns its path. Existing files of the same names are replaced.
+
+    The tables come first, then summary.json, whose warnings name any non-finite number written as null (in a
+    table: :func:`finite_table`; in the summary: :func:`strict_json`). events.parquet's t_intercept_s, value,
+    lat_deg and lon_deg are null where the event has none (see ``goldendome.engine.battle.EVENT_COLUMNS``)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "summary.json").write_text(json.dumps(summary_dict(result), indent=2) + "\n")
+    warnings: list[str] = []
     write_scenario(result.scenario, out)
     if any(x is not None for x in (result.trajectory, result.cruise, result.glide, result.fobs)):
-        pq.write_table(trajectory_table(result), out / "trajectories.parquet")
+        _write_table(trajectory_table(result), out / "trajectories.parquet", warnings)
     if result.constellations:
-        pq.write_table(satellite_table(result), out / "satellites.parquet")
+        _write_table(satellite_table(result), out / "satellites.parquet", warnings)
     if result.tracking is not None:
-        pq.write_table(track_table(result), out / "tracks.parquet")
-        pq.write_table(gospa_table(result), out / "gospa.parquet")
+        _write_table(track_table(result), out / "tracks.parquet", warnings)
+        _write_table(gospa_table(result), out / "gospa.parquet", warnings)
     if result.battle is not None:
-        result.battle.events.to_parquet(out / "events.parquet", index=False)
+        events = pa.Table.from_pandas(result.battle.events, preserve_index=False)
+        _write_table(events, out / "events.parquet", warnings)
+    summary = summary_dict(result)
+    summary["warnings"] = [*summary["warnings"], *warnings]
+    (out / "summary.json").write_text(strict_json(summary) + "\n")
     return out
 
 
@@ -490,7 +606,7 @@ def write_cost(rep, out_dir: str | Path, plot: bool = False) -> Path:
     with plot the figures."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "cost.json").write_text(json.dumps(cost_dict(rep), indent=2, default=str) + "\n")
+    (out / "cost.json").write_text(strict_json(cost_dict(rep), default=str) + "\n")
     rep.cost.table.to_parquet(out / "cost_by_year.parquet", index=False)
     rep.sharing.to_parquet(out / "sharing.parquet", index=False)
     if rep.schedule is not None:
@@ -533,16 +649,17 @@ def write_sizing(study, rows: list[dict], base, out_dir: str | Path, plot: bool 
     ``sizing.parquet`` (one row per design point), ``absentee.parquet`` (the base point's SBIs in reach of each
     booster at each launch time; none when the base point is infeasible) and ``summary.json``; with plot the figures
     (one per sweep, the absentee ratio by launch latitude, SBIs in reach over the launch times). Returns the files
-    in the order written."""
+    in the order written. Absent values are null: absentee's first_intercept_s and closing_speed_mps where no SBI
+    reaches the booster, a sizing row's keys that its sweep does not have."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     keys = sorted({k for r in rows for k in r})
-    pq.write_table(pa.table({k: [r.get(k) for r in rows] for k in keys}), out / "sizing.parquet")
+    _write_table(pa.table({k: [r.get(k) for r in rows] for k in keys}), out / "sizing.parquet")
     written = [out / "sizing.parquet"]
     if base is not None:
         rr = base.reach
         e, nb = rr.in_reach.shape
-        pq.write_table(
+        _write_table(
             pa.table(
                 {
                     "launch_time_s": np.repeat(rr.launch_times_s, nb),
@@ -558,7 +675,7 @@ def write_sizing(study, rows: list[dict], base, out_dir: str | Path, plot: bool 
         )
         written.append(out / "absentee.parquet")
     summary = {"kind": "sbi-sizing", "study": study.model_dump(mode="json"), "versions": versions(), "rows": rows}
-    (out / "summary.json").write_text(json.dumps(summary, indent=2, default=float) + "\n")
+    (out / "summary.json").write_text(strict_json(summary, default=float) + "\n")
     written.append(out / "summary.json")
     if plot:
         from goldendome.io import plots  # matplotlib loads only when figures are drawn (start-up time)
@@ -585,10 +702,11 @@ def write_coverage(study, layers: list[LayerCoverage], out_dir: str | Path, plot
     """Write a coverage study's folder (:func:`goldendome.analysis.coverage.run_coverage`'s layers):
     ``coverage.parquet`` (one row per layer and grid point), ``first_detection.parquet`` (one row per layer and
     test launch) and ``summary.json`` (each layer's :func:`~goldendome.analysis.coverage.layer_summary`); with plot
-    a coverage map per layer and the first-detection times. Returns the files in the order written."""
+    a coverage map per layer and the first-detection times. Returns the files in the order written. Absent values
+    are null: first_detection's first_detection_s and first_stereo_s for a launch never seen (never stereo)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    pq.write_table(
+    _write_table(
         pa.table(
             {
                 "layer": np.concatenate([[lc.layer] * lc.lat_deg.size for lc in layers]),
@@ -602,7 +720,7 @@ def write_coverage(study, layers: list[LayerCoverage], out_dir: str | Path, plot
         ),
         out / "coverage.parquet",
     )
-    pq.write_table(
+    _write_table(
         pa.table(
             {
                 "layer": np.concatenate([[lc.layer] * lc.launch_times_s.size for lc in layers]),
@@ -615,7 +733,7 @@ def write_coverage(study, layers: list[LayerCoverage], out_dir: str | Path, plot
     )
     rows = [layer_summary(lc) for lc in layers]
     summary = {"kind": "coverage", "study": study.model_dump(mode="json"), "versions": versions(), "layers": rows}
-    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    (out / "summary.json").write_text(strict_json(summary) + "\n")
     written = [out / "coverage.parquet", out / "first_detection.parquet", out / "summary.json"]
     if plot:
         from goldendome.io import plots  # matplotlib loads only when figures are drawn (start-up time)

@@ -32,6 +32,10 @@ class OrbitalElements:
     a_m, e, i_rad, raan_rad, argp_rad, m0_rad : (N,) elements at each satellite's element epoch.
     t0_s : (N,) element epoch, seconds from the scenario epoch (0 for elements built at the scenario epoch).
     raan_dot, argp_dot, m_dot : (N,) secular rates, rad/s.
+    lifetime_s : (N,) time from the element epoch to the satellite's decay, s; inf (the default) for an orbit that
+    stays up. These elements hold no drag, so the decay is given: SGP4's, for a TLE (``physics.tle.decay_times_s``).
+    From its decay on a satellite has no position: :func:`propagate` gives NaN, which no sensor sees and no
+    interceptor flies from. Counted from the element epoch so that shifting t0_s moves the decay with it.
     """
 
     a_m: np.ndarray
@@ -44,9 +48,19 @@ class OrbitalElements:
     raan_dot: np.ndarray
     argp_dot: np.ndarray
     m_dot: np.ndarray
+    lifetime_s: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.lifetime_s is None:
+            object.__setattr__(self, "lifetime_s", np.full(len(self), np.inf))
 
     def __len__(self) -> int:
         return int(self.a_m.shape[0])
+
+    @property
+    def decay_time_s(self) -> np.ndarray:
+        """(N,) when each satellite decays, s from the scenario epoch (inf: never)."""
+        return self.t0_s + self.lifetime_s
 
     def take(self, index) -> "OrbitalElements":
         """The subset of satellites selected by an index array or mask."""
@@ -353,7 +367,19 @@ def _run_kernel(el: OrbitalElements, t_s, with_velocity: bool):
         out_r,
         out_v,
     )
+    _blank_decayed(el, t_s, out_r, out_v)
     return out_r, out_v
+
+
+def _blank_decayed(el: OrbitalElements, t_s: np.ndarray, out_r: np.ndarray, out_v: np.ndarray) -> None:
+    """NaN in the states (T, N, 3) of each satellite from its decay time on (nothing to do for orbits that stay up)."""
+    decay = el.decay_time_s
+    if not np.isfinite(decay).any():
+        return
+    gone = t_s[:, None] >= decay[None, :]
+    out_r[gone] = np.nan
+    if out_v.size:
+        out_v[gone] = np.nan
 
 
 def propagate(el: OrbitalElements, t_s) -> np.ndarray:
@@ -362,7 +388,8 @@ def propagate(el: OrbitalElements, t_s) -> np.ndarray:
     Mean elements drift at their secular rates. On a uniform time grid, near-circular orbits (e < 0.01: every LEO
     constellation) advance by plane rotations and the equation of the centre (no trig per epoch, re-anchored
     exactly every 128 epochs); other orbits solve Kepler's equation per epoch. Compiled and
-    parallel over blocks of satellites; memory is the output array itself (T * N * 24 bytes).
+    parallel over blocks of satellites; memory is the output array itself (T * N * 24 bytes). NaN from a satellite's
+    decay on (:attr:`OrbitalElements.lifetime_s`).
     """
     return _run_kernel(el, t_s, with_velocity=False)[0]
 

@@ -49,11 +49,11 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, WrapValidator, field_validator, model_validator
 
-from goldendome.scenario.base import StrictModel
+from goldendome.scenario.base import Flag, Note, Real, StrictModel, Usd, Whole
 from goldendome.scenario.cost_presets import merge_preset
 from goldendome.scenario.deployment import DeploymentPlan
 from goldendome.scenario.effectiveness import Effectiveness
@@ -64,8 +64,27 @@ from goldendome.scenario.sharing import SharingSpec
 KINDS = ("sbi", "tracking_satellite", "interceptor", "radar", "c2", "other")
 """What a component is, as the estimator sees it."""
 
-Usd = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
-Offset = Annotated[int, Field(ge=0, le=200)]
+Offset = Annotated[Whole, Field(ge=0, le=200)]
+Name = Annotated[str, Field(min_length=1, max_length=80)]
+"""The name of a component, variant or alternative."""
+Label = Annotated[str, Field(min_length=1, max_length=160)]
+"""The label of a study or of a published figure."""
+Year = Annotated[Whole, Field(ge=1900, le=2200)]
+"""A fiscal year (the price index, scenario/data/deflators.yaml, says which it covers)."""
+
+
+def _one_error(value, handler):
+    """One plain error for a value that is none of the kinds an override takes (not one per kind tried)."""
+    try:
+        return handler(value)
+    except ValidationError:
+        raise ValueError(
+            "an override is a number, a text, a list of numbers or of texts, or null (see the component's fields)"
+        ) from None
+
+
+OverrideValue = Annotated[Whole | Real | Note | list[Real] | list[Note] | None, WrapValidator(_one_error)]
+"""The new value of one component field in a variant; validated as that field when the variant is applied."""
 
 
 def _check_year_covered(v: int | None, what: str = "prices") -> int | None:
@@ -85,34 +104,41 @@ class Component(StrictModel):
     the study's start year (0 = the first fiscal year).
     """
 
-    name: Annotated[str, Field(min_length=1, max_length=80)]
+    name: Name
     kind: Literal[KINDS]
-    preset: str | None = None
-    quantity: Annotated[float, Field(ge=0.0, le=1e7, allow_inf_nan=False)] = 0.0
+    preset: Name | None = None
+    quantity: Annotated[Real, Field(ge=0.0, le=1e7)] = 0.0
     average_unit_cost_usd: Usd | None = None
     first_unit_cost_usd: Usd | None = None
-    learning_rate: Annotated[float, Field(gt=0.0, le=1.0)] | None = None
+    learning_rate: Annotated[Real, Field(gt=0.0, le=1.0)] | None = None
     procurement_total_usd: Usd | None = None
-    unit_mass_kg: Annotated[float, Field(ge=0.0, allow_inf_nan=False)] | None = None
+    unit_mass_kg: Annotated[Real, Field(ge=0.0, le=1e6, description="at most 1,000 t")] | None = None
     launch_price_usd_per_kg: Usd | None = None
     launch_price_usd_per_launch: Usd | None = None
-    units_per_launch: Annotated[int, Field(ge=1)] | None = None
-    service_life_years: Annotated[float, Field(ge=0.1, le=200.0)] | None = None  # 0.1: about five weeks
+    units_per_launch: Annotated[Whole, Field(ge=1, le=10_000)] | None = None
+    service_life_years: Annotated[Real, Field(ge=0.1, le=200.0)] | None = None  # 0.1: about five weeks
     development_cost_usd: Usd = 0.0
     development_start_year: Offset = 0
-    development_years: Annotated[int, Field(ge=1, le=100)] = 1
+    development_years: Annotated[Whole, Field(ge=1, le=100)] = 1
     deploy_start_year: Offset = 0
-    deploy_years: Annotated[int, Field(ge=1, le=100)] = 1
-    deploy_schedule: list[Annotated[float, Field(ge=0.0, allow_inf_nan=False)]] | None = None
+    deploy_years: Annotated[Whole, Field(ge=1, le=100)] = 1
+    deploy_schedule: list[Annotated[Real, Field(ge=0.0, le=1e7)]] | None = Field(
+        None, max_length=100, description="units deployed each year, at most 100 years"
+    )
     ops_fixed_usd_per_year: Usd = 0.0
     ops_usd_per_unit_year: Usd = 0.0
-    dollars_year: int | None = None
-    sources: list[str] = Field(default_factory=list)
+    dollars_year: Year | None = None
+    sources: list[Note] = Field(default_factory=list, max_length=100)
 
     @model_validator(mode="before")
     @classmethod
     def _preset(cls, data):
-        return merge_preset(data) if isinstance(data, dict) else data
+        if not isinstance(data, dict):
+            return data
+        try:
+            return merge_preset(data)
+        except TypeError:  # a preset or sources of the wrong type: the field's own check names it
+            return data
 
     @field_validator("dollars_year")
     @classmethod
@@ -182,29 +208,31 @@ class Component(StrictModel):
 class Variant(StrictModel):
     """A named change of some components' fields (a sensitivity case): ``overrides: {component: {field: value}}``."""
 
-    name: Annotated[str, Field(min_length=1, max_length=80)]
-    description: str = ""
-    overrides: dict[str, dict[str, Any]] = Field(..., min_length=1)
+    name: Name
+    description: Note = ""
+    overrides: dict[Name, dict[Annotated[str, Field(max_length=64)], OverrideValue]] = Field(
+        ..., min_length=1, max_length=200
+    )
 
 
 class PublishedFigure(StrictModel):
     """A published total the study is checked against, with what it covers and the source."""
 
-    label: Annotated[str, Field(min_length=1, max_length=160)]
-    value_usd: Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
-    source: Annotated[str, Field(min_length=1)]
-    alternative: str | None = None
-    variant: str | None = None
-    components: list[str] | None = None
+    label: Label
+    value_usd: Annotated[Usd, Field(gt=0.0)]
+    source: Annotated[Note, Field(min_length=1)]
+    alternative: Name | None = None
+    variant: Name | None = None
+    components: list[Name] | None = Field(None, max_length=200)
     scope: Literal["all", "acquisition", "operations"] = "all"
-    rel_tolerance: Annotated[float, Field(gt=0.0, le=1.0)] = 0.05
-    calibrated: bool = False
-    check: bool = Field(
+    rel_tolerance: Annotated[Real, Field(gt=0.0, le=1.0)] = 0.05
+    calibrated: Flag = False
+    check: Flag = Field(
         True,
         description="false: a budget to solve inputs from (implied:), not a figure our model "
         "should reproduce; no verdict is given",
     )
-    note: str = ""
+    note: Note = ""
 
 
 SOLVABLE = (
@@ -231,9 +259,9 @@ class InputSolve(StrictModel):
     it). Under ``implied:`` nothing changes; the value is reported as what the figure implies.
     """
 
-    component: Annotated[str, Field(min_length=1)]
+    component: Name
     parameter: Literal[SOLVABLE]
-    to: Annotated[str, Field(min_length=1, description="the label of a published figure of the study")]
+    to: Annotated[Label, Field(description="the label of a published figure of the study")]
 
 
 class CostStudy(StrictModel):
@@ -241,21 +269,25 @@ class CostStudy(StrictModel):
     (variants), separate systems compared side by side (alternatives) and the published figures to check against."""
 
     kind: Literal["cost"] = "cost"
-    name: Annotated[str, Field(min_length=1, max_length=160)]
-    description: str = ""
-    dollars_year: int
-    start_year: Annotated[int, Field(ge=1950, le=2100)]
-    horizon_years: Annotated[int, Field(ge=1, le=100)] = 20
-    components: list[Component] = Field(..., min_length=1)
-    alternatives: dict[str, list[str]] = Field(default_factory=dict)
-    variants: list[Variant] = Field(default_factory=list)
-    published: list[PublishedFigure] = Field(default_factory=list)
-    calibrate: list[InputSolve] = Field(default_factory=list, description="inputs set from published figures")
-    implied: list[InputSolve] = Field(default_factory=list, description="inputs the published figures imply")
-    notes: list[str] = Field(default_factory=list)
-    sources: list[str] = Field(default_factory=list)
+    name: Label
+    description: Note = ""
+    dollars_year: Year
+    start_year: Annotated[Whole, Field(ge=1950, le=2100)]
+    horizon_years: Annotated[Whole, Field(ge=1, le=100)] = 20
+    components: list[Component] = Field(..., min_length=1, max_length=200)
+    alternatives: dict[Name, Annotated[list[Name], Field(max_length=200)]] = Field(default_factory=dict, max_length=50)
+    variants: list[Variant] = Field(default_factory=list, max_length=200)
+    published: list[PublishedFigure] = Field(default_factory=list, max_length=200)
+    calibrate: list[InputSolve] = Field(
+        default_factory=list, max_length=200, description="inputs set from published figures"
+    )
+    implied: list[InputSolve] = Field(
+        default_factory=list, max_length=200, description="inputs the published figures imply"
+    )
+    notes: list[Note] = Field(default_factory=list, max_length=200)
+    sources: list[Note] = Field(default_factory=list, max_length=200)
     schedule: DeploymentPlan | None = Field(None, description="deployment of the space layer (analysis.schedule)")
-    schedule_component: str | None = Field(
+    schedule_component: Name | None = Field(
         None,
         description="the component the schedule deploys: its quantity, "
         "mass and life (after calibration and the variant) set the schedule's",

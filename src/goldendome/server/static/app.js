@@ -17,6 +17,26 @@ window.viewer = viewer; // for the browser test and for the curious, in the cons
 // the state of the page, read by the browser test
 const gd = window.gd = { runId: null, studyId: null, loaded: false, shownMs: null, filesMs: null, error: null };
 
+// -- the server's token (one beyond loopback): given once in the address (?token=...), kept for this tab, taken out
+// of the address bar, and sent on every API call (a header), event stream and download link (a query parameter)
+const token = (() => {
+  const url = new URL(location.href);
+  const given = url.searchParams.get("token");
+  if (given !== null) {
+    sessionStorage.setItem("goldendome-token", given);
+    url.searchParams.delete("token");
+    history.replaceState(null, "", url.pathname + url.search + url.hash);
+  }
+  return sessionStorage.getItem("goldendome-token");
+})();
+const withToken = (url) => token ? `${url}${url.includes("?") ? "&" : "?"}token=${encodeURIComponent(token)}` : url;
+
+function api(url, init = {}) {
+  const headers = new Headers(init.headers);
+  if (token) headers.set("Authorization", `Bearer ${token}`);
+  return fetch(url, { ...init, headers });
+}
+
 const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 const fmt = (v, d = 1) => (v === null || v === undefined || Number.isNaN(v)) ? "–" : Number(v).toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -43,7 +63,7 @@ async function errorText(response) {
 }
 
 async function getJSON(url) {
-  const r = await fetch(url);
+  const r = await api(url);
   if (!r.ok) throw new Error(await errorText(r));
   return r.json();
 }
@@ -66,7 +86,7 @@ $("upload").addEventListener("change", async (ev) => {
   if (!file) return;
   const format = /\.toml$/i.test(file.name) ? "toml" : "yaml";
   const text = await file.text();
-  const r = await fetch(`/api/validate?format=${format}`, { method: "POST", body: text });
+  const r = await api("/api/validate", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ text, format }) });
   const box = $("validation");
   if (!r.ok) { box.innerHTML = `<div class="error">${esc(await errorText(r))}</div>`; uploaded = null; return; }
   const v = await r.json();
@@ -93,19 +113,21 @@ function scenarioRequest() {
 
 // -- jobs: start one, follow its server-sent events -------------------------------------------------------------------
 async function start(url, body) {
-  const r = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const r = await api(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
   if (!r.ok) throw new Error(await errorText(r));
   return (await r.json()).id;
 }
 
+const FINAL = ["done", "failed", "cancelled"];
+
 function follow(id, onState) {
   return new Promise((resolve) => {
-    const source = new EventSource(`/api/runs/${id}/events`);
+    const source = new EventSource(withToken(`/api/runs/${id}/events`));
     source.onmessage = (ev) => {
       const state = JSON.parse(ev.data);
       $("progress").value = state.progress;
       onState(state);
-      if (state.state === "done" || state.state === "failed") { source.close(); resolve(state); }
+      if (FINAL.includes(state.state)) { source.close(); resolve(state); }
     };
     source.onerror = () => { // the server went away: ask once more, plainly
       source.close();
@@ -115,20 +137,42 @@ function follow(id, onState) {
   });
 }
 
+let current = null; // the id of the job running now, for Cancel
+
 function busy(on) {
   $("run").disabled = on;
   $("mc").disabled = on;
+  if (!on) { current = null; $("cancel").disabled = true; }
 }
+
+function started(id) {
+  current = id;
+  $("cancel").disabled = false;
+  return id;
+}
+
+// the job's state in words: cancelled and failed jobs say why
+function stateText(s, what = "") {
+  if (s.state === "failed") return `failed: ${s.error}`;
+  if (s.state === "cancelled") return `${what}${s.stage}`;
+  return null;
+}
+
+$("cancel").addEventListener("click", async () => {
+  if (!current) return;
+  const r = await api(`/api/runs/${current}`, { method: "DELETE" });
+  if (!r.ok && r.status !== 409) status(await errorText(r), true); // 409: it ended meanwhile
+});
 
 $("run").addEventListener("click", async () => {
   busy(true);
   const t0 = performance.now();
   gd.loaded = false; gd.shownMs = null; gd.filesMs = null; gd.error = null;
   try {
-    const id = gd.runId = await start("/api/runs", scenarioRequest());
+    const id = gd.runId = started(await start("/api/runs", scenarioRequest()));
     let loading = null;
     const final = await follow(id, (s) => {
-      status(s.state === "failed" ? `failed: ${s.error}` : `${s.state}: ${s.stage} (${fmt(s.elapsed_s ?? 0, 1)} s)`, s.state === "failed");
+      status(stateText(s) ?? `${s.state}: ${s.stage} (${fmt(s.elapsed_s ?? 0, 1)} s)`, s.state === "failed");
       const ready = ["globe.czml", "satellites.json", "satellites.bin"].every((f) => s.files.includes(f));
       if (ready && !loading) {
         gd.filesMs = performance.now() - t0;
@@ -156,8 +200,8 @@ $("mc").addEventListener("click", async () => {
   }
   busy(true);
   try {
-    const id = gd.studyId = await start("/api/studies", { ...scenarioRequest(), trials: Number($("trials").value) });
-    const final = await follow(id, (s) => status(s.state === "failed" ? `failed: ${s.error}` : `study ${s.state}: ${s.stage}`, s.state === "failed"));
+    const id = gd.studyId = started(await start("/api/studies", { ...scenarioRequest(), trials: Number($("trials").value) }));
+    const final = await follow(id, (s) => status(stateText(s, "study ") ?? `study ${s.state}: ${s.stage}`, s.state === "failed"));
     if (final && final.state === "done") {
       await showStudy(id);
       showDownloads(id, final.files, "study");
@@ -175,7 +219,7 @@ async function showRun(id) {
   const [czml, meta, bin] = await Promise.all([
     getJSON(`/api/runs/${id}/files/globe.czml`),
     getJSON(`/api/runs/${id}/files/satellites.json`),
-    fetch(`/api/runs/${id}/files/satellites.bin`).then((r) => r.arrayBuffer()),
+    api(`/api/runs/${id}/files/satellites.bin`).then((r) => r.arrayBuffer()),
   ]);
   if (scene) viewer.dataSources.remove(scene, true);
   if (satellites) viewer.scene.primitives.remove(satellites.points);
@@ -242,7 +286,10 @@ viewer.scene.preUpdate.addEventListener((_, time) => {
     scratch.x = p[a + o] + f * (p[b + o] - p[a + o]);
     scratch.y = p[a + o + 1] + f * (p[b + o + 1] - p[a + o + 1]);
     scratch.z = p[a + o + 2] + f * (p[b + o + 2] - p[a + o + 2]);
-    s.points.get(j).position = scratch;
+    const point = s.points.get(j);
+    // a decayed satellite is NaN from its decay on (sgp4's report): hidden, never given a NaN position
+    point.show = Number.isFinite(scratch.x) && Number.isFinite(scratch.y) && Number.isFinite(scratch.z);
+    if (point.show) point.position = scratch;
   }
 });
 
@@ -315,7 +362,7 @@ async function showSummary(id) {
 }
 
 function showDownloads(id, files, kind) {
-  const links = files.map((f) => `<a href="/api/runs/${id}/files/${encodeURIComponent(f)}" ${f.endsWith(".html") ? 'target="_blank"' : "download"}>${esc(f)}</a>`);
+  const links = files.map((f) => `<a href="${esc(withToken(`/api/runs/${id}/files/${encodeURIComponent(f)}`))}" ${f.endsWith(".html") ? 'target="_blank"' : "download"}>${esc(f)}</a>`);
   $("downloads").innerHTML = `<h2>Files of the ${kind}</h2>` + links.join(" ");
   $("downloads").hidden = false;
 }
@@ -384,7 +431,7 @@ async function showStudy(id) {
     ["interceptor cost per trial", `$${fmt(st.cost_mean_musd, 0)}M`]]);
   html += pZeroChart(st) + histogramChart(st) + layersChart(st);
   if (st.assets.length) html += table(["asset", "E[leakers]", "P(struck)"], st.assets.map((a) => [a.asset, fmt(a.expected_leakers, 2), fmt(a.p_struck, 3)]));
-  html += `<a href="/api/runs/${id}/report.html" target="_blank">the full report</a>`;
+  html += `<a href="${esc(withToken(`/api/runs/${id}/report.html`))}" target="_blank">the full report</a>`;
   $("study").innerHTML = html;
   $("study").hidden = false;
   $("study").scrollIntoView();
