@@ -148,7 +148,7 @@ def _one_size(args) -> dict:
     t_first = time.perf_counter() - t0
     # a Monte Carlo worker's trial: the next battle on the same world (another seed), its kernels loaded
     t0 = time.perf_counter()
-    fight(world, seed=scn.seed + 1)
+    second = fight(world, seed=scn.seed + 1)
     t_fight = time.perf_counter() - t0
     peak_gib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 2**30  # Linux: kB
     events = report.events
@@ -162,7 +162,24 @@ def _one_size(args) -> dict:
         "lethal": report.lethal,
         "leakers": report.leakers,
         "fired": int(events.shots[events.event == "launch"].sum()),
+        "object_s": object_seconds(objects, second.events),
     }
+
+
+def object_seconds(objects, events) -> float:
+    """Objects in flight integrated over the battle (object-seconds): each object from its first state to its
+    impact or its kill in this battle. A saturated defence kills later and fewer, so its objects fly longer and the
+    sensors and trackers follow each of them for more looks: work per object grows with the raid even when the work
+    per object in flight does not."""
+    first = np.full(objects.n_objects, np.inf)
+    last = np.full(objects.n_objects, -np.inf)
+    np.minimum.at(first, objects.object_id, objects.t_s)
+    np.maximum.at(last, objects.object_id, objects.t_s)
+    killed = events[events.event.isin(("kill", "decoy_killed"))]
+    index = {name: k for k, name in enumerate(objects.names)}
+    k = killed.object.map(index).to_numpy(int)
+    np.minimum.at(last, k, killed.t_s.to_numpy(float))
+    return float(np.sum(np.maximum(last - first, 0.0)))
 
 
 def decision(n_icbm: int, sbis: int) -> tuple[int, float, float, bool, list[int]]:
@@ -279,10 +296,18 @@ def main() -> None:
     if len(grown) >= 2:
         a, b = grown[0], grown[-1]
         growth = (b["fight_s"] / a["fight_s"]) / (b["objects"] / a["objects"])
+        per_flight = (b["fight_s"] / a["fight_s"]) / (b["object_s"] / a["object_s"])
+        longer = (b["object_s"] / b["objects"]) / (a["object_s"] / a["objects"])
         print(
             f"growth {a['objects']:,} -> {b['objects']:,} objects: time x{b['fight_s'] / a['fight_s']:.1f} for "
             f"objects x{b['objects'] / a['objects']:.1f} (per-object time x{growth:.2f}; linear or better is "
             f"<= 1): {verdict(growth <= 1.0)}"
+        )
+        print(
+            f"  objects in flight over time: {a['object_s'] / 3600:,.0f} -> {b['object_s'] / 3600:,.0f} "
+            f"object-hours (x{b['object_s'] / a['object_s']:.1f}; x{longer:.2f} "
+            f"per object: the saturated defence kills later and fewer); time per object-second in flight "
+            f"x{per_flight:.2f}: {verdict(per_flight <= 1.0)}"
         )
     n_dec = QUICK_SIZES[0] if args.quick else max(n for n in (*sizes, 200) if n <= 200)
     tracks, cold, warm, within, orders = decision(n_dec, sbis)

@@ -225,6 +225,9 @@ def _ballistic_transition(x, dt):  # pragma: no cover - compiled
 def predict(x, p, model, dt):
     """EKF prediction of a batch over steps dt (N,): x = f(x), P = F P F^T + Q."""
     dt = np.full(x.shape[0], float(dt)) if np.ndim(dt) == 0 else np.array(dt, float).reshape(x.shape[0])
+    if type(model) is ConstantVelocity:
+        c = np.ascontiguousarray
+        return model.propagate(x, dt), _cv_predict(c(p, float), c(dt), float(model.q))
     f = model.transition(x, dt)
     x_new = model.propagate(x, dt)
     return x_new, _kernel("_fpft_q", x.shape[0])(
@@ -262,6 +265,37 @@ def _fpft_q_py(f, p, q):  # pragma: no cover - compiled
         for a in range(d):
             for b in range(a, d):
                 v = 0.5 * (o[i, a, b] + o[i, b, a]) + 0.5 * (q[i, a, b] + q[i, b, a])
+                out[i, a, b] = v
+                out[i, b, a] = v
+    return out
+
+
+@numba.njit(cache=True)
+def _cv_predict(p, dt, q):  # pragma: no cover - compiled
+    """F P F^T + Q of the constant-velocity model in closed form, F = [[I, dt I], [0, I]] and Q its white
+    acceleration noise: F P is P with dt times each velocity row added to its position row, (F P) F^T the same over
+    the columns. No F or Q arrays (N, 6, 6) are made, nothing is multiplied by F's zeros. The sums run in the order
+    of :func:`_mm` (a zero product adds nothing to them) and Q's entries are those of :func:`_cv_q`, so the result
+    is bit for bit that of the general path (tests/test_tracking.py)."""
+    n = p.shape[0]
+    out = np.empty_like(p)
+    fp = np.empty((6, 6))
+    o = np.empty((6, 6))
+    qm = np.zeros((6, 6))
+    for i in range(n):
+        h = dt[i]
+        for a in range(6):
+            for j in range(6):
+                fp[a, j] = p[i, a, j] + h * p[i, a + 3, j] if a < 3 else p[i, a, j]
+        for a in range(6):
+            for b in range(6):
+                o[a, b] = fp[a, b] + fp[a, b + 3] * h if b < 3 else fp[a, b]
+        qa, qb, qc = q * h**3 / 3.0, q * h**2 / 2.0, q * h
+        for k in range(3):
+            qm[k, k], qm[k, k + 3], qm[k + 3, k], qm[k + 3, k + 3] = qa, qb, qb, qc
+        for a in range(6):
+            for b in range(a, 6):
+                v = 0.5 * (o[a, b] + o[b, a]) + 0.5 * (qm[a, b] + qm[b, a])
                 out[i, a, b] = v
                 out[i, b, a] = v
     return out
