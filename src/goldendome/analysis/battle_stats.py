@@ -1,7 +1,8 @@
 """Statistics of a Monte Carlo battle study, read from its results store through DuckDB.
 
 Per study: the probability of zero leakers with its Wilson score interval (Wilson, JASA 22, 1927), expected
-leakers with a normal interval on the mean (the trials are independent, their count large), leakers by defended
+leakers with an interval made for a mean count, never below zero (Garwood's exact Poisson interval on the total,
+widened by the counts' overdispersion: :func:`goldendome.analysis.leakage.mean_count_interval`), leakers by defended
 asset (expected per trial, and the probability the asset is struck at all, Wilson), interceptors expended and kills
 by layer, cost per trial and per engagement, and the timeline of each layer's launches and intercepts.
 """
@@ -11,9 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
-from goldendome.analysis.leakage import wilson_interval
+from goldendome.analysis.leakage import mean_count_interval, wilson_interval
 from goldendome.engine.battle import defended_assets, truth_from_run
 from goldendome.engine.montecarlo import connect
 from goldendome.engine.study import study_scenario
@@ -48,12 +48,10 @@ def study_stats(folder: Path, confidence: float = 0.95) -> StudyStats:
     views = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     if "trials" not in views:
         raise ValueError(f"{folder}: no finished trials (run goldendome mc first)")
-    n, zero, lethal, leak_mean, leak_sd, people, cost, engagements = con.execute(
-        "SELECT count(*), sum(zero_leakers::INT), avg(lethal), avg(leakers), coalesce(stddev_samp(leakers), 0), "
-        "avg(people_struck), avg(cost_musd), sum(engagements) FROM trials"
+    n, zero, lethal, leak_total, leak_mean, leak_var, people, cost, engagements = con.execute(
+        "SELECT count(*), sum(zero_leakers::INT), avg(lethal), sum(leakers), avg(leakers), "
+        "coalesce(var_samp(leakers), 0), avg(people_struck), avg(cost_musd), sum(engagements) FROM trials"
     ).fetchone()
-    z = float(norm.ppf(0.5 + confidence / 2.0))
-    half = z * leak_sd / np.sqrt(n) if n > 1 else float("nan")
     total_cost = con.execute("SELECT sum(cost_musd) FROM trials").fetchone()[0] or 0.0
     layers = con.execute(
         "SELECT layer, sum(CASE WHEN event = 'launch' THEN shots ELSE 0 END) / $n AS rounds, "
@@ -82,7 +80,9 @@ def study_stats(folder: Path, confidence: float = 0.95) -> StudyStats:
         "GROUP BY layer, event ORDER BY t50_s"
     ).df()
     p_ci = wilson_interval(int(zero), n, confidence)
-    leak_ci = (float(leak_mean - half), float(leak_mean + half))
+    dispersion = leak_var / leak_mean if leak_mean > 0 else 1.0  # variance / mean of the per-trial counts
+    lo, hi = mean_count_interval(float(leak_total), int(n), confidence, dispersion)
+    leak_ci = (lo, min(hi, float(lethal)))  # the mean leakers cannot exceed the mean lethal objects
     per_engagement = float(total_cost / engagements) if engagements else float("nan")
     columns = set(con.execute("DESCRIBE trials").df().column_name)
     quality = [c for c in ("gospa_mean_m", "nees_mean", "lethal_held", "track_switches") if c in columns]

@@ -1,9 +1,12 @@
 """Figures of a results folder (PNG, matplotlib's Agg back-end: no screen needed).
 
 Each function takes plain rows or arrays from :mod:`goldendome.analysis` and writes one PNG; nothing is computed
-here beyond what a picture needs.
+here beyond what a picture needs. Maps draw coastlines and national borders from the Natural Earth 1:110m countries
+shipped in ``goldendome/io/data`` (public domain; see its README), offline, in longitude and latitude with the
+aspect of the map's middle latitude (1 / cos(lat): distances east-west and north-south read alike there).
 """
 
+import functools
 from pathlib import Path
 
 import matplotlib
@@ -11,7 +14,14 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the back-end must be chosen first)
 import numpy as np  # noqa: E402
-from scipy.stats import chi2
+from matplotlib.collections import PolyCollection  # noqa: E402
+from scipy.stats import chi2  # noqa: E402
+
+BASEMAP = Path(__file__).resolve().parent / "data" / "basemap_110m.npz"
+"""Natural Earth 1:110m admin-0 countries (public domain), made by bench/make_basemap.py."""
+
+BASEMAP_GID = "basemap-natural-earth-110m"
+"""The ``gid`` of the coastline and border collection a map carries (how a test finds it)."""
 
 _LABELS = {
     "salvo": "simultaneous launches (salvo size)",
@@ -31,6 +41,53 @@ def _finish(fig, path: Path) -> Path:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+@functools.cache
+def basemap_rings() -> list[np.ndarray]:
+    """Every ring of the shipped Natural Earth countries as an (n, 2) array of lon, lat in degrees."""
+    if not BASEMAP.is_file():
+        raise FileNotFoundError(
+            f"{BASEMAP}: the basemap is missing (reinstall goldendome, or run bench/make_basemap.py)"
+        )
+    with np.load(BASEMAP) as d:
+        xy = np.column_stack([d["lon_deg"], d["lat_deg"]]).astype(float)
+        off = d["ring_offsets"]
+    return [xy[a:b] for a, b in zip(off[:-1], off[1:], strict=True)]
+
+
+def draw_basemap(ax, land: str = "#efece3", border: str = "#8a8a8a") -> PolyCollection:
+    """Draw land (filled) with its coastlines and national borders under whatever the axes show next (lon, lat in
+    degrees); returns the collection (gid :data:`BASEMAP_GID`)."""
+    coll = PolyCollection(
+        basemap_rings(), facecolors=land, edgecolors=border, linewidths=0.5, zorder=0.5, gid=BASEMAP_GID
+    )
+    ax.add_collection(coll, autolim=False)
+    ax.set_facecolor("#f4f8fb")  # the sea
+    return coll
+
+
+def set_map_extent(ax, lon_deg, lat_deg, margin_deg: float = 4.0, min_span_deg: float = 24.0) -> None:
+    """Frame the points (lon, lat, degrees) with a margin, at least ``min_span_deg`` wide and tall, and give the
+    axes the aspect 1 / cos(middle latitude)."""
+    lon = np.asarray(lon_deg, float)
+    lat = np.asarray(lat_deg, float)
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    lon, lat = (lon[ok], lat[ok]) if ok.any() else (np.array([-100.0]), np.array([45.0]))
+    x0, x1 = lon.min() - margin_deg, lon.max() + margin_deg
+    y0, y1 = lat.min() - margin_deg, lat.max() + margin_deg
+    if x1 - x0 < min_span_deg:
+        mid = (x0 + x1) / 2.0
+        x0, x1 = mid - min_span_deg / 2.0, mid + min_span_deg / 2.0
+    if y1 - y0 < min_span_deg / 2.0:
+        mid = (y0 + y1) / 2.0
+        y0, y1 = mid - min_span_deg / 4.0, mid + min_span_deg / 4.0
+    y0, y1 = max(y0, -89.0), min(y1, 89.0)
+    ax.set_xlim(max(x0, -180.0), min(x1, 180.0))
+    ax.set_ylim(y0, y1)
+    ax.set_aspect(1.0 / max(np.cos(np.radians((y0 + y1) / 2.0)), 0.2))
+    ax.set_xlabel("longitude (°)")
+    ax.set_ylabel("latitude (°)")
 
 
 def sizing_sweep(rows: list[dict], parameter: str, out_dir: Path, title: str) -> Path | None:
@@ -74,8 +131,9 @@ def absentee_by_latitude(
     ax1.legend(fontsize=8)
     lon = np.linspace(-180, 180, 361)
     grid = np.tile(np.where(finite, ratio, np.nan)[:, None], (1, lon.size))
-    mesh = ax2.pcolormesh(lon, lat_deg, np.log10(grid), shading="nearest", cmap="viridis_r")
+    mesh = ax2.pcolormesh(lon, lat_deg, np.log10(grid), shading="nearest", cmap="viridis_r", alpha=0.85)
     fig.colorbar(mesh, ax=ax2, label="log10 absentee ratio (white: out of reach)")
+    draw_basemap(ax2, land="none", border="0.25")
     for name, lat, lon_s in sites:
         ax2.plot(lon_s, lat, "r^")
         ax2.annotate(name, (lon_s, lat), textcoords="offset points", xytext=(4, 4), color="r", fontsize=8)
@@ -117,11 +175,14 @@ def coverage_map(
     for ax, (values, label, cmap) in zip(axes, panels, strict=True):
         mesh = ax.pcolormesh(lons, lats, np.asarray(values, float).reshape(shape), shading="nearest", cmap=cmap)
         fig.colorbar(mesh, ax=ax, label=label, shrink=0.85)
+        draw_basemap(ax, land="none", border="0.2").set_zorder(2)  # coastlines over the field
         for name, lat, lon in sites:
             ax.plot(lon, lat, "c^")
             ax.annotate(name, (lon, lat), textcoords="offset points", xytext=(4, 4), color="c", fontsize=8)
         ax.set_xlabel("longitude (deg)")
         ax.set_ylabel("latitude (deg)")
+        ax.set_xlim(lons.min(), lons.max())
+        ax.set_ylim(lats.min(), lats.max())
         ax.set_aspect(1.0 / np.cos(np.radians(np.mean(lats))))
     fig.suptitle(f"{title}: {layer}", fontsize=10)
     return _finish(fig, out_dir / f"coverage_{layer}.png")
@@ -282,7 +343,7 @@ def saturation(table, out_dir: Path, title: str) -> Path:
 def layer_outcomes(layers, out_dir: Path, title: str) -> Path:
     """Per layer, what its interceptors achieved per trial: kills, decoys killed, misses, wasted (stacked)."""
     fig, ax = plt.subplots(figsize=(7.0, 3.8))
-    names = list(layers["layer"])
+    names = [str(n).replace("_", " ") for n in layers["layer"]]
     bottom = np.zeros(len(names))
     for col, colour in (("kills", "C2"), ("decoys_killed", "C1"), ("misses", "C3"), ("wasted", "0.6")):
         vals = np.asarray(layers[col], float)
@@ -295,27 +356,61 @@ def layer_outcomes(layers, out_dir: Path, title: str) -> Path:
     return _finish(fig, out_dir / "layer_outcomes.png")
 
 
-def impact_map(points, assets_lat_deg, assets_lon_deg, out_dir: Path, title: str) -> Path:
-    """Where the leakers came down over a study (one dot per leaker), over the defended assets (grey)."""
-    fig, ax = plt.subplots(figsize=(8.0, 4.6))
-    ax.scatter(assets_lon_deg, assets_lat_deg, s=14, color="0.75", label="defended assets")
+def impact_figure(points, assets_lat_deg, assets_lon_deg, title: str, assets_names=None):
+    """The figure of :func:`impact_map` (returned open, for a caller that adds to it or inspects it)."""
+    fig, ax = plt.subplots(figsize=(8.0, 5.6))
+    draw_basemap(ax)
+    a_lat, a_lon = np.asarray(assets_lat_deg, float), np.asarray(assets_lon_deg, float)
+    ax.scatter(a_lon, a_lat, s=22, marker="s", facecolor="white", edgecolor="0.25", lw=0.8, label="defended assets")
+    lon = np.asarray(points["lon_deg"], float) if len(points) else np.zeros(0)
+    lat = np.asarray(points["lat_deg"], float) if len(points) else np.zeros(0)
     if len(points):
         jitter = np.random.default_rng(0).normal(0.0, 0.15, (len(points), 2))  # overlapping dots made visible
         ax.scatter(
-            np.asarray(points["lon_deg"]) + jitter[:, 0],
-            np.asarray(points["lat_deg"]) + jitter[:, 1],
-            s=6,
+            lon + jitter[:, 0],
+            lat + jitter[:, 1],
+            s=16,
             color="C3",
-            alpha=0.5,
-            label=f"leakers ({len(points)})",
+            alpha=0.6,
+            lw=0,
+            zorder=3,
+            label=f"leakers ({len(points):,})",
         )
-    ax.set_xlabel("longitude (deg)")
-    ax.set_ylabel("latitude (deg)")
+    if assets_names is not None and len(a_lat) <= 12:
+        for name, y, x in zip(assets_names, a_lat, a_lon, strict=True):
+            ax.annotate(
+                str(name).split(",")[0].split("-")[0],
+                (x, y),
+                xytext=(4, -9),
+                textcoords="offset points",
+                fontsize=7,
+                color="0.2",
+            )
+    set_map_extent(ax, np.concatenate([a_lon, lon]), np.concatenate([a_lat, lat]))
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    tall = (y1 - y0) * ax.get_aspect() / (x1 - x0)  # the map's height over its width on paper
+    fig.set_size_inches(8.0, float(np.clip(6.6 * tall + 1.4, 3.6, 9.0)))
     ax.set_title(title, fontsize=10)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="lower left")
-    ax.set_aspect(1.3)
-    return _finish(fig, out_dir / "impact_map.png")
+    ax.grid(alpha=0.25, lw=0.5)
+    ax.legend(fontsize=8, loc="lower left", framealpha=0.9)
+    ax.annotate(
+        "Coastlines and borders: Natural Earth 1:110m (public domain)",
+        (1.0, -0.1),
+        xycoords="axes fraction",
+        ha="right",
+        va="top",
+        fontsize=6.5,
+        color="0.45",
+    )
+    return fig
+
+
+def impact_map(points, assets_lat_deg, assets_lon_deg, out_dir: Path, title: str, assets_names=None) -> Path:
+    """Where the leakers came down over a study (one dot per leaker, jittered so that piles show), over the
+    defended assets (open squares, named when there are few) on a map with coastlines and borders."""
+    return _finish(
+        impact_figure(points, assets_lat_deg, assets_lon_deg, title, assets_names), out_dir / "impact_map.png"
+    )
 
 
 def cost_by_year(wide, out_dir: Path, title: str, dollars_year: int) -> Path:
