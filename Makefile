@@ -46,7 +46,7 @@ serve: $(VENV)/.installed web
 test: $(VENV)/.installed-test web $(CHROMIUM)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
-	GOLDENDOME_BROWSER_TEST=require $(BIN)/python -m pytest
+	GOLDENDOME_BROWSER_TEST=require GOLDENDOME_WHEEL_TEST=require $(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench
@@ -56,4 +56,4 @@ bench: $(VENV)/.installed-test
 	for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) results .pytest_cache .ruff_cache web/node_modules $(CESIUM)
+	rm -rf $(VENV) results .pytest_cache .ruff_cache web/node_modules $(CESIUM) build dist src/goldendome.egg-info
