@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from goldendome import __version__
 from goldendome.cli.main import app
+from server_case import SMALL_BATTLE
 
 runner = CliRunner()
 
@@ -124,25 +125,6 @@ def test_scenario_show_validate_and_schema(tmp_path):
 def test_help_teaches_with_an_example():
     res = runner.invoke(app, ["run", "--help"])
     assert res.exit_code == 0 and "Example" in res.output
-
-
-SMALL_BATTLE = """
-name: small battle
-epoch: 2026-07-04T12:00:00Z
-duration_min: 15
-seed: 4
-threats:
-  - {name: M1, missile: mrbm-solid-2stage, launch: {lat_deg: 35.0, lon_deg: -130.0}, aim: {name: los-angeles}}
-  - {name: M2, missile: mrbm-solid-2stage, launch: {lat_deg: 36.0, lon_deg: -131.0}, aim: {name: san-francisco},
-     launch_time_s: 20}
-defence:
-  tracks: truth
-  decision_s: 5
-  latency_s: 0
-  doctrine: {shots: 1, looks: 0}
-  batteries:
-    - {name: thaad-la, interceptor: thaad, site: {name: los-angeles}, launchers: 1}
-"""
 
 
 def test_mc_runs_resumes_and_reports(tmp_path):

@@ -20,7 +20,7 @@ import pytest
 
 from goldendome.api import connect, load_scenario, run_battle_study
 from goldendome.engine.store import finished_trials
-from test_cli import SMALL_BATTLE
+from server_case import SMALL_BATTLE
 
 BIN = Path(sys.executable).parent
 TRIALS = 30

@@ -25,7 +25,7 @@ from goldendome.api import run_study
 from goldendome.cli.main import app
 from goldendome.engine.store import finished_trials
 from mc_toy import binomial_trial
-from test_cli import SMALL_BATTLE
+from server_case import SMALL_BATTLE
 
 GOLDENDOME = Path(sys.executable).parent / "goldendome"
 WAIT_S = 180.0

@@ -9,7 +9,7 @@ from goldendome.engine.study import _apportion, raid_capacity, raid_missiles, sc
 from goldendome.io.report import saturation_table
 from goldendome.scenario.loader import load_builtin
 from goldendome.scenario.models import BallisticThreat, Scenario
-from test_cli import SMALL_BATTLE
+from server_case import SMALL_BATTLE
 
 runner = CliRunner()
 

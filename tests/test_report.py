@@ -32,28 +32,10 @@ from goldendome.io.present import (
     money_unit_for,
     unlabelled,
 )
+from server_case import SMALL_BATTLE
 
 runner = CliRunner()
 
-SMALL_BATTLE = """
-name: small battle
-epoch: 2026-07-04T12:00:00Z
-duration_min: 15
-seed: 4
-threats:
-  - {name: M1, missile: mrbm-solid-2stage, launch: {lat_deg: 35.0, lon_deg: -130.0}, aim: {name: los-angeles}}
-  - {name: M2, missile: mrbm-solid-2stage, launch: {lat_deg: 36.0, lon_deg: -131.0}, aim: {name: san-francisco},
-     launch_time_s: 20}
-defence:
-  tracks: truth
-  decision_s: 5
-  latency_s: 0
-  doctrine: {shots: 1, looks: 0}
-  batteries:
-    - {name: thaad-la, interceptor: thaad, site: {name: los-angeles}, launchers: 1}
-"""
-"""The CLI tests' small battle: M2 falls on San Francisco, which no battery covers (a leaker in every trial of the
-salvo of 2); M1 on Los Angeles under one THAAD battery."""
 
 RAW_NAMES = (
     "published_usd",
