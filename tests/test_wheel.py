@@ -213,6 +213,7 @@ def test_doctor_finds_every_part_in_the_installed_wheel(venv, outside):
     assert re.search(r"compiled kernels \(numba\)\s*│\s*ok", out), out
     assert "default" in out and "critique-salvo" in out  # the built-in scenarios, read from the wheel
     assert re.search(r"threat catalogue\s*│\s*\d+ ballistic", out), out
+    assert re.search(r"globe \(CesiumJS bundle\)\s*│\s*present", out), out  # the bundle shipped in the wheel
 
 
 def test_run_flies_the_default_scenario_from_the_wheel(venv, outside):

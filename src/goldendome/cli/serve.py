@@ -164,6 +164,17 @@ def doctor():
     except Exception as exc:  # pragma: no cover - reported, not raised
         ok = False
         rows.append(("compiled kernels (numba)", f"[red]failed: {exc}[/]"))
+    from importlib.resources import files
+
+    cesium = files("goldendome.server") / "static" / "cesium" / "Cesium.js"
+    rows.append(
+        (
+            "globe (CesiumJS bundle)",
+            "present"
+            if cesium.is_file()
+            else "[yellow]missing: `make web` copies it; every command but the globe page works without it[/]",
+        )
+    )
     for optional in ("ambiance", "pytest"):
         try:
             importlib.import_module(optional)
