@@ -25,6 +25,7 @@ from goldendome.cli.catalogue import (
     threat_list,
     threat_show,
 )
+from goldendome.cli.claims import claims
 from goldendome.cli.common import console
 from goldendome.cli.cost import cost
 from goldendome.cli.coverage import coverage
@@ -62,7 +63,7 @@ def main(
     """Open physics-level simulator of a layered homeland missile defence."""
 
 
-for _command in (run, mc, report, cost, serve, doctor, coverage):
+for _command in (run, mc, report, cost, claims, serve, doctor, coverage):
     app.command()(_command)
 
 
