@@ -104,7 +104,6 @@ overflow-wrap:anywhere}
 ol.sources li,ul.assumptions li{font-size:.88em;margin:.2em 0}
 table.summary td{vertical-align:top}
 .quick{background:#fff4d6;border:1px solid #e0c070;padding:.5em 1em}
-figure img{box-sizing:border-box}
 """
 
 

@@ -463,7 +463,7 @@ table.data .txt{text-align:left;overflow-wrap:break-word}
 table.data tr:nth-child(even) td{background:#fafbfc}
 table.data sup{color:#456;font-size:.75em}
 ol.notes{font-size:.8em;color:#555;margin:-.6em 0 1.2em;padding-left:2em}ol.notes li{margin:.15em 0}
-figure{margin:1.2em 0}figure img{max-width:100%;height:auto;border:1px solid #ddd}
+figure{margin:1.2em 0}figure img{max-width:100%;height:auto;border:1px solid #ddd;box-sizing:border-box}
 figcaption{font-size:.88em;color:#444;margin-top:.3em}
 ul.assumptions li{font-size:.88em;margin:.2em 0}
 """
