@@ -10,6 +10,12 @@ The scene holds, on the run's clock (epoch to the end of the scenario):
 * the battle: each interceptor salvo flying from its battery to the intercept point, kills (green) and misses
   (grey) where they happened, leakers' impact points (red), and the batteries and radars as labelled sites.
 
+Sites that share a base (within ``SHARED_SITE_M``: Clear's two radars, Fort Greely's GBI and NGI fields) keep a point
+each but share one label, a line per site, so their names never print over each other. Every site carries its
+reach (``properties.reach_km``: an interceptor's or radar's greatest range), which the globe page ranks labels by when
+it declutters them in screen space: where sites crowd together at globe scale, the one that acts farthest keeps its
+label and the others appear as the view zooms in.
+
 Positions are Earth-fixed (cartographic degrees, metres), sampled at the trajectories' own rate decimated to
 ``obj_step_s``; Cesium interpolates between samples.
 """
@@ -23,14 +29,18 @@ from czml3.properties import Clock, Color, Label, Path, Point, PolylineMaterial,
 from goldendome.engine.battle import battery_specs
 from goldendome.engine.trial import RunResult
 from goldendome.physics.frames import ecef_to_geodetic, eci_to_ecef, geodetic_to_ecef
+from goldendome.physics.greatcircle import ground_range_m
 from goldendome.physics.kepler import propagate
 from goldendome.physics.timescale import gmst_at
-from goldendome.sensors.radar import PRESETS
+from goldendome.sensors.radar import PRESETS, OTHRadar
 from goldendome.threats.trajectory import PHASE_NAMES
 
 PHASE_RGBA = {"boost": [255, 70, 50, 255], "midcourse": [255, 165, 0, 255], "terminal": [255, 230, 60, 255]}
 KILL_RGBA, MISS_RGBA, LEAK_RGBA = [60, 220, 90, 255], [170, 170, 170, 255], [230, 20, 20, 255]
 SAT_RGBA, SITE_RGBA, INTERCEPTOR_RGBA = [120, 190, 255, 200], [255, 255, 255, 255], [80, 255, 200, 255]
+SHARED_SITE_M = 1e3
+"""Sites closer than this share one label: one base (the points of sites this close coincide at any useful zoom)."""
+LABEL_FONT = "13px sans-serif"
 
 
 def _iso(epoch: dt.datetime, t_s: float) -> str:
@@ -131,33 +141,68 @@ def _satellites(result: RunResult, end_s: float, step_s: float, max_per: int) ->
     return out
 
 
-def _site(pid: str, label: str, lat_deg: float, lon_deg: float, rgba) -> Packet:
+def _site(pid: str, name: str, lat_deg: float, lon_deg: float, reach_m: float, label: str | None) -> Packet:
+    """A site's point, with its reach (km) for the page's label ranking, and a label if it carries its base's."""
     return Packet(
         id=pid,
-        name=label,
+        name=name,
         position=Position(cartographicDegrees=[lon_deg, lat_deg, 0.0]),
-        point=_point(rgba, 8),
-        label=Label(text=label, show=True),
+        point=_point(SITE_RGBA, 8),
+        properties={"reach_km": round(reach_m / 1e3, 1)},
+        label=None
+        if label is None
+        else Label(
+            text=label,
+            show=True,
+            font=LABEL_FONT,
+            fillColor=Color(rgba=SITE_RGBA),
+            showBackground=True,  # a dark box keeps white text legible over bright imagery and ice
+            backgroundColor=Color(rgba=[20, 22, 26, 170]),
+            backgroundPadding={"cartesian2": [4, 2]},
+            horizontalOrigin="LEFT",
+            verticalOrigin="CENTER",
+            pixelOffset={"cartesian2": [8, 0]},  # clear of the 8 px point; the page places labels itself
+        ),
     )
 
 
+def _sites(result: RunResult) -> list[Packet]:
+    """The radars and (in a defended run) the batteries: a point each, one label per shared base."""
+    scn = result.scenario
+    sites = []  # (id, name, lat deg, lon deg, reach m)
+    for name in scn.radars:
+        r = PRESETS[name]
+        reach = r.max_ground_range_m if isinstance(r, OTHRadar) else r.max_range_m
+        sites.append((f"radar/{name}", name, r.lat_deg, r.lon_deg, reach))
+    if result.battle is not None:
+        for s in battery_specs(scn):
+            name = f"{s.name} ({s.weapon.name})"
+            sites.append(
+                (f"battery/{s.name}", name, np.degrees(s.lat_rad), np.degrees(s.lon_rad), s.weapon.max_range_m)
+            )
+    if not sites:
+        return []
+    sites.sort(key=lambda site: (-site[4], site[0]))  # farthest reach first: it heads its base's label
+    lat, lon = np.radians([site[2] for site in sites]), np.radians([site[3] for site in sites])
+    near = ground_range_m(lat[:, None], lon[:, None], lat[None, :], lon[None, :]) < SHARED_SITE_M  # (S, S)
+    base = np.full(len(sites), -1)  # the site whose label names each site: its base's farthest-reaching one
+    for k in range(len(sites)):
+        if base[k] < 0:
+            base[near[k] & (base < 0)] = k
+    out = []
+    for k, (pid, name, lat_deg, lon_deg, reach) in enumerate(sites):
+        label = "\n".join(sites[j][1] for j in np.flatnonzero(base == k)) if base[k] == k else None
+        out.append(_site(pid, name, float(lat_deg), float(lon_deg), reach, label))
+    return out
+
+
 def _battle(result: RunResult, end_s: float) -> tuple[list[Packet], dict]:
-    """Batteries, interceptor fly-outs, kills and misses, leakers; and each destroyed object's kill time."""
+    """Interceptor fly-outs, kills and misses, leakers; and each destroyed object's kill time."""
     b = result.battle
     if b is None:
         return [], {}
     epoch, ev, out = result.epoch, b.events, []
     specs = {s.name: s for s in battery_specs(result.scenario)}
-    for s in specs.values():
-        out.append(
-            _site(
-                f"battery/{s.name}",
-                f"{s.name} ({s.weapon.name})",
-                np.degrees(s.lat_rad),
-                np.degrees(s.lon_rad),
-                SITE_RGBA,
-            )
-        )
     objects, _ = result.objects()
     names = list(objects.names) if objects is not None else []
     killed = {}
@@ -245,8 +290,6 @@ def scene_czml(result: RunResult, max_satellites: int = 2000, sat_step_s: float 
     ]
     packets += _objects(result, end_s, obj_step_s, killed)
     packets += _satellites(result, end_s, sat_step_s, max_satellites)
-    for name in scn.radars:
-        r = PRESETS[name]
-        packets.append(_site(f"radar/{name}", name, r.lat_deg, r.lon_deg, SITE_RGBA))
+    packets += _sites(result)
     packets += battle
     return Document(packets=packets).dumps()

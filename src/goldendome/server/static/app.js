@@ -79,7 +79,15 @@ async function loadScenarios() {
     o.dataset.defended = s.defended;
     $("scenario").add(o);
   }
+  describeScenario();
 }
+
+// the picker's tooltip: the chosen scenario's whole name (the box may cut it short) and its description
+function describeScenario() {
+  const o = $("scenario").selectedOptions[0];
+  $("scenario").title = o ? [o.text, o.title].filter(Boolean).join("\n\n") : "";
+}
+$("scenario").addEventListener("change", describeScenario);
 
 $("upload").addEventListener("change", async (ev) => {
   const file = ev.target.files[0];
@@ -103,6 +111,7 @@ $("upload").addEventListener("change", async (ev) => {
   o.text = `uploaded: ${file.name}`;
   o.dataset.defended = v.defended;
   $("scenario").value = "__upload__";
+  describeScenario();
 });
 
 function scenarioRequest() {
@@ -226,6 +235,9 @@ async function showRun(id) {
   scene = await Cesium.CzmlDataSource.load(czml);
   keepFlownPaths(scene);
   await viewer.dataSources.add(scene);
+  labels.sites = siteLabels(scene);
+  labels.view = null;
+  labels.settled = false;
   viewer.clockTrackedDataSource = scene;
   viewer.clock.shouldAnimate = true;
   viewer.timeline.zoomTo(scene.clock.startTime, scene.clock.stopTime);
@@ -245,12 +257,127 @@ async function showRun(id) {
 function keepFlownPaths(ds) {
   const stop = ds.clock.stopTime;
   for (const e of ds.entities.values) {
-    if (e.label) { e.label.font = "13px sans-serif"; e.label.pixelOffset = new Cesium.Cartesian2(8, -8); e.label.horizontalOrigin = Cesium.HorizontalOrigin.LEFT; }
     if (!e.id.startsWith("object/") || !e.availability) continue;
     const start = e.availability.start;
     e.availability = new Cesium.TimeIntervalCollection([new Cesium.TimeInterval({ start, stop })]);
   }
 }
+
+// -- site labels, decluttered in screen space ------------------------------------------------------------------------
+// Sites a few hundred km apart (Clear's radars and Fort Greely, Seattle's two batteries) are a few pixels apart at
+// globe scale, and their labels would print over each other. After every change of view the labels are placed one by
+// one in order of their sites' reach (properties.reach_km, io/czml.py: the farthest-acting first), each beside its
+// point (right, left, above or below) in the first place inside the globe's canvas that overlaps no label placed
+// before it nor another site's point (failing that, only points of sites ranked below it, whose labels then stay
+// hidden); a label with no free place is hidden until the view leaves it room (zoom in).
+// Labels are drawn without the depth test (which cuts a label at ground level in half), so those of sites beyond the
+// horizon are hidden here. Sites sharing a base already share one label (io/czml.py).
+const LABEL_GAP_PX = 3;      // kept free around every label
+const SITE_RADIUS_PX = 4;    // the sites' points are 8 px (io/czml.py)
+const LINE_SPACING = 1.2;    // Cesium's line spacing, in font sizes (LabelCollection.js defaultLineSpacingPercent)
+const labels = gd.labels = { sites: [], view: null, settled: false, shown: 0, hidden: 0 };
+
+// The sites of a run's scene ({entity, position, priority, label: {w, h} or null}), highest priority first.
+function siteLabels(ds) {
+  const now = viewer.clock.currentTime;
+  const ctx = document.createElement("canvas").getContext("2d");
+  const out = [];
+  for (const e of ds.entities.values) {
+    if (!(e.id.startsWith("radar/") || e.id.startsWith("battery/")) || !e.position) continue;
+    const reach = e.properties && e.properties.reach_km ? e.properties.reach_km.getValue(now) : 0;
+    const site = { entity: e, position: e.position.getValue(now), priority: reach, label: null };
+    if (e.label) {
+      const font = e.label.font ? e.label.font.getValue(now) : "30px sans-serif"; // Cesium's default font
+      ctx.font = font;
+      const lines = String(e.label.text.getValue(now)).split("\n");
+      const size = Number((/([\d.]+)px/.exec(font) || [0, 30])[1]);
+      const pad = e.label.showBackground && e.label.showBackground.getValue(now) && e.label.backgroundPadding
+        ? e.label.backgroundPadding.getValue(now) : { x: 0, y: 0 };
+      site.label = {
+        w: Math.max(...lines.map((t) => ctx.measureText(t).width)) + 2 * pad.x,
+        h: size * LINE_SPACING * lines.length + 2 * pad.y,
+      };
+      e.label.horizontalOrigin = Cesium.HorizontalOrigin.CENTER;
+      e.label.verticalOrigin = Cesium.VerticalOrigin.CENTER;
+      e.label.disableDepthTestDistance = Number.POSITIVE_INFINITY;
+    }
+    out.push(site);
+  }
+  return out.sort((a, b) => b.priority - a.priority || (a.entity.id < b.entity.id ? -1 : 1));
+}
+
+// A point on the ellipsoid is in sight of the camera when the camera is above its horizon plane: in coordinates
+// scaled by the ellipsoid's radii (the ellipsoid a unit sphere), p . c > 1.
+function aboveHorizon(p, camera) {
+  const r = Cesium.Ellipsoid.WGS84.radii;
+  return p.x * camera.x / (r.x * r.x) + p.y * camera.y / (r.y * r.y) + p.z * camera.z / (r.z * r.z) > 1;
+}
+
+const overlaps = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+
+function placeLabels() {
+  const sc = viewer.scene, canvas = sc.canvas, camera = sc.camera.positionWC;
+  const width = canvas.clientWidth, height = canvas.clientHeight;
+  const in3d = sc.mode === Cesium.SceneMode.SCENE3D;
+  const points = [], placed = [], r = SITE_RADIUS_PX + LABEL_GAP_PX;
+  labels.sites.forEach((s, rank) => {
+    s.covered = false;
+    s.window = (!in3d || aboveHorizon(s.position, camera)) ? Cesium.SceneTransforms.worldToWindowCoordinates(sc, s.position) : undefined;
+    if (s.window) points.push({ site: s, rank, x: s.window.x - r, y: s.window.y - r, w: 2 * r, h: 2 * r });
+  });
+  // a point on (or half under) a site's own point is one of its base's, whose label names it (io/czml.py)
+  const under = (q, s) => Math.hypot(q.site.window.x - s.window.x, q.site.window.y - s.window.y) <= SITE_RADIUS_PX;
+  let shown = 0, hidden = 0;
+  labels.sites.forEach((s, rank) => {
+    if (!s.label) return;
+    let box = null;
+    if (s.window && !s.covered) {
+      const w = s.label.w + 2 * LABEL_GAP_PX, h = s.label.h + 2 * LABEL_GAP_PX;
+      const dx = SITE_RADIUS_PX + w / 2, dy = SITE_RADIUS_PX + h / 2;
+      const boxes = [[dx, 0], [-dx, 0], [0, -dy], [0, dy]] // right, left, above, below
+        .map(([ox, oy]) => ({ x: s.window.x + ox - w / 2, y: s.window.y + oy - h / 2, w, h, ox, oy }))
+        .filter((b) => b.x >= 0 && b.y >= 0 && b.x + w <= width && b.y + h <= height && !placed.some((q) => overlaps(b, q)));
+      const hits = (b) => points.filter((q) => !under(q, s) && overlaps(b, q));
+      // a crowd of minor sites' points never hides a major site's name: it may cover them (their labels then hide)
+      box = boxes.find((b) => hits(b).length === 0) || boxes.find((b) => hits(b).every((q) => q.rank > rank)) || null;
+      if (box) for (const q of hits(box)) q.site.covered = true;
+    }
+    const label = s.entity.label;
+    if (box) {
+      placed.push(box);
+      label.pixelOffset = new Cesium.Cartesian2(box.ox, box.oy);
+      shown++;
+    } else {
+      hidden++;
+    }
+    label.show = box !== null;
+  });
+  labels.shown = shown;
+  labels.hidden = hidden;
+}
+
+// Placed after a frame whose view differs from the last placement's (a camera move, a resize, a new scene), then one
+// more frame drawn with the labels where they now are; `settled` tells the browser test that frame has been drawn.
+// Views are compared within a tolerance: the camera's vectors differ by rounding (1e-16) from frame to frame.
+function sameView(a, b) {
+  const eq = Cesium.Cartesian3.equalsEpsilon;
+  return a !== null && b !== null && a.mode === b.mode && a.width === b.width && a.height === b.height &&
+    eq(a.position, b.position, 0, 1e-3) && eq(a.direction, b.direction, 0, 1e-9) && eq(a.up, b.up, 0, 1e-9);
+}
+
+viewer.scene.postRender.addEventListener((sc) => {
+  if (!labels.sites.length) return;
+  const c = sc.camera;
+  const view = {
+    position: Cesium.Cartesian3.clone(c.positionWC), direction: Cesium.Cartesian3.clone(c.directionWC),
+    up: Cesium.Cartesian3.clone(c.upWC), width: sc.canvas.clientWidth, height: sc.canvas.clientHeight, mode: sc.mode,
+  };
+  if (sameView(view, labels.view)) { labels.settled = true; return; }
+  labels.view = view;
+  labels.settled = false;
+  placeLabels();
+  sc.requestRender();
+});
 
 // Every satellite is one point of a single PointPrimitiveCollection, moved each frame by linear interpolation between
 // the server's samples (Earth-fixed, every 60 s): one draw call for 10,000 satellites, no entity per satellite.
