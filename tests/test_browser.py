@@ -20,7 +20,6 @@ fails the test instead of skipping it. Launch flags as in ../shared/notes/globe-
 """
 
 import json
-import os
 import shutil
 import socket
 import subprocess
@@ -33,21 +32,10 @@ import httpx
 import pytest
 import yaml
 
+from browser_case import ARTEFACTS, open_browser
 from goldendome.scenario.loader import load_builtin, parse_scenario
 from goldendome.server.app import CESIUM_DIR
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTEFACTS = Path(__file__).resolve().parents[1] / "results" / "test-artefacts"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--use-gl=angle",
-    "--use-angle=swiftshader",
-    "--enable-unsafe-swiftshader",
-]
 VIEWPORT = {"width": 1400, "height": 860}
 TOKEN = "browser-test-token-0123456789"
 SMALL = """
@@ -60,31 +48,13 @@ threats:
 LOAD_TIMEOUT_MS = 90_000  # tiles take 4.5-8 s on two cores in software WebGL (the note); the first run compiles
 
 
-def _missing() -> str | None:
-    if not CHROMIUM.exists():
-        return f"{CHROMIUM} is missing (apt-get install -y chromium, or make test)"
-    if not (CESIUM_DIR / "Cesium.js").is_file():
-        return f"the Cesium bundle is missing in {CESIUM_DIR} (make web)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the playwright package is missing (pip install -e '.[test]')"
-    return None
+def _no_cesium() -> str | None:
+    return None if (CESIUM_DIR / "Cesium.js").is_file() else f"the Cesium bundle is missing in {CESIUM_DIR} (make web)"
 
 
 @pytest.fixture(scope="module")
 def browser():
-    why = _missing()
-    if why:
-        if os.environ.get("GOLDENDOME_BROWSER_TEST") == "require":
-            pytest.fail(why)
-        pytest.skip(why)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
-        yield b
-        b.close()
+    yield from open_browser(also=_no_cesium)
 
 
 def _free_port() -> int:

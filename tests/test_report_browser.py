@@ -10,43 +10,18 @@ installs both and sets GOLDENDOME_BROWSER_TEST=require, so there a missing piece
 skipping it (as tests/test_browser.py).
 """
 
-import os
-from pathlib import Path
-
 import pytest
 
+from browser_case import ARTEFACTS, open_browser
 from goldendome.io.present import code_tokens
 from test_report import build_results
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTEFACTS = Path(__file__).resolve().parents[1] / "results" / "test-artefacts"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 VIEWPORT = {"width": 1280, "height": 900}
-
-
-def _missing() -> str | None:
-    if not CHROMIUM.exists():
-        return f"{CHROMIUM} is missing (apt-get install -y chromium, or make test)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the playwright package is missing (pip install -e '.[test]')"
-    return None
 
 
 @pytest.fixture(scope="module")
 def browser():
-    why = _missing()
-    if why:
-        if os.environ.get("GOLDENDOME_BROWSER_TEST") == "require":
-            pytest.fail(why)
-        pytest.skip(why)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
-        yield b
-        b.close()
+    yield from open_browser()
 
 
 def test_the_report_fits_a_1280_px_page(browser, tmp_path):
