@@ -8,7 +8,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CESIUM   := src/goldendome/server/static/cesium
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test lint bench clean web serve
+.PHONY: demo test lint bench clean web serve docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(PIP) install -e '.[test]'
+	touch $@
+
+$(VENV)/.installed-docs: pyproject.toml $(VENV)/.installed
+	$(PIP) install -e '.[docs]'
 	touch $@
 
 # CesiumJS from npm (pinned by web/package-lock.json), Node.js from the OS packages if missing
@@ -43,10 +47,15 @@ demo: $(VENV)/.installed web
 serve: $(VENV)/.installed web
 	$(BIN)/goldendome serve
 
-test: $(VENV)/.installed-test web $(CHROMIUM)
+test: $(VENV)/.installed-test $(VENV)/.installed-docs web $(CHROMIUM)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
-	GOLDENDOME_BROWSER_TEST=require GOLDENDOME_WHEEL_TEST=require $(BIN)/python -m pytest
+	GOLDENDOME_BROWSER_TEST=require GOLDENDOME_WHEEL_TEST=require GOLDENDOME_DOCS_TEST=require $(BIN)/python -m pytest
+
+# the documentation site into site/ (open site/index.html, no network needed): every tutorial is executed and any
+# warning, a failing command among them, fails the build (mkdocs.yml, docs/about.md); tests/test_docs.py builds it too
+docs: $(VENV)/.installed-docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench

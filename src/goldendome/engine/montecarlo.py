@@ -470,9 +470,13 @@ def run_study(
     study_files : file name -> bytes, written (atomically) beside study.json once the folder is known to hold this
         study, e.g. the scenario as run.
 
-    Returns a :class:`StudySummary`; trials that failed leave it incomplete (``complete`` False) and are rerun by
-    the next call.
+    Returns
+    -------
+    StudySummary
+        Trials that failed leave it incomplete (``complete`` False) and are rerun by the next call.
 
+    Notes
+    -----
     On start, trials whose manifest lists a missing or altered file are logged, deleted and rerun, and table files
     that no manifest lists (a trial killed mid-way) are deleted; nothing unverified is ever kept.
     """
