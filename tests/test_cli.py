@@ -225,6 +225,21 @@ def test_paths_and_options_that_once_crashed_get_plain_messages(tmp_path):
     assert res.exit_code == 2 and "cannot read" in res.output
 
 
+def test_a_folder_named_like_a_built_in_is_not_read_as_its_file(tmp_path, monkeypatch):
+    """`--out cbo-2026` leaves a folder of that name; the next `goldendome cost cbo-2026` there still means the
+    built-in study (it read the folder as the study file: "no such file"), and so do scenarios and sizing studies."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("cbo-2026", "default", "sbi-quick"):
+        (tmp_path / name).mkdir()
+    res = runner.invoke(app, ["cost", "cbo-2026", "-q", "--out", "cbo-2026"])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "cbo-2026" / "cost.json").is_file()
+    res = runner.invoke(app, ["scenario", "validate", "default"])
+    assert res.exit_code == 0 and res.output.startswith("ok: default"), res.output
+    res = runner.invoke(app, ["sbi", "size", "sbi-quick", "-q", "--out", "sbi-quick"])
+    assert res.exit_code == 0, res.output
+
+
 def test_the_entry_point_prints_what_slipped_through_plainly(monkeypatch, capsys):
     """The console entry point (goldendome.cli.main:cli) turns an input error no check caught into a plain message;
     GOLDENDOME_DEBUG=1 gives the traceback back."""

@@ -60,7 +60,7 @@ def open_scenario(scenario: str | None):
         if scenario is None:
             return load_builtin("default"), None
         path = Path(scenario)
-        if path.suffix.lower() in (".yaml", ".yml", ".toml") or path.exists():
+        if path.suffix.lower() in (".yaml", ".yml", ".toml") or path.is_file():
             return load_scenario(path), path.parent
         if scenario in builtin_names():
             return load_builtin(scenario), None

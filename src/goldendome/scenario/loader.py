@@ -394,7 +394,7 @@ def study_text(name: str) -> str:
 def load_study(path_or_name: str | Path, model: type[BaseModel]):
     """A study from a file, or a built-in study by name, validated against the given study model."""
     p = Path(path_or_name)
-    if p.suffix.lower() in (".yaml", ".yml", ".toml") or p.exists():
+    if p.suffix.lower() in (".yaml", ".yml", ".toml") or p.is_file():
         return _read(p, model)
     return parse_model(study_text(str(path_or_name)), model, source=f"built-in:{path_or_name}")
 
