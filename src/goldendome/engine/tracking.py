@@ -257,7 +257,8 @@ class SensorPicture:
         alive = np.flatnonzero(np.isfinite(r[:, 0]))
         # the first confirmed track within c of each object in flight (closely spaced objects -- a bus and its RVs
         # just after release -- can share one)
-        hit = gospa(r[alive], xs[:, :3], c=self.c).assignment >= 0
+        g_alive = gospa(r[alive], xs[:, :3], c=self.c)
+        hit = g_alive.assignment >= 0
         self.note_tracked(alive[hit], t)
         if not on_grid:
             return
@@ -270,7 +271,9 @@ class SensorPicture:
             scene = sky.scene(t)
             for sensor in self.sensors:
                 covered |= sensor.coverage(scene)
-        g = gospa(r[covered], xs[:, :3], c=self.c)
+        # every object in flight covered (or held): the same truth as above, the same GOSPA
+        same = covered.sum() == alive.size and covered[alive].all()
+        g = g_alive if same else gospa(r[covered], xs[:, :3], c=self.c)
         row = np.full(self.n, -2)
         row[covered] = np.where(g.assignment >= 0, ids[np.maximum(g.assignment, 0)], -1) if ids.size else -1
         # position NEES of the tracks assigned to a truth object (3 degrees of freedom when consistent)
