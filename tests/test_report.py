@@ -7,6 +7,7 @@ The results folder is the one a new user makes (`goldendome mc` on a small battl
 
 import math
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -297,3 +298,24 @@ def test_every_report_column_has_a_label():
     assert not unlabelled(COLUMNS)
     for name in ("unit_cost_usd", "cost_per_kill_usd", "threat_cost_usd", "exchange_ratio", "p_zero_lo"):
         assert name in COLUMNS
+
+
+def test_the_report_finds_studies_folders_deep_and_skips_a_studys_own_folders(report, tmp_path):
+    """`goldendome claims` leaves its studies three levels down (DIR/claims/leakage/icbm): the report of DIR finds
+    them there, and reads a Monte Carlo study's trials and sweep sub-studies as the study, never as studies of
+    their own."""
+    _, root = report
+    deep = tmp_path / "claims" / "leakage"
+    deep.mkdir(parents=True)
+    shutil.copytree(root / "mc", deep / "mc")
+    shutil.copytree(root / "cost", tmp_path / "claims" / "cost")
+    res = runner.invoke(app, ["report", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    said = " ".join(res.output.split())
+    assert "Monte Carlo (mc)" in said and "cost (cost)" in said
+    assert said.count("Monte Carlo") == 1  # the salvo-1 and salvo-2 sub-studies are the one sweep's
+    too_deep = tmp_path / "a" / "b" / "c" / "d" / "e"
+    too_deep.mkdir(parents=True)
+    shutil.copytree(root / "cost", too_deep / "cost")
+    res = runner.invoke(app, ["report", str(tmp_path)])
+    assert " ".join(res.output.split()).count("cost (cost)") == 1  # beyond REPORT_DEPTH levels: not looked for

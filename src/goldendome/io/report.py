@@ -624,16 +624,36 @@ def _run_section(folder: Path) -> Section:
     return Section(f"Run: {s['scenario']}", summary, "\n".join(parts))
 
 
+REPORT_DEPTH = 4
+"""How many folder levels under the root the report looks for results (``goldendome claims`` writes its studies
+three levels down: DIR/claims/leakage/icbm)."""
+
+
+def _result_folders(root: Path) -> list[Path]:
+    """root and the folders under it, level by level, each level in name order, to REPORT_DEPTH levels: not into a
+    Monte Carlo study (its trials, events and sweep sub-studies are read as the study), nor hidden or private
+    folders (a leading dot or underscore)."""
+    found, level = [root], [root]
+    for _ in range(REPORT_DEPTH):
+        level = [
+            sub
+            for folder in level
+            if folder == root or not study_folders(folder)
+            for sub in sorted(folder.iterdir())
+            if sub.is_dir()
+            and not sub.name.startswith((".", "_", "salvo-", "raid-"))
+            and not (sub.name in ("trials", "events") and (folder / "study.json").exists())
+        ]
+        found += level
+    return found
+
+
 def build_report(root: Path) -> tuple[Path, list[str]]:
     """Write root/report.html from everything found in root and its sub-folders; returns (path, section titles)."""
     root = Path(root)
     sections: list[Section] = []
     found = []
-    subs = (p for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", "salvo-", "raid-")))
-    candidates = [root, *sorted(subs)]
-    for folder in candidates:
-        if folder.parent == root and folder.name in ("trials", "events"):
-            continue
+    for folder in _result_folders(root):
         if study_folders(folder):
             sections.append(_mc_section(folder))
             found.append(f"Monte Carlo ({folder.name})")
