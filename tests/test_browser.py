@@ -288,6 +288,19 @@ def _run_shown(page) -> None:
     }""")
 
 
+def _look_at(page, lon_deg: float, lat_deg: float, height_m: float) -> None:
+    """Point the camera straight down at a place; the labels count as unsettled until the page has placed them for
+    this view and drawn them."""
+    page.evaluate(
+        """([lon, lat, h]) => {
+        viewer.camera.setView({ destination: Cesium.Cartesian3.fromDegrees(lon, lat, h) });
+        window.gd.labels.settled = false;
+        viewer.scene.requestRender();
+    }""",
+        [lon_deg, lat_deg, height_m],
+    )
+
+
 def _labels_apart(page, shot: Path) -> list[str]:
     """Wait for the labels to settle, photograph the page (kept as an artefact), check that no two labels overlap;
     the texts of the labels drawn."""
@@ -344,11 +357,7 @@ def test_site_labels_never_overlap_and_the_panel_fits(browser, server, tmp_path,
     assert len(drawn) >= 3, drawn
 
     # zoomed on Alaska, the labels of Clear (its two radars, one label) and Fort Greely both show
-    page.evaluate("""() => {
-        viewer.camera.setView({ destination: Cesium.Cartesian3.fromDegrees(-147.5, 62.5, 2.5e6) });
-        window.gd.labels.settled = false; // until the page has placed the labels for this view and drawn them
-        viewer.scene.requestRender();
-    }""")
+    _look_at(page, -147.5, 62.5, 2.5e6)
     drawn = _labels_apart(page, tmp_path / f"labels-alaska-{size}.png")
     assert "uewr-clear\nlrdr-clear" in drawn and "greely (gbi)" in drawn, drawn
 
@@ -368,11 +377,7 @@ def test_site_labels_never_overlap_and_the_panel_fits(browser, server, tmp_path,
     assert "greely (gbi)\ngreely-ngi (ngi)" in drawn, drawn  # one base, one label
 
     # over North America: Seattle's two batteries 20 km apart, San Francisco, Los Angeles and Vandenberg
-    page.evaluate("""() => {
-        viewer.camera.setView({ destination: Cesium.Cartesian3.fromDegrees(-110.0, 45.0, 9.0e6) });
-        window.gd.labels.settled = false; // until the page has placed the labels for this view and drawn them
-        viewer.scene.requestRender();
-    }""")
+    _look_at(page, -110.0, 45.0, 9.0e6)
     drawn = _labels_apart(page, tmp_path / f"labels-north-america-{size}.png")
     assert len(drawn) >= 8 and "vandenberg (gbi)" in drawn, drawn
 
