@@ -128,6 +128,27 @@ def test_faces_limit_azimuth_and_elevation():
     assert not in_coverage(RADAR, overhead)[0][0]  # above the face's 85 deg
 
 
+def test_covered_alone_agrees_with_in_coverage_and_gives_angles_within_range():
+    # targets near and far (beyond the instrumented range, on the far side, not in flight): the mask the sensing
+    # loop asks for is in_coverage's, and a scan's measurements of the covered ones keep their angles
+    from goldendome.sensors.radar import _coverage, covered
+
+    rng = np.random.default_rng(4)
+    d = rng.uniform(0.0, 9000e3, 400)
+    lat, lon = destination(40 * DEG, -100 * DEG, rng.uniform(0, 2 * np.pi, 400), d / 6371008.8)
+    tgt = geodetic_to_ecef(lat, lon, rng.uniform(0.0, 1500e3, 400))
+    tgt[::17] = np.nan
+    full = in_coverage(RADAR, tgt)
+    mask = covered(RADAR, tgt)
+    np.testing.assert_array_equal(mask, full[0])
+    assert 0 < mask.sum() < 400
+    _, rng_m, az, el = _coverage(RADAR, tgt, False)
+    near = full[1] <= RADAR.max_range_m
+    for got, want in zip((rng_m, az, el), full[1:], strict=True):
+        np.testing.assert_array_equal(got[near], want[near])
+        assert np.isnan(got[~near]).all()
+
+
 def test_uewr_preset_sees_a_10_m2_target_at_its_published_range():
     # PAVE PAWS / UEWR: 3,000 nmi (5,556 km) is the published range; with its public power, aperture and long pulse
     # (and assumed 400 K, 6 dB) the radar equation gives SNR ~17-18 dB for 10 m^2 there: P_d ~0.8 (Swerling I)

@@ -125,6 +125,30 @@ def test_gnn_is_the_global_optimum_not_the_greedy_choice():
         assert total(out) == pytest.approx(best)
 
 
+def test_assignment_matrix_built_directly_is_scipys_canonical_csr():
+    # the contested clusters' matrix, built straight into CSR, holds what scipy makes of the same edges as COO
+    from scipy.sparse import csr_matrix
+
+    from goldendome.tracking.association import _biadjacency
+
+    rng = np.random.default_rng(7)
+    for a, b in ((1, 1), (5, 3), (40, 60)):
+        keys = rng.permutation(np.unique(rng.integers(0, a * b, 3 * a)))
+        rows, cols = keys // b, keys % b
+        w = rng.uniform(0.0, 5.0, keys.size)
+        got = _biadjacency(rows, cols, w, a, b, 9.0)
+        want = csr_matrix(
+            (
+                np.concatenate([w, np.full(a, 9.0)]) + 1e-9,
+                (np.concatenate([rows, np.arange(a)]), np.concatenate([cols, b + np.arange(a)])),
+            ),
+            shape=(a, a + b),
+        )
+        assert want.has_canonical_format and got.shape == want.shape
+        for part in ("indptr", "indices", "data"):
+            np.testing.assert_array_equal(getattr(got, part), getattr(want, part))
+
+
 def test_sparse_gospa_of_a_raid_equals_the_dense_optimum(monkeypatch):
     # a raid's picture: clusters of eight objects (a bus's RVs and decoys) a few km apart, tracks on most of them
     # plus false ones; the assignment over close pairs only (a sparse full matching with stand-ins for

@@ -61,12 +61,12 @@ def study_stats(folder: Path, confidence: float = 0.95) -> StudyStats:
         "count(*) FILTER (WHERE event = 'miss') / $n AS misses, "
         "count(*) FILTER (WHERE event = 'wasted') / $n AS wasted, "
         "sum(CASE WHEN event = 'launch' THEN cost_musd ELSE 0 END) / $n AS cost_musd "
-        "FROM events WHERE layer <> '' GROUP BY layer ORDER BY rounds DESC",
+        "FROM events WHERE layer <> '' GROUP BY layer ORDER BY rounds DESC, layer",
         {"n": n},
     ).df()
     struck = con.execute(
         "SELECT asset, count(*) AS leakers, count(DISTINCT trial) AS trials_struck FROM events "
-        "WHERE event = 'leaker' GROUP BY asset ORDER BY leakers DESC"
+        "WHERE event = 'leaker' GROUP BY asset ORDER BY leakers DESC, asset"
     ).df()
     if len(struck):
         struck["expected_leakers"] = struck.leakers / n
@@ -77,7 +77,7 @@ def study_stats(folder: Path, confidence: float = 0.95) -> StudyStats:
     timeline = con.execute(
         "SELECT layer, event, quantile_cont(t_s, 0.1) AS t10_s, median(t_s) AS t50_s, quantile_cont(t_s, 0.9) AS "
         "t90_s, count(*) AS n FROM events WHERE layer <> '' AND event IN ('launch', 'kill', 'miss') "
-        "GROUP BY layer, event ORDER BY t50_s"
+        "GROUP BY layer, event ORDER BY t50_s, layer, event"
     ).df()
     p_ci = wilson_interval(int(zero), n, confidence)
     dispersion = leak_var / leak_mean if leak_mean > 0 else 1.0  # variance / mean of the per-trial counts

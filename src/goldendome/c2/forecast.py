@@ -177,7 +177,7 @@ def ballistic_forecast(
     # the recorded path, resampled every PATH_DT_S (the integrator's steps are irregular), all tracks in one pass
     rows, grid, r_eci = resample_paths(mean.idx, mean.tau, mean.y, n, PATH_DT_S)
     path_t = t_s + grid
-    path_ecef, alt = eci_to_ecef_with_height(r_eci, theta(path_t))
+    path_ecef, alt = eci_to_ecef_with_height(r_eci, _path_theta(theta, t_s, rows, grid, PATH_DT_S))
     return Forecast(
         np.where(valid, t_imp, np.nan),
         np.where(valid, lat, np.nan),
@@ -189,6 +189,20 @@ def ballistic_forecast(
         path_ecef,
         alt,
     )
+
+
+def _path_theta(theta, t_s: float, rows, grid, dt_s: float):
+    """theta(t_s + grid) over resampled paths (:func:`resample_paths`: each flight's samples at 0, dt, 2 dt, ...,
+    then its last record), the regular samples read from one table of the times they share: the same numbers as
+    theta over every sample (each is the same function of the same time), for a fraction of the work."""
+    if grid.size == 0:
+        return theta(t_s + grid)
+    first = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    last = np.r_[first[1:], grid.size] - 1
+    slot = np.arange(grid.size) - np.repeat(first, last - first + 1)
+    out = theta(t_s + np.arange(int(slot.max()) + 1) * dt_s)[slot]
+    out[last] = theta(t_s + grid[last])
+    return out
 
 
 def heading_path(x_eci, p_eci, t_s: float, epoch, horizon_s: float = 1800.0) -> Forecast:

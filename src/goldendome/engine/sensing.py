@@ -35,10 +35,11 @@ from goldendome.physics.kepler import propagate
 from goldendome.physics.timescale import gmst_at
 from goldendome.sensors.radar import (
     PRESETS,
+    RCS_M2,
     OTHRadar,
     Radar,
     RadarDetections,
-    in_coverage,
+    covered,
     oth_scan,
     radar_scan,
     rcs_of,
@@ -63,11 +64,17 @@ class Scene:
     boosting: np.ndarray
     kinds: np.ndarray
     objects: object
+    coast_rcs_m2: np.ndarray  # (N,) each object's radar cross-section when not burning (:func:`rcs_of`)
 
     @classmethod
-    def at(cls, t: float, epoch, r_eci, v_eci, boosting, kinds, objects) -> "Scene":
-        """The scene of ECI states at t (NaN rows: not in flight)."""
-        return cls(float(t), float(gmst_at(epoch, t)), r_eci, v_eci, np.isfinite(r_eci[:, 0]), boosting, kinds, objects)
+    def at(cls, t: float, epoch, r_eci, v_eci, boosting, kinds, objects, coast_rcs_m2=None) -> "Scene":
+        """The scene of ECI states at t (NaN rows: not in flight); coast_rcs_m2: the cross-sections of the kinds
+        when not burning, when the caller holds them (a :class:`goldendome.engine.tracking.Sky` works them out once
+        for every instant), else worked out here."""
+        if coast_rcs_m2 is None:
+            coast_rcs_m2 = rcs_of(kinds, np.zeros(len(kinds), bool))
+        alive = np.isfinite(r_eci[:, 0])
+        return cls(float(t), float(gmst_at(epoch, t)), r_eci, v_eci, alive, boosting, kinds, objects, coast_rcs_m2)
 
     @cached_property
     def _ecef(self):
@@ -158,20 +165,20 @@ class RadarSensor(_Preset):
     (its cross-section by kind and phase) with (range, azimuth, elevation[, range rate]) measurements."""
 
     def fixed_coverage(self, r_ecef):
-        return in_coverage(self.radar, r_ecef)[0]
+        return covered(self.radar, r_ecef)
 
     def coverage(self, scene: Scene) -> np.ndarray:
-        return in_coverage(self.radar, scene.r_ecef)[0]  # NaN rows are never covered
+        return covered(self.radar, scene.r_ecef)  # NaN rows are never covered
 
     def covers(self, pos_eci, theta: float) -> np.ndarray:
-        return in_coverage(self.radar, eci_to_ecef(pos_eci, theta))[0]
+        return covered(self.radar, eci_to_ecef(pos_eci, theta))
 
     def look(self, scene: Scene, rng: np.random.Generator, false_alarms: float) -> Look:
         radar = self.radar
         det = radar_scan(
             radar,
             scene.r_ecef,
-            rcs_of(scene.kinds, scene.boosting),
+            np.where(scene.boosting, RCS_M2["booster"], scene.coast_rcs_m2),
             scene.t,
             rng,
             false_alarms=false_alarms,

@@ -30,6 +30,7 @@ import numpy as np
 from goldendome.engine.sensing import InfraredFixes, Scene, infrared_fixes, look_schedule, scenario_sensors
 from goldendome.physics.frames import eci_to_ecef
 from goldendome.physics.timescale import gmst_at
+from goldendome.sensors.radar import rcs_of
 from goldendome.sensors.space_ir import phase_at
 from goldendome.threats.trajectory import BOOST, Trajectory
 from goldendome.tracking import filters
@@ -99,6 +100,7 @@ class Sky:
     def __init__(self, objects: Trajectory, kinds, epoch):
         self.objects, self.kinds, self.epoch = objects, tuple(kinds), epoch
         self.kinds_arr = np.array(self.kinds)
+        self.coast_rcs_m2 = rcs_of(self.kinds_arr, np.zeros(len(self.kinds), bool))
         self.killed_at = np.full(objects.n_objects, np.nan)
         self._last = (np.nan, None, None, None)  # t, r, v, boosting of the latest instant
         self._scene = None
@@ -130,7 +132,10 @@ class Sky:
         key = (t, int(np.sum(self.killed_at <= t)))
         if self._scene is None or self._scene[0] != key:
             r, v = self.states(t)
-            self._scene = (key, Scene.at(t, self.epoch, r, v, self.boosting(t), self.kinds_arr, self.objects))
+            self._scene = (
+                key,
+                Scene.at(t, self.epoch, r, v, self.boosting(t), self.kinds_arr, self.objects, self.coast_rcs_m2),
+            )
         return self._scene[1]
 
 

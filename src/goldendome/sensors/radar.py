@@ -214,6 +214,16 @@ def in_coverage(radar: Radar, target_ecef):
 
     Returns (covered (N,) bool, range m, azimuth rad, elevation rad (geometric)).
     """
+    return _coverage(radar, target_ecef, True)
+
+
+def covered(radar: Radar, target_ecef) -> np.ndarray:
+    """The first of :func:`in_coverage`'s results alone, (N,) bool: the angles are worked out only for the targets
+    within the instrumented range (a look's coverage test over every object in flight, most of them far away)."""
+    return _coverage(radar, target_ecef, False)[0]
+
+
+def _coverage(radar: Radar, target_ecef, angles: bool):
     tgt = np.ascontiguousarray(np.atleast_2d(np.asarray(target_ecef, float)))
     return _coverage_kernel(
         tgt,
@@ -224,11 +234,13 @@ def in_coverage(radar: Radar, target_ecef):
         radar.max_range_m,
         K_EFFECTIVE_EARTH,
         R_EARTH_MEAN_M,
+        angles,
     )
 
 
 @numba.njit(cache=True)
-def _coverage_kernel(tgt, site, rot, h_s, faces, max_range, k, radius):  # pragma: no cover - compiled
+def _coverage_kernel(tgt, site, rot, h_s, faces, max_range, k, radius, angles):  # pragma: no cover - compiled
+    """in_coverage over the targets; without angles, range, azimuth and elevation are NaN beyond max_range."""
     n = tgt.shape[0]
     covered = np.zeros(n, np.bool_)
     rng, az, el = np.empty(n), np.empty(n), np.empty(n)
@@ -241,6 +253,9 @@ def _coverage_kernel(tgt, site, rot, h_s, faces, max_range, k, radius):  # pragm
         nn = rot[1, 0] * d0 + rot[1, 1] * d1 + rot[1, 2] * d2
         u = rot[2, 0] * d0 + rot[2, 1] * d1 + rot[2, 2] * d2
         r = np.sqrt(e * e + nn * nn + u * u)
+        if not (r <= max_range) and not angles:
+            rng[i], az[i], el[i] = np.nan, np.nan, np.nan
+            continue
         rng[i] = r
         az[i] = np.arctan2(e, nn) % (2.0 * np.pi)
         el[i] = np.arcsin(u / r) if abs(u) <= r else np.nan
@@ -344,8 +359,9 @@ def radar_scan(
     A radar with sigma_range_rate_mps also measures the range rate (target_vel_ecef (N, 3) needed): a fourth column.
     """
     tgt = np.asarray(target_ecef, float)
-    covered, rng_m, az, el = in_coverage(radar, tgt)  # NaN rows (not in flight) are never covered
-    idx = np.flatnonzero(covered)
+    # NaN rows (not in flight) are never covered; the angles are needed for the covered ones alone
+    inside, rng_m, az, el = _coverage(radar, tgt, False)
+    idx = np.flatnonzero(inside)
     snr = radar.snr(rng_m[idx], np.asarray(rcs_m2, float)[idx])
     seen = rng.random(idx.size) < detection_probability(snr, radar.pfa, swerling)
     idx, snr = idx[seen], snr[seen]

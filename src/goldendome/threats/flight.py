@@ -1050,9 +1050,17 @@ def fly(
             break
         cap *= 4
     if record:
-        mask = np.arange(cap)[None, :] < rec_n[:, None]
-        idx = np.broadcast_to(np.arange(n)[:, None], mask.shape)[mask]
-        rec = dict(idx=idx, tau=rec_tau[mask], y=rec_y[mask], phase=rec_phase[mask])
+        # each flight's first rec_n slots, flight after flight: gathered by flat index (a mask over the whole
+        # buffer would scan every slot, most of them never written)
+        idx = np.repeat(np.arange(n), rec_n)
+        slot = np.arange(idx.size) - np.repeat(np.cumsum(rec_n) - rec_n, rec_n)
+        flat = idx * cap + slot
+        rec = dict(
+            idx=idx,
+            tau=rec_tau.reshape(-1)[flat],
+            y=rec_y.reshape(-1, 6)[flat],
+            phase=rec_phase.reshape(-1)[flat],
+        )
     else:
         rec = dict(idx=np.zeros(0, int), tau=np.zeros(0), y=np.zeros((0, 6)), phase=np.zeros(0, np.int8))
     return FlightRecord(

@@ -96,15 +96,27 @@ def gnn_assign(n_tracks: int, n_dets: int, ti, dj, cost, gate: float):
     # tracks onto their detections plus one private "no detection" column per track at the gate's cost
     tracks, t_local = np.unique(ti[rest], return_inverse=True)
     dets, d_local = np.unique(dj[rest], return_inverse=True)
-    a, b = tracks.size, dets.size
-    rows = np.concatenate([t_local, np.arange(a)])
-    cols = np.concatenate([d_local, b + np.arange(a)])
-    weights = np.concatenate([cost[rest], np.full(a, gate)]) + 1e-9  # an explicit zero would read as no edge
-    biadj = csr_matrix((weights, (rows, cols)), shape=(a, a + b))
-    r, c = min_weight_full_bipartite_matching(biadj)
+    r, c = min_weight_full_bipartite_matching(_biadjacency(t_local, d_local, cost[rest], tracks.size, dets.size, gate))
+    b = dets.size
     real = c < b
     out[tracks[r[real]]] = dets[c[real]]
     return out
+
+
+def _biadjacency(rows, cols, weights, a: int, b: int, gate: float) -> csr_matrix:
+    """The (a, a + b) matrix of a tracks' edges (rows, cols, weights; each pair once) to b detections and to one
+    private "no detection" column b + i per track at the gate's cost, in canonical CSR (columns sorted within each
+    row), built directly: what scipy makes of the same edges as COO, without its conversion (a third of the time of
+    a battle look's small assignment). Every weight is raised by 1e-9: an explicit zero would read as no edge."""
+    order = np.lexsort((cols, rows))
+    indptr = np.zeros(a + 1, np.int32)
+    np.cumsum(np.bincount(rows, minlength=a) + 1, out=indptr[1:])
+    indices, data = np.empty(indptr[-1], np.int32), np.empty(indptr[-1])
+    at = np.arange(rows.size) + rows[order]  # each edge's slot: the rows before it hold one gate column more each
+    indices[at], data[at] = cols[order], weights[order] + 1e-9
+    gates = indptr[1:] - 1  # the gate column, the highest of its row, closes it
+    indices[gates], data[gates] = b + np.arange(a), gate + 1e-9
+    return csr_matrix((data, indices, indptr), shape=(a, a + b))
 
 
 @numba.njit(cache=True)
