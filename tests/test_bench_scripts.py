@@ -19,6 +19,7 @@ CASES = {
     "bench_wta.py": ["--size", "200", "--repeats", "1"],
     "bench_battle.py": ["--quick"],
     "bench_raid.py": ["--quick"],
+    "bench_ab.py": [".", "--icbms", "2", "--rounds", "1", "--seeds", "1"],  # against itself: no second compile
     "bench_server_load.py": ["--quick"],
     "bench_fuzz.py": ["--cases", "200"],
     "bench_server_soak.py": ["--duration-s", "20", "--clients", "3", "--max-rss-slope", "1000"],  # growth: bench
@@ -40,3 +41,22 @@ def test_bench_script_runs(script):
 
 def test_every_bench_script_is_covered():
     assert {p.name for p in BENCH.glob("bench_*.py")} == set(CASES)
+
+
+def test_ab_bench_checks_out_the_other_revision():
+    # bench_ab.py's other side: a detached worktree of the revision, removed afterwards (its battles are timed in
+    # the bench; here only the checkout, which the case above -- this tree against itself -- does not exercise)
+    sys.path.insert(0, str(BENCH))
+    try:
+        import bench_ab
+    finally:
+        sys.path.remove(str(BENCH))
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = bench_ab.checkout("HEAD", Path(tmp) / "other")
+        try:
+            assert (folder / "src" / "goldendome" / "__init__.py").is_file()
+        finally:
+            bench_ab.remove(folder)
+        assert not folder.exists()
