@@ -183,3 +183,36 @@ def test_a_second_writer_is_refused_while_the_first_holds_the_folder(tmp_path):
         fcntl.flock(f, fcntl.LOCK_EX)
         with pytest.raises(StudyLocked):
             run_study(binomial_trial, 1, tmp_path)
+
+
+def test_a_pool_worker_compiles_kernels_missing_from_numbas_cache(tmp_path):
+    # a fresh install: the first study's workers compile kernels (none in the cache yet). The worker's initializer
+    # runs after numba has loaded (unpickling the trial function loads it); changing NUMBA_NUM_THREADS then made every
+    # compilation fail ("Cannot set NUMBA_NUM_THREADS to a different value once the threads have been launched")
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent(
+        """
+        import os
+        import numba
+        import numpy as np
+        from goldendome.engine.montecarlo import _install
+
+        _install(None, os.getpid())
+
+        @numba.njit(parallel=True)
+        def total(a):
+            s = 0.0
+            for i in numba.prange(a.size):
+                s += a[i]
+            return s
+
+        print(total(np.ones(10)), numba.get_num_threads())
+        """
+    )
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_NUM_THREADS"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["10.0", "1"]  # compiled, and computing on one thread

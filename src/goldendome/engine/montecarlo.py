@@ -168,7 +168,11 @@ def _install(fn: TrialFn, owner_pid: int) -> None:
     global _WORKER_FN
     _WORKER_FN = fn
     _exit_with_owner(owner_pid)
-    os.environ["NUMBA_NUM_THREADS"] = "1"
+    if "numba" not in sys.modules:
+        # the pool's size is read when numba loads; once it has loaded (unpickling the trial function loads it), the
+        # variable must not change: numba re-reads it before every compilation (a kernel not yet in its cache, as on
+        # a fresh install) and refuses a value other than its pool's
+        os.environ["NUMBA_NUM_THREADS"] = "1"
     import numba
 
     numba.set_num_threads(1)
