@@ -169,6 +169,28 @@ def test_sparse_gospa_of_a_raid_equals_the_dense_optimum(monkeypatch):
     assert sparse.localisation == pytest.approx(dense.localisation, rel=1e-9)
 
 
+@pytest.mark.parametrize("dense", [True, False])
+def test_gospa_without_missed_truths_equals_solving_again(monkeypatch, dense):
+    # truths a picture never held (far from every estimate, or simply unassigned) left out of the truth set: the
+    # subset's GOSPA from the whole set's assignment equals a fresh solve over the subset
+    from goldendome.tracking import metrics
+
+    if not dense:
+        monkeypatch.setattr(metrics, "DENSE_PAIRS", 0)
+    rng = np.random.default_rng(24)
+    truth = np.vstack([rng.uniform(0.0, 1e6, (150, 3)), rng.uniform(5e6, 6e6, (40, 3))])
+    est = np.vstack([truth[:120] + rng.normal(0.0, 2e3, (120, 3)), rng.uniform(0.0, 1e6, (30, 3))])
+    whole = gospa(truth, est, c=5e3)
+    keep = (whole.assignment >= 0) | (rng.random(len(truth)) < 0.5)
+    assert 0 < np.sum(~keep) and np.sum(whole.assignment < 0) > np.sum(~keep & (whole.assignment < 0)) > 0
+    fast, fresh = whole.without_missed(keep), gospa(truth[keep], est, c=5e3)
+    assert fast.distance == pytest.approx(fresh.distance, rel=1e-12)
+    assert (fast.n_missed, fast.n_false, fast.localisation) == (fresh.n_missed, fresh.n_false, fresh.localisation)
+    np.testing.assert_array_equal(fast.assignment, fresh.assignment)
+    with pytest.raises(ValueError, match="assigned"):
+        whole.without_missed(whole.assignment < 0)
+
+
 def test_gospa_matches_stone_soup_and_decomposes():
     import datetime as dt
 
@@ -227,6 +249,39 @@ def test_confirmed_tracks_coast_then_die_and_tentative_clutter_never_confirms():
         z = np.c_[rng.uniform(20e3, 90e3, 3), rng.uniform(0, 2 * np.pi, 3), rng.uniform(0, 0.2, 3)]
         trk.step(30.0 + 5.0 * k, z, sensor)
         assert trk.confirmed_states()[0].size == 0
+
+
+def _misses_until_deleted(pattern: str, delete_probability):
+    """Looks of a sensor at one still target, hit (H) or missed (M) as the pattern says, then misses until the
+    confirmed track is deleted: how many misses that took."""
+    sensor = RadarModel(np.zeros(3), np.eye(3), 20.0, 1e-3, 1e-3)
+    trk = Tracker(
+        confirm_m=3, confirm_n=5, max_misses=4, velocity_sigma_mps=300.0, delete_probability=delete_probability
+    )
+    z = sensor.measure(np.array([[50e3, 60e3, 5e3]]))
+    t = 0.0
+    for c in pattern:
+        trk.step(t, z if c == "H" else np.zeros((0, 3)), sensor)
+        t += 5.0
+    assert trk.confirmed_states()[0].size == 1
+    for misses in range(1, 100):
+        trk.step(t, np.zeros((0, 3)), sensor)
+        t += 5.0
+        if len(trk.tracks) == 0:
+            return misses
+    raise AssertionError("never deleted")
+
+
+def test_deletion_waits_for_a_run_of_misses_unlikely_at_the_tracks_own_detection_rate():
+    # 7 hits in the 10 looks up to the last: Pd = (7 + 1) / (10 + 2) = 2/3 by the rule of succession; a run of m misses
+    # has probability (1/3)^m: 0.012 after 4 (kept at 1 %), 0.0041 after 5 (deleted)
+    assert _misses_until_deleted("HHHHMHMHMH", 0.01) == 5
+    assert _misses_until_deleted("HHHHMHMHMH", 1e-3) == 7  # (1/3)^7 = 4.6e-4; (1/3)^6 = 1.4e-3
+    assert _misses_until_deleted("HHHHMHMHMH", None) == 4  # max_misses alone
+    # a track hit every time (Pd = 11/12) goes after max_misses, the floor: (1/12)^3 would already do
+    assert _misses_until_deleted("HHHHHHHHHH", 0.01) == 4
+    # Pd = (5 + 1) / (10 + 2) = 1/2: 0.5^7 = 0.0078
+    assert _misses_until_deleted("HHHMMMHMMH", 0.01) == 7
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])

@@ -32,6 +32,22 @@ class Gospa:
     n_missed: int
     n_false: int
     assignment: np.ndarray  # (|X|,) index of the estimate assigned to each truth (< c), -1 if missed
+    c: float = np.nan
+    p: float = 2.0
+
+    def without_missed(self, keep) -> "Gospa":
+        """GOSPA of the truths ``keep`` (a boolean mask over X) against the same estimates, where every truth left
+        out is one this GOSPA missed: nothing is solved again. Its assignment is still optimal: any assignment of the
+        subset is one of X that leaves the others unassigned, which costs the same c^p / 2 each whatever is assigned
+        (so an equal-cost optimum, where several exist, may differ from what a fresh solve would pick)."""
+        keep = np.asarray(keep, bool)
+        if np.any(~keep & (self.assignment >= 0)):
+            raise ValueError("without_missed: a truth left out is assigned")
+        assignment = self.assignment[keep]
+        n_missed = int(np.sum(assignment < 0))
+        missed = self.c**self.p / 2.0 * n_missed
+        total = (self.localisation + missed + self.false) ** (1.0 / self.p)
+        return Gospa(total, self.localisation, missed, self.false, n_missed, self.n_false, assignment, self.c, self.p)
 
 
 DENSE_PAIRS = 250_000
@@ -76,7 +92,7 @@ def gospa(truth, estimates, c: float, p: float = 2.0) -> Gospa:
     k = int(np.sum(assignment >= 0))
     n_missed, n_false = n - k, m - k
     missed, false = c**p / 2.0 * n_missed, c**p / 2.0 * n_false
-    return Gospa((loc + missed + false) ** (1.0 / p), loc, missed, false, n_missed, n_false, assignment)
+    return Gospa((loc + missed + false) ** (1.0 / p), loc, missed, false, n_missed, n_false, assignment, c, p)
 
 
 def ospa(truth, estimates, c: float, p: float = 2.0) -> float:

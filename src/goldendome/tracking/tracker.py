@@ -9,6 +9,15 @@ Track management (Blackman & Popoli 1999, sec. 3.2): a detection no track takes 
 converted measurement position, with the velocity unknown (zero, with a wide covariance); a track is confirmed when
 it has been hit on M of its last N looks, a tentative track that cannot reach M is dropped, and a confirmed track
 is deleted after max_misses looks in a row without a detection. A look is a scan of a sensor that covers the track.
+
+With ``delete_probability`` set, a confirmed track's run of misses must also be unlikely for a real object at its
+own detection rate: it is deleted once (1 - Pd)^misses <= delete_probability as well, Pd estimated from its record
+(hits over looks up to its last hit, with Laplace's rule of succession, (h + 1) / (n + 2)). That is the sequential
+test of a track's existence with the detection probability a look at it actually has (the deletion side of the
+track score: a miss lowers the log likelihood ratio by ln(1 - Pd); Blackman & Popoli 1999, sec. 6.2). At 1 %, a
+track held at Pd 0.95 goes after max_misses misses, one held at Pd 0.5 -- a small cross-section near the edge of a
+radar's reach, a look every second or two -- after seven, not after four looks in which it would be missed one time
+in sixteen (and started again under a new id: fragments, and the battle manager's work on every new id).
 """
 
 from collections.abc import Callable
@@ -36,6 +45,7 @@ class TrackTable:
     t: np.ndarray = field(default_factory=lambda: np.zeros(0))
     track_id: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
     history: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    hits: np.ndarray = field(default_factory=lambda: np.zeros(0, int))  # looks that hit it, over its life
     looks: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
     misses: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
     confirmed: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
@@ -74,6 +84,7 @@ class Tracker:
     confirm_m: int = 3
     confirm_n: int = 5
     max_misses: int = 3
+    delete_probability: float | None = None  # also (1 - Pd)^misses at most this before a confirmed track goes
     velocity_sigma_mps: float = 3000.0
     unscented: bool = False  # UKF instead of EKF (prediction and update; gating stays linearised)
     association: str = "gnn"  # "gnn" | "jpda" (JPDA: EKF, single model)
@@ -219,13 +230,14 @@ class Tracker:
         looked |= hit
         tr.history = np.where(looked, (tr.history << 1) | hit, tr.history) & ((1 << self.confirm_n) - 1)
         tr.looks = tr.looks + looked
+        tr.hits = tr.hits + hit
         tr.misses = np.where(hit, 0, tr.misses + looked)
         tr.confirmed |= np.bitwise_count(tr.history) >= self.confirm_m
-        dead = np.where(
-            tr.confirmed,
-            tr.misses >= self.max_misses,
-            (tr.looks - np.bitwise_count(tr.history) > self.confirm_n - self.confirm_m),
-        )
+        gone = tr.misses >= self.max_misses
+        if self.delete_probability is not None and gone.any():
+            pd = (tr.hits + 1.0) / (tr.looks - tr.misses + 2.0)  # its detection rate up to its last hit
+            gone &= tr.misses * np.log1p(-pd) <= np.log(self.delete_probability)
+        dead = np.where(tr.confirmed, gone, (tr.looks - np.bitwise_count(tr.history) > self.confirm_n - self.confirm_m))
         if dead.any():
             tr.keep(~dead)
         if free.size:
@@ -283,6 +295,7 @@ class Tracker:
                 t=np.full(k, float(t)),
                 track_id=ids,
                 history=np.full(k, full, np.int64),
+                hits=np.full(k, self.confirm_n),
                 looks=np.full(k, self.confirm_n),
                 misses=np.zeros(k, int),
                 confirmed=np.ones(k, bool),
@@ -309,6 +322,7 @@ class Tracker:
                 t=np.full(k, float(t)),
                 track_id=ids,
                 history=np.ones(k, np.int64),
+                hits=np.ones(k, int),
                 looks=np.ones(k, int),
                 misses=np.zeros(k, int),
                 confirmed=np.zeros(k, bool) if self.confirm_m > 1 else np.ones(k, bool),
