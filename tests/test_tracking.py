@@ -719,19 +719,22 @@ def test_track_fusion_merges_two_systems_by_covariance_intersection():
         assert np.trace(ps[k]) <= np.trace(p[k]) + 1e-6
 
 
-def test_candidate_pairs_of_a_few_tracks_are_the_k_d_trees(monkeypatch):
-    # a battle's look has a handful of tracks and detections: every distance is computed outright; the pairs (and,
-    # but for exact ties, their nearest-first order) are the k-d tree query's
+def test_candidate_pairs_of_a_battles_look_are_the_k_d_trees(monkeypatch):
+    # a battle's look (up to a raid's hundreds of tracks and detections): every distance is computed outright, each
+    # track keeping its nearest k within its radius; the pairs (and, but for exact ties, their nearest-first order)
+    # are the k-d tree query's -- also where a few tracks' gates are far wider than the rest (tentative ones)
     from goldendome.tracking import association
 
     rng = np.random.default_rng(3)
-    for _ in range(200):
-        n, m = rng.integers(1, 8, size=2)
-        tracks, dets, radius = rng.normal(size=(n, 3)), rng.normal(size=(m, 3)), rng.uniform(0.2, 2.0, n)
-        brute = association.candidate_pairs(tracks, radius, dets)
+    for case in range(300):
+        n, m = rng.integers(1, 8 if case < 200 else 300, size=2)
+        k = int(rng.integers(1, 10))
+        tracks, dets, radius = rng.normal(size=(n, 3)), rng.normal(size=(m, 3)), rng.uniform(0.05, 2.0, n)
+        radius[rng.random(n) < 0.1] *= 20.0
+        brute = association.candidate_pairs(tracks, radius, dets, k)
         with monkeypatch.context() as mp:
             mp.setattr(association, "BRUTE_FORCE_PAIRS", 0)
-            tree = association.candidate_pairs(tracks, radius, dets)
+            tree = association.candidate_pairs(tracks, radius, dets, k)
         np.testing.assert_array_equal(brute[0], tree[0])
         np.testing.assert_array_equal(brute[1], tree[1])
 

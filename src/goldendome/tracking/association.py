@@ -20,24 +20,27 @@ MAX_CANDIDATES = 8
 track's gate is a cluster no assignment resolves well; the farther ones are left to other tracks)."""
 
 
-BRUTE_FORCE_PAIRS = 256
-"""Up to this many (track, detection) pairs, when every detection may be a candidate, the distances are computed
-outright: building a k-d tree costs more than a battle look's handful of pairs."""
+BRUTE_FORCE_PAIRS = 1 << 18
+"""Up to this many track x detection distances, they are computed outright in one compiled pass (a raid's look, 500
+tracks x 200 detections, in a fraction of a k-d tree's build and query); above, a k-d tree finds the candidates."""
 PARALLEL_QUERIES = 20_000
 """Above this many (track, neighbour) queries the k-d tree search runs on every core."""
 
 
 def candidate_pairs(track_pos, radius, det_pos, k: int = MAX_CANDIDATES):
-    """(track index, detection index) pairs: each track's nearest k detections within its radius (k-d tree, one
-    vectorised query; no per-track Python lists)."""
+    """(track index, detection index) pairs: each track's nearest k detections within its radius, track by track,
+    nearest first (no per-track Python lists): every distance in one compiled pass for a battle-sized look, a k-d
+    tree (one vectorised query, bounded by the largest radius) for a larger one. The same pairs either way (the k
+    nearest within a bound at least a track's radius, less those beyond its radius, are its k nearest within it;
+    exact ties aside, whose order the tree may give otherwise)."""
     n, m = len(track_pos), len(det_pos)
     if n == 0 or m == 0:
         return np.zeros(0, int), np.zeros(0, int)
-    radius = np.broadcast_to(np.asarray(radius, float), (n,))
+    radius = np.ascontiguousarray(np.broadcast_to(np.asarray(radius, float), (n,)))
     k = min(k, m)
-    if k == m and n * m <= BRUTE_FORCE_PAIRS:  # a few tracks and detections: every distance, nearest first
+    if n * m <= BRUTE_FORCE_PAIRS:
         c = np.ascontiguousarray
-        return _every_pair(c(track_pos, float), c(radius, float), c(det_pos, float))
+        return _nearest_pairs(c(track_pos, float), radius, c(det_pos, float), k)
     # threads pay off only for big queries: starting them costs ~1 ms, more than a small scan's whole query
     workers = -1 if n * k > PARALLEL_QUERIES else 1
     dist, idx = cKDTree(det_pos).query(track_pos, k=k, distance_upper_bound=float(radius.max()), workers=workers)
@@ -47,22 +50,37 @@ def candidate_pairs(track_pos, radius, det_pos, k: int = MAX_CANDIDATES):
 
 
 @numba.njit(cache=True)
-def _every_pair(tracks, radius, dets):  # pragma: no cover - compiled
-    """The pairs within each track's radius, track by track, each track's nearest detection first (ties: the
-    lower index; the k-d tree may order exact ties otherwise)."""
+def _nearest_pairs(tracks, radius, dets, k):  # pragma: no cover - compiled
+    """Each track's nearest k detections within its radius, nearest first (ties: the lower index), every distance
+    computed: a running list of the k best by insertion (squared distances screen, the distance decides)."""
     n, m = tracks.shape[0], dets.shape[0]
-    ti, dj = np.empty(n * m, np.int64), np.empty(n * m, np.int64)
-    d = np.empty(m)
-    k = 0
+    ti, dj = np.empty(n * k, np.int64), np.empty(n * k, np.int64)
+    best_d, best_j = np.empty(k), np.empty(k, np.int64)
+    out = 0
     for i in range(n):
+        r = radius[i]
+        screen = r * r * (1.0 + 1e-9)
+        x0, x1, x2 = tracks[i, 0], tracks[i, 1], tracks[i, 2]
+        found = 0
         for j in range(m):
-            a, b, c = tracks[i, 0] - dets[j, 0], tracks[i, 1] - dets[j, 1], tracks[i, 2] - dets[j, 2]
-            d[j] = np.sqrt(a * a + b * b + c * c)
-        for j in np.argsort(d, kind="mergesort"):
-            if d[j] <= radius[i]:
-                ti[k], dj[k] = i, j
-                k += 1
-    return ti[:k], dj[:k]
+            a, b, c = x0 - dets[j, 0], x1 - dets[j, 1], x2 - dets[j, 2]
+            d2 = a * a + b * b + c * c
+            if not d2 <= screen:
+                continue
+            dist = np.sqrt(d2)
+            if not dist <= r or (found == k and not dist < best_d[k - 1]):
+                continue
+            q = found if found < k else k - 1  # the slot it takes: the end, or the worst one's
+            while q > 0 and dist < best_d[q - 1]:  # after equal distances: the lower index stays first
+                if q < k:
+                    best_d[q], best_j[q] = best_d[q - 1], best_j[q - 1]
+                q -= 1
+            best_d[q], best_j[q] = dist, j
+            found = min(found + 1, k)
+        for q in range(found):
+            ti[out], dj[out] = i, best_j[q]
+            out += 1
+    return ti[:out], dj[:out]
 
 
 def gnn_assign(n_tracks: int, n_dets: int, ti, dj, cost, gate: float):

@@ -59,13 +59,46 @@ class TrackTable:
 
     def keep(self, mask) -> None:
         for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name)[mask])
+            kept = getattr(self, name)[mask]
+            if name in _ROOMY and self._is_view(name):
+                buf = self._room[name]
+                buf[: len(kept)] = kept  # compacted where it is: the room stays
+                kept = buf[: len(kept)]
+                self._views[name] = kept
+            setattr(self, name, kept)
 
     def append(self, other: "TrackTable") -> None:
         empty = len(self) == 0  # an empty table takes the other's shapes (IMM mode axes)
+        n, k = len(self), len(other)
         for name in self.__dataclass_fields__:
             theirs = getattr(other, name)
-            setattr(self, name, theirs.copy() if empty else np.concatenate([getattr(self, name), theirs]))
+            if name in _ROOMY:
+                self._append_in_room(name, n, k, theirs, empty)
+            else:
+                setattr(self, name, theirs.copy() if empty else np.concatenate([getattr(self, name), theirs]))
+
+    # the large per-track arrays (states, covariances, IMM modes) live at the front of a buffer with room to grow:
+    # a look that starts a few tracks writes their rows, not a copy of every track's (a raid starts tracks at most
+    # looks); the attribute is the view of the rows in use
+    def _is_view(self, name: str) -> bool:
+        return getattr(self, "_views", {}).get(name) is getattr(self, name)
+
+    def _append_in_room(self, name: str, n: int, k: int, theirs, empty: bool) -> None:
+        if not hasattr(self, "_room"):
+            self._room, self._views = {}, {}
+        buf = self._room.get(name)
+        if empty or not self._is_view(name) or buf.shape[0] < n + k or buf.shape[1:] != theirs.shape[1:]:
+            buf = np.empty((max(2 * (n + k), 64),) + theirs.shape[1:], theirs.dtype)
+            if not empty:
+                buf[:n] = getattr(self, name)
+            self._room[name] = buf
+        buf[n : n + k] = theirs
+        view = buf[: n + k]
+        self._views[name] = view
+        setattr(self, name, view)
+
+
+_ROOMY = ("x", "p", "t", "xm", "pm", "mu")
 
 
 @cache
