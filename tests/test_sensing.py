@@ -62,3 +62,25 @@ def test_looks_of_all_sensors_in_time_order():
     assert np.all(np.diff(t) >= 0)
     for i, s in enumerate(sensors):
         np.testing.assert_allclose(t[k == i], np.arange(0.0, 120.0 + 1e-9, s.revisit_s))
+
+
+def test_the_pictures_gospa_is_remembered_for_the_same_inputs_only():
+    # the battle's association at a decision reuses the measurement's solve at the same instant: the same result for
+    # equal inputs, a fresh solve (equal to metrics.gospa) for any change
+    import types
+
+    from goldendome.engine.tracking import SensorPicture
+    from goldendome.tracking.metrics import gospa
+
+    rng = np.random.default_rng(5)
+    truth = rng.uniform(0.0, 50e3, (40, 3))
+    est = truth[:30] + rng.normal(0.0, 1e3, (30, 3))
+    pic = types.SimpleNamespace(_gospa_memo=None)
+    first = SensorPicture.gospa(pic, truth, est, 5e3)
+    assert SensorPicture.gospa(pic, truth.copy(), est.copy(), 5e3) is first
+    est[3, 0] += 1.0  # inputs changed in place: the memo holds its own copy
+    for args in ((truth, est, 5e3), (truth, est[:-1], 5e3), (truth, est, 4e3)):
+        got = SensorPicture.gospa(pic, *args)
+        want = gospa(args[0], args[1], c=args[2])
+        assert got is not first and got.distance == want.distance
+        np.testing.assert_array_equal(got.assignment, want.assignment)

@@ -37,7 +37,6 @@ from goldendome.engine.tracking import SensorPicture, Sky
 from goldendome.engine.world import World, battery_specs, build_world, defended_assets
 from goldendome.physics.constants import R_EARTH_MEAN_M
 from goldendome.scenario.models import Scenario
-from goldendome.tracking.metrics import gospa
 
 FIRING_SIGMA_M, FIRING_SIGMA_MPS = 100.0, 5.0
 """Position and velocity 1-sigma (per axis) of a 'truth' track: a firing-quality track of a fire-control radar
@@ -186,7 +185,7 @@ class BattlePicture(SensorPicture):
         alive = np.flatnonzero(np.isfinite(r[:, 0]))
         obj = np.full(ids.size, -1)
         if ids.size and alive.size:
-            g = gospa(r[alive], x[:, :3], c=ASSOCIATION_M).assignment
+            g = self.gospa(r[alive], x[:, :3], ASSOCIATION_M).assignment
             obj[g[g >= 0]] = alive[g >= 0]
             self.note_tracked(obj[obj >= 0], t)
         return ids, x, p, obj

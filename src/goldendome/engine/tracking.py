@@ -203,6 +203,7 @@ class SensorPicture:
         self.rows = {key: [] for key in ("t", "id", "x", "mu")}
         self.grid = {key: [] for key in ("t", "gospa", "counts", "held", "nees")}
         self.next_gospa = 0.0
+        self._gospa_memo = None
 
     @property
     def tracker(self) -> Tracker:
@@ -278,7 +279,7 @@ class SensorPicture:
         alive = np.flatnonzero(np.isfinite(r[:, 0]))
         # the first confirmed track within c of each object in flight (closely spaced objects -- a bus and its RVs
         # just after release -- can share one)
-        g_alive = gospa(r[alive], xs[:, :3], c=self.c)
+        g_alive = self.gospa(r[alive], xs[:, :3], self.c)
         hit = g_alive.assignment >= 0
         self.note_tracked(alive[hit], t)
         if not on_grid:
@@ -312,6 +313,18 @@ class SensorPicture:
             ("nees", nees_row),
         ):
             self.grid[key].append(value)
+
+    def gospa(self, truth, estimates, c: float):
+        """:func:`goldendome.tracking.metrics.gospa` of truth and estimate positions, remembered for the latest
+        inputs: a battle's association at a decision (:class:`goldendome.engine.battle.BattlePicture`) often asks what
+        the picture's measurement at the same instant has just solved (the same objects, the same tracks, the same
+        cut-off), and a raid's assignment is a millisecond."""
+        memo = self._gospa_memo
+        if memo is not None and memo[2] == c and np.array_equal(memo[0], truth) and np.array_equal(memo[1], estimates):
+            return memo[3]
+        g = gospa(truth, estimates, c=c)
+        self._gospa_memo = (np.array(truth, float), np.array(estimates, float), c, g)
+        return g
 
     def note_tracked(self, objects, t: float) -> None:
         """Objects followed by a confirmed track at t (first time kept)."""
