@@ -48,11 +48,11 @@ QUICK_SIZES = (4,)
 DECISION_TRACKS = 1000
 """The decision row's tracks (the target is set at 1,000 tracks)."""
 DECISION_REPEATS = 3
+"""Each decision timing is the median of this many (a fresh manager each for the cold one)."""
 TRIAL_REPEATS = 3
 """The trial column is the median of this many battles on the same world (other seeds): the machine is noisy."""
 REPEAT_UP_TO = 2000
 """... for raids of up to this many objects; a larger raid's trial is timed once."""
-"""Each decision timing is the median of this many (a fresh manager each for the cold one)."""
 
 AIMS = {  # (site, missile, aim points): generic catalogue designs; cities the generic designs reach or nearly
     "yumen": ("icbm-solid-3stage", ["seattle", "vancouver", "calgary", "anchorage", "san-francisco"]),

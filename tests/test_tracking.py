@@ -760,3 +760,49 @@ def test_closed_form_innovation_inverse_matches_lapack():
         out, det = inverse(s)
         np.testing.assert_allclose(out @ s, np.eye(m), atol=1e-9)
         assert det == pytest.approx(np.linalg.det(s), rel=1e-9)
+
+
+def test_track_table_rows_in_room_equal_plain_concatenation_and_masking():
+    # the states, covariances and IMM modes live at the front of buffers with room (appending writes the new rows
+    # only; deleting compacts in place): every field after a run of appends and deletions is what concatenating and
+    # masking fresh arrays gives, and a field replaced from outside is taken as it is
+    from goldendome.tracking.tracker import TrackTable
+
+    rng = np.random.default_rng(9)
+
+    def rows(k):
+        return TrackTable(
+            x=rng.normal(size=(k, 6)),
+            p=rng.normal(size=(k, 6, 6)),
+            t=rng.normal(size=k),
+            track_id=rng.integers(0, 10**6, k),
+            history=rng.integers(0, 32, k),
+            hits=rng.integers(0, 9, k),
+            looks=rng.integers(0, 9, k),
+            misses=rng.integers(0, 4, k),
+            confirmed=rng.random(k) < 0.5,
+            xm=rng.normal(size=(k, 3, 6)),
+            pm=rng.normal(size=(k, 3, 6, 6)),
+            mu=rng.random((k, 3)),
+        )
+
+    table, plain = TrackTable(), {}
+    names = list(TrackTable.__dataclass_fields__)
+    for step in range(60):
+        if step % 3 == 2 and len(table):
+            mask = rng.random(len(table)) < 0.7
+            table.keep(mask)
+            plain = {n: plain[n][mask] for n in names}
+        else:
+            new = rows(int(rng.integers(1, 40)))
+            table.append(new)
+            plain = {
+                n: getattr(new, n).copy() if not plain else np.concatenate([plain[n], getattr(new, n)]) for n in names
+            }
+        if step == 30:
+            table.x = table.x * 2.0  # replaced from outside: no longer the buffer's view
+            plain["x"] = plain["x"] * 2.0
+        table.p[: len(table) // 2] += 1.0  # written in place, as the filters do
+        plain["p"][: len(table) // 2] += 1.0
+        for n in names:
+            np.testing.assert_array_equal(getattr(table, n), plain[n], err_msg=n)
