@@ -149,6 +149,34 @@ def test_covered_alone_agrees_with_in_coverage_and_gives_angles_within_range():
         assert np.isnan(got[~near]).all()
 
 
+@pytest.mark.parametrize("name", ["uewr-clear", "lrdr-clear", "sbx-adak"])
+def test_compiled_coverage_is_the_refracted_horizon_and_faces_written_out(name):
+    # the compiled coverage (face sectors tested before the horizon) against the rule written out in numpy: within
+    # the instrumented range, above the refracted (4/3-Earth) horizon, and inside a face's azimuth sector with the
+    # refracted elevation above its lowest and the geometric one below its highest
+    from goldendome.physics.frames import rot_ecef_to_enu
+    from goldendome.sensors.radar import PRESETS, refracted_geometry
+
+    radar = PRESETS[name]
+    rng = np.random.default_rng(12)
+    lat0, lon0 = np.radians(radar.lat_deg), np.radians(radar.lon_deg)
+    lat, lon = destination(lat0, lon0, rng.uniform(0, 2 * np.pi, 3000), rng.uniform(0.0, 7000e3, 3000) / 6371008.8)
+    tgt = geodetic_to_ecef(lat, lon, rng.uniform(0.0, 2000e3, 3000))
+    d = (tgt - radar.site_ecef) @ rot_ecef_to_enu(lat0, lon0).T
+    r = np.linalg.norm(d, axis=1)
+    az = np.degrees(np.arctan2(d[:, 0], d[:, 1]) % (2 * np.pi))
+    el = np.degrees(np.arcsin(d[:, 2] / r))
+    el_eff, clear = refracted_geometry(radar.site_ecef, tgt, site_height_m=max(radar.height_m, 0.0))
+    in_face = np.zeros(len(tgt), bool)
+    for f in radar.faces:
+        off = np.abs((az - f.boresight_az_deg + 180.0) % 360.0 - 180.0)
+        in_face |= (off <= f.half_width_deg) & (np.degrees(el_eff) >= f.el_min_deg) & (el <= f.el_max_deg)
+    want = (r <= radar.max_range_m) & clear & in_face
+    got = in_coverage(radar, tgt)[0]
+    assert 100 < want.sum() < 2900
+    np.testing.assert_array_equal(got, want)
+
+
 def test_uewr_preset_sees_a_10_m2_target_at_its_published_range():
     # PAVE PAWS / UEWR: 3,000 nmi (5,556 km) is the published range; with its public power, aperture and long pulse
     # (and assumed 400 K, 6 dB) the radar equation gives SNR ~17-18 dB for 10 m^2 there: P_d ~0.8 (Swerling I)

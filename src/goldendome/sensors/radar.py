@@ -261,6 +261,16 @@ def _coverage_kernel(tgt, site, rot, h_s, faces, max_range, k, radius, angles): 
         el[i] = np.arcsin(u / r) if abs(u) <= r else np.nan
         if not (r <= max_range):
             continue  # beyond the instrumented range (or not in flight: NaN): no horizon to test
+        az_deg, el_deg = np.degrees(az[i]), np.degrees(el[i])
+        # the face tests that need no refraction first: a target in no face's azimuth sector, or above every face,
+        # is not covered whatever the horizon says (most of a raid for a radar that looks one way)
+        facing = False
+        for f in range(faces.shape[0]):
+            if abs((az_deg - faces[f, 0] + 180.0) % 360.0 - 180.0) <= faces[f, 1] and el_deg <= faces[f, 3]:
+                facing = True
+                break
+        if not facing:
+            continue
         # the refracted line of sight (refracted_geometry, one target)
         h_t = max(geodetic_height_scalar(tgt[i, 0], tgt[i, 1], tgt[i, 2]), 0.0)
         t_norm = np.sqrt(tgt[i, 0] ** 2 + tgt[i, 1] ** 2 + tgt[i, 2] ** 2)
@@ -271,7 +281,7 @@ def _coverage_kernel(tgt, site, rot, h_s, faces, max_range, k, radius, angles): 
         el_eff = np.arcsin(min(1.0, max(-1.0, (b * b - a * a - slant * slant) / (2.0 * a * slant))))
         if not (psi <= np.arccos(kr / a) + np.arccos(kr / b)):
             continue
-        az_deg, el_deg, el_eff_deg = np.degrees(az[i]), np.degrees(el[i]), np.degrees(el_eff)
+        el_eff_deg = np.degrees(el_eff)
         for f in range(faces.shape[0]):
             off = abs((az_deg - faces[f, 0] + 180.0) % 360.0 - 180.0)
             if off <= faces[f, 1] and el_eff_deg >= faces[f, 2] and el_deg <= faces[f, 3]:
